@@ -1,0 +1,5 @@
+//! Requests of both cloud APIs, parsed and validated into one internal [`spec::JobSpec`].
+
+pub mod error;
+pub mod spec;
+pub mod validate;
