@@ -1,0 +1,40 @@
+// Builds the wasm core and the JS bundles, skipping steps whose inputs did not change.
+// Steps: cargo (wasm32, release) → wasm-bindgen (--target web) → tsc (types) → webpack → pages.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const env = { ...process.env, PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}` };
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env });
+
+function newest(paths) {
+  let t = 0;
+  const walk = (p) => {
+    if (!fs.existsSync(p)) return;
+    const st = fs.statSync(p);
+    if (st.isDirectory()) for (const e of fs.readdirSync(p)) walk(path.join(p, e));
+    else t = Math.max(t, st.mtimeMs);
+  };
+  paths.forEach((p) => walk(path.join(root, p)));
+  return t;
+}
+const mtime = (p) => (fs.existsSync(path.join(root, p)) ? fs.statSync(path.join(root, p)).mtimeMs : 0);
+
+const wasmOut = 'target/wasm32-unknown-unknown/release/reelcut.wasm';
+if (newest(['src', 'Cargo.toml', 'Cargo.lock', '.cargo']) > mtime('www/pkg/reelcut_bg.wasm') || process.argv.includes('--force')) {
+  console.error('[build] cargo build --target wasm32-unknown-unknown --release');
+  run('cargo', ['build', '--lib', '--target', 'wasm32-unknown-unknown', '--release']);
+  console.error('[build] wasm-bindgen');
+  run('wasm-bindgen', [wasmOut, '--target', 'web', '--out-dir', 'www/pkg']);
+}
+if (newest(['www', 'webpack.config.js', 'tsconfig.json']) > mtime('dist/reelcut.js') || process.argv.includes('--force')) {
+  console.error('[build] tsc (type check + declarations)');
+  run('node', ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
+  console.error('[build] webpack');
+  run('node', ['node_modules/webpack-cli/bin/cli.js', '--config', 'webpack.config.js']);
+  for (const page of ['www/demo/index.html', 'www/pages/cli.html']) {
+    fs.copyFileSync(path.join(root, page), path.join(root, 'dist', path.basename(page)));
+  }
+}

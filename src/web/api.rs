@@ -1,0 +1,178 @@
+//! wasm-bindgen exports used by `www/src/worker.ts`. Errors cross the boundary as JSON strings
+//! `{"Code": ..., "Message": ...}` so the worker can report them unchanged.
+
+use wasm_bindgen::prelude::*;
+
+use super::source::JsByteSource;
+use crate::analysis::{self, FrameView, HighlightOptions, PixelFormat, PlaneLayout, SourceAnalyzer};
+use crate::job::validate::{parse_request, Capabilities};
+use crate::media::{self, Demuxer, Packet};
+use crate::ApiError;
+
+fn to_js(err: ApiError) -> JsValue {
+    JsValue::from_str(&serde_json::to_string(&err).unwrap_or_else(|_| err.to_string()))
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<String, JsValue> {
+    serde_json::to_string(value).map_err(|e| to_js(ApiError::internal(e.to_string())))
+}
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// Validates a request of either API; returns the internal JobSpec as JSON.
+#[wasm_bindgen(js_name = validateRequest)]
+pub fn validate_request(action: &str, request_json: &str) -> Result<String, JsValue> {
+    let request: serde_json::Value = serde_json::from_str(request_json)
+        .map_err(|e| to_js(ApiError::invalid_parameter("Request", format!("not valid JSON: {e}"))))?;
+    let spec = parse_request(action, &request, &Capabilities::retrieval_only()).map_err(to_js)?;
+    json(&spec)
+}
+
+/// A demuxed input, read through a JS reader object (see `source.rs`).
+#[wasm_bindgen]
+pub struct WasmDemuxer {
+    inner: Box<dyn Demuxer>,
+}
+
+#[wasm_bindgen]
+impl WasmDemuxer {
+    #[wasm_bindgen(constructor)]
+    pub fn open(reader: JsValue) -> Result<WasmDemuxer, JsValue> {
+        let source = JsByteSource::new(reader).map_err(to_js)?;
+        let inner = media::open(Box::new(source)).map_err(to_js)?;
+        Ok(WasmDemuxer { inner })
+    }
+
+    /// `MediaInfo` as JSON: container, duration, tracks with codec strings and geometry.
+    #[wasm_bindgen(js_name = infoJson)]
+    pub fn info_json(&self) -> Result<String, JsValue> {
+        json(self.inner.info())
+    }
+
+    /// The next packet in file order, or `undefined` at the end.
+    #[wasm_bindgen(js_name = nextPacket)]
+    pub fn next_packet(&mut self) -> Result<Option<WasmPacket>, JsValue> {
+        Ok(self.inner.next_packet().map_err(to_js)?.map(|p| WasmPacket { inner: p }))
+    }
+
+    pub fn seek(&mut self, time_s: f64) -> Result<(), JsValue> {
+        self.inner.seek(time_s).map_err(to_js)
+    }
+}
+
+#[wasm_bindgen]
+pub struct WasmPacket {
+    inner: Packet,
+}
+
+#[wasm_bindgen]
+impl WasmPacket {
+    #[wasm_bindgen(getter, js_name = trackId)]
+    pub fn track_id(&self) -> u32 {
+        self.inner.track_id
+    }
+    /// Microseconds (f64: exact for any realistic media length).
+    #[wasm_bindgen(getter)]
+    pub fn pts(&self) -> f64 {
+        self.inner.pts_us as f64
+    }
+    #[wasm_bindgen(getter)]
+    pub fn duration(&self) -> f64 {
+        self.inner.duration_us as f64
+    }
+    #[wasm_bindgen(getter, js_name = isKey)]
+    pub fn is_key(&self) -> bool {
+        self.inner.is_key
+    }
+    /// The compressed bytes, copied out to a fresh `Uint8Array`.
+    #[wasm_bindgen(getter)]
+    pub fn data(&self) -> Vec<u8> {
+        self.inner.data.clone()
+    }
+}
+
+/// Streams one source's decoded frames and audio into features.
+#[wasm_bindgen]
+pub struct WasmAnalyzer {
+    inner: SourceAnalyzer,
+}
+
+#[wasm_bindgen]
+impl WasmAnalyzer {
+    #[wasm_bindgen(constructor)]
+    pub fn new(duration_s: f64, frame_rate: f64) -> WasmAnalyzer {
+        WasmAnalyzer { inner: SourceAnalyzer::new(duration_s, frame_rate) }
+    }
+
+    #[wasm_bindgen(js_name = wantsFrame)]
+    pub fn wants_frame(&self, t_s: f64) -> bool {
+        self.inner.wants_frame(t_s)
+    }
+
+    /// One frame as `VideoFrame.copyTo` wrote it: pixel format name, visible size, plane offsets
+    /// and strides.
+    #[wasm_bindgen(js_name = pushFrame)]
+    pub fn push_frame(
+        &mut self,
+        t_s: f64,
+        format: &str,
+        width: u32,
+        height: u32,
+        data: &[u8],
+        offsets: &[u32],
+        strides: &[u32],
+    ) -> Result<(), JsValue> {
+        let format = PixelFormat::parse(format).map_err(to_js)?;
+        let planes = offsets
+            .iter()
+            .zip(strides)
+            .map(|(&offset, &stride)| PlaneLayout { offset: offset as usize, stride: stride as usize })
+            .collect();
+        let frame = FrameView { format, width, height, data, planes };
+        self.inner.push_frame(t_s, &frame).map_err(to_js)
+    }
+
+    /// Planar f32 audio: `channels` planes of equal length laid end to end in `data`.
+    #[wasm_bindgen(js_name = pushAudio)]
+    pub fn push_audio(&mut self, t_s: f64, sample_rate: u32, channels: usize, data: &[f32]) {
+        if channels == 0 || data.is_empty() {
+            return;
+        }
+        let frames = data.len() / channels;
+        let planes: Vec<&[f32]> = data.chunks_exact(frames).take(channels).collect();
+        self.inner.push_audio(t_s, sample_rate, &planes);
+    }
+}
+
+/// Collects the analysed sources of one job and ranks their highlights.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct WasmHighlightSession {
+    sources: Vec<analysis::SourceFeatures>,
+}
+
+#[wasm_bindgen]
+impl WasmHighlightSession {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> WasmHighlightSession {
+        WasmHighlightSession::default()
+    }
+
+    /// Finishes an analyzer and keeps its features; returns the source's index.
+    #[wasm_bindgen(js_name = addSource)]
+    pub fn add_source(&mut self, analyzer: WasmAnalyzer) -> usize {
+        self.sources.push(analyzer.inner.finish());
+        self.sources.len() - 1
+    }
+
+    /// Runs the scorer; `options_json` is a serialized [`HighlightOptions`]. Returns the report JSON.
+    #[wasm_bindgen(js_name = findHighlights)]
+    pub fn find_highlights(&self, options_json: &str) -> Result<String, JsValue> {
+        let options: HighlightOptions = serde_json::from_str(options_json)
+            .map_err(|e| to_js(ApiError::internal(format!("bad highlight options: {e}"))))?;
+        json(&analysis::score::find_highlights(&self.sources, &options))
+    }
+}

@@ -1,0 +1,7 @@
+//! Browser glue (wasm32 only): the thin wasm-bindgen facade the worker calls. It moves bytes,
+//! frames and JSON between the browser and the pure core; no analysis or container logic here.
+
+mod api;
+mod source;
+
+pub use api::*;

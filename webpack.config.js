@@ -1,0 +1,32 @@
+// Bundles the public package (dist/reelcut.js + its worker + the wasm) and the demo page script.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+
+export default (env = {}) => ({
+  mode: env.development ? 'development' : 'production',
+  devtool: env.development ? 'source-map' : false,
+  target: 'web',
+  entry: {
+    reelcut: './www/src/index.ts',
+    demo: './www/demo/demo.ts',
+  },
+  experiments: { outputModule: true },
+  output: {
+    path: path.join(root, 'dist'),
+    filename: '[name].js',
+    chunkFilename: '[name].[contenthash:8].js',
+    assetModuleFilename: '[name][ext]',
+    library: { type: 'module' },
+    clean: false,
+  },
+  resolve: { extensions: ['.ts', '.js'] },
+  module: {
+    rules: [
+      { test: /\.ts$/, loader: 'ts-loader', options: { transpileOnly: true }, exclude: /node_modules/ },
+    ],
+  },
+  performance: { hints: false },
+  stats: 'errors-warnings',
+});
