@@ -1,0 +1,67 @@
+// The command line contract: npm run reel -- --request REQ.json --out DIR (and the shortcut).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { root } from '../../cli/harness.mjs';
+import { SHARED_MEDIA, sharedMediaFiles } from './lib.mjs';
+
+const reel = (args, cwd = root) => spawnSync('node', [path.join(root, 'cli/reel.mjs'), ...args], { cwd, encoding: 'utf8', timeout: 300_000 });
+
+function tempDir() {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'reelcut-cli-'));
+}
+
+test('--request with a relative path writes result.json and exits 0', () => {
+  sharedMediaFiles();
+  const dir = tempDir();
+  fs.copyFileSync(path.join(SHARED_MEDIA, 'bikes-noaudio.mp4'), path.join(dir, 'bikes.mp4'));
+  fs.writeFileSync(
+    path.join(dir, 'req.json'),
+    JSON.stringify({ Action: 'CreateHighlightTask', Type: 'Retrieval', Mode: 'Scene', Sources: [{ URI: 'bikes.mp4' }], Output: { URI: 'out.json' }, Tags: { show: 'bikes' }, UserData: '{"id":7}' }),
+  );
+  const r = reel(['--request', path.join(dir, 'req.json'), '--out', path.join(dir, 'out')]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /analyse/, 'progress on stderr');
+  const result = JSON.parse(fs.readFileSync(path.join(dir, 'out', 'result.json'), 'utf8'));
+  assert.equal(result.Status, 'Succeeded');
+  assert.ok(result.TaskId && result.RequestId && result.EventId);
+  assert.equal(result.UserData, '{"id":7}');
+  assert.deepEqual(result.Tags, { show: 'bikes' });
+  assert.ok(result.Highlights.length > 0);
+  for (const h of result.Highlights) {
+    assert.equal(h.URI, 'bikes.mp4', 'URIs as the user wrote them');
+    assert.deepEqual(Object.keys(h).sort(), ['End', 'Reasons', 'Score', 'Source', 'Start', 'URI']);
+  }
+});
+
+test('a failing job exits non-zero with its Code in result.json and on stderr', () => {
+  const dir = tempDir();
+  fs.writeFileSync(path.join(dir, 'req.json'), JSON.stringify({ Action: 'CreateHighlightTask', Type: 'Retrieval', Sources: [{ URI: 'missing.mp4' }], Output: { URI: 'x.json' } }));
+  const r = reel(['--request', path.join(dir, 'req.json'), '--out', path.join(dir, 'out')]);
+  assert.notEqual(r.status, 0);
+  const result = JSON.parse(fs.readFileSync(path.join(dir, 'out', 'result.json'), 'utf8'));
+  assert.equal(result.Code, 'InvalidMedia.NotFound');
+  assert.match(r.stderr, /InvalidMedia\.NotFound/);
+});
+
+test('an invalid request exits non-zero with InvalidParameter', () => {
+  const dir = tempDir();
+  fs.writeFileSync(path.join(dir, 'req.json'), JSON.stringify({ Action: 'CreateHighlightTask', Type: 'Retrieval', Mode: 'Sometimes', Sources: [{ URI: 'a.mp4' }], Output: { URI: 'x' } }));
+  const r = reel(['--request', path.join(dir, 'req.json'), '--out', path.join(dir, 'out')]);
+  assert.notEqual(r.status, 0);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(dir, 'out', 'result.json'), 'utf8')).Code, 'InvalidParameter.Mode');
+  assert.match(r.stderr, /InvalidParameter\.Mode/);
+});
+
+test('shortcut: npm run reel -- a.mp4 b.mp4 runs a default job over both', () => {
+  const dir = tempDir();
+  const a = path.join(SHARED_MEDIA, 'bikes-noaudio.mp4');
+  const b = path.join(SHARED_MEDIA, 'bbb-180p-vp9.webm');
+  const r = reel([a, b, '--out', path.join(dir, 'out')]);
+  assert.equal(r.status, 0, r.stderr);
+  const result = JSON.parse(fs.readFileSync(path.join(dir, 'out', 'result.json'), 'utf8'));
+  assert.deepEqual([...new Set(result.Highlights.map((h) => h.Source))].sort(), [0, 1]);
+});
