@@ -11,6 +11,7 @@ export default (env = {}) => ({
   entry: {
     reelcut: './www/src/index.ts',
     demo: './www/demo/demo.ts',
+    bench: './www/bench/bench.ts',
   },
   experiments: { outputModule: true },
   output: {

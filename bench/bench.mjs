@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+// npm run bench -- --out FILE.json
+// One headless Chromium run: for each benchmark input, time pure demux+decode of every video frame
+// and the full analysis job (Retrieval), and report ratio = decode_s / analysis_s (higher is better),
+// peak memory (PSS of all Chromium processes, sampled) for a 60 s and a 10 min input, and wasm size.
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { ensureBuilt, ensureFixtures, launchEngineHost, root, runInPage, startServer } from '../cli/harness.mjs';
+
+const args = process.argv.slice(2);
+const outFile = args.includes('--out') ? args[args.indexOf('--out') + 1] : null;
+const skipLong = args.includes('--no-long');
+
+ensureBuilt();
+const fixtures = ensureFixtures(skipLong ? ['bench'] : ['bench', 'long']);
+
+/** Sum of PSS (kB→bytes) over the Chromium processes, read from /proc. */
+function chromiumPss() {
+  let total = 0;
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmd.includes('reelcut-chromium-')) continue;
+      const m = /Pss:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+      if (m) total += Number(m[1]) * 1024;
+    } catch {
+      /* process ended */
+    }
+  }
+  return total;
+}
+
+function sampler() {
+  let peak = 0;
+  const timer = setInterval(() => (peak = Math.max(peak, chromiumPss())), 100);
+  return { stop: () => (clearInterval(timer), Math.max(peak, chromiumPss())) };
+}
+
+const server = await startServer();
+const host = await launchEngineHost(server.base, { log: (m) => console.error(m) });
+const page = host.page;
+await page.addScriptTag({ type: 'module', content: "import * as b from './bench.js'; window.reelcutBench = b; window.benchReady = true;" });
+await page.waitForFunction(() => window.benchReady === true);
+
+const mb = (b) => Math.round((b / 1048576) * 10) / 10;
+const result = { machine: { cores: (await import('node:os')).cpus().length, chromium: host.context.browser()?.version() ?? null }, analysis: [], memory: [], wasm: {} };
+
+async function analysis(file) {
+  const url = server.fileUrl(path.join(fixtures, file));
+  fs.readFileSync(path.join(fixtures, file)); // warm the page cache so neither timing pays for the disk
+  const decode = await page.evaluate((u) => window.reelcutBench.measureDecode(u), url);
+  const base = chromiumPss();
+  const mem = sampler();
+  const t0 = performance.now();
+  const record = await runInPage(page, 'CreateHighlightTask', { Type: 'Retrieval', Mode: 'Scene', Sources: [{ URI: url }], Output: { URI: 'memory:' } });
+  const analysisS = (performance.now() - t0) / 1000;
+  const peak = mem.stop();
+  if (record.Status !== 'Succeeded') throw new Error(`${file}: ${record.Code}: ${record.Message}`);
+  return { decode, analysisS, record, base, peak };
+}
+
+for (const file of ['bench-1080p.mp4', 'bench-1080x1920.mp4']) {
+  console.error(`[bench] ${file}`);
+  const r = await analysis(file);
+  result.analysis.push({
+    input: file,
+    frames: r.decode.frames,
+    decode_s: +r.decode.seconds.toFixed(3),
+    analysis_s: +r.analysisS.toFixed(3),
+    ratio: +(r.decode.seconds / r.analysisS).toFixed(3),
+    decode_fps: +(r.decode.frames / r.decode.seconds).toFixed(1),
+    analysis_fps: +(r.decode.frames / r.analysisS).toFixed(1),
+    highlights: r.record.Highlights.length,
+  });
+  if (file === 'bench-1080p.mp4') result.memory.push({ input: file, duration_s: r.record.Sources[0].Duration, baseline_mb: mb(r.base), peak_mb: mb(r.peak), growth_mb: mb(r.peak - r.base) });
+}
+if (!skipLong) {
+  console.error('[bench] long-10min.mp4 (memory)');
+  const r = await analysis('long-10min.mp4');
+  result.memory.push({ input: 'long-10min.mp4', duration_s: r.record.Sources[0].Duration, baseline_mb: mb(r.base), peak_mb: mb(r.peak), growth_mb: mb(r.peak - r.base), analysis_s: +r.analysisS.toFixed(2), ratio: +(r.decode.seconds / r.analysisS).toFixed(3) });
+}
+const wasm = fs.readFileSync(path.join(root, 'dist', 'reelcut_bg.wasm'));
+result.wasm = { raw_bytes: wasm.length, gzip_bytes: zlib.gzipSync(wasm, { level: 9 }).length };
+
+await host.close();
+await server.close();
+const json = JSON.stringify(result, null, 2);
+if (outFile) fs.writeFileSync(outFile, json + '\n');
+console.log(json);

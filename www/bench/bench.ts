@@ -1,0 +1,12 @@
+// Page-side helpers for bench/bench.mjs.
+export function measureDecode(url: string): Promise<{ frames: number; seconds: number }> {
+  const worker = new Worker(new URL('./decode-worker.ts', import.meta.url), { type: 'module' });
+  return new Promise((resolve, reject) => {
+    worker.onmessage = (ev) => {
+      worker.terminate();
+      if (ev.data.error) reject(new Error(ev.data.error));
+      else resolve(ev.data);
+    };
+    worker.postMessage({ url });
+  });
+}
