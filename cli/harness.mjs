@@ -28,7 +28,7 @@ const TYPES = { '.js': 'text/javascript', '.html': 'text/html', '.wasm': 'applic
  * Serves dist/ at `/`, any local file at `/files/<url-encoded absolute path>` (with Range), and lets
  * tests add routes. Bound to 127.0.0.1 (a secure context for WebCodecs/OPFS).
  */
-export async function startServer() {
+export async function startServer({ port = 0 } = {}) {
   const routes = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
@@ -39,7 +39,7 @@ export async function startServer() {
     if (!file.startsWith(path.join(root, 'dist'))) return void res.writeHead(403).end();
     return serveFile(req, res, file);
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise((r) => server.listen(port, '127.0.0.1', r));
   const base = `http://127.0.0.1:${server.address().port}`;
   return {
     base,
