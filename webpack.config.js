@@ -28,6 +28,8 @@ export default (env = {}) => ({
       { test: /\.ts$/, loader: 'ts-loader', options: { transpileOnly: true }, exclude: /node_modules/ },
     ],
   },
+  // Each worker is one self-contained chunk: shared chunks would need chunk loading inside module workers.
+  optimization: { splitChunks: false },
   performance: { hints: false },
   stats: 'errors-warnings',
 });

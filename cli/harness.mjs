@@ -33,6 +33,7 @@ export async function startServer({ port = 0 } = {}) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     for (const route of routes) if (route(req, res, url)) return;
+    if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
     if (url.pathname.startsWith('/files/')) return serveFile(req, res, decodeURIComponent(url.pathname.slice(7)));
     const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
     const file = path.join(root, 'dist', rel);

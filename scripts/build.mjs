@@ -22,7 +22,8 @@ function newest(paths) {
 }
 const mtime = (p) => (fs.existsSync(path.join(root, p)) ? fs.statSync(path.join(root, p)).mtimeMs : 0);
 
-const wasmOut = 'target/wasm32-unknown-unknown/release/reelcut.wasm';
+const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(root, 'target');
+const wasmOut = path.join(targetDir, 'wasm32-unknown-unknown/release/reelcut.wasm');
 if (newest(['src', 'Cargo.toml', 'Cargo.lock', '.cargo']) > mtime('www/pkg/reelcut_bg.wasm') || process.argv.includes('--force')) {
   console.error('[build] cargo build --target wasm32-unknown-unknown --release');
   run('cargo', ['build', '--lib', '--target', 'wasm32-unknown-unknown', '--release']);
