@@ -549,6 +549,7 @@ fn fixtures() -> &'static Path {
             format!("{v} {a} -c:v libvpx -b:v 200k -c:a libvorbis vp8.webm"),
             format!("{v} {a} -c:v libvpx-vp9 -g 5 -c:a libopus -live 1 live.webm"),
             format!("{a} -c:a aac audio.m4a"),
+            format!("{v} -c:v libx264 -bf 2 -movflags +negative_cts_offsets negcts.mp4"),
             format!("{tiny} -c:v libx265 -x265-params log-level=0 -tag:v hvc1 hevc.mp4"),
             format!("{tiny} -c:v libaom-av1 -cpu-used 8 av1.mp4"),
             format!("{tiny} -c:v libaom-av1 -cpu-used 8 av1.webm"),
@@ -627,6 +628,22 @@ fn stream_copy_cut_keeps_leading_frames_with_negative_pts() {
     let shown = vp.iter().filter(|p| p.pts >= 0).count();
     assert_eq!(shown, 14);
     check_seek(&path, &[0.0, 0.6]);
+}
+
+#[test]
+fn ctts_version_1_with_negative_offsets() {
+    let (path, d, pkts) = fixture("negcts.mp4");
+    let data = std::fs::read(path).unwrap_or_default();
+    let at = data.windows(4).position(|w| w == b"ctts").unwrap_or(0);
+    assert_eq!(data.get(at + 4), Some(&1), "fixture has a version 1 ctts");
+    let (vt, _) = video(d.info());
+    let vp = of_track(&pkts, vt.id);
+    // ffprobe: 0, 0.2, 0.1, 0.5, 0.3
+    let first: Vec<i64> = vp.iter().take(5).map(|p| p.pts).collect();
+    assert_eq!(first, vec![0, 200_000, 100_000, 500_000, 300_000]);
+    let mut all: Vec<i64> = vp.iter().map(|p| p.pts).collect();
+    all.sort_unstable();
+    assert_eq!(all, (0..20).map(|i| i * 100_000).collect::<Vec<_>>());
 }
 
 #[test]
@@ -1043,14 +1060,19 @@ fn must_not_panic(what: &str, data: Vec<u8>) {
 
 #[test]
 fn fuzz_random_truncated_and_bit_flipped_inputs_never_panic() {
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    // REELCUT_FUZZ_ROUNDS=N runs N times as many cases (for a longer soak).
+    let rounds: usize = std::env::var("REELCUT_FUZZ_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ rounds as u64);
     // Random bytes behind each container signature.
     let magics: [&[u8]; 3] = [
         b"\x00\x00\x00\x18ftypisom",
         b"\x1A\x45\xDF\xA3",
         b"\x00\x00\x00\x08moov",
     ];
-    for i in 0..300 {
+    for i in 0..300 * rounds {
         let mut data: Vec<u8> = magics[i % magics.len()].to_vec();
         let n = rng.below(2000);
         data.extend((0..n).map(|_| rng.next() as u8));
@@ -1080,12 +1102,12 @@ fn fuzz_random_truncated_and_bit_flipped_inputs_never_panic() {
     ));
     for (name, data) in &inputs {
         assert!(data.len() > 1000, "{name} missing");
-        for _ in 0..25 {
+        for _ in 0..25 * rounds {
             let cut = rng.below(data.len());
             must_not_panic(&format!("{name} truncated to {cut}"), data[..cut].to_vec());
         }
         // Flip bits in the metadata-heavy regions: the start and the end of the file.
-        for _ in 0..60 {
+        for _ in 0..60 * rounds {
             let mut d = data.clone();
             for _ in 0..1 + rng.below(4) {
                 let region = 8192.min(d.len());
@@ -1100,5 +1122,20 @@ fn fuzz_random_truncated_and_bit_flipped_inputs_never_panic() {
             }
             must_not_panic(&format!("{name} bit-flipped"), d);
         }
+    }
+}
+
+/// Demux speed on a long file: `REELCUT_BENCH_FILE=... cargo test --release --test demux -- --ignored`.
+#[test]
+#[ignore]
+fn bench_demux_speed() {
+    let Ok(path) = std::env::var("REELCUT_BENCH_FILE") else {
+        panic!("set REELCUT_BENCH_FILE to a media file");
+    };
+    for _ in 0..3 {
+        let t = std::time::Instant::now();
+        let mut d = open_path(Path::new(&path)).unwrap_or_else(|e| panic!("{e}"));
+        let n = read_all(d.as_mut()).unwrap_or_else(|e| panic!("{e}")).len();
+        println!("{path}: {n} packets in {:?}", t.elapsed());
     }
 }

@@ -385,7 +385,7 @@ impl MkvDemuxer {
             }
             if let Ok(Some(h)) = d.header(at) {
                 if h.id == id {
-                    *slot = d.payload(&h, "Cues").ok();
+                    *slot = d.payload(&h, "SeekHead target").ok();
                 }
             }
         }
@@ -665,7 +665,14 @@ impl MkvDemuxer {
             .map(|(i, _)| tail_start + i as u64)
             .collect();
         drop(tail);
+        // Only the last few candidates: a real last cluster is among them, and random data
+        // must not cause a walk per false match.
+        let mut tries = 0;
         while let Some(at) = candidates.pop() {
+            tries += 1;
+            if tries > 16 {
+                break;
+            }
             // A real cluster starts with its Timecode.
             let Ok(Some(h)) = self.header(at) else {
                 continue;
@@ -718,7 +725,9 @@ impl MkvDemuxer {
             cluster: None,
         };
         let mut times = Vec::new();
-        while times.len() < 120 {
+        let mut blocks = 0;
+        while times.len() < 120 && blocks < 5000 {
+            blocks += 1;
             let Some(b) = self.next_block(&mut cur, false)? else {
                 break;
             };

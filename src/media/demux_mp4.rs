@@ -26,8 +26,8 @@ const MAX_HEADER_BOX: u64 = 256 << 20;
 /// Upper bound on samples per track (a 10-hour 60 fps video has 2.2 M), so that a forged sample
 /// count cannot make us allocate gigabytes.
 const MAX_SAMPLES: u64 = 20_000_000;
-/// Upper bound on samples in one `trun`.
-const MAX_TRUN_SAMPLES: u32 = 1_000_000;
+/// Upper bound on samples in one `moof` (real fragments hold seconds of media).
+const MAX_FRAGMENT_SAMPLES: u32 = 1_000_000;
 
 fn corrupt(msg: impl Into<String>) -> ApiError {
     ApiError::corrupt(msg)
@@ -1329,6 +1329,7 @@ fn parse_moof(
 ) -> Result<(), ApiError> {
     out.iter_mut().for_each(Vec::clear);
     let mut prev_end = moof_offset;
+    let mut total = 0u32;
     let mut first_traf = true;
     for b in boxes(moof.get(8..).unwrap_or(&[])) {
         let (kind, traf) = b?;
@@ -1399,7 +1400,8 @@ fn parse_moof(
             let version = r.u8().or_short("trun")?;
             let flags = r.u24().or_short("trun")?;
             let n = r.u32().or_short("trun")?;
-            if n > MAX_TRUN_SAMPLES {
+            total = total.saturating_add(n);
+            if total > MAX_FRAGMENT_SAMPLES {
                 return Err(corrupt(format!(
                     "an MP4 'trun' box claims an implausible {n} samples"
                 )));

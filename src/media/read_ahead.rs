@@ -13,6 +13,9 @@ use crate::ApiError;
 /// matter for memory.
 pub const DEFAULT_WINDOW: usize = 2 << 20;
 
+/// Window filled after a jump (a read that does not continue the current window).
+pub const JUMP_WINDOW: usize = 64 << 10;
+
 /// Wraps a source with a forward read window; itself a [`ByteSource`].
 pub struct ReadAhead<S: ByteSource> {
     inner: S,
@@ -83,7 +86,19 @@ impl<S: ByteSource> ByteSource for ReadAhead<S> {
         if len > self.window_size / 2 {
             return self.inner.read_at(offset, len);
         }
-        self.window = self.inner.read_at(offset, self.window_size)?;
+        // A read just past the window continues a forward scan and gets a full window; a jump
+        // elsewhere (a box header far ahead, a seek) gets a small one, so that hopping over
+        // large boxes does not pull in megabytes that are never used.
+        let window_end = self.window_start.saturating_add(self.window.len() as u64);
+        let sequential = !self.window.is_empty()
+            && offset >= self.window_start
+            && offset <= window_end.saturating_add(self.window_size as u64 / 4);
+        let fill = if sequential {
+            self.window_size
+        } else {
+            JUMP_WINDOW.min(self.window_size)
+        };
+        self.window = self.inner.read_at(offset, fill.max(len))?;
         self.window_start = offset;
         Ok(self
             .window
@@ -118,7 +133,7 @@ mod tests {
                 Some(data[off as usize..off as usize + 9].to_vec())
             );
         }
-        assert!(ra.inner_reads() <= 4, "{} reads", ra.inner_reads());
+        assert!(ra.inner_reads() <= 5, "{} reads", ra.inner_reads());
         // Past the end and across the end.
         assert_eq!(ra.read_at(19995, 10).ok(), Some(data[19995..].to_vec()));
         assert_eq!(ra.read_at(30000, 10).ok(), Some(vec![]));
