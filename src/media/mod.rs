@@ -1,7 +1,10 @@
 //! Containers: streaming demuxers (MP4/MOV, WebM/Matroska) behind one [`Demuxer`] trait.
 
+mod byte_reader;
+mod codec_config;
 pub mod demux_mkv;
 pub mod demux_mp4;
+pub mod read_ahead;
 pub mod types;
 
 pub use types::*;
@@ -9,8 +12,11 @@ pub use types::*;
 use crate::ApiError;
 
 /// Sniffs the container from its first bytes and opens the matching demuxer.
+///
+/// The source is wrapped in a [`read_ahead::ReadAhead`] window: demuxers issue many small reads,
+/// and in the browser each one is a synchronous call into JavaScript.
 pub fn open(source: Box<dyn ByteSource>) -> Result<Box<dyn Demuxer>, ApiError> {
-    let mut source = source;
+    let mut source: Box<dyn ByteSource> = Box::new(read_ahead::ReadAhead::new(source));
     if source.is_empty() {
         return Err(ApiError::corrupt("the file is empty (0 bytes)"));
     }
@@ -18,7 +24,12 @@ pub fn open(source: Box<dyn ByteSource>) -> Result<Box<dyn Demuxer>, ApiError> {
     if head.len() >= 4 && head[..4] == [0x1A, 0x45, 0xDF, 0xA3] {
         return Ok(Box::new(demux_mkv::MkvDemuxer::open(source)?));
     }
-    if head.len() >= 8 && matches!(&head[4..8], b"ftyp" | b"moov" | b"mdat" | b"free" | b"wide" | b"skip") {
+    if head.len() >= 8
+        && matches!(
+            &head[4..8],
+            b"ftyp" | b"moov" | b"mdat" | b"free" | b"wide" | b"skip" | b"styp" | b"pnot"
+        )
+    {
         return Ok(Box::new(demux_mp4::Mp4Demuxer::open(source)?));
     }
     Err(ApiError::unsupported(format!(
@@ -35,13 +46,21 @@ fn describe_magic(head: &[u8]) -> String {
         "RIFF/WAV".into()
     } else if head.len() >= 3 && &head[..3] == b"FLV" {
         "FLV".into()
-    } else if head.len() >= 3 && &head[..3] == b"ID3" || head.len() >= 2 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0 {
+    } else if head.len() >= 3 && &head[..3] == b"ID3"
+        || head.len() >= 2 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0
+    {
         "MP3 audio".into()
     } else if head.len() >= 4 && &head[..4] == b"OggS" {
         "Ogg".into()
     } else if !head.is_empty() && head[0] == 0x47 {
         "MPEG-TS".into()
-    } else if head.len() >= 16 && head[..16] == [0x30, 0x26, 0xB2, 0x75, 0x8E, 0x66, 0xCF, 0x11, 0xA6, 0xD9, 0x00, 0xAA, 0x00, 0x62, 0xCE, 0x6C] {
+    } else if head.len() >= 16
+        && head[..16]
+            == [
+                0x30, 0x26, 0xB2, 0x75, 0x8E, 0x66, 0xCF, 0x11, 0xA6, 0xD9, 0x00, 0xAA, 0x00, 0x62,
+                0xCE, 0x6C,
+            ]
+    {
         "ASF/WMV".into()
     } else {
         "unknown signature".into()
