@@ -2,6 +2,9 @@
 
 pub mod demux_mkv;
 pub mod demux_mp4;
+pub mod mux;
+pub mod mux_mp4;
+pub mod mux_webm;
 pub mod types;
 
 pub use types::*;
