@@ -1,9 +1,13 @@
-//! Containers: streaming demuxers (MP4/MOV, WebM/Matroska) behind one [`Demuxer`] trait.
+//! Containers: streaming demuxers (MP4/MOV, WebM/Matroska) behind one [`Demuxer`] trait, and
+//! Sans-I/O writers (progressive MP4, WebM/Matroska).
 
 mod byte_reader;
 mod codec_config;
 pub mod demux_mkv;
 pub mod demux_mp4;
+pub mod mux;
+pub mod mux_mp4;
+pub mod mux_webm;
 pub mod read_ahead;
 pub mod types;
 
