@@ -6,6 +6,7 @@
 pub mod analysis;
 pub mod job;
 pub mod media;
+pub mod render;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
