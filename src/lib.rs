@@ -1,12 +1,13 @@
-//! reelcut: find highlight moments in videos and (later) render highlight reels, in the browser.
+//! reelcut: find highlight moments in videos and render highlight reels, in the browser.
 //!
-//! The crate is a pure core (`job`, `media`, `analysis`) that compiles natively and is tested with
-//! `cargo test`, plus `web`, the thin wasm-bindgen facade the browser worker calls.
+//! The crate is a pure core (`job`, `media`, `analysis`, `plan`, `render`) that compiles natively
+//! and is tested with `cargo test`, plus `web`, the thin wasm-bindgen facade the browser worker calls.
 
 pub mod analysis;
 pub mod job;
 pub mod media;
 pub mod plan;
+pub mod render;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -1,0 +1,253 @@
+//! Geometry: output size, display size of a source, and where a source's picture goes on the canvas
+//! for each [`ScaleType`].
+//!
+//! The layout is computed in *display* coordinates (after pixel aspect and rotation, what a viewer
+//! sees) and mapped back to decoded-frame pixels at the end, because the browser draws the decoded
+//! `VideoFrame` and rotates it itself.
+
+use super::{DrawOp, Rect, ScaleType, SourceGeometry};
+
+/// Output size used when there is neither a request nor a usable source.
+pub const FALLBACK_SIZE: (u32, u32) = (1280, 720);
+
+/// Two aspect ratios closer than this factor count as "the same shape" for [`default_scale`].
+const SAME_ASPECT: f64 = 1.05;
+
+/// Rotation rounded to the nearest quarter turn, in 0/90/180/270.
+pub fn norm_rotation(rotation: u32) -> u32 {
+    ((rotation % 360 + 45) / 90 % 4) * 90
+}
+
+/// Display size of a source: the given `display_w/h`, or derived from the coded size, the pixel
+/// aspect and the rotation when those are 0. `(0, 0)` for a degenerate source.
+pub fn display_size(g: &SourceGeometry) -> (f64, f64) {
+    if g.display_w > 0 && g.display_h > 0 {
+        return (g.display_w as f64, g.display_h as f64);
+    }
+    let (pn, pd) = g.pixel_aspect;
+    let par = if pn == 0 || pd == 0 {
+        1.0
+    } else {
+        pn as f64 / pd as f64
+    };
+    let w0 = g.coded_w as f64 * par;
+    let h0 = g.coded_h as f64;
+    if norm_rotation(g.rotation) % 180 == 90 {
+        (h0, w0)
+    } else {
+        (w0, h0)
+    }
+}
+
+fn even(v: u32) -> u32 {
+    (v & !1).max(2)
+}
+
+/// Output size of a reel.
+///
+/// `requested` is (`Width`, `Height`); a 0 in one of them derives it from the other with the aspect
+/// of the largest source. Without a request: the display size of the largest source (by area).
+/// Always even numbers (4:2:0 encoders need that), rounded down, at least 2.
+pub fn output_size(sources: &[SourceGeometry], requested: Option<(u32, u32)>) -> (u32, u32) {
+    let largest = sources
+        .iter()
+        .map(display_size)
+        .filter(|(w, h)| *w >= 1.0 && *h >= 1.0)
+        .fold(None::<(f64, f64)>, |best, s| match best {
+            Some(b) if b.0 * b.1 >= s.0 * s.1 => Some(b),
+            _ => Some(s),
+        });
+    let (aw, ah) = largest.unwrap_or((FALLBACK_SIZE.0 as f64, FALLBACK_SIZE.1 as f64));
+    let (w, h) = match requested {
+        Some((w, h)) if w > 0 && h > 0 => (w, h),
+        Some((w, 0)) if w > 0 => (w, (w as f64 * ah / aw).round() as u32),
+        Some((0, h)) if h > 0 => ((h as f64 * aw / ah).round() as u32, h),
+        _ => (aw.round() as u32, ah.round() as u32),
+    };
+    (even(w), even(h))
+}
+
+/// The scale type reelcut uses when the request names none, per source:
+/// - aspect ratios within 5% of each other: `Crop` (at most 5% is cut; thin bars would look like
+///   a mistake);
+/// - one landscape and the other portrait (each more than 5% away from square): `FitBlurFill`;
+/// - otherwise (e.g. 4:3 into 16:9, square into portrait): `Fit`.
+pub fn default_scale(g: &SourceGeometry, out_w: u32, out_h: u32) -> ScaleType {
+    let (dw, dh) = display_size(g);
+    if dw <= 0.0 || dh <= 0.0 || out_w == 0 || out_h == 0 {
+        return ScaleType::Fit;
+    }
+    let a_src = dw / dh;
+    let a_out = out_w as f64 / out_h as f64;
+    let ratio = a_src / a_out;
+    if (1.0 / SAME_ASPECT..=SAME_ASPECT).contains(&ratio) {
+        return ScaleType::Crop;
+    }
+    let orient = |a: f64| {
+        if a > SAME_ASPECT {
+            1
+        } else if a < 1.0 / SAME_ASPECT {
+            -1
+        } else {
+            0
+        }
+    };
+    if orient(a_src) * orient(a_out) < 0 {
+        ScaleType::FitBlurFill
+    } else {
+        ScaleType::Fit
+    }
+}
+
+/// Blur strength of the `FitBlurFill` background for a canvas: 3% of the short side (32 px for
+/// 1080p), enough to turn the copy into a colour wash.
+pub fn background_blur(out_w: u32, out_h: u32) -> f32 {
+    (out_w.min(out_h) as f32 * 0.03).max(2.0)
+}
+
+/// Maps a rectangle in display coordinates of `g` to decoded-frame pixels (before rotation).
+pub fn display_to_coded(g: &SourceGeometry, r: Rect) -> Rect {
+    let (dw, dh) = display_size(g);
+    let rot = norm_rotation(g.rotation);
+    // Unrotated display space is (w0, h0).
+    let (w0, h0) = if rot % 180 == 90 { (dh, dw) } else { (dw, dh) };
+    // Inverse of the clockwise rotation: 90 maps (x0, y0) to (h0 - y0, x0), 180 to
+    // (w0 - x0, h0 - y0), 270 to (y0, w0 - x0).
+    let u = match rot {
+        90 => Rect::new(r.y, h0 - r.x - r.w, r.h, r.w),
+        180 => Rect::new(w0 - r.x - r.w, h0 - r.y - r.h, r.w, r.h),
+        270 => Rect::new(w0 - r.y - r.h, r.x, r.h, r.w),
+        _ => r,
+    };
+    let sx = if w0 > 0.0 { g.coded_w as f64 / w0 } else { 0.0 };
+    let sy = if h0 > 0.0 { g.coded_h as f64 / h0 } else { 0.0 };
+    Rect::new(u.x * sx, u.y * sy, u.w * sx, u.h * sy)
+}
+
+/// Centred region of a `dw x dh` picture with the aspect of `w x h` (the part `Crop` keeps).
+fn cover_region(dw: f64, dh: f64, w: f64, h: f64) -> Rect {
+    let s = (w / dw).max(h / dh);
+    let (cw, ch) = ((w / s).min(dw), (h / s).min(dh));
+    Rect::new((dw - cw) / 2.0, (dh - ch) / 2.0, cw, ch)
+}
+
+/// Where the whole picture goes for `Fit`: centred, whole output pixels.
+fn fit_rect(dw: f64, dh: f64, w: f64, h: f64) -> Rect {
+    let s = (w / dw).min(h / dh);
+    let fw = (dw * s).round().clamp(1.0, w);
+    let fh = (dh * s).round().clamp(1.0, h);
+    Rect::new(((w - fw) / 2.0).round(), ((h - fh) / 2.0).round(), fw, fh)
+}
+
+/// The draws that put source `source` (geometry `g`) on a `out_w x out_h` canvas with `scale`,
+/// showing the frame at `source_time_s`. Empty for a degenerate source (zero size).
+pub fn place_source(
+    source: usize,
+    g: &SourceGeometry,
+    scale: ScaleType,
+    out_w: u32,
+    out_h: u32,
+    source_time_s: f64,
+) -> Vec<DrawOp> {
+    let (dw, dh) = display_size(g);
+    let (w, h) = (out_w as f64, out_h as f64);
+    if dw <= 0.0 || dh <= 0.0 || g.coded_w == 0 || g.coded_h == 0 || out_w == 0 || out_h == 0 {
+        return Vec::new();
+    }
+    let rotation = norm_rotation(g.rotation);
+    let op = |display: Rect, dst: Rect, blur_px: f32| DrawOp {
+        source,
+        source_time_s,
+        src_rect: display_to_coded(g, display),
+        dst_rect: dst,
+        rotation,
+        blur_px,
+    };
+    let full = Rect::new(0.0, 0.0, w, h);
+    match scale {
+        ScaleType::Stretch => vec![op(Rect::new(0.0, 0.0, dw, dh), full, 0.0)],
+        ScaleType::Crop | ScaleType::Fill => vec![op(cover_region(dw, dh, w, h), full, 0.0)],
+        ScaleType::Fit => vec![op(Rect::new(0.0, 0.0, dw, dh), fit_rect(dw, dh, w, h), 0.0)],
+        ScaleType::FitBlurFill => {
+            let blur = background_blur(out_w, out_h);
+            // Overshoot the canvas by two standard deviations so the blur does not pull in
+            // transparency at the edges (the copy is zoomed a little; it is a blurred wash anyway).
+            let m = 2.0 * blur as f64;
+            let bg = Rect::new(-m, -m, w + 2.0 * m, h + 2.0 * m);
+            vec![
+                op(cover_region(dw, dh, bg.w, bg.h), bg, blur),
+                op(Rect::new(0.0, 0.0, dw, dh), fit_rect(dw, dh, w, h), 0.0),
+            ]
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rotations_round_to_quarter_turns() {
+        assert_eq!(norm_rotation(0), 0);
+        assert_eq!(norm_rotation(89), 90);
+        assert_eq!(norm_rotation(271), 270);
+        assert_eq!(norm_rotation(360), 0);
+        assert_eq!(norm_rotation(u32::MAX), norm_rotation(u32::MAX % 360));
+    }
+
+    #[test]
+    fn degenerate_sources_draw_nothing() {
+        let g = SourceGeometry {
+            coded_w: 0,
+            coded_h: 0,
+            rotation: 0,
+            pixel_aspect: (0, 0),
+            display_w: 0,
+            display_h: 0,
+        };
+        assert_eq!(display_size(&g), (0.0, 0.0));
+        assert!(place_source(0, &g, ScaleType::Fit, 100, 100, 0.0).is_empty());
+        assert!(place_source(
+            0,
+            &SourceGeometry::simple(10, 10),
+            ScaleType::Fit,
+            0,
+            100,
+            0.0
+        )
+        .is_empty());
+        assert_eq!(default_scale(&g, 100, 100), ScaleType::Fit);
+    }
+
+    #[test]
+    fn display_to_coded_inverts_each_rotation() {
+        // A 40x20 coded frame; the display rect covering the whole picture maps to the whole frame.
+        for rot in [0, 90, 180, 270] {
+            let g = SourceGeometry {
+                rotation: rot,
+                ..SourceGeometry::simple(40, 20)
+            };
+            let g = SourceGeometry {
+                display_w: 0,
+                display_h: 0,
+                ..g
+            };
+            let (dw, dh) = display_size(&g);
+            assert_eq!(
+                display_to_coded(&g, Rect::new(0.0, 0.0, dw, dh)),
+                Rect::new(0.0, 0.0, 40.0, 20.0)
+            );
+        }
+        // 90: the display's top band (rows 0..10 of 20x40) is the coded frame's left columns.
+        let g = SourceGeometry {
+            rotation: 90,
+            display_w: 0,
+            display_h: 0,
+            ..SourceGeometry::simple(40, 20)
+        };
+        assert_eq!(
+            display_to_coded(&g, Rect::new(0.0, 0.0, 20.0, 10.0)),
+            Rect::new(0.0, 0.0, 10.0, 20.0)
+        );
+    }
+}

@@ -1,0 +1,488 @@
+//! Audio mix of a reel: clip audio placed on the output timeline, resampled, down/up-mixed, faded,
+//! gained and summed, delivered in output order as soon as every clip under a block is known.
+//!
+//! - Layout: every source is first brought to stereo with the ITU-R BS.775 coefficients (centre and
+//!   surrounds at -3 dB = 0.7071, LFE dropped, a single back centre at 0.5 to each side; mono is
+//!   copied to both sides at full level). The channel order is the WebCodecs/FFmpeg order (FL FR FC
+//!   LFE BL BR SL SR, i.e. 5.1 = FL FR FC LFE SL SR). Not normalised: a loud 5.1 source can exceed
+//!   1.0, which the encoder's clamp handles like any other over.
+//! - Output channels: 1 = (L + R) / 2, 2 = L R, more = L R then silent channels.
+//! - Rate: a windowed-sinc resampler ([`super::resample`]) evaluated at the exact source time of
+//!   each output sample: clip sample `k` is the source at `in_s + k / out_rate`.
+//! - Fades: each clip fades in over `fade_in_s` and out over `fade_out_s`, never shorter than
+//!   [`MIN_RAMP_S`] (10 ms) so hard cuts do not click. The curve is equal-power by default
+//!   (`sin`/`cos`: two different sounds crossfading keep their loudness); [`FadeCurve::Linear`]
+//!   matches the video's linear crossfade and keeps the *level* of identical material constant.
+//! - Gain: `volume` (MediaConfig.Volume), clamped to 0..10; NaN counts as 1.
+//! - Output length: exactly `round(duration_s * out_rate)` frames; gaps are silence.
+//! - Flow: the glue pushes decoded audio per clip ([`AudioMixer::push_source`]) in source order, and
+//!   calls [`AudioMixer::finish_clip`] when a clip's audio ended (the rest is silence) or
+//!   [`AudioMixer::mark_silent`] for clips without audio. [`AudioMixer::pull`] returns the next block
+//!   only when every clip under it is complete for that span, so memory stays bounded by the decode
+//!   lead, not by the reel.
+
+use std::collections::VecDeque;
+
+use super::resample::StereoResampler;
+use crate::ApiError;
+
+/// Shortest fade at a clip edge: 10 ms removes the click of a hard cut without audible softening.
+pub const MIN_RAMP_S: f64 = 0.010;
+
+const SQRT_HALF: f32 = std::f32::consts::FRAC_1_SQRT_2;
+
+/// Audio of one clip on the output timeline.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MixClip {
+    /// Output time where the clip starts.
+    pub out_start_s: f64,
+    /// Source range `[in_s, out_s)`.
+    pub in_s: f64,
+    pub out_s: f64,
+    /// Fade-in length: the incoming transition's overlap (or 0 for a hard cut: [`MIN_RAMP_S`]).
+    pub fade_in_s: f64,
+    /// Fade-out length: the outgoing transition's overlap (or 0 for a hard cut).
+    pub fade_out_s: f64,
+    /// Gain, 0..10; 1 = unchanged, 0 = muted.
+    pub volume: f32,
+}
+
+/// Shape of fades and crossfades.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum FadeCurve {
+    /// `sin(pi/2 x)` in, `cos(pi/2 x)` out: constant power for unrelated material.
+    #[default]
+    EqualPower,
+    /// `x` in, `1 - x` out: constant level for identical material; matches the video fade.
+    Linear,
+}
+
+impl FadeCurve {
+    fn gain(self, x: f64) -> f32 {
+        let x = x.clamp(0.0, 1.0);
+        match self {
+            Self::EqualPower => (x * std::f64::consts::FRAC_PI_2).sin() as f32,
+            Self::Linear => x as f32,
+        }
+    }
+}
+
+#[derive(Debug)]
+struct ClipStream {
+    in_s: f64,
+    /// First output frame and length in output frames.
+    start: u64,
+    len: u64,
+    fade_in: u64,
+    fade_out: u64,
+    volume: f32,
+    resampler: Option<StereoResampler>,
+    /// Produced output-rate frames, clip-local indices `out_base ..`.
+    out: VecDeque<[f32; 2]>,
+    out_base: u64,
+    /// Clip-local frames produced so far (also counting dropped ones).
+    produced: u64,
+    finished: bool,
+    silent: bool,
+}
+
+impl ClipStream {
+    fn produced_end(&self) -> u64 {
+        self.produced
+    }
+
+    /// Complete up to clip-local frame `need` (exclusive)?
+    fn ready(&self, need: u64) -> bool {
+        self.silent || self.finished || self.produced >= need
+    }
+
+    fn sample(&self, k: u64) -> [f32; 2] {
+        if self.silent || k < self.out_base {
+            return [0.0; 2];
+        }
+        self.out
+            .get((k - self.out_base) as usize)
+            .copied()
+            .unwrap_or([0.0; 2])
+    }
+
+    fn gain(&self, k: u64, curve: FadeCurve) -> f32 {
+        let mut g = self.volume;
+        if k < self.fade_in {
+            g *= curve.gain((k as f64 + 0.5) / self.fade_in as f64);
+        }
+        let left = self.len - k.min(self.len);
+        if left <= self.fade_out && self.fade_out > 0 {
+            g *= curve.gain((left as f64 - 0.5) / self.fade_out as f64);
+        }
+        g
+    }
+
+    /// Produces output frames while the resampler can.
+    fn produce(&mut self, out_rate: u32) {
+        let Some(rs) = self.resampler.as_ref() else {
+            return;
+        };
+        while self.produced < self.len {
+            let ts = self.in_s + self.produced as f64 / out_rate as f64;
+            if self.finished && rs.past_end(ts) {
+                break; // the rest reads as silence
+            }
+            match rs.value_at(ts, self.finished) {
+                Some(v) => {
+                    self.out.push_back(v);
+                    self.produced += 1;
+                }
+                None => break,
+            }
+        }
+        let next = self.in_s + self.produced as f64 / out_rate as f64;
+        if let Some(rs) = self.resampler.as_mut() {
+            rs.discard_before(next);
+        }
+    }
+
+    fn drop_before(&mut self, k: u64) {
+        while self.out_base < k && !self.out.is_empty() {
+            self.out.pop_front();
+            self.out_base += 1;
+        }
+    }
+}
+
+/// Streaming mixer of a reel's clip audio; see the module docs.
+#[derive(Debug)]
+pub struct AudioMixer {
+    out_rate: u32,
+    out_channels: u32,
+    total: u64,
+    pos: u64,
+    curve: FadeCurve,
+    clips: Vec<ClipStream>,
+}
+
+fn finite_or(v: f64, d: f64) -> f64 {
+    if v.is_finite() {
+        v
+    } else {
+        d
+    }
+}
+
+impl AudioMixer {
+    /// A mixer producing `round(duration_s * out_rate)` frames of `out_channels` channels.
+    ///
+    /// Errors: `out_rate` outside 8000..=192000, `out_channels` outside 1..=8.
+    pub fn new(
+        clips: &[MixClip],
+        out_rate: u32,
+        out_channels: u32,
+        duration_s: f64,
+    ) -> Result<Self, ApiError> {
+        if !(8000..=192_000).contains(&out_rate) {
+            return Err(ApiError::invalid_parameter(
+                "SampleRate",
+                format!("sample rate {out_rate} is outside 8000..96000"),
+            ));
+        }
+        if !(1..=8).contains(&out_channels) {
+            return Err(ApiError::invalid_parameter(
+                "Channel",
+                format!("{out_channels} channels is outside 1..8"),
+            ));
+        }
+        let r = out_rate as f64;
+        let frames = |s: f64| (finite_or(s, 0.0).max(0.0) * r).round() as u64;
+        let total = frames(duration_s);
+        let clips = clips
+            .iter()
+            .map(|c| {
+                let start = frames(c.out_start_s);
+                let end = frames(
+                    c.out_start_s + (finite_or(c.out_s, 0.0) - finite_or(c.in_s, 0.0)).max(0.0),
+                );
+                let len = end.saturating_sub(start);
+                let mut fade_in = frames(c.fade_in_s.max(MIN_RAMP_S)).max(1);
+                let mut fade_out = frames(c.fade_out_s.max(MIN_RAMP_S)).max(1);
+                if fade_in + fade_out > len {
+                    // Very short clip: share it between the two fades.
+                    let sum = (fade_in + fade_out) as f64;
+                    fade_in = (len as f64 * fade_in as f64 / sum).floor() as u64;
+                    fade_out = len - fade_in;
+                }
+                let volume = if c.volume.is_nan() {
+                    1.0
+                } else {
+                    c.volume.clamp(0.0, 10.0)
+                };
+                ClipStream {
+                    in_s: finite_or(c.in_s, 0.0),
+                    start,
+                    len,
+                    fade_in,
+                    fade_out,
+                    volume,
+                    resampler: None,
+                    out: VecDeque::new(),
+                    out_base: 0,
+                    produced: 0,
+                    finished: false,
+                    silent: volume == 0.0 || len == 0,
+                }
+            })
+            .collect();
+        Ok(Self {
+            out_rate,
+            out_channels,
+            total,
+            pos: 0,
+            curve: FadeCurve::default(),
+            clips,
+        })
+    }
+
+    /// Uses `curve` for all fades.
+    pub fn with_curve(mut self, curve: FadeCurve) -> Self {
+        self.curve = curve;
+        self
+    }
+
+    /// Total output frames.
+    pub fn total_frames(&self) -> u64 {
+        self.total
+    }
+
+    /// Output frames delivered so far.
+    pub fn position(&self) -> u64 {
+        self.pos
+    }
+
+    /// True once every output frame has been pulled.
+    pub fn is_done(&self) -> bool {
+        self.pos >= self.total
+    }
+
+    fn clip_mut(&mut self, clip: usize) -> Result<&mut ClipStream, ApiError> {
+        let n = self.clips.len();
+        self.clips.get_mut(clip).ok_or_else(|| {
+            ApiError::internal(format!("audio for clip {clip}, but the mix has {n} clips"))
+        })
+    }
+
+    /// Decoded source audio for `clip`: planar `planes` (1..=8 channels; beyond 8 only the first 8
+    /// are used) at `rate` Hz, first sample at source time `t_s`. Chunks must come in source
+    /// order; small gaps become silence, overlaps are trimmed.
+    pub fn push_source(
+        &mut self,
+        clip: usize,
+        t_s: f64,
+        rate: u32,
+        planes: &[&[f32]],
+    ) -> Result<(), ApiError> {
+        let out_rate = self.out_rate;
+        let c = self.clip_mut(clip)?;
+        // Audio past the clip's end (decoders overshoot) is not needed: dropping it keeps memory flat.
+        if c.silent || c.finished || planes.is_empty() || c.produced >= c.len {
+            return Ok(());
+        }
+        if !(1000..=768_000).contains(&rate) || !t_s.is_finite() {
+            return Err(ApiError::corrupt(format!(
+                "audio chunk with sample rate {rate} at time {t_s}"
+            )));
+        }
+        let mut frames = downmix_to_stereo(planes);
+        // Gap (positive) or overlap (negative) against the previous chunk, in input samples.
+        let gap = c
+            .resampler
+            .as_ref()
+            .map_or(0.0, |rs| ((t_s - rs.end_time()) * rate as f64).round());
+        let restart = match c.resampler.as_ref() {
+            // Up to a second of missing audio is filled in place; a longer jump restarts the stream
+            // (same result, without allocating the silence in the input history).
+            Some(rs) if rs.in_rate() == rate && gap <= rate as f64 => {
+                if gap >= 2.0 {
+                    let n = gap as usize;
+                    let mut filled = vec![[0.0f32; 2]; n];
+                    filled.append(&mut frames);
+                    frames = filled;
+                } else if gap <= -2.0 {
+                    let n = ((-gap) as usize).min(frames.len());
+                    frames.drain(..n);
+                }
+                false
+            }
+            Some(_) => true,
+            None => true,
+        };
+        if restart {
+            // A new stream (or a rate change): finish what the old one can give up to `t_s`.
+            if let Some(rs) = c.resampler.as_ref() {
+                while c.produced < c.len {
+                    let ts = c.in_s + c.produced as f64 / out_rate as f64;
+                    if ts >= t_s {
+                        break;
+                    }
+                    c.out.push_back(rs.value_at(ts, true).unwrap_or([0.0; 2]));
+                    c.produced += 1;
+                }
+            }
+            c.resampler = Some(StereoResampler::new(rate, out_rate, t_s));
+        }
+        if let Some(rs) = c.resampler.as_mut() {
+            rs.push(&frames);
+        }
+        c.produce(out_rate);
+        Ok(())
+    }
+
+    /// No more audio will come for `clip`: what is missing is silence.
+    pub fn finish_clip(&mut self, clip: usize) -> Result<(), ApiError> {
+        let out_rate = self.out_rate;
+        let c = self.clip_mut(clip)?;
+        c.finished = true;
+        c.produce(out_rate);
+        Ok(())
+    }
+
+    /// `clip` has no audio (or is muted): it contributes silence.
+    pub fn mark_silent(&mut self, clip: usize) -> Result<(), ApiError> {
+        let c = self.clip_mut(clip)?;
+        c.silent = true;
+        c.resampler = None;
+        c.out.clear();
+        Ok(())
+    }
+
+    /// The next block of up to `frames` output frames, interleaved (`out_channels` per frame), or
+    /// `None` if some clip under it still lacks audio, or everything has been delivered. The last
+    /// block is shorter so the total is exactly the reel's length.
+    pub fn pull(&mut self, frames: usize) -> Option<Vec<f32>> {
+        let n = (frames as u64).min(self.total.saturating_sub(self.pos));
+        if n == 0 {
+            return None;
+        }
+        let (b0, b1) = (self.pos, self.pos + n);
+        let overlaps = |c: &ClipStream| c.len > 0 && c.start < b1 && c.start + c.len > b0;
+        if !self
+            .clips
+            .iter()
+            .filter(|c| overlaps(c))
+            .all(|c| c.ready(b1.min(c.start + c.len) - c.start))
+        {
+            return None;
+        }
+        let mut stereo = vec![[0.0f32; 2]; n as usize];
+        for c in self.clips.iter().filter(|c| overlaps(c) && !c.silent) {
+            let from = b0.max(c.start);
+            let to = b1.min(c.start + c.len);
+            for f in from..to {
+                let k = f - c.start;
+                let g = c.gain(k, self.curve);
+                let s = c.sample(k);
+                let o = &mut stereo[(f - b0) as usize];
+                o[0] += s[0] * g;
+                o[1] += s[1] * g;
+            }
+        }
+        for c in &mut self.clips {
+            if c.start < b1 {
+                c.drop_before((b1 - c.start).min(c.produced_end()));
+            }
+        }
+        self.pos = b1;
+        let ch = self.out_channels as usize;
+        let mut out = Vec::with_capacity(n as usize * ch);
+        for [l, r] in stereo {
+            match ch {
+                1 => out.push((l + r) * 0.5),
+                _ => {
+                    out.push(l);
+                    out.push(r);
+                    out.extend(std::iter::repeat_n(0.0, ch - 2));
+                }
+            }
+        }
+        Some(out)
+    }
+}
+
+/// Planar 1..=8 channels (WebCodecs order) to stereo frames, ITU-R BS.775 coefficients.
+pub fn downmix_to_stereo(planes: &[&[f32]]) -> Vec<[f32; 2]> {
+    let n = planes.iter().map(|p| p.len()).min().unwrap_or(0);
+    let ch = |i: usize, k: usize| planes.get(i).map_or(0.0, |p| p[k]);
+    let c = SQRT_HALF;
+    (0..n)
+        .map(|k| match planes.len() {
+            0 => [0.0, 0.0],
+            1 => [ch(0, k), ch(0, k)],
+            2 => [ch(0, k), ch(1, k)],
+            // FL FR FC
+            3 => [ch(0, k) + c * ch(2, k), ch(1, k) + c * ch(2, k)],
+            // FL FR BL BR (quad)
+            4 => [ch(0, k) + c * ch(2, k), ch(1, k) + c * ch(3, k)],
+            // FL FR FC BL BR (5.0)
+            5 => [
+                ch(0, k) + c * ch(2, k) + c * ch(3, k),
+                ch(1, k) + c * ch(2, k) + c * ch(4, k),
+            ],
+            // FL FR FC LFE SL SR (5.1)
+            6 => [
+                ch(0, k) + c * ch(2, k) + c * ch(4, k),
+                ch(1, k) + c * ch(2, k) + c * ch(5, k),
+            ],
+            // FL FR FC LFE BC SL SR (6.1)
+            7 => [
+                ch(0, k) + c * ch(2, k) + 0.5 * ch(4, k) + c * ch(5, k),
+                ch(1, k) + c * ch(2, k) + 0.5 * ch(4, k) + c * ch(6, k),
+            ],
+            // FL FR FC LFE BL BR SL SR (7.1); more than 8: the first 8 are used.
+            _ => [
+                ch(0, k) + c * ch(2, k) + c * ch(4, k) + c * ch(6, k),
+                ch(1, k) + c * ch(2, k) + c * ch(5, k) + c * ch(7, k),
+            ],
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fade_curves() {
+        assert_eq!(FadeCurve::Linear.gain(0.25), 0.25);
+        let g = FadeCurve::EqualPower.gain(0.5);
+        assert!((g - SQRT_HALF).abs() < 1e-6);
+        assert_eq!(FadeCurve::EqualPower.gain(2.0), 1.0);
+    }
+
+    #[test]
+    fn short_clips_share_their_fades_and_odd_numbers_are_tamed() {
+        let clips = [
+            MixClip {
+                out_start_s: 0.0,
+                in_s: 0.0,
+                out_s: 0.005,
+                fade_in_s: 1.0,
+                fade_out_s: 1.0,
+                volume: f32::NAN,
+            },
+            MixClip {
+                out_start_s: f64::NAN,
+                in_s: f64::INFINITY,
+                out_s: 1.0,
+                fade_in_s: -1.0,
+                fade_out_s: 0.0,
+                volume: 99.0,
+            },
+        ];
+        let m = AudioMixer::new(&clips, 48_000, 2, f64::NAN).expect("mixer");
+        assert_eq!(m.total_frames(), 0);
+        let c = &m.clips[0];
+        assert_eq!(c.len, 240);
+        assert_eq!(c.fade_in + c.fade_out, 240);
+        assert_eq!(c.volume, 1.0);
+        assert_eq!(m.clips[1].volume, 10.0);
+    }
+}

@@ -1,0 +1,275 @@
+//! Render stage: per output frame, a short list of drawing instructions; per output block, mixed audio.
+//!
+//! Everything here is a pure function of a [`RenderPlan`] (video) or of the decoded samples pushed
+//! into an [`AudioMixer`] (audio). No browser types: the TypeScript worker executes [`FrameOps`] on an
+//! `OffscreenCanvas` 2D context, and [`raster`] executes the very same list on RGBA buffers so the
+//! semantics can be checked natively against ffmpeg's `xfade` reference renderings.
+//!
+//! # Drawing model (what the browser executor must do, exactly)
+//!
+//! A frame is `width x height` output pixels, origin top-left, y down. [`FrameOps`] is executed as:
+//!
+//! 1. Fill the whole canvas with [`FrameOps::background`] (opaque RGBA).
+//! 2. For each [`Layer`] in order (bottom first), build the layer's picture on a transparent scratch
+//!    canvas of the same size as the output:
+//!    1. if [`Layer::background`] is set, `fillRect(0, 0, width, height)` with it (clip pictures are
+//!       opaque: this is where letterbox bars come from);
+//!    2. for each [`DrawOp`] in order: draw `src_rect` of the source frame (decoded-frame pixels,
+//!       *before* rotation) rotated clockwise by `rotation` degrees so that it exactly fills
+//!       `dst_rect` (axis-aligned, output pixels). On a canvas:
+//!       ```text
+//!       ctx.save(); if (op.blurPx > 0) ctx.filter = `blur(${op.blurPx}px)`;
+//!       ctx.translate(dst.x + dst.w / 2, dst.y + dst.h / 2); ctx.rotate(op.rotation * Math.PI / 180);
+//!       const [w, h] = op.rotation % 180 === 0 ? [dst.w, dst.h] : [dst.h, dst.w];
+//!       ctx.drawImage(frame, src.x, src.y, src.w, src.h, -w / 2, -h / 2, w, h); ctx.restore();
+//!       ```
+//!       `blur_px` is the CSS `blur()` radius, i.e. the Gaussian standard deviation in output pixels;
+//!       the blurred layer's `dst_rect` already overshoots the canvas so its edges stay opaque;
+//!    3. if [`Layer::fill_after`] is set, `fillRect(0, 0, width, height)` with its RGB colour at
+//!       `globalAlpha = alpha` (source-over): the colour veil of fadeblack / fadewhite / fadecolor;
+//!    4. if [`Layer::dissolve`] is set, keep only the scratch pixels `(x, y)` (integer pixel
+//!       coordinates of the scratch canvas) where [`dissolve_noise`]`(x, y, seed) < progress`; make the
+//!       others transparent. In the browser: an `ImageData` mask whose alpha is 255 where kept and 0
+//!       elsewhere (recomputed per frame from a cached `Float32Array` of the noise values), drawn onto
+//!       the scratch with `globalCompositeOperation = 'destination-in'`.
+//! 3. Composite the scratch onto the output: `ctx.save()`; if [`Layer::clip_rect`] is set,
+//!    `beginPath(); rect(...); clip()` (output coordinates; the rects are whole pixels so there is
+//!    no antialiasing question); `globalAlpha = opacity`; `drawImage(scratch, offset_x, offset_y)`;
+//!    `ctx.restore()`.
+//!
+//! A layer with `opacity == 1`, no `fill_after` and no `dissolve` may be drawn straight onto the
+//! output canvas (translated by the offset, inside the clip rect): the result is identical, and
+//! that is the common case (every frame outside a transition).
+//!
+//! Transitions follow ffmpeg's `xfade` filter (see [`transitions`]); a reel frame outside any
+//! transition is one opaque layer.
+
+pub mod draw;
+pub mod layout;
+pub mod mix;
+pub mod raster;
+pub mod resample;
+pub mod transitions;
+
+use serde::{Deserialize, Serialize};
+
+pub use draw::{frame_count, frame_ops, mix_clips, validate_plan};
+pub use layout::{default_scale, output_size};
+pub use mix::{AudioMixer, FadeCurve, MixClip};
+pub use transitions::{dissolve_noise, Transition};
+
+/// An axis-aligned rectangle in pixels (output pixels or decoded-frame pixels, as documented where
+/// it is used). `x, y` is the top-left corner.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+impl Rect {
+    pub const fn new(x: f64, y: f64, w: f64, h: f64) -> Self {
+        Self { x, y, w, h }
+    }
+    /// Right edge (`x + w`).
+    pub fn right(&self) -> f64 {
+        self.x + self.w
+    }
+    /// Bottom edge (`y + h`).
+    pub fn bottom(&self) -> f64 {
+        self.y + self.h
+    }
+}
+
+/// Geometry of one source video, as the demuxer/decoder reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceGeometry {
+    /// Decoded frame size (`VideoFrame.displayWidth/Height` before rotation).
+    pub coded_w: u32,
+    pub coded_h: u32,
+    /// Clockwise rotation to apply for display: 0, 90, 180 or 270 (other values are rounded to the
+    /// nearest quarter turn).
+    pub rotation: u32,
+    /// Pixel aspect ratio (width, height) of the decoded frame; (1, 1) for square pixels. A zero
+    /// in either part is treated as square.
+    pub pixel_aspect: (u32, u32),
+    /// Display size after pixel aspect and rotation; 0 means "derive it from the fields above".
+    pub display_w: u32,
+    pub display_h: u32,
+}
+
+impl SourceGeometry {
+    /// Square pixels, no rotation.
+    pub fn simple(w: u32, h: u32) -> Self {
+        Self {
+            coded_w: w,
+            coded_h: h,
+            rotation: 0,
+            pixel_aspect: (1, 1),
+            display_w: w,
+            display_h: h,
+        }
+    }
+}
+
+/// How a source's display picture is mapped onto the output canvas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ScaleType {
+    /// Whole picture onto the whole canvas; aspect ratio not kept.
+    Stretch,
+    /// Scale keeping the aspect ratio until the canvas is covered, cut the overflow equally on both
+    /// sides (the centre is kept).
+    Crop,
+    /// Same geometry as `Crop` (cover the canvas): with a fixed output size the API's "fill" can
+    /// only mean covering it; kept as its own name so requests round-trip.
+    Fill,
+    /// Scale keeping the aspect ratio until the whole picture fits; black bars (letterbox /
+    /// pillarbox) fill the rest.
+    Fit,
+    /// `Fit` over a blurred `Crop` of the same frame (the usual way landscape footage goes into a
+    /// portrait reel; SPEC's `twolayer`).
+    FitBlurFill,
+}
+
+/// The transition into a clip from the clip before it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransitionSpec {
+    /// ffmpeg `xfade` name (`fade`, `wipeleft`, ...) or `fadecolor`.
+    pub name: String,
+    /// Overlap of the two clips in seconds.
+    pub duration_s: f64,
+    /// Colour for `fadecolor` (RGB); `None` = black. Ignored by other transitions.
+    #[serde(default)]
+    pub color: Option<[u8; 3]>,
+}
+
+impl TransitionSpec {
+    pub fn new(name: &str, duration_s: f64) -> Self {
+        Self {
+            name: name.to_string(),
+            duration_s,
+            color: None,
+        }
+    }
+}
+
+/// One clip of the output timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RenderClip {
+    /// Index into [`RenderPlan::sources`].
+    pub source: usize,
+    /// Source time range `[in_s, out_s)` in seconds.
+    pub in_s: f64,
+    pub out_s: f64,
+    /// Output time where the clip starts. With a transition it starts `duration_s` before the
+    /// previous clip ends (the two overlap).
+    pub out_start_s: f64,
+    /// Transition from the previous clip into this one.
+    #[serde(default)]
+    pub transition_in: Option<TransitionSpec>,
+    /// Audio gain (MediaConfig.Volume, 0..10, 1 = unchanged).
+    pub volume: f32,
+}
+
+impl RenderClip {
+    /// Output time where the clip ends.
+    pub fn out_end_s(&self) -> f64 {
+        self.out_start_s + (self.out_s - self.in_s).max(0.0)
+    }
+}
+
+/// Everything the renderer needs for one reel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RenderPlan {
+    pub width: u32,
+    pub height: u32,
+    pub fps: f64,
+    /// `None` = choose per source with [`default_scale`].
+    #[serde(default)]
+    pub scale: Option<ScaleType>,
+    pub clips: Vec<RenderClip>,
+    pub sources: Vec<SourceGeometry>,
+    pub duration_s: f64,
+}
+
+/// The drawing instructions for one output frame; see the module docs for the exact semantics.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FrameOps {
+    /// Output time of the frame: `frame_index / fps`.
+    pub t: f64,
+    pub width: u32,
+    pub height: u32,
+    /// Opaque colour the canvas is cleared with first.
+    pub background: [u8; 4],
+    /// Bottom first.
+    pub layers: Vec<Layer>,
+}
+
+/// One clip's picture, composed on a scratch canvas and then composited onto the output.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Layer {
+    /// Index of the clip in [`RenderPlan::clips`]; `None` for the plain-colour stand-in used when a
+    /// transition has no outgoing clip (the reel starts with a transition, or follows a gap).
+    pub clip: Option<usize>,
+    /// Colour the scratch canvas is filled with before the draws (opaque black for clips).
+    pub background: Option<[u8; 4]>,
+    pub draws: Vec<DrawOp>,
+    /// Colour veil over the whole layer picture, after the draws.
+    pub fill_after: Option<ColorFill>,
+    /// Per-pixel random keep mask, after `fill_after`.
+    pub dissolve: Option<Dissolve>,
+    /// Translation of the layer picture in output pixels (slides); whole pixels.
+    pub offset_x: f64,
+    pub offset_y: f64,
+    /// Only draw the layer inside this output rectangle (wipes); whole pixels.
+    pub clip_rect: Option<Rect>,
+    /// `globalAlpha` when compositing the layer picture.
+    pub opacity: f32,
+}
+
+/// Draw one source frame region into a region of the layer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DrawOp {
+    /// Index into [`RenderPlan::sources`].
+    pub source: usize,
+    /// Which source frame: the one on screen at this source time (the last frame whose timestamp
+    /// is <= `source_time_s`).
+    pub source_time_s: f64,
+    /// Region of the decoded frame in its own pixels, before rotation.
+    pub src_rect: Rect,
+    /// Where the rotated region lands, output pixels; may extend beyond the canvas.
+    pub dst_rect: Rect,
+    /// Clockwise degrees: 0, 90, 180 or 270.
+    pub rotation: u32,
+    /// Gaussian blur standard deviation in output pixels (CSS `blur()`); 0 = sharp.
+    pub blur_px: f32,
+}
+
+/// A colour drawn over a whole layer with the given alpha.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ColorFill {
+    pub rgb: [u8; 3],
+    /// 0 = invisible, 1 = solid colour.
+    pub alpha: f32,
+}
+
+/// The dissolve mask parameters: keep pixel `(x, y)` iff `dissolve_noise(x, y, seed) < progress`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Dissolve {
+    pub progress: f32,
+    pub seed: u32,
+}
+
+/// Opaque black, the colour of bars and of gaps between clips.
+pub const BLACK: [u8; 4] = [0, 0, 0, 255];
