@@ -1,0 +1,521 @@
+//! Per-hop audio features of the mono analysis stream, and the events derived from them.
+//!
+//! Every [`HOP`] samples (10 ms at 16 kHz) one windowed 512-point FFT gives loudness, spectral flux,
+//! centroid (brightness), flatness and tonal stability; voiced-looking hops also get a YIN pitch in
+//! 70..500 Hz. [`AudioAnalyzer::finish`] then derives, over the whole (small) feature vectors, the
+//! activity/speech flags with hysteresis, speech pauses, onsets, loudness jumps against the preceding
+//! seconds, and music presence.
+
+use super::resample::ANALYSIS_RATE;
+use rustfft::num_complex::Complex;
+use rustfft::{Fft, FftPlanner};
+use serde::Serialize;
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+/// Samples per analysis hop (10 ms).
+pub const HOP: usize = 160;
+/// FFT length (32 ms).
+const FFT_N: usize = 512;
+/// Samples kept: the FFT window plus room for the longest pitch lag.
+const BUF: usize = 768;
+/// Index in the buffer that a hop's time refers to (centre of the FFT and pitch windows).
+const CENTRE: usize = BUF / 2;
+/// Pitch search range.
+const PITCH_MIN_HZ: f32 = 70.0;
+const PITCH_MAX_HZ: f32 = 500.0;
+/// YIN threshold on the cumulative-mean-normalised difference.
+const YIN_THRESHOLD: f32 = 0.15;
+/// Hops between the spectra compared for tonal stability (100 ms).
+const STABILITY_LAG: usize = 10;
+/// Shortest low-energy run that counts as a speech pause.
+pub const MIN_PAUSE_S: f64 = 0.25;
+/// Level floor used when a source is digitally silent (dBFS).
+const SILENCE_DB: f32 = -70.0;
+
+/// A run of low energy where a clip may start or end without cutting a word.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Pause {
+    /// Start (source seconds).
+    pub start: f64,
+    /// End (source seconds).
+    pub end: f64,
+}
+
+/// A sudden rise in spectral energy (a hit, slap, door, note or syllable start).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Onset {
+    /// Time (source seconds).
+    pub t: f64,
+    /// Spectral flux at the onset.
+    pub strength: f32,
+    /// Level rise over the 100 ms before (dB).
+    pub rise_db: f32,
+}
+
+/// All audio features of one source (struct of arrays, one entry per hop).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct AudioFeatures {
+    /// Source time of hop 0 (centre of its window).
+    pub t0: f64,
+    /// Seconds between hops.
+    pub hop_s: f64,
+    /// RMS level, dBFS.
+    pub rms_db: Vec<f32>,
+    /// Spectral flux (mean positive change of log magnitude).
+    pub flux: Vec<f32>,
+    /// Spectral centroid in Hz (brightness).
+    pub centroid_hz: Vec<f32>,
+    /// Voice pitch in Hz, 0 where unvoiced.
+    pub pitch_hz: Vec<f32>,
+    /// Zero-crossing rate (crossings per sample).
+    pub zcr: Vec<f32>,
+    /// Spectral flatness 0 (tonal) ..1 (noise).
+    pub flatness: Vec<f32>,
+    /// Cosine similarity of the spectrum with 100 ms earlier (held notes are stable).
+    pub stability: Vec<f32>,
+    /// Sound above the noise floor (with hysteresis).
+    pub active: Vec<bool>,
+    /// Voice activity: active sound with voicing nearby, widened by a short hangover.
+    pub speech: Vec<bool>,
+    /// Level over the next 200 ms minus the mean level of the preceding ~3 s (dB).
+    pub jump_db: Vec<f32>,
+    /// Music presence 0..1 (sustained tonal, stable sound).
+    pub music: Vec<f32>,
+    /// Estimated noise floor (dBFS).
+    pub noise_floor_db: f32,
+    /// Detected onsets.
+    pub onsets: Vec<Onset>,
+    /// Speech pauses / silences of at least [`MIN_PAUSE_S`].
+    pub pauses: Vec<Pause>,
+}
+
+impl AudioFeatures {
+    /// Number of hops.
+    pub fn len(&self) -> usize {
+        self.rms_db.len()
+    }
+
+    /// Whether there are no hops.
+    pub fn is_empty(&self) -> bool {
+        self.rms_db.is_empty()
+    }
+
+    /// Time of hop `i`.
+    pub fn time(&self, i: usize) -> f64 {
+        self.t0 + i as f64 * self.hop_s
+    }
+
+    /// Hop nearest to time `t`, if `t` is within the analysed audio.
+    pub fn hop_at(&self, t: f64) -> Option<usize> {
+        if self.is_empty() || !t.is_finite() || self.hop_s <= 0.0 {
+            return None;
+        }
+        let i = ((t - self.t0) / self.hop_s).round();
+        (i >= 0.0 && (i as usize) < self.len()).then_some(i as usize)
+    }
+
+    /// Whether speech is ongoing at `t` (false outside the analysed audio).
+    pub fn speech_at(&self, t: f64) -> bool {
+        self.hop_at(t).is_some_and(|i| self.speech[i])
+    }
+}
+
+/// Streams mono [`ANALYSIS_RATE`] samples into [`AudioFeatures`].
+pub struct AudioAnalyzer {
+    buf: Vec<f32>,
+    filled: usize,
+    fft: Arc<dyn Fft<f32>>,
+    cbuf: Vec<Complex<f32>>,
+    scratch: Vec<Complex<f32>>,
+    window: Vec<f32>,
+    mag: Vec<f32>,
+    prev_log: Vec<f32>,
+    ring: VecDeque<Vec<f32>>,
+    yin: Vec<f32>,
+    f: AudioFeatures,
+}
+
+impl AudioAnalyzer {
+    /// `stream_t0` is the source time of the first sample that will be pushed.
+    pub fn new(stream_t0: f64) -> Self {
+        let fft = FftPlanner::new().plan_fft_forward(FFT_N);
+        let scratch = vec![Complex::default(); fft.get_inplace_scratch_len()];
+        let window = (0..FFT_N)
+            .map(|i| 0.5 - 0.5 * (2.0 * std::f32::consts::PI * i as f32 / FFT_N as f32).cos())
+            .collect();
+        let rate = ANALYSIS_RATE as f64;
+        let f = AudioFeatures {
+            // The first hop is computed when the first HOP samples sit at the end of the buffer.
+            t0: stream_t0 + (HOP as f64 - (BUF - CENTRE) as f64) / rate,
+            hop_s: HOP as f64 / rate,
+            ..Default::default()
+        };
+        Self {
+            buf: vec![0.0; BUF],
+            filled: 0,
+            fft,
+            cbuf: vec![Complex::default(); FFT_N],
+            scratch,
+            window,
+            mag: vec![0.0; FFT_N / 2 + 1],
+            prev_log: vec![0.0; FFT_N / 2 + 1],
+            ring: VecDeque::new(),
+            yin: vec![0.0; (ANALYSIS_RATE as f32 / PITCH_MIN_HZ) as usize + 2],
+            f,
+        }
+    }
+
+    /// Adds samples; computes one feature hop per [`HOP`] samples.
+    pub fn push(&mut self, mut x: &[f32]) {
+        while !x.is_empty() {
+            let take = (HOP - self.filled).min(x.len());
+            let at = BUF - HOP + self.filled;
+            for (d, &s) in self.buf[at..at + take].iter_mut().zip(&x[..take]) {
+                *d = if s.is_finite() {
+                    s.clamp(-4.0, 4.0)
+                } else {
+                    0.0
+                };
+            }
+            self.filled += take;
+            x = &x[take..];
+            if self.filled == HOP {
+                self.hop();
+                self.buf.copy_within(HOP.., 0);
+                self.filled = 0;
+            }
+        }
+    }
+
+    fn hop(&mut self) {
+        let w0 = CENTRE - FFT_N / 2;
+        let win = &self.buf[w0..w0 + FFT_N];
+        let power = win.iter().map(|v| v * v).sum::<f32>() / FFT_N as f32;
+        let rms_db = 10.0 * (power + 1e-12).log10();
+        let zc = win
+            .windows(2)
+            .filter(|p| (p[0] >= 0.0) != (p[1] >= 0.0))
+            .count() as f32
+            / FFT_N as f32;
+        for ((c, &v), &w) in self.cbuf.iter_mut().zip(win).zip(&self.window) {
+            *c = Complex::new(v * w, 0.0);
+        }
+        self.fft
+            .process_with_scratch(&mut self.cbuf, &mut self.scratch);
+        // Normalise so a full-scale sine peaks at about 0.5.
+        let norm = 2.0 / FFT_N as f32;
+        for (m, c) in self.mag.iter_mut().zip(&self.cbuf) {
+            *m = c.norm() * norm;
+        }
+        let bin_hz = ANALYSIS_RATE as f32 / FFT_N as f32;
+        let (mut num, mut den) = (0f32, 0f32);
+        for (k, &m) in self.mag.iter().enumerate().skip(1) {
+            num += k as f32 * bin_hz * m;
+            den += m;
+        }
+        let centroid = if den > 1e-9 { num / den } else { 0.0 };
+        let mut flux = 0f32;
+        for (p, &m) in self.prev_log.iter_mut().zip(&self.mag) {
+            let l = (1.0 + 1000.0 * m).ln();
+            flux += (l - *p).max(0.0);
+            *p = l;
+        }
+        flux /= self.mag.len() as f32;
+        let band = &self.mag[2..200];
+        let (mut lsum, mut psum) = (0f32, 0f32);
+        for &m in band {
+            let p = m * m + 1e-12;
+            lsum += p.ln();
+            psum += p;
+        }
+        let n = band.len() as f32;
+        let flatness = ((lsum / n).exp() / (psum / n)).clamp(0.0, 1.0);
+        let spec: Vec<f32> = self.mag[3..128].to_vec();
+        let stability = match self.ring.front() {
+            Some(old) if self.ring.len() == STABILITY_LAG => {
+                let dot: f32 = old.iter().zip(&spec).map(|(a, b)| a * b).sum();
+                let na: f32 = old.iter().map(|a| a * a).sum();
+                let nb: f32 = spec.iter().map(|b| b * b).sum();
+                if na > 1e-12 && nb > 1e-12 {
+                    dot / (na * nb).sqrt()
+                } else {
+                    0.0
+                }
+            }
+            _ => 0.0,
+        };
+        if self.ring.len() == STABILITY_LAG {
+            self.ring.pop_front();
+        }
+        self.ring.push_back(spec);
+        let pitch = if rms_db > -55.0 && zc < 0.3 && flatness < 0.6 {
+            yin_pitch(&self.buf, &mut self.yin)
+        } else {
+            0.0
+        };
+        let f = &mut self.f;
+        f.rms_db.push(rms_db);
+        f.flux.push(flux);
+        f.centroid_hz.push(centroid);
+        f.pitch_hz.push(pitch);
+        f.zcr.push(zc);
+        f.flatness.push(flatness);
+        f.stability.push(stability);
+    }
+
+    /// Derives activity, speech, pauses, onsets, jumps and music, and returns the features.
+    pub fn finish(mut self) -> AudioFeatures {
+        // Push the last partial hop through (zero-padded) so short tails are not lost.
+        if self.filled > 0 {
+            let pad = vec![0.0; HOP - self.filled];
+            self.push(&pad);
+        }
+        derive(&mut self.f);
+        self.f
+    }
+}
+
+/// YIN pitch (Hz) of the buffer, or 0 when no clear period in 70..500 Hz.
+fn yin_pitch(x: &[f32], d: &mut [f32]) -> f32 {
+    let rate = ANALYSIS_RATE as f32;
+    let tau_min = (rate / PITCH_MAX_HZ) as usize;
+    let tau_max = ((rate / PITCH_MIN_HZ) as usize).min(d.len() - 2);
+    let w = x.len().saturating_sub(tau_max + 2);
+    if w < 64 {
+        return 0.0;
+    }
+    d[0] = 1.0;
+    let mut running = 0f32;
+    for tau in 1..=tau_max + 1 {
+        let a = &x[..w];
+        let b = &x[tau..tau + w];
+        let s: f32 = a.iter().zip(b).map(|(p, q)| (p - q) * (p - q)).sum();
+        running += s;
+        d[tau] = if running > 1e-12 {
+            s * tau as f32 / running
+        } else {
+            1.0
+        };
+    }
+    let mut best = None;
+    let mut tau = tau_min;
+    while tau <= tau_max {
+        if d[tau] < YIN_THRESHOLD {
+            while tau < tau_max && d[tau + 1] < d[tau] {
+                tau += 1;
+            }
+            best = Some(tau);
+            break;
+        }
+        tau += 1;
+    }
+    let tau = match best {
+        Some(t) => t,
+        None => {
+            let (t, v) = (tau_min..=tau_max)
+                .map(|t| (t, d[t]))
+                .fold((0, f32::INFINITY), |a, b| if b.1 < a.1 { b } else { a });
+            if v > 0.3 || t == 0 {
+                return 0.0;
+            }
+            t
+        }
+    };
+    let (a, b, c) = (d[tau - 1], d[tau], d[tau + 1]);
+    let den = a - 2.0 * b + c;
+    let off = if den.abs() > 1e-9 {
+        (0.5 * (a - c) / den).clamp(-0.5, 0.5)
+    } else {
+        0.0
+    };
+    rate / (tau as f32 + off)
+}
+
+/// Value at fraction `q` of the sorted copy of `v` (0 for empty input).
+pub(crate) fn quantile(v: &[f32], q: f32) -> f32 {
+    let mut s: Vec<f32> = v.iter().copied().filter(|x| x.is_finite()).collect();
+    if s.is_empty() {
+        return 0.0;
+    }
+    s.sort_by(|a, b| a.total_cmp(b));
+    let i = ((s.len() - 1) as f32 * q.clamp(0.0, 1.0)).round() as usize;
+    s[i]
+}
+
+/// The whole-source derivations of [`AudioAnalyzer::finish`].
+fn derive(f: &mut AudioFeatures) {
+    let n = f.len();
+    let hop = f.hop_s;
+    let floor = quantile(&f.rms_db, 0.1).clamp(-120.0, -20.0);
+    f.noise_floor_db = floor;
+    let on = (floor + 12.0).max(-50.0);
+    let off = on - 4.0;
+    // Activity with hysteresis.
+    f.active = Vec::with_capacity(n);
+    let mut state = false;
+    for &db in &f.rms_db {
+        state = if state { db > off } else { db > on };
+        f.active.push(state);
+    }
+    // Speech: active and voiced within +-150 ms, widened by 50 ms so word tails stay inside.
+    let r = (0.15 / hop).round() as usize;
+    let voiced: Vec<u32> = f
+        .pitch_hz
+        .iter()
+        .zip(&f.active)
+        .map(|(&p, &a)| (p > 0.0 && a) as u32)
+        .collect();
+    let mut pre = vec![0u32; n + 1];
+    for i in 0..n {
+        pre[i + 1] = pre[i] + voiced[i];
+    }
+    let raw: Vec<bool> = (0..n)
+        .map(|i| {
+            let (a, b) = (i.saturating_sub(r), (i + r + 1).min(n));
+            f.active[i] && (pre[b] - pre[a]) as f32 >= 0.2 * (b - a) as f32
+        })
+        .collect();
+    let hang = (0.05 / hop).round() as usize;
+    f.speech = (0..n)
+        .map(|i| {
+            raw[i.saturating_sub(hang)..(i + hang + 1).min(n)]
+                .iter()
+                .any(|&x| x)
+        })
+        .collect();
+    // Pauses: low-energy runs of at least MIN_PAUSE_S.
+    f.pauses.clear();
+    let mut start = None;
+    for i in 0..=n {
+        let quiet = i < n && !f.active[i];
+        match (quiet, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                let (a, b) = (f.time(s) - 0.5 * hop, f.time(i) - 0.5 * hop);
+                if b - a >= MIN_PAUSE_S - 1e-9 {
+                    f.pauses.push(Pause { start: a, end: b });
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    // Loudness jump: level of the next 200 ms against the mean power of the preceding ~3 s.
+    let pw: Vec<f64> = f
+        .rms_db
+        .iter()
+        .map(|&d| 10f64.powf(d.max(SILENCE_DB) as f64 / 10.0))
+        .collect();
+    let mut ps = vec![0f64; n + 1];
+    for i in 0..n {
+        ps[i + 1] = ps[i] + pw[i];
+    }
+    let ahead = (0.2 / hop).round() as usize;
+    let (ref_far, ref_near) = ((3.0 / hop).round() as usize, (0.2 / hop).round() as usize);
+    let ref_floor = floor.max(SILENCE_DB) as f64;
+    f.jump_db = (0..n)
+        .map(|i| {
+            let b = (i + ahead).min(n);
+            let (ra, rb) = (i.saturating_sub(ref_far), i.saturating_sub(ref_near));
+            if b <= i || rb < ra + ref_near {
+                return 0.0;
+            }
+            let now = 10.0 * ((ps[b] - ps[i]) / (b - i) as f64).log10();
+            let before = (10.0 * ((ps[rb] - ps[ra]) / (rb - ra) as f64).log10()).max(ref_floor);
+            (now - before).clamp(-60.0, 60.0) as f32
+        })
+        .collect();
+    // Onsets: local flux peaks well above their neighbourhood and the source's typical flux.
+    let med = quantile(&f.flux, 0.5);
+    let mad = quantile(
+        &f.flux.iter().map(|x| (x - med).abs()).collect::<Vec<_>>(),
+        0.5,
+    );
+    let global = med + 4.0 * mad.max(0.002);
+    let local_r = (0.25 / hop).round() as usize;
+    let peak_r = (0.05 / hop).round().max(1.0) as usize;
+    let mut fs = vec![0f32; n + 1];
+    for i in 0..n {
+        fs[i + 1] = fs[i] + f.flux[i];
+    }
+    f.onsets.clear();
+    for i in 0..n {
+        let x = f.flux[i];
+        if x < global || f.rms_db[i] < off {
+            continue;
+        }
+        let (a, b) = (i.saturating_sub(local_r), (i + local_r + 1).min(n));
+        let local = (fs[b] - fs[a]) / (b - a) as f32;
+        let is_peak = (i.saturating_sub(peak_r)..(i + peak_r + 1).min(n))
+            .all(|j| f.flux[j] < x || j >= i && (f.flux[j] <= x));
+        if is_peak && x > 1.5 * local {
+            let before = f.rms_db[i.saturating_sub(10)..i.max(1).min(n)]
+                .iter()
+                .copied()
+                .fold(f32::INFINITY, f32::min);
+            let after = f.rms_db[i..(i + 5).min(n)]
+                .iter()
+                .copied()
+                .fold(f32::NEG_INFINITY, f32::max);
+            let rise = if before.is_finite() && after.is_finite() {
+                (after - before.max(SILENCE_DB)).max(0.0)
+            } else {
+                0.0
+            };
+            f.onsets.push(Onset {
+                t: f.time(i),
+                strength: x,
+                rise_db: rise,
+            });
+        }
+    }
+    // Music presence: the share of the last second that was active, tonal and spectrally stable.
+    let m_r = (0.5 / hop).round() as usize;
+    let tonal: Vec<f32> = (0..n)
+        .map(|i| {
+            if f.active[i] && f.flatness[i] < 0.3 {
+                f.stability[i].clamp(0.0, 1.0)
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let mut ts = vec![0f32; n + 1];
+    for i in 0..n {
+        ts[i + 1] = ts[i] + tonal[i];
+    }
+    f.music = (0..n)
+        .map(|i| {
+            let (a, b) = (i.saturating_sub(m_r), (i + m_r + 1).min(n));
+            ((ts[b] - ts[a]) / (b - a) as f32).clamp(0.0, 1.0)
+        })
+        .collect();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_and_nan_input() {
+        let a = AudioAnalyzer::new(0.0);
+        let f = a.finish();
+        assert!(f.is_empty() && f.pauses.is_empty());
+        let mut a = AudioAnalyzer::new(0.0);
+        a.push(&[f32::NAN; 1000]);
+        let f = a.finish();
+        assert_eq!(f.len(), 7);
+        assert!(f.rms_db.iter().all(|v| v.is_finite()));
+    }
+
+    #[test]
+    fn yin_finds_period() {
+        let x: Vec<f32> = (0..BUF)
+            .map(|i| (2.0 * std::f32::consts::PI * 150.0 * i as f32 / 16000.0).sin())
+            .collect();
+        let mut d = vec![0.0; 240];
+        let p = yin_pitch(&x, &mut d);
+        assert!((p - 150.0).abs() < 1.5, "{p}");
+    }
+}

@@ -1,0 +1,381 @@
+//! Per-frame video features, computed streaming from consecutive thumbnails.
+//!
+//! Only the previous thumbnail and a short ring of 16x9 luma grids (for dissolve evidence) are kept;
+//! everything else is reduced to one [`FrameFeatures`] per analysed frame. Flags that need a little
+//! look-ahead (flash, black, frozen) are set by [`mark_flags`] once the sequence is complete.
+
+use super::video::{pool_chroma, Thumbnail, CHROMA_H, CHROMA_W, THUMB_H, THUMB_W};
+use serde::Serialize;
+use std::collections::VecDeque;
+
+/// Luma histogram bins (over 0..256).
+const LUMA_BINS: usize = 32;
+/// Chroma histogram bins per axis (Cb x Cr).
+const CHROMA_BINS: usize = 4;
+/// Mean luma (full range) at or below which a frame may count as black.
+pub const BLACK_LUMA: f32 = 24.0;
+/// Luma standard deviation at or below which a dark frame counts as black (no picture content).
+pub const BLACK_STD: f32 = 10.0;
+/// Largest per-cell luma change (0..255) below which the picture counts as not moving at all: a
+/// talking head still moves a few cells by several levels, a frozen or still picture moves none.
+pub const FROZEN_MAX_CHANGE: f32 = 2.0;
+/// How long the picture must stand still to count as frozen footage.
+pub const FROZEN_MIN_S: f64 = 2.0;
+/// Mean-luma rise (0..255) that starts a flash.
+pub const FLASH_RISE: f32 = 25.0;
+/// Longest flash (seconds) before the luma must come back.
+pub const FLASH_MAX_S: f64 = 0.3;
+/// Zoom scale candidates per frame step (current = previous magnified by `s`).
+const ZOOM_SCALES: [f32; 11] = [
+    0.83, 0.87, 0.91, 0.94, 0.97, 1.0, 1.03, 1.06, 1.1, 1.15, 1.2,
+];
+/// Dissolve windows (seconds) tried when looking for a linear mix of two shots.
+const DISSOLVE_WINDOWS_S: [f64; 4] = [0.3, 0.6, 1.0, 1.5];
+
+/// Signals of one analysed frame.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
+pub struct FrameFeatures {
+    /// Display time in source seconds.
+    pub t: f64,
+    /// Mean luma 0..255.
+    pub luma: f32,
+    /// Luma standard deviation (contrast; near 0 for black or flat frames).
+    pub luma_std: f32,
+    /// Colourfulness (Hasler–Süsstrunk style on Cb/Cr: spread plus a share of the mean).
+    pub colour: f32,
+    /// Mean absolute luma difference to the previous analysed frame (0..255).
+    pub motion: f32,
+    /// Largest absolute change of any thumbnail cell since the previous frame (0..255).
+    pub motion_max: f32,
+    /// Histogram difference to the previous frame, 0 (same) ..1 (disjoint), luma and chroma.
+    pub hist_diff: f32,
+    /// Estimated zoom since the previous frame as ln(scale); > 0 zooms in.
+    pub zoom: f32,
+    /// Evidence 0..1 that the last `dissolve_len` frames were a linear mix of two pictures.
+    pub dissolve: f32,
+    /// Window length (frames) of the `dissolve` evidence.
+    pub dissolve_len: u16,
+    /// Mean absolute difference between the two ends of that window.
+    pub dissolve_ends: f32,
+    /// Part of a short bright flash that returns to the previous level.
+    pub flash: bool,
+    /// Black (dark and without content).
+    pub black: bool,
+    /// Part of a run of at least [`FROZEN_MIN_S`] without motion.
+    pub frozen: bool,
+}
+
+/// Streams thumbnails into [`FrameFeatures`].
+pub struct FrameAnalyzer {
+    prev: Option<(Thumbnail, [f32; LUMA_BINS + CHROMA_BINS * CHROMA_BINS])>,
+    grids: VecDeque<Vec<f32>>,
+    windows: Vec<usize>,
+    features: Vec<FrameFeatures>,
+}
+
+impl FrameAnalyzer {
+    /// `fps` is the analysed frame rate, used to size the dissolve windows.
+    pub fn new(fps: f64) -> Self {
+        let fps = if fps.is_finite() && fps > 0.0 {
+            fps.min(120.0)
+        } else {
+            25.0
+        };
+        let mut windows: Vec<usize> = DISSOLVE_WINDOWS_S
+            .iter()
+            .map(|s| ((s * fps).round() as usize).max(3))
+            .collect();
+        windows.dedup();
+        Self {
+            prev: None,
+            grids: VecDeque::new(),
+            windows,
+            features: Vec::new(),
+        }
+    }
+
+    /// Adds one thumbnail taken at `t` seconds.
+    pub fn push(&mut self, t: f64, th: Thumbnail) {
+        let n = (THUMB_W * THUMB_H) as f32;
+        let mean = th.luma.iter().sum::<f32>() / n;
+        let var = th.luma.iter().map(|v| (v - mean) * (v - mean)).sum::<f32>() / n;
+        let hist = histogram(&th);
+        let mut f = FrameFeatures {
+            t,
+            luma: mean,
+            luma_std: var.max(0.0).sqrt(),
+            colour: colourfulness(&th),
+            ..Default::default()
+        };
+        if let Some((p, ph)) = &self.prev {
+            let (sum, max) = p
+                .luma
+                .iter()
+                .zip(&th.luma)
+                .map(|(a, b)| (a - b).abs())
+                .fold((0f32, 0f32), |(s, m), d| (s + d, m.max(d)));
+            f.motion = sum / n;
+            f.motion_max = max;
+            f.hist_diff = 0.6 * hist_l1(&ph[..LUMA_BINS], &hist[..LUMA_BINS])
+                + 0.4 * hist_l1(&ph[LUMA_BINS..], &hist[LUMA_BINS..]);
+            f.zoom = estimate_zoom(&p.luma, &th.luma);
+        }
+        let mut grid = vec![0.0; CHROMA_W * CHROMA_H];
+        pool_chroma(&th.luma, &mut grid);
+        let keep = self.windows.iter().max().copied().unwrap_or(0) + 1;
+        if self.grids.len() == keep {
+            self.grids.pop_front();
+        }
+        self.grids.push_back(grid);
+        self.dissolve_evidence(&mut f);
+        self.features.push(f);
+        self.prev = Some((th, hist));
+    }
+
+    /// Checks, for each window length, whether the frames inside follow a straight line in pixel space
+    /// from the first to the last (what a cross-dissolve looks like), and keeps the strongest.
+    fn dissolve_evidence(&self, f: &mut FrameFeatures) {
+        let len = self.grids.len();
+        let gn = (CHROMA_W * CHROMA_H) as f32;
+        for &w in &self.windows {
+            if len <= w {
+                continue;
+            }
+            let a = &self.grids[len - 1 - w];
+            let b = &self.grids[len - 1];
+            let ends = a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum::<f32>() / gn;
+            if ends < 8.0 {
+                continue;
+            }
+            let mut err = 0.0;
+            let ks = [w / 4, w / 2, 3 * w / 4];
+            for &k in &ks {
+                let k = k.max(1);
+                let m = &self.grids[len - 1 - w + k];
+                let r = k as f32 / w as f32;
+                err += m
+                    .iter()
+                    .zip(a.iter().zip(b))
+                    .map(|(m, (x, y))| (m - (x + r * (y - x))).abs())
+                    .sum::<f32>()
+                    / gn;
+            }
+            err /= ks.len() as f32;
+            let ev = (1.0 - err / (0.2 * ends)).clamp(0.0, 1.0);
+            if ev * ends > f.dissolve * f.dissolve_ends {
+                f.dissolve = ev;
+                f.dissolve_ends = ends;
+                f.dissolve_len = w as u16;
+            }
+        }
+    }
+
+    /// Finishes the sequence: sets the flash/black/frozen flags and returns all features.
+    pub fn finish(self) -> Vec<FrameFeatures> {
+        let mut f = self.features;
+        mark_flags(&mut f);
+        f
+    }
+}
+
+/// Normalised luma histogram (32 bins) followed by a 4x4 Cb/Cr histogram.
+fn histogram(th: &Thumbnail) -> [f32; LUMA_BINS + CHROMA_BINS * CHROMA_BINS] {
+    let mut h = [0f32; LUMA_BINS + CHROMA_BINS * CHROMA_BINS];
+    let ln = 1.0 / th.luma.len() as f32;
+    for &v in &th.luma {
+        let b = ((v.clamp(0.0, 255.99) as usize) * LUMA_BINS / 256).min(LUMA_BINS - 1);
+        h[b] += ln;
+    }
+    let cn = 1.0 / th.cb.len() as f32;
+    for (&u, &v) in th.cb.iter().zip(&th.cr) {
+        let q = |c: f32| {
+            (((c + 64.0).clamp(0.0, 127.99) as usize) * CHROMA_BINS / 128).min(CHROMA_BINS - 1)
+        };
+        h[LUMA_BINS + q(u) * CHROMA_BINS + q(v)] += cn;
+    }
+    h
+}
+
+/// Half the L1 distance of two normalised histograms: 0 (same) ..1 (disjoint).
+fn hist_l1(a: &[f32], b: &[f32]) -> f32 {
+    0.5 * a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum::<f32>()
+}
+
+/// Colourfulness from the chroma grid: spread of (Cb, Cr) plus 0.3 x the mean's magnitude.
+fn colourfulness(th: &Thumbnail) -> f32 {
+    let n = th.cb.len().max(1) as f32;
+    let (mb, mr) = (th.cb.iter().sum::<f32>() / n, th.cr.iter().sum::<f32>() / n);
+    let vb = th.cb.iter().map(|v| (v - mb) * (v - mb)).sum::<f32>() / n;
+    let vr = th.cr.iter().map(|v| (v - mr) * (v - mr)).sum::<f32>() / n;
+    (vb + vr).sqrt() + 0.3 * (mb * mb + mr * mr).sqrt()
+}
+
+/// Bilinear sample of a thumbnail-sized grid (coordinates clamped to the edge).
+fn sample(img: &[f32], x: f32, y: f32) -> f32 {
+    let x = x.clamp(0.0, (THUMB_W - 1) as f32);
+    let y = y.clamp(0.0, (THUMB_H - 1) as f32);
+    let (x0, y0) = (x as usize, y as usize);
+    let (x1, y1) = ((x0 + 1).min(THUMB_W - 1), (y0 + 1).min(THUMB_H - 1));
+    let (fx, fy) = (x - x0 as f32, y - y0 as f32);
+    let top = img[y0 * THUMB_W + x0] * (1.0 - fx) + img[y0 * THUMB_W + x1] * fx;
+    let bot = img[y1 * THUMB_W + x0] * (1.0 - fx) + img[y1 * THUMB_W + x1] * fx;
+    top * (1.0 - fy) + bot * fy
+}
+
+/// Mean absolute difference between `cur` and `prev` magnified by `s` about the centre, over the
+/// central region (borders excluded, they have no counterpart when zooming).
+fn zoom_cost(prev: &[f32], cur: &[f32], s: f32) -> f32 {
+    let (cx, cy) = ((THUMB_W as f32 - 1.0) / 2.0, (THUMB_H as f32 - 1.0) / 2.0);
+    let (mx, my) = (THUMB_W / 8, THUMB_H / 8);
+    let mut sum = 0.0;
+    let mut n = 0;
+    for y in my..THUMB_H - my {
+        let sy = cy + (y as f32 - cy) / s;
+        for x in mx..THUMB_W - mx {
+            let sx = cx + (x as f32 - cx) / s;
+            sum += (sample(prev, sx, sy) - cur[y * THUMB_W + x]).abs();
+            n += 1;
+        }
+    }
+    sum / n.max(1) as f32
+}
+
+/// Estimates the scale change between two thumbnails by trying a few scale factors about the centre
+/// and refining the best with a parabola. Returns ln(scale), or 0 when no scale explains the change
+/// clearly better than "no zoom" (static picture, cut, or pan).
+pub fn estimate_zoom(prev: &[f32], cur: &[f32]) -> f32 {
+    let costs: Vec<f32> = ZOOM_SCALES
+        .iter()
+        .map(|&s| zoom_cost(prev, cur, s))
+        .collect();
+    let still = costs[ZOOM_SCALES.len() / 2];
+    let (bi, best) = costs
+        .iter()
+        .copied()
+        .enumerate()
+        .fold(
+            (0, f32::INFINITY),
+            |acc, (i, c)| if c < acc.1 { (i, c) } else { acc },
+        );
+    if !(still > 1.5 && best < 0.7 * still) {
+        return 0.0;
+    }
+    let ln = |i: usize| ZOOM_SCALES[i].ln();
+    if bi == 0 || bi + 1 == ZOOM_SCALES.len() {
+        return ln(bi);
+    }
+    let (c0, c1, c2) = (costs[bi - 1], costs[bi], costs[bi + 1]);
+    let denom = c0 - 2.0 * c1 + c2;
+    let off = if denom > 1e-6 {
+        (0.5 * (c0 - c2) / denom).clamp(-0.5, 0.5)
+    } else {
+        0.0
+    };
+    if off >= 0.0 {
+        ln(bi) + off * (ln(bi + 1) - ln(bi))
+    } else {
+        ln(bi) + off * (ln(bi) - ln(bi - 1))
+    }
+}
+
+/// Sets black, flash and frozen flags (they need a few frames of look-ahead).
+pub fn mark_flags(f: &mut [FrameFeatures]) {
+    for x in f.iter_mut() {
+        x.black = x.luma <= BLACK_LUMA && x.luma_std <= BLACK_STD;
+    }
+    // Flash: luma jumps up and comes back to about where it was within FLASH_MAX_S.
+    let mut i = 1;
+    while i < f.len() {
+        let base = f[i - 1].luma;
+        let rise = f[i].luma - base;
+        if rise >= FLASH_RISE {
+            let limit = f[i].t + FLASH_MAX_S + 1e-6;
+            let back = (i + 1..f.len())
+                .take_while(|&j| f[j].t <= limit)
+                .find(|&j| (f[j].luma - base).abs() <= 0.35 * rise);
+            if let Some(j) = back {
+                for x in &mut f[i..j] {
+                    x.flash = true;
+                }
+                i = j;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    // Frozen: runs of (near) zero motion lasting FROZEN_MIN_S, black excluded (it has its own flag).
+    let mut start = None;
+    for i in 0..=f.len() {
+        let still = i < f.len() && i > 0 && f[i].motion_max < FROZEN_MAX_CHANGE && !f[i].black;
+        match (still, start) {
+            (true, None) => start = Some(i - 1),
+            (false, Some(s)) => {
+                let dur = f[i - 1].t - f[s].t;
+                if dur >= FROZEN_MIN_S {
+                    for x in &mut f[s..i] {
+                        x.frozen = true;
+                    }
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn textured(scale: f32) -> Vec<f32> {
+        let (cx, cy) = ((THUMB_W as f32 - 1.0) / 2.0, (THUMB_H as f32 - 1.0) / 2.0);
+        (0..THUMB_W * THUMB_H)
+            .map(|i| {
+                let (x, y) = ((i % THUMB_W) as f32, (i / THUMB_W) as f32);
+                let (u, v) = ((x - cx) / scale, (y - cy) / scale);
+                128.0 + 60.0 * (u * 0.35).sin() * (v * 0.45).cos() + 30.0 * ((u + v) * 0.2).sin()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn zoom_estimate_finds_scale() {
+        let a = textured(1.0);
+        let b = textured(1.08);
+        let z = estimate_zoom(&a, &b);
+        assert!((z - 1.08f32.ln()).abs() < 0.025, "zoom {z}");
+        let z_out = estimate_zoom(&b, &a);
+        assert!((z_out + 1.08f32.ln()).abs() < 0.025, "zoom out {z_out}");
+        assert_eq!(estimate_zoom(&a, &a), 0.0);
+    }
+
+    #[test]
+    fn flags_flash_and_frozen() {
+        let mut f: Vec<FrameFeatures> = (0..80)
+            .map(|i| FrameFeatures {
+                t: i as f64 / 15.0,
+                luma: 100.0,
+                luma_std: 30.0,
+                motion: 5.0,
+                ..Default::default()
+            })
+            .collect();
+        f[10].luma = 220.0;
+        f[11].luma = 180.0;
+        f[30].luma = 200.0; // a cut to a bright shot: stays bright
+        for x in &mut f[31..] {
+            x.luma = 200.0;
+        }
+        for x in f.iter_mut() {
+            x.motion_max = 20.0;
+        }
+        for x in &mut f[40..] {
+            x.motion = 0.0;
+            x.motion_max = 0.5;
+        }
+        mark_flags(&mut f);
+        let flashes: Vec<usize> = (0..80).filter(|&i| f[i].flash).collect();
+        assert_eq!(flashes, vec![10, 11]);
+        assert!(f[45].frozen && f[79].frozen && !f[35].frozen);
+    }
+}

@@ -1,0 +1,741 @@
+//! Highlights: a score curve per source, clips cut on shot boundaries or speech pauses, reasons.
+//!
+//! The profile's weights combine the normalised signals of `signals` into a raw curve, smoothed over
+//! about a second. Peaks of the curve seed clips; each clip starts at a boundary's `end` or a pause and
+//! ends at a boundary's `start` or a pause, never where speech is ongoing when any other choice exists,
+//! and maximises the summed curve above half the peak (so it hugs the exciting part). Clips never
+//! overlap and never contain black, frozen or long-silent footage.
+
+use super::profile::{Profile, Weights};
+use super::signals::{self, Grid, Sig, CELL_S, N_SIG};
+use super::SourceFeatures;
+use serde::Serialize;
+
+/// How highlights are chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum SelectionMode {
+    /// Rank by content score over all sources.
+    Scene,
+    /// Split the total duration into even slices and take the best clip in each (the cloud API's
+    /// default): highlights spread evenly.
+    #[default]
+    Average,
+}
+
+/// Options of [`find_highlights`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HighlightOptions {
+    /// Scene (by score) or Average (even slices).
+    pub mode: SelectionMode,
+    /// Signal weights to use.
+    pub profile: Profile,
+    /// Shortest clip in seconds (default 1).
+    pub min_clip_s: f64,
+    /// Longest clip in seconds (default 15).
+    pub max_clip_s: f64,
+    /// How many highlights; `None`: one per ~25 s of input, at least 1, at most 50.
+    pub max_count: Option<usize>,
+    /// Cap on the summed clip length in seconds.
+    pub target_total_s: Option<f64>,
+    /// Per source, the analysed range `(start, end)` in source seconds; missing entries mean the
+    /// whole source.
+    pub ranges: Vec<(f64, f64)>,
+    /// Notes to carry into the report (e.g. from [`HighlightOptions::with_content`]).
+    pub notes: Vec<String>,
+}
+
+impl Default for HighlightOptions {
+    fn default() -> Self {
+        Self {
+            mode: SelectionMode::default(),
+            profile: Profile::default(),
+            min_clip_s: 1.0,
+            max_clip_s: 15.0,
+            max_count: None,
+            target_total_s: None,
+            ranges: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+}
+
+impl HighlightOptions {
+    /// Default options with the profile named by `Highlight.Content` (and a note if it was unknown).
+    pub fn with_content(content: Option<&str>) -> Self {
+        let (profile, note) = Profile::from_content(content);
+        Self {
+            profile,
+            notes: note.into_iter().collect(),
+            ..Self::default()
+        }
+    }
+}
+
+/// One chosen clip.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Highlight {
+    /// Index of the source in the `sources` slice.
+    pub source: usize,
+    /// Start in source seconds.
+    pub start: f64,
+    /// End in source seconds.
+    pub end: f64,
+    /// Score 0..1 (comparable across sources and runs with the same profile).
+    pub score: f64,
+    /// Why: short human strings with the measured numbers, strongest first.
+    pub reasons: Vec<String>,
+}
+
+/// Coarse score curve of one source, for UIs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Timeline {
+    /// Source index.
+    pub source: usize,
+    /// Source time of the first value.
+    pub start: f64,
+    /// Seconds per value.
+    pub step_s: f64,
+    /// Scores 0..1 (the maximum within each step).
+    pub values: Vec<f32>,
+}
+
+/// Result of [`find_highlights`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HighlightReport {
+    /// Highlights, highest score first.
+    pub highlights: Vec<Highlight>,
+    /// Name of the profile used.
+    pub profile: String,
+    /// Things the caller should know (unknown content, missing audio/video, fewer clips found).
+    pub notes: Vec<String>,
+    /// Per-source coarse score curves.
+    pub timeline: Vec<Timeline>,
+}
+
+/// Timeline resolution.
+const TIMELINE_STEP_S: f64 = 0.5;
+/// Curve smoothing half-width in cells (0.5 s).
+const SMOOTH_CELLS: usize = 5;
+/// Raw clip value giving a score of 1 - 1/e.
+const SCORE_SCALE: f64 = 2.5;
+/// In the first Scene pass, peaks this close to a chosen clip wait for the second pass.
+const SEPARATION_S: f64 = 4.0;
+/// Edges closer than this are merged.
+const EDGE_MERGE_S: f64 = 0.05;
+
+/// Where a clip may start or end.
+#[derive(Debug, Clone, Copy)]
+struct Edge {
+    t: f64,
+    /// No speech is ongoing there.
+    clean: bool,
+}
+
+/// One source, ready for clip search.
+struct Prepared {
+    src: usize,
+    range: (f64, f64),
+    grid: Grid,
+    curve: Vec<f32>,
+    /// Prefix sums of `curve` and of the bad mask.
+    cps: Vec<f64>,
+    bps: Vec<u32>,
+    starts: Vec<Edge>,
+    ends: Vec<Edge>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Cand {
+    start: f64,
+    end: f64,
+    unclean: u8,
+    objective: f64,
+    value: f64,
+}
+
+fn squash(raw: f64) -> f64 {
+    if raw.is_finite() {
+        (1.0 - (-raw.max(0.0) / SCORE_SCALE).exp()).clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
+fn speech_at(src: &SourceFeatures, t: f64) -> bool {
+    src.audio.as_ref().is_some_and(|a| a.speech_at(t))
+}
+
+fn prepare(idx: usize, src: &SourceFeatures, range: (f64, f64), w: &Weights) -> Prepared {
+    let (a, b) = range;
+    let grid = signals::build(src, a, b);
+    let n = grid.n;
+    let weights: Vec<f32> = Sig::ALL.iter().map(|s| s.weight(w) as f32).collect();
+    let raw: Vec<f32> = (0..n)
+        .map(|i| (0..N_SIG).map(|k| weights[k] * grid.sig[k][i]).sum::<f32>() - grid.penalty[i])
+        .collect();
+    let mut rps = vec![0f64; n + 1];
+    for i in 0..n {
+        rps[i + 1] = rps[i] + raw[i] as f64;
+    }
+    let curve: Vec<f32> = (0..n)
+        .map(|i| {
+            let (lo, hi) = (
+                i.saturating_sub(SMOOTH_CELLS),
+                (i + SMOOTH_CELLS + 1).min(n),
+            );
+            ((rps[hi] - rps[lo]) / (hi - lo) as f64) as f32
+        })
+        .collect();
+    let mut cps = vec![0f64; n + 1];
+    let mut bps = vec![0u32; n + 1];
+    for i in 0..n {
+        cps[i + 1] = cps[i] + curve[i] as f64;
+        bps[i + 1] = bps[i] + grid.bad[i] as u32;
+    }
+    let mut starts = vec![Edge {
+        t: a,
+        clean: !speech_at(src, a),
+    }];
+    let mut ends = vec![Edge {
+        t: b,
+        clean: !speech_at(src, b - 0.01),
+    }];
+    for s in &src.shots {
+        starts.push(Edge {
+            t: s.end,
+            clean: !speech_at(src, s.end),
+        });
+        ends.push(Edge {
+            t: s.start,
+            clean: !speech_at(src, s.start),
+        });
+    }
+    for p in &src.pauses {
+        let mid = 0.5 * (p.start + p.end);
+        starts.push(Edge {
+            t: mid.max(p.end - 0.2),
+            clean: true,
+        });
+        ends.push(Edge {
+            t: mid.min(p.start + 0.2),
+            clean: true,
+        });
+    }
+    let tidy = |v: &mut Vec<Edge>| {
+        v.retain(|e| e.t.is_finite() && e.t >= a - 1e-9 && e.t <= b + 1e-9);
+        v.sort_by(|x, y| x.t.total_cmp(&y.t).then(y.clean.cmp(&x.clean)));
+        v.dedup_by(|later, earlier| {
+            later.t - earlier.t < EDGE_MERGE_S && (earlier.clean || !later.clean)
+        });
+    };
+    tidy(&mut starts);
+    tidy(&mut ends);
+    Prepared {
+        src: idx,
+        range,
+        grid,
+        curve,
+        cps,
+        bps,
+        starts,
+        ends,
+    }
+}
+
+impl Prepared {
+    /// Sum of the curve minus `tau` and number of bad cells over `[s, e)`.
+    fn span(&self, s: f64, e: f64, tau: f64) -> (f64, u32, f64) {
+        let n = self.grid.n;
+        let i0 = self.grid.cell(s + 0.5 * CELL_S).min(n);
+        let i1 = (self.grid.cell(e - 0.5 * CELL_S) + 1).clamp(i0, n);
+        let sum = self.cps[i1] - self.cps[i0];
+        let cells = (i1 - i0) as f64;
+        (
+            sum - tau * cells,
+            self.bps[i1] - self.bps[i0],
+            if cells > 0.0 { sum / cells } else { 0.0 },
+        )
+    }
+
+    /// Highest curve value over `[s, e)`.
+    fn max_in(&self, s: f64, e: f64) -> f64 {
+        let n = self.grid.n;
+        let i0 = self.grid.cell(s + 0.5 * CELL_S).min(n);
+        let i1 = (self.grid.cell(e - 0.5 * CELL_S) + 1).clamp(i0, n);
+        self.curve[i0..i1].iter().copied().fold(0.0, f32::max) as f64
+    }
+
+    /// Best clip around `peak_t` inside `[lo, hi]`, not overlapping `used`.
+    #[allow(clippy::too_many_arguments)]
+    fn best_clip(
+        &self,
+        peak_t: f64,
+        peak_v: f64,
+        lo: f64,
+        hi: f64,
+        min_len: f64,
+        max_len: f64,
+        used: &[(f64, f64)],
+    ) -> Option<Cand> {
+        if max_len < min_len - 1e-9 || hi - lo < min_len - 1e-9 {
+            return None;
+        }
+        let tau = 0.5 * peak_v;
+        let free = |s: f64, e: f64| {
+            used.iter()
+                .all(|&(u0, u1)| e <= u0 + 1e-9 || s >= u1 - 1e-9)
+        };
+        let search = |starts: &[Edge], ends: &[Edge]| -> Option<Cand> {
+            let mut best: Option<Cand> = None;
+            for s in starts
+                .iter()
+                .filter(|s| s.t >= lo - 1e-9 && s.t <= peak_t + 1e-9 && s.t >= peak_t - max_len)
+            {
+                for e in ends
+                    .iter()
+                    .filter(|e| e.t <= hi + 1e-9 && e.t >= peak_t - 1e-9)
+                {
+                    let len = e.t - s.t;
+                    if len < min_len - 1e-9 || len > max_len + 1e-9 || !free(s.t, e.t) {
+                        continue;
+                    }
+                    let (obj, bad, mean) = self.span(s.t, e.t, tau);
+                    if bad > 0 {
+                        continue;
+                    }
+                    let top = self.max_in(s.t, e.t);
+                    let c = Cand {
+                        start: s.t,
+                        end: e.t,
+                        unclean: (!s.clean) as u8 + (!e.clean) as u8,
+                        objective: obj,
+                        value: 0.5 * mean + 0.5 * top,
+                    };
+                    let better = match &best {
+                        None => true,
+                        Some(b) => (c.unclean, -c.objective) < (b.unclean, -b.objective),
+                    };
+                    if better {
+                        best = Some(c);
+                    }
+                }
+            }
+            best
+        };
+        if let Some(c) = search(&self.starts, &self.ends) {
+            return Some(c);
+        }
+        // No boundary or pause fits: fall back to a half-second grid (marked unclean).
+        let grid: Vec<Edge> = {
+            let (a, b) = (lo.max(self.range.0), hi.min(self.range.1));
+            let k = ((b - a) / 0.5).floor().max(0.0) as usize;
+            (0..=k)
+                .map(|j| Edge {
+                    t: a + j as f64 * 0.5,
+                    clean: false,
+                })
+                .collect()
+        };
+        let mut st = self.starts.clone();
+        st.extend_from_slice(&grid);
+        st.sort_by(|x, y| x.t.total_cmp(&y.t));
+        let mut en = self.ends.clone();
+        en.extend_from_slice(&grid);
+        en.sort_by(|x, y| x.t.total_cmp(&y.t));
+        search(&st, &en)
+    }
+
+    /// Local maxima of the curve in `[lo, hi)` (not bad), strongest first.
+    fn peaks(&self, lo: f64, hi: f64) -> Vec<(usize, f32)> {
+        let n = self.grid.n;
+        let (i0, i1) = (self.grid.cell(lo), (self.grid.cell(hi - 1e-9) + 1).min(n));
+        let mut out: Vec<(usize, f32)> = (i0..i1)
+            .filter(|&i| {
+                let v = self.curve[i];
+                !self.grid.bad[i]
+                    && (i.saturating_sub(SMOOTH_CELLS)..(i + SMOOTH_CELLS + 1).min(n))
+                        .all(|j| self.curve[j] < v || (self.curve[j] == v && j >= i))
+            })
+            .map(|i| (i, self.curve[i]))
+            .collect();
+        // Always offer the best good cell, so flat stretches still get a seed.
+        if let Some(i) = (i0..i1)
+            .filter(|&i| !self.grid.bad[i])
+            .max_by(|&x, &y| self.curve[x].total_cmp(&self.curve[y]))
+        {
+            if !out.iter().any(|&(j, _)| j == i) {
+                out.push((i, self.curve[i]));
+            }
+        }
+        out.sort_by(|x, y| y.1.total_cmp(&x.1));
+        out
+    }
+}
+
+/// Finds highlights in all sources (see the module docs for the rules).
+pub fn find_highlights(sources: &[SourceFeatures], opts: &HighlightOptions) -> HighlightReport {
+    let weights = opts.profile.weights();
+    let mut notes = opts.notes.clone();
+    let min_len = if opts.min_clip_s.is_finite() {
+        opts.min_clip_s.max(0.1)
+    } else {
+        1.0
+    };
+    let max_len = if opts.max_clip_s.is_finite() {
+        opts.max_clip_s.max(min_len)
+    } else {
+        15.0
+    };
+    let mut prepared = Vec::new();
+    for (i, src) in sources.iter().enumerate() {
+        let dur = if src.duration_s.is_finite() {
+            src.duration_s.max(0.0)
+        } else {
+            0.0
+        };
+        let (a, b) = opts.ranges.get(i).copied().unwrap_or((0.0, dur));
+        let (a, b) = (
+            if a.is_finite() {
+                a.clamp(0.0, dur)
+            } else {
+                0.0
+            },
+            if b.is_finite() {
+                b.clamp(0.0, dur)
+            } else {
+                dur
+            },
+        );
+        if b - a < min_len {
+            notes.push(format!("source {i}: analysed range {a:.2}..{b:.2} s is shorter than the minimum clip ({min_len} s)"));
+            continue;
+        }
+        let has_audio = src.audio.as_ref().is_some_and(|x| !x.is_empty());
+        match (has_audio, !src.frames.is_empty()) {
+            (false, false) => {
+                notes.push(format!("source {i}: no audio or video features; skipped"));
+                continue;
+            }
+            (false, true) => {
+                notes.push(format!("source {i}: no audio; scored on the picture only"))
+            }
+            (true, false) => notes.push(format!("source {i}: no video; scored on the sound only")),
+            _ => {}
+        }
+        prepared.push(prepare(i, src, (a, b), &weights));
+    }
+    let total: f64 = prepared.iter().map(|p| p.range.1 - p.range.0).sum();
+    let count = opts
+        .max_count
+        .unwrap_or_else(|| ((total / 25.0).round() as usize).clamp(1, 50));
+    let target = opts.target_total_s.filter(|t| t.is_finite() && *t > 0.0);
+    let mut chosen: Vec<(usize, Cand)> = Vec::new(); // (index into prepared, clip)
+    let mut used: Vec<Vec<(f64, f64)>> = vec![Vec::new(); prepared.len()];
+    let mut total_len = 0.0;
+    let remaining = |total_len: f64| target.map_or(max_len, |t| (t - total_len).min(max_len));
+    match opts.mode {
+        SelectionMode::Scene => {
+            let mut peaks: Vec<(usize, usize, f32)> = Vec::new();
+            for (pi, p) in prepared.iter().enumerate() {
+                peaks.extend(
+                    p.peaks(p.range.0, p.range.1)
+                        .into_iter()
+                        .map(|(c, v)| (pi, c, v)),
+                );
+            }
+            peaks.sort_by(|x, y| y.2.total_cmp(&x.2));
+            // First pass keeps clips apart (distinct moments first); the second fills up with what is
+            // left, e.g. the rest of a long climax.
+            let passes = peaks
+                .iter()
+                .map(|&p| (p, true))
+                .chain(peaks.iter().map(|&p| (p, false)));
+            for ((pi, cell, v), apart) in passes {
+                if chosen.len() >= count {
+                    break;
+                }
+                let p = &prepared[pi];
+                let t = p.grid.time(cell) + 0.5 * CELL_S;
+                let gap = if apart { SEPARATION_S } else { 0.0 };
+                if used[pi]
+                    .iter()
+                    .any(|&(u0, u1)| t >= u0 - gap && t <= u1 + gap)
+                {
+                    continue;
+                }
+                let ml = remaining(total_len);
+                if ml < min_len {
+                    break;
+                }
+                if let Some(c) =
+                    p.best_clip(t, v as f64, p.range.0, p.range.1, min_len, ml, &used[pi])
+                {
+                    used[pi].push((c.start, c.end));
+                    total_len += c.end - c.start;
+                    chosen.push((pi, c));
+                }
+            }
+        }
+        SelectionMode::Average => {
+            let n = count
+                .min((total / min_len).floor() as usize)
+                .max(usize::from(total >= min_len));
+            let slice = if n > 0 { total / n as f64 } else { 0.0 };
+            for k in 0..n {
+                let (s0, s1) = (k as f64 * slice, (k + 1) as f64 * slice);
+                let ml = remaining(total_len)
+                    .min(slice)
+                    .min(target.map_or(max_len, |t| t / n as f64).max(min_len));
+                if ml < min_len {
+                    break;
+                }
+                let mut best: Option<(usize, Cand)> = None;
+                let mut off = 0.0;
+                for (pi, p) in prepared.iter().enumerate() {
+                    let len = p.range.1 - p.range.0;
+                    let (lo, hi) = (
+                        (s0 - off).max(0.0) + p.range.0,
+                        (s1 - off).min(len) + p.range.0,
+                    );
+                    off += len;
+                    if hi - lo < min_len {
+                        continue;
+                    }
+                    for (cell, v) in p.peaks(lo, hi).into_iter().take(6) {
+                        let t = p.grid.time(cell) + 0.5 * CELL_S;
+                        if let Some(c) = p.best_clip(t, v as f64, lo, hi, min_len, ml, &used[pi]) {
+                            let better = best
+                                .as_ref()
+                                .is_none_or(|(_, b)| (c.unclean, -c.value) < (b.unclean, -b.value));
+                            if better {
+                                best = Some((pi, c));
+                            }
+                        }
+                    }
+                }
+                if let Some((pi, c)) = best {
+                    used[pi].push((c.start, c.end));
+                    total_len += c.end - c.start;
+                    chosen.push((pi, c));
+                }
+            }
+        }
+    }
+    if chosen.len() < count && !prepared.is_empty() {
+        notes.push(format!(
+            "found {} highlight(s) of the {} wanted: no more clips meet the rules (length {}..{} s, cut/pause edges{})",
+            chosen.len(),
+            count,
+            min_len,
+            max_len,
+            if target.is_some() { ", target total duration" } else { "" }
+        ));
+    }
+    if chosen.iter().any(|(_, c)| c.unclean > 0) {
+        notes.push("some clip edges could not be placed on a pause or a cut without speech; the nearest cut or a fixed grid was used".into());
+    }
+    let mut highlights: Vec<Highlight> = chosen
+        .iter()
+        .map(|(pi, c)| {
+            let p = &prepared[*pi];
+            Highlight {
+                source: p.src,
+                start: c.start,
+                end: c.end,
+                score: squash(c.value),
+                reasons: if squash(c.value) < 0.1 {
+                    vec!["calm moment: no strong highlight signal in this part".to_string()]
+                } else {
+                    reasons(p, &sources[p.src], c, &weights)
+                },
+            }
+        })
+        .collect();
+    highlights.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.source.cmp(&b.source))
+            .then(a.start.total_cmp(&b.start))
+    });
+    let timeline = prepared
+        .iter()
+        .map(|p| {
+            let per = (TIMELINE_STEP_S / CELL_S).round() as usize;
+            let values = p
+                .curve
+                .chunks(per)
+                .map(|c| squash(c.iter().copied().fold(0.0, f32::max) as f64) as f32)
+                .collect();
+            Timeline {
+                source: p.src,
+                start: p.range.0,
+                step_s: TIMELINE_STEP_S,
+                values,
+            }
+        })
+        .collect();
+    HighlightReport {
+        highlights,
+        profile: opts.profile.name().to_string(),
+        notes,
+        timeline,
+    }
+}
+
+/// Short explanations of a clip: the signals contributing most, with their measured values.
+fn reasons(p: &Prepared, src: &SourceFeatures, c: &Cand, w: &Weights) -> Vec<String> {
+    let g = &p.grid;
+    let (i0, i1) = (
+        g.cell(c.start + 0.5 * CELL_S),
+        (g.cell(c.end - 0.5 * CELL_S) + 1).min(g.n),
+    );
+    if i1 <= i0 {
+        return Vec::new();
+    }
+    let cells = &g.cells[i0..i1];
+    let mut contrib: Vec<(Sig, f64)> = Sig::ALL
+        .iter()
+        .map(|&s| {
+            let v = &g.sig[s as usize][i0..i1];
+            // Events count by their strength, not diluted by the clip's length: mix mean and peak.
+            let mean = v.iter().sum::<f32>() as f64 / v.len() as f64;
+            let peak = v.iter().copied().fold(0.0, f32::max) as f64;
+            (s, s.weight(w) * (0.5 * mean + 0.5 * peak))
+        })
+        .filter(|&(_, x)| x > 0.2)
+        .collect();
+    contrib.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let top = contrib.first().map_or(0.0, |x| x.1);
+    let maxf = |f: fn(&signals::Cell) -> f32| cells.iter().map(f).fold(f32::NEG_INFINITY, f32::max);
+    let mut out = Vec::new();
+    for (s, x) in contrib.into_iter().take(4) {
+        if x < 0.25 * top {
+            break;
+        }
+        let r = match s {
+            Sig::Loudness => format!(
+                "loud: {:+.0} dB above typical",
+                maxf(|c| c.level_db) - g.median_level_db
+            ),
+            Sig::LoudJump => format!("loudness jump {:+.0} dB", maxf(|c| c.jump_db)),
+            Sig::Impact => {
+                let n = cells.iter().filter(|c| c.impact_db >= 8.0).count();
+                format!(
+                    "impact{} (onset {:+.0} dB)",
+                    if n > 1 {
+                        format!("s x{n}")
+                    } else {
+                        String::new()
+                    },
+                    maxf(|c| c.impact_db)
+                )
+            }
+            Sig::Shout => {
+                let (mut ph, mut ch, mut k) = (0.0, 0.0, 0.0);
+                for (j, cc) in cells.iter().enumerate() {
+                    if g.sig[Sig::Shout as usize][i0 + j] > 0.5 {
+                        ph += cc.pitch_hz;
+                        ch += cc.centroid_hz;
+                        k += 1.0;
+                    }
+                }
+                if k > 0.0 {
+                    format!(
+                        "shouting (high pitch {:.0} Hz, brightness {:.1} kHz)",
+                        ph / k,
+                        ch / k / 1000.0
+                    )
+                } else {
+                    "raised voice".to_string()
+                }
+            }
+            Sig::PitchVar => {
+                let v: Vec<f32> = cells
+                    .iter()
+                    .map(|c| c.pitch_hz)
+                    .filter(|&x| x > 0.0)
+                    .collect();
+                let lo = super::audio::quantile(&v, 0.1);
+                let hi = super::audio::quantile(&v, 0.9);
+                format!("animated voice (pitch {lo:.0}-{hi:.0} Hz)")
+            }
+            Sig::Speech => {
+                let f = cells.iter().map(|c| c.speech).sum::<f32>() / cells.len() as f32;
+                format!("speech {:.0}% of the clip", 100.0 * f)
+            }
+            Sig::MusicSting => "music sting".to_string(),
+            Sig::CutRate => {
+                let times: Vec<f64> = src
+                    .shots
+                    .iter()
+                    .map(|b| b.t)
+                    .filter(|&t| t >= c.start - 1e-9 && t <= c.end + 1e-9)
+                    .collect();
+                let win = signals::CUT_WINDOW_S.min(c.end - c.start);
+                let most = times
+                    .iter()
+                    .map(|&t| times.iter().filter(|&&u| u >= t && u < t + win).count())
+                    .max()
+                    .unwrap_or(0);
+                format!("rapid cutting: {most} cuts in {win:.0} s")
+            }
+            Sig::Motion => {
+                let m = cells.iter().map(|c| c.motion).sum::<f32>() / cells.len() as f32;
+                format!("fast motion ({:.1}x typical)", m / g.median_motion.max(0.5))
+            }
+            Sig::MotionBurst => "burst of motion".to_string(),
+            Sig::Flash => {
+                let n: u32 = src
+                    .frames
+                    .windows(2)
+                    .filter(|w| w[1].flash && !w[0].flash && w[1].t >= c.start && w[1].t < c.end)
+                    .count() as u32;
+                if n > 1 {
+                    format!("{n} flashes")
+                } else {
+                    "flash".to_string()
+                }
+            }
+            Sig::Zoom => {
+                // Largest net zoom within any half second of the clip.
+                let fr: Vec<&super::FrameFeatures> = src
+                    .frames
+                    .iter()
+                    .filter(|f| f.t >= c.start && f.t < c.end)
+                    .collect();
+                let mut best = 0f32;
+                for (k, f0) in fr.iter().enumerate() {
+                    let z: f32 = fr[k..]
+                        .iter()
+                        .take_while(|f| f.t < f0.t + 0.5)
+                        .map(|f| f.zoom)
+                        .sum();
+                    if z.abs() > best.abs() {
+                        best = z;
+                    }
+                }
+                format!(
+                    "sudden zoom {} (x{:.2} in 0.5 s)",
+                    if best >= 0.0 { "in" } else { "out" },
+                    best.abs().exp()
+                )
+            }
+            Sig::Stillness => "close-up talking (still picture, speech)".to_string(),
+            Sig::HighPitch => format!(
+                "high-pitched sound ({:.0} Hz)",
+                maxf(|c| c.pitch_hz).max(0.0)
+            ),
+            Sig::QuietBeat => {
+                let q = g.quiet_len[i0..i1].iter().copied().fold(0.0, f32::max);
+                if q > 0.0 {
+                    format!("quiet beat before a reveal ({q:.1} s of silence)")
+                } else {
+                    "quiet beat before a reveal".to_string()
+                }
+            }
+            Sig::Colour => "colourful picture".to_string(),
+        };
+        out.push(r);
+    }
+    out
+}

@@ -1,0 +1,193 @@
+//! Shot boundaries from per-frame features: hard cuts, fades to/from black and dissolves.
+//!
+//! Clips must start and end on these, so each boundary says where the old shot ends (`start`) and
+//! where the new one is fully in (`end`); a clip may end at `start` and begin at `end`.
+
+use super::frames::FrameFeatures;
+use serde::Serialize;
+
+/// How one shot turns into the next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum BoundaryKind {
+    /// Instant change between two frames.
+    Cut,
+    /// The picture ramps down into black (`t` = first black frame).
+    FadeOut,
+    /// The picture ramps up out of black (`t` = first non-black frame).
+    FadeIn,
+    /// One picture blends into the next over several frames (`t` = middle of the blend).
+    Dissolve,
+}
+
+/// One detected shot boundary.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ShotBoundary {
+    /// Nominal time of the boundary (source seconds).
+    pub t: f64,
+    /// End of the old shot: a clip ending here contains no frame of the new shot.
+    pub start: f64,
+    /// Start of the new shot: a clip beginning here contains no frame of the old shot.
+    pub end: f64,
+    /// Kind of transition.
+    pub kind: BoundaryKind,
+    /// Strength 0..1 (cut score, fade depth, or dissolve evidence).
+    pub strength: f32,
+}
+
+/// Combined per-frame change score for cuts: histogram change and pixel change, 0..1.
+fn change(f: &FrameFeatures) -> f32 {
+    0.5 * f.hist_diff + 0.5 * (f.motion / 40.0).min(1.0)
+}
+
+fn median(v: &mut [f32]) -> f32 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+/// Detects all boundaries in time order. `frame_dur` is the source frame duration (seconds), used to
+/// say where the last frame of the old shot ends when frames were sampled.
+pub fn detect(f: &[FrameFeatures], frame_dur: f64) -> Vec<ShotBoundary> {
+    let n = f.len();
+    let mut out = Vec::new();
+    if n < 2 {
+        return out;
+    }
+    let frame_dur = if frame_dur.is_finite() && frame_dur > 0.0 {
+        frame_dur
+    } else {
+        1.0 / 30.0
+    };
+    // Frames that belong to a fade ramp: no cut or dissolve is reported there.
+    let mut in_fade = vec![false; n];
+    let mut i = 0;
+    while i < n {
+        if !f[i].black {
+            i += 1;
+            continue;
+        }
+        let b0 = i;
+        while i < n && f[i].black {
+            i += 1;
+        }
+        let b1 = i - 1;
+        // Ramp down into b0.
+        let mut j = b0;
+        while j > 0
+            && f[j - 1].luma > f[j].luma + 0.5
+            && f[j - 1].luma - f[j].luma < 60.0
+            && !f[j - 1].black
+        {
+            j -= 1;
+        }
+        if b0 - j >= 2 {
+            in_fade[j..=b0].iter_mut().for_each(|x| *x = true);
+            let depth = ((f[j].luma - f[b0].luma) / 128.0).clamp(0.0, 1.0);
+            out.push(ShotBoundary {
+                t: f[b0].t,
+                start: f[b0].t,
+                end: f[b0].t,
+                kind: BoundaryKind::FadeOut,
+                strength: depth,
+            });
+        }
+        // Ramp up out of b1.
+        let mut k = b1;
+        while k + 1 < n && f[k + 1].luma > f[k].luma + 0.5 && f[k + 1].luma - f[k].luma < 60.0 {
+            k += 1;
+        }
+        if k - b1 >= 2 {
+            in_fade[b1..=k].iter_mut().for_each(|x| *x = true);
+            let depth = ((f[k].luma - f[b1].luma) / 128.0).clamp(0.0, 1.0);
+            let t = f[b1 + 1].t;
+            out.push(ShotBoundary {
+                t,
+                start: t,
+                end: t,
+                kind: BoundaryKind::FadeIn,
+                strength: depth,
+            });
+        }
+    }
+    // Hard cuts: a change score that is a local peak and clears an adaptive threshold over the
+    // preceding second (so steady fast motion does not trigger, while a cut in a still scene does).
+    let s: Vec<f32> = f.iter().map(change).collect();
+    let mut cuts = Vec::new();
+    for i in 1..n {
+        // Fades, flashes and black-to-black changes (histograms of near-black frames are touchy)
+        // are not cuts.
+        if in_fade[i] || f[i].flash || f[i - 1].flash || (f[i].black && f[i - 1].black) {
+            continue;
+        }
+        let lo = i.saturating_sub(10).max(1);
+        let mut prev: Vec<f32> = s[lo..i].to_vec();
+        let base = median(&mut prev);
+        let mut dev: Vec<f32> = prev.iter().map(|v| (v - base).abs()).collect();
+        let mad = median(&mut dev);
+        let thr = (base + (3.0 * mad).max(0.2)).max(0.3);
+        let peak = (i.saturating_sub(2)..(i + 3).min(n))
+            .all(|j| j == i || s[j] < s[i] || (s[j] == s[i] && j > i));
+        if s[i] >= thr && peak {
+            cuts.push(i);
+            out.push(ShotBoundary {
+                t: f[i].t,
+                start: (f[i - 1].t + frame_dur).min(f[i].t),
+                end: f[i].t,
+                kind: BoundaryKind::Cut,
+                strength: s[i].clamp(0.0, 1.0),
+            });
+        }
+    }
+    // Dissolves: strongest linear-mix evidence per group, checked for a gradual change that stands
+    // out from its surroundings (a pan or steady motion changes as much before and after).
+    let mut i = 0;
+    while i < n {
+        if f[i].dissolve < 0.6 || f[i].dissolve_ends < 10.0 {
+            i += 1;
+            continue;
+        }
+        let mut best = i;
+        let mut j = i;
+        while j < n && (f[j].dissolve >= 0.6 && f[j].dissolve_ends >= 10.0 || j < best + 3) {
+            if f[j].dissolve * f[j].dissolve_ends > f[best].dissolve * f[best].dissolve_ends {
+                best = j;
+            }
+            j += 1;
+        }
+        i = j;
+        let w = f[best].dissolve_len as usize;
+        if w == 0 || best < w {
+            continue;
+        }
+        let a = best - w;
+        if in_fade[a..=best].iter().any(|&x| x) || cuts.iter().any(|&c| c > a && c <= best) {
+            continue;
+        }
+        let inside = f[a + 1..=best].iter().map(|x| x.motion).fold(0.0, f32::max);
+        let inside_mean = f[a + 1..=best].iter().map(|x| x.motion).sum::<f32>() / w as f32;
+        let around: Vec<f32> = (a.saturating_sub(2)..=a)
+            .chain(best + 1..(best + 3).min(n))
+            .filter(|&k| k > 0)
+            .map(|k| f[k].motion)
+            .collect();
+        let outside = if around.is_empty() {
+            0.0
+        } else {
+            around.iter().sum::<f32>() / around.len() as f32
+        };
+        if inside_mean > 1.5 * outside + 0.5 && inside < 0.6 * f[best].dissolve_ends {
+            let (ta, tb) = (f[a].t, f[best].t);
+            out.push(ShotBoundary {
+                t: 0.5 * (ta + tb),
+                start: ta + frame_dur,
+                end: tb,
+                kind: BoundaryKind::Dissolve,
+                strength: f[best].dissolve,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.t.total_cmp(&b.t));
+    out
+}
