@@ -5,6 +5,7 @@ use wasm_bindgen::prelude::*;
 
 use super::source::JsByteSource;
 use crate::analysis::{self, FrameView, HighlightOptions, PixelFormat, PlaneLayout, SourceAnalyzer};
+use crate::analysis::score::SelectionMode;
 use crate::job::validate::{parse_request, Capabilities};
 use crate::media::{self, Demuxer, Packet};
 use crate::ApiError;
@@ -113,14 +114,16 @@ impl WasmAnalyzer {
     }
 
     /// One frame as `VideoFrame.copyTo` wrote it: pixel format name, visible size, plane offsets
-    /// and strides.
+    /// and strides; `full_range` from `VideoFrame.colorSpace.fullRange`.
     #[wasm_bindgen(js_name = pushFrame)]
+    #[allow(clippy::too_many_arguments)] // mirrors the VideoFrame fields one to one
     pub fn push_frame(
         &mut self,
         t_s: f64,
         format: &str,
         width: u32,
         height: u32,
+        full_range: bool,
         data: &[u8],
         offsets: &[u32],
         strides: &[u32],
@@ -131,7 +134,7 @@ impl WasmAnalyzer {
             .zip(strides)
             .map(|(&offset, &stride)| PlaneLayout { offset: offset as usize, stride: stride as usize })
             .collect();
-        let frame = FrameView { format, width, height, data, planes };
+        let frame = FrameView { format, width, height, data, planes, full_range };
         self.inner.push_frame(t_s, &frame).map_err(to_js)
     }
 
@@ -168,11 +171,31 @@ impl WasmHighlightSession {
         self.sources.len() - 1
     }
 
-    /// Runs the scorer; `options_json` is a serialized [`HighlightOptions`]. Returns the report JSON.
+    /// Runs the scorer; `options_json` is a [`WebHighlightOptions`]. Returns the report JSON.
     #[wasm_bindgen(js_name = findHighlights)]
     pub fn find_highlights(&self, options_json: &str) -> Result<String, JsValue> {
-        let options: HighlightOptions = serde_json::from_str(options_json)
+        let web: WebHighlightOptions = serde_json::from_str(options_json)
             .map_err(|e| to_js(ApiError::internal(format!("bad highlight options: {e}"))))?;
+        let mut options = HighlightOptions::with_content(web.content.as_deref());
+        options.mode = if web.mode == "Scene" { SelectionMode::Scene } else { SelectionMode::Average };
+        options.min_clip_s = web.min_clip_s;
+        options.max_clip_s = web.max_clip_s;
+        options.max_count = web.max_count;
+        options.target_total_s = web.target_total_s;
+        options.ranges = web.ranges;
         json(&analysis::score::find_highlights(&self.sources, &options))
     }
+}
+
+/// Scoring options as the worker sends them (derived from the JobSpec).
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WebHighlightOptions {
+    mode: String,
+    content: Option<String>,
+    min_clip_s: f64,
+    max_clip_s: f64,
+    max_count: Option<usize>,
+    target_total_s: Option<f64>,
+    ranges: Vec<(f64, f64)>,
 }

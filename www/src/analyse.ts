@@ -89,6 +89,7 @@ export async function analyseSource(
             frame.format,
             r.width,
             r.height,
+            frame.colorSpace?.fullRange ?? false,
             frameBuf.subarray(0, size),
             new Uint32Array(layout.map((p) => p.offset)),
             new Uint32Array(layout.map((p) => p.stride)),
@@ -100,7 +101,7 @@ export async function analyseSource(
           const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
           ctx.drawImage(frame, 0, 0, w, h);
           const rgba = new Uint8Array(ctx.getImageData(0, 0, w, h).data.buffer);
-          analyzer.pushFrame(t, 'RGBA', w, h, rgba, new Uint32Array([0]), new Uint32Array([w * 4]));
+          analyzer.pushFrame(t, 'RGBA', w, h, true, rgba, new Uint32Array([0]), new Uint32Array([w * 4]));
         }
         frames++;
       } catch (e) {

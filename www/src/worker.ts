@@ -104,10 +104,10 @@ async function retrieve(
     const options = {
       mode: spec.mode,
       content: spec.content ?? null,
-      min_clip_s: 1,
-      max_clip_s: Math.max(1, Math.min(15, spec.maxDurationS ?? 15)),
-      max_count: null,
-      target_total_s: spec.targetDurationS ?? null,
+      minClipS: 1,
+      maxClipS: Math.max(1, Math.min(15, spec.maxDurationS ?? 15)),
+      maxCount: null,
+      targetTotalS: spec.targetDurationS ?? null,
       ranges,
     };
     const report = JSON.parse(session.findHighlights(JSON.stringify(options)));
