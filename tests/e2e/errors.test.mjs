@@ -63,11 +63,12 @@ for (const [request, code] of BAD_PARAMS) {
 
 test('a parameter whose effect is not built yet is refused, not ignored', async () => {
   const record = await host.run('CreateHighlightTask', {
-    Type: 'Retrieval',
+    Type: 'Compose',
     Sources: [{ URI: 'a.mp4' }],
-    Output: { URI: 'memory:', Segment: { Format: 'hls', Duration: 4 } },
+    Edit: { Mode: 'Sequential', VfxEffectMode: 'Random', VfxEffects: [{ VfxEffect: 'vignette' }] },
+    Output: { URI: 'reel.mp4', Container: 'mp4', Segment: { Format: 'hls', Duration: 4 } },
   });
-  assert.match(record.Code, /^InvalidParameter\.Output\.Segment/);
+  assert.match(record.Code, /^InvalidParameter\./);
   assert.match(record.Message, /not supported yet/);
   await assertEngineStillWorks();
 });

@@ -312,7 +312,10 @@ export class Engine {
         r.Status = ice ? 'Finished' : 'Succeeded';
         r.Code = 'Success';
         r.Message = 'ok';
+        const earlierNotes = r.Notes ?? [];
         Object.assign(r, result);
+        // Notes written before the run (e.g. "resumed after reload") stay in front of the result's.
+        if (earlierNotes.length) r.Notes = [...earlierNotes, ...(result?.Notes ?? [])];
       }
     });
     if (this.current === job) this.current = null;
