@@ -154,6 +154,48 @@ function safeParse(s) {
   }
 }
 
+/**
+ * Output locations written as plain file names (no scheme) land in `outDir`: they are rewritten to
+ * an upload URL of the local server (the engine PUTs there, as it would to a pre-signed URL), and
+ * `uploadRoute` stores the bodies. `{index}` survives the rewrite. Returns the rewritten request.
+ */
+export function rewriteLocalOutputs(action, request, uploadBase) {
+  const mapOut = (uri) => (typeof uri === 'string' && uri !== '' && !SCHEME.test(uri) ? `${uploadBase}/${uri.split('/').map((p) => encodeURIComponent(p).replace(/%7Bindex%7D/gi, '{index}')).join('/')}` : uri);
+  const req = structuredClone(request);
+  const obj = (v) => (typeof v === 'string' ? safeParse(v) : v);
+  if (action === 'SubmitScreenMediaHighlightsJob') {
+    const out = obj(req.OutputConfig);
+    if (out && typeof out === 'object') req.OutputConfig = { ...out, MediaURL: mapOut(out.MediaURL) };
+  } else {
+    const out = obj(req.Output);
+    if (out && typeof out === 'object') req.Output = { ...out, URI: mapOut(out.URI) };
+  }
+  return req;
+}
+
+/** A server route that writes PUT bodies under `/upload/<name>` into `outDir`. */
+export function uploadRoute(outDir, { failFirst = 0 } = {}) {
+  let failures = 0;
+  return (req, res, url) => {
+    if (!url.pathname.startsWith('/upload/') || req.method !== 'PUT') return false;
+    if (failures < failFirst) {
+      failures++;
+      req.resume();
+      res.writeHead(503).end('try again');
+      return true;
+    }
+    const name = decodeURIComponent(url.pathname.slice('/upload/'.length));
+    const file = path.join(outDir, name);
+    if (!file.startsWith(path.resolve(outDir) + path.sep)) return void res.writeHead(403).end(), true;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const out = fs.createWriteStream(file);
+    req.pipe(out);
+    out.on('finish', () => res.writeHead(201).end());
+    out.on('error', () => res.writeHead(500).end());
+    return true;
+  };
+}
+
 /** Submits a request in the page and waits for the final record; progress goes to onProgress. */
 export async function runInPage(page, action, request, onProgress = null) {
   if (onProgress) await page.exposeFunction('__reelProgress', onProgress).catch(() => {});
@@ -175,9 +217,14 @@ export async function runInPage(page, action, request, onProgress = null) {
   );
 }
 
-/** Maps engine-side URLs in a record back to the references the user wrote. */
-export function restoreReferences(record, back) {
-  const fix = (v) => (typeof v === 'string' && back.has(v) ? back.get(v) : v);
+/** Maps engine-side URLs in a record back to the references the user wrote (uploads → local paths). */
+export function restoreReferences(record, back, uploads = null) {
+  const fix = (v) => {
+    if (typeof v !== 'string') return v;
+    if (back.has(v)) return back.get(v);
+    if (uploads && v.startsWith(uploads.base + '/')) return path.join(uploads.dir, decodeURIComponent(v.slice(uploads.base.length + 1)));
+    return v;
+  };
   const walk = (v) => {
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));

@@ -5,7 +5,7 @@
 //   npm run reel                                   (makes the sample drama episode and runs on it)
 import fs from 'node:fs';
 import path from 'node:path';
-import { ensureBuilt, ensureFixtures, launchEngineHost, restoreReferences, rewriteLocalReferences, runInPage, startServer, succeeded } from './harness.mjs';
+import { ensureBuilt, ensureFixtures, launchEngineHost, restoreReferences, rewriteLocalOutputs, rewriteLocalReferences, runInPage, startServer, succeeded, uploadRoute } from './harness.mjs';
 
 const ACTIONS = ['CreateHighlightTask', 'SubmitScreenMediaHighlightsJob'];
 
@@ -58,11 +58,15 @@ async function main() {
   }
 
   ensureBuilt();
+  fs.mkdirSync(outDir, { recursive: true });
   const server = await startServer();
+  const uploads = { base: `${server.base}/upload`, dir: outDir };
+  server.addRoute(uploadRoute(outDir));
   const host = await launchEngineHost(server.base, { log: (m) => console.error(m) });
   let record;
   try {
-    const { request: rewritten, back } = rewriteLocalReferences(action, params, baseDir, server.fileUrl);
+    const { request: withInputs, back } = rewriteLocalReferences(action, params, baseDir, server.fileUrl);
+    const rewritten = rewriteLocalOutputs(action, withInputs, uploads.base);
     let lastLine = 0;
     record = await runInPage(host.page, action, rewritten, (p) => {
       if (Date.now() - lastLine < 250 && p.Fraction < 1) return;
@@ -70,7 +74,7 @@ async function main() {
       const eta = p.EtaSeconds == null ? '' : `, ETA ${p.EtaSeconds.toFixed(1)} s`;
       console.error(`[reel] ${p.Stage} ${(p.Fraction * 100).toFixed(1)}%${eta}`);
     });
-    record = restoreReferences(record, back);
+    record = restoreReferences(record, back, uploads);
   } finally {
     await host.close();
     await server.close();
@@ -82,7 +86,9 @@ async function main() {
     process.exit(1);
   }
   const n = record.Highlights?.length ?? 0;
-  console.error(`[reel] ${record.Status}: ${n} highlight(s); result in ${path.join(outDir, 'result.json')}`);
+  const outputs = record.Outputs ?? record.SubJobList ?? [];
+  console.error(`[reel] ${record.Status}: ${n} highlight(s), ${outputs.length} output file(s); result in ${path.join(outDir, 'result.json')}`);
+  for (const o of outputs) console.error(`  output ${o.Index}: ${o.Status} ${o.URI ?? o.MediaURL} ${o.Duration ?? ''} s ${o.ErrorCode ?? ''}`);
   for (const h of (record.Highlights ?? []).slice(0, 10)) {
     console.error(`  ${h.Score.toFixed(2)}  ${path.basename(h.URI)} ${h.Start.toFixed(2)}-${h.End.toFixed(2)} s  ${h.Reasons.join('; ')}`);
   }

@@ -28,6 +28,7 @@ fn all_caps() -> Capabilities {
         speed: true,
         transcode: true,
         source_volume: true,
+        audio_only: true,
         containers: vec![
             Container::Mp4,
             Container::Mov,
@@ -1097,6 +1098,9 @@ fn gating_with_render() {
     // The render subset is accepted.
     parse_request(IMM, &compose(), &caps).expect("compose renders");
     parse_request(ICE, &ice_min(), &caps).expect("reels render");
+    // The render build mixes the sources' own audio with a gain.
+    let with_volume = edited(ice_min, &[("/EditingConfig", s(json!({ "MediaConfig": { "Volume": 0.5 } })))]);
+    parse_request(ICE, &with_volume, &caps).expect("MediaConfig.Volume is applied by the mixer");
     for container in ["mp4", "mov", "webm", "mkv"] {
         let mut request = compose();
         set(&mut request, "/Output/Container", s(json!(container)));
@@ -1148,7 +1152,7 @@ fn gating_with_render() {
         bad(IMM, render_compose, &[("/Edit/VfxEffectMode", s(json!("Auto")))], "InvalidParameter.Edit.VfxEffectMode", "Edit.VfxEffectMode 'Auto' (visual effects) is not supported yet"),
         bad(IMM, render_compose, &[("/Output/Segment", s(json!({ "Format": "hls" })))], "InvalidParameter.Output.Segment", "is not supported yet"),
         bad(IMM, render_compose, &[("/Output/Speed", s(json!(0.5)))], "InvalidParameter.Output.Speed", "Output.Speed 0.5 (changing playback speed) is not supported yet"),
-        bad(ICE, ice_min, &[("/EditingConfig", s(json!({ "MediaConfig": { "Volume": 0.5 } })))], "InvalidParameter.EditingConfig.MediaConfig.Volume", "EditingConfig.MediaConfig.Volume 0.5 (a gain on the original audio) is not supported yet"),
+        bad(IMM, render_compose, &[("/Output/Video", s(json!({ "DisableVideo": true })))], "InvalidParameter.Output.Video.DisableVideo", "(audio-only output) is not supported yet"),
         bad(ICE, ice_min, &[("/InputConfig/OpeningArray", s(json!(["open.mp4"])))], "InvalidParameter.InputConfig.OpeningArray", "InputConfig.OpeningArray (1 entries) is not supported yet"),
         bad(ICE, ice_min, &[("/InputConfig/TitleArray", s(json!(["Ep 1"])))], "InvalidParameter.InputConfig.TitleArray", "is not supported yet"),
         bad(ICE, ice_min, &[("/InputConfig/StickerArray", s(json!(["s.png"])))], "InvalidParameter.InputConfig.StickerArray", "is not supported yet"),

@@ -76,6 +76,8 @@ pub struct Capabilities {
     pub transcode: bool,
     /// A gain on the sources' own audio (ICE `MediaConfig.Volume` other than 1).
     pub source_volume: bool,
+    /// Audio-only output (`TranscodeVideo.DisableVideo`).
+    pub audio_only: bool,
     /// Containers that can be written.
     pub containers: Vec<Container>,
 }
@@ -93,13 +95,15 @@ impl Capabilities {
             speed: false,
             transcode: false,
             source_volume: false,
+            audio_only: false,
             containers: Vec::new(),
         }
     }
 
     /// What the render issue adds: Compose/Concat/screen-highlights reels and per-highlight exports
     /// in mp4/mov/webm/mkv, encoding settings, and the transitions of
-    /// [`catalog::RENDER_TRANSITIONS`]; no music, vfx, overlays, segments, speed or source gain yet.
+    /// [`catalog::RENDER_TRANSITIONS`], the sources' own audio gain; no music, vfx, overlays,
+    /// segments, speed or audio-only output yet.
     pub fn with_render() -> Self {
         Capabilities {
             render: true,
@@ -108,6 +112,7 @@ impl Capabilities {
                 .map(|s| s.to_string())
                 .collect(),
             transcode: true,
+            source_volume: true,
             containers: vec![
                 Container::Mp4,
                 Container::Mov,
@@ -1450,6 +1455,13 @@ pub fn check_capabilities(spec: &JobSpec, caps: &Capabilities) -> Result<()> {
                 "Output.Video.TranscodeVideo.Resolution",
             ),
             "(resizing output)",
+        ));
+    }
+
+    if spec.outputs.video.disabled && !caps.audio_only {
+        return Err(ApiError::not_supported_yet(
+            "Output.Video.DisableVideo",
+            "(audio-only output)",
         ));
     }
 

@@ -10,11 +10,11 @@ use crate::job::validate::{parse_request, Capabilities};
 use crate::media::{self, Demuxer, Packet};
 use crate::ApiError;
 
-fn to_js(err: ApiError) -> JsValue {
+pub(super) fn to_js(err: ApiError) -> JsValue {
     JsValue::from_str(&serde_json::to_string(&err).unwrap_or_else(|_| err.to_string()))
 }
 
-fn json<T: serde::Serialize>(value: &T) -> Result<String, JsValue> {
+pub(super) fn json<T: serde::Serialize>(value: &T) -> Result<String, JsValue> {
     serde_json::to_string(value).map_err(|e| to_js(ApiError::internal(e.to_string())))
 }
 
@@ -28,7 +28,7 @@ pub fn start() {
 pub fn validate_request(action: &str, request_json: &str) -> Result<String, JsValue> {
     let request: serde_json::Value = serde_json::from_str(request_json)
         .map_err(|e| to_js(ApiError::invalid_parameter("Request", format!("not valid JSON: {e}"))))?;
-    let spec = parse_request(action, &request, &Capabilities::retrieval_only()).map_err(to_js)?;
+    let spec = parse_request(action, &request, &Capabilities::with_render()).map_err(to_js)?;
     json(&spec)
 }
 
@@ -169,6 +169,24 @@ impl WasmHighlightSession {
     pub fn add_source(&mut self, analyzer: WasmAnalyzer) -> usize {
         self.sources.push(analyzer.inner.finish());
         self.sources.len() - 1
+    }
+
+    /// Legal edit points of a source for the planner: both sides of every shot boundary and the
+    /// middle of every speech pause, sorted.
+    #[wasm_bindgen(js_name = cutPoints)]
+    pub fn cut_points(&self, source: usize) -> Vec<f64> {
+        let Some(f) = self.sources.get(source) else {
+            return Vec::new();
+        };
+        let mut times: Vec<f64> = f
+            .shots
+            .iter()
+            .flat_map(|b| [b.start, b.end])
+            .chain(f.pauses.iter().map(|p| (p.start + p.end) / 2.0))
+            .filter(|t| t.is_finite())
+            .collect();
+        times.sort_by(f64::total_cmp);
+        times
     }
 
     /// Runs the scorer; `options_json` is a [`WebHighlightOptions`]. Returns the report JSON.

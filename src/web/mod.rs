@@ -2,6 +2,8 @@
 //! frames and JSON between the browser and the pure core; no analysis or container logic here.
 
 mod api;
+mod render;
 mod source;
 
 pub use api::*;
+pub use render::*;

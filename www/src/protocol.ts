@@ -23,8 +23,29 @@ export interface JobSpec {
   sources: { uri: string; startS: number; durationS: number }[];
   mode: 'Scene' | 'Average';
   content?: string | null;
+  introAuto?: boolean;
   maxDurationS?: number | null;
   targetDurationS?: number | null;
+  outputs: {
+    uri: string | null;
+    container: string | null;
+    count: number;
+    width: number | null;
+    height: number | null;
+    video: {
+      disabled: boolean;
+      codec: 'h264' | 'h265' | 'vp9' | 'av1' | null;
+      bitrateBps: number | null;
+      crf: number | null;
+      frameRate: number | null;
+      gopSize: number | null;
+      scaleType: 'stretch' | 'crop' | 'fill' | 'fit' | null;
+      pixelFormat: string | null;
+    };
+    audio: { disabled: boolean; codec: string | null; bitrateBps: number | null; sampleRate: number | null; channels: number | null };
+    sourceVolume: number;
+  };
+  transitions: { mode: 'Closed' | 'Auto' | 'Random' | 'Sequential'; list: { name: string; durationS: number; weight: number }[] };
   userData?: string | null;
   tags?: Record<string, string>;
   notify?: string | null;
@@ -32,10 +53,36 @@ export interface JobSpec {
   [key: string]: unknown;
 }
 
+/** One written file (SubJobList entry for screen-highlights jobs, `Outputs` for highlight tasks). */
+export interface OutputRecord {
+  Index: number;
+  URI: string | null;
+  Status: 'Success' | 'Failed';
+  ErrorCode?: string;
+  ErrorMessage?: string;
+  /** Where a file whose upload failed is kept (OPFS). */
+  Location?: string;
+  /** `memory:` outputs. */
+  Blob?: Blob;
+  UploadAttempts?: number;
+  Duration?: number;
+  Width?: number;
+  Height?: number;
+  FrameRate?: number;
+  Frames?: number;
+  Size?: number;
+  Container?: string;
+  VideoCodec?: string;
+  AudioCodec?: string | null;
+  Clips: { Source: number; In: number; Out: number; Score: number; Reasons: string[]; Transition?: string }[];
+  Notes?: string[];
+}
+
 /** What a finished job adds to its record. */
 export interface JobResult {
-  Highlights?: { Source: number; URI: string; Start: number; End: number; Score: number; Reasons: string[] }[];
+  Highlights?: { Source: number; URI: string; Start: number; End: number; Score: number; Reasons: string[]; Output?: string | null }[];
   Profile?: string;
   Notes?: string[];
   Sources?: { URI: string; Container: string; Duration: number; Video: string | null; Audio: string | null; Width: number; Height: number; Frames: number }[];
+  Outputs?: OutputRecord[];
 }

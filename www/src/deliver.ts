@@ -1,0 +1,78 @@
+// Delivery of rendered files (SPEC section 2): `memory:` (a Blob in the result), `opfs:/path`
+// (written to the origin private file system), or an http(s) URL (HTTP PUT, retried with backoff;
+// the file waits in OPFS until the upload succeeds, so a failed upload loses nothing).
+
+import { ReelcutError } from './types';
+
+export interface Delivered {
+  /** Where the file is now: the URI, `memory:` or, after a failed upload, its OPFS path. */
+  location: string;
+  blob?: Blob;
+  uploadAttempts?: number;
+  error?: { Code: string; Message: string };
+}
+
+const PUT_RETRY_DELAYS_MS = [500, 1500, 4000];
+const OUTBOX = 'reelcut-outbox';
+
+async function opfsPath(path: string, create: boolean): Promise<{ dir: FileSystemDirectoryHandle; name: string }> {
+  const parts = path.replace(/^opfs:\/*/, '').split('/').filter(Boolean);
+  if (parts.length === 0) throw new ReelcutError('InvalidParameter.Output.URI', `${path} names no file`);
+  let dir = await navigator.storage.getDirectory();
+  for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p, { create });
+  return { dir, name: parts[parts.length - 1] };
+}
+
+export async function writeOpfs(path: string, blob: Blob): Promise<void> {
+  const { dir, name } = await opfsPath(path, true);
+  const handle = await dir.getFileHandle(name, { create: true });
+  const writable = await (handle as unknown as { createWritable(): Promise<FileSystemWritableFileStream> }).createWritable();
+  await writable.write(blob);
+  await writable.close();
+}
+
+export async function removeOpfs(path: string): Promise<void> {
+  try {
+    const { dir, name } = await opfsPath(path, false);
+    await dir.removeEntry(name);
+  } catch {
+    /* already gone */
+  }
+}
+
+/** Delivers one output file to `uri` (`{index}` already replaced). */
+export async function deliver(uri: string | null, blob: Blob, jobId: string, signal: AbortSignal): Promise<Delivered> {
+  if (!uri || uri === 'memory:' || uri.startsWith('memory:')) return { location: uri || 'memory:', blob };
+  if (uri.startsWith('opfs:')) {
+    await writeOpfs(uri, blob);
+    return { location: uri };
+  }
+  if (!/^https?:\/\//i.test(uri)) {
+    throw new ReelcutError('InvalidParameter.Output.URI', `cannot write to ${uri}: use memory:, opfs:/path or an http(s) URL`);
+  }
+  const name = decodeURIComponent(new URL(uri).pathname.split('/').pop() || 'output');
+  const outbox = `opfs:/${OUTBOX}/${jobId}/${name}`;
+  await writeOpfs(outbox, blob);
+  let lastError = '';
+  let attempts = 0;
+  for (let attempt = 0; attempt <= PUT_RETRY_DELAYS_MS.length; attempt++) {
+    if (signal.aborted) break;
+    attempts++;
+    try {
+      const res = await fetch(uri, { method: 'PUT', body: blob, headers: { 'content-type': blob.type || 'application/octet-stream' }, signal });
+      if (res.ok) {
+        await removeOpfs(outbox);
+        return { location: uri, uploadAttempts: attempts };
+      }
+      lastError = `HTTP ${res.status}`;
+    } catch (e) {
+      lastError = (e as Error).message ?? String(e);
+    }
+    if (attempt < PUT_RETRY_DELAYS_MS.length) await new Promise((r) => setTimeout(r, PUT_RETRY_DELAYS_MS[attempt]));
+  }
+  return {
+    location: outbox,
+    uploadAttempts: attempts,
+    error: { Code: 'Output.UploadFailed', Message: `PUT ${uri} failed after ${attempts} attempts (${lastError}); the file is kept at ${outbox}` },
+  };
+}
