@@ -11,6 +11,7 @@ import { ensureBuilt, ensureFixtures, launchEngineHost, root, runInPage, startSe
 const args = process.argv.slice(2);
 const outFile = args.includes('--out') ? args[args.indexOf('--out') + 1] : null;
 const skipLong = args.includes('--no-long');
+const skipRender = args.includes('--no-render');
 
 ensureBuilt();
 const fixtures = ensureFixtures(skipLong ? ['bench'] : ['bench', 'long']);
@@ -74,6 +75,27 @@ for (const file of ['bench-1080p.mp4', 'bench-1080x1920.mp4']) {
     highlights: r.record.Highlights.length,
   });
   if (file === 'bench-1080p.mp4') result.memory.push({ input: file, duration_s: r.record.Sources[0].Duration, baseline_mb: mb(r.base), peak_mb: mb(r.peak), growth_mb: mb(r.peak - r.base) });
+}
+// Render: a 30 s 1080x1920 reel from the 60 s 1080p file vs pure encoding of as many frames.
+if (!skipRender) {
+  console.error('[bench] render: 30 s 1080x1920 reel from bench-1080p.mp4');
+  const url = server.fileUrl(path.join(fixtures, 'bench-1080p.mp4'));
+  const record = await runInPage(page, 'CreateHighlightTask', {
+    Type: 'Compose', Mode: 'Scene', Sources: [{ URI: url }],
+    Output: { URI: 'memory:', Container: 'mp4', MaxDuration: 30, TargetDuration: 30, Video: { TranscodeVideo: { Resolution: '1080x1920' } } },
+  });
+  if (record.Status !== 'Succeeded') throw new Error(`render: ${record.Code}: ${record.Message}`);
+  const out = record.Outputs[0];
+  const enc = await page.evaluate(([w, h, fps, n]) => window.reelcutBench.measureEncode(w, h, fps, n), [out.Width, out.Height, out.FrameRate, out.Frames]);
+  result.render = [{
+    output: `${out.Width}x${out.Height} ${out.Duration} s ${out.VideoCodec}+${out.AudioCodec}`,
+    frames: out.Frames,
+    encode_s: +enc.seconds.toFixed(3),
+    render_s: out.RenderSeconds,
+    ratio: +(enc.seconds / out.RenderSeconds).toFixed(3),
+    encode_fps: +(enc.frames / enc.seconds).toFixed(1),
+    render_fps: +(out.Frames / out.RenderSeconds).toFixed(1),
+  }];
 }
 if (!skipLong) {
   console.error('[bench] long-10min.mp4 (memory)');

@@ -1099,7 +1099,13 @@ fn gating_with_render() {
     parse_request(IMM, &compose(), &caps).expect("compose renders");
     parse_request(ICE, &ice_min(), &caps).expect("reels render");
     // The render build mixes the sources' own audio with a gain.
-    let with_volume = edited(ice_min, &[("/EditingConfig", s(json!({ "MediaConfig": { "Volume": 0.5 } })))]);
+    let with_volume = edited(
+        ice_min,
+        &[(
+            "/EditingConfig",
+            s(json!({ "MediaConfig": { "Volume": 0.5 } })),
+        )],
+    );
     parse_request(ICE, &with_volume, &caps).expect("MediaConfig.Volume is applied by the mixer");
     for container in ["mp4", "mov", "webm", "mkv"] {
         let mut request = compose();
@@ -1145,18 +1151,105 @@ fn gating_with_render() {
         )
     }
     let mut cases = vec![
-        bad(IMM, render_compose, &[("/Edit/TransitionMode", s(json!("Random"))), ("/Edit/Transitions", s(json!([{ "Transition": "fade" }, { "Transition": "radial" }])))], "InvalidParameter.Edit.Transitions.Transition", "transition 'radial' is not supported yet"),
-        bad(ICE, ice_min, &[("/EditingConfig", s(json!({ "ProcessConfig": { "TransitionList": ["directional"] } })))], "InvalidParameter.EditingConfig.ProcessConfig.TransitionList", "transition 'directional' is not supported yet"),
-        bad(IMM, render_compose, &[("/Edit/BackgroundMusicMode", s(json!("Random"))), ("/Edit/BackgroundMusics", s(json!([{ "URI": "m.mp3" }])))], "InvalidParameter.Edit.BackgroundMusicMode", "Edit.BackgroundMusicMode 'Random' (background music) is not supported yet"),
-        bad(ICE, ice_min, &[("/InputConfig/BackgroundMusicArray", s(json!(["m.mp3"])))], "InvalidParameter.InputConfig.BackgroundMusicArray", "(background music) is not supported yet"),
-        bad(IMM, render_compose, &[("/Edit/VfxEffectMode", s(json!("Auto")))], "InvalidParameter.Edit.VfxEffectMode", "Edit.VfxEffectMode 'Auto' (visual effects) is not supported yet"),
-        bad(IMM, render_compose, &[("/Output/Segment", s(json!({ "Format": "hls" })))], "InvalidParameter.Output.Segment", "is not supported yet"),
-        bad(IMM, render_compose, &[("/Output/Speed", s(json!(0.5)))], "InvalidParameter.Output.Speed", "Output.Speed 0.5 (changing playback speed) is not supported yet"),
-        bad(IMM, render_compose, &[("/Output/Video", s(json!({ "DisableVideo": true })))], "InvalidParameter.Output.Video.DisableVideo", "(audio-only output) is not supported yet"),
-        bad(ICE, ice_min, &[("/InputConfig/OpeningArray", s(json!(["open.mp4"])))], "InvalidParameter.InputConfig.OpeningArray", "InputConfig.OpeningArray (1 entries) is not supported yet"),
-        bad(ICE, ice_min, &[("/InputConfig/TitleArray", s(json!(["Ep 1"])))], "InvalidParameter.InputConfig.TitleArray", "is not supported yet"),
-        bad(ICE, ice_min, &[("/InputConfig/StickerArray", s(json!(["s.png"])))], "InvalidParameter.InputConfig.StickerArray", "is not supported yet"),
-        bad(ICE, ice_min, &[("/OutputConfig", s(json!({ "MediaURL": "r_{index}.flv", "Count": 2 })))], "InvalidParameter.OutputConfig.MediaURL", "container 'flv' cannot be written in the browser; use mp4, mov, webm or mkv"),
+        bad(
+            IMM,
+            render_compose,
+            &[
+                ("/Edit/TransitionMode", s(json!("Random"))),
+                (
+                    "/Edit/Transitions",
+                    s(json!([{ "Transition": "fade" }, { "Transition": "radial" }])),
+                ),
+            ],
+            "InvalidParameter.Edit.Transitions.Transition",
+            "transition 'radial' is not supported yet",
+        ),
+        bad(
+            ICE,
+            ice_min,
+            &[(
+                "/EditingConfig",
+                s(json!({ "ProcessConfig": { "TransitionList": ["directional"] } })),
+            )],
+            "InvalidParameter.EditingConfig.ProcessConfig.TransitionList",
+            "transition 'directional' is not supported yet",
+        ),
+        bad(
+            IMM,
+            render_compose,
+            &[
+                ("/Edit/BackgroundMusicMode", s(json!("Random"))),
+                ("/Edit/BackgroundMusics", s(json!([{ "URI": "m.mp3" }]))),
+            ],
+            "InvalidParameter.Edit.BackgroundMusicMode",
+            "Edit.BackgroundMusicMode 'Random' (background music) is not supported yet",
+        ),
+        bad(
+            ICE,
+            ice_min,
+            &[("/InputConfig/BackgroundMusicArray", s(json!(["m.mp3"])))],
+            "InvalidParameter.InputConfig.BackgroundMusicArray",
+            "(background music) is not supported yet",
+        ),
+        bad(
+            IMM,
+            render_compose,
+            &[("/Edit/VfxEffectMode", s(json!("Auto")))],
+            "InvalidParameter.Edit.VfxEffectMode",
+            "Edit.VfxEffectMode 'Auto' (visual effects) is not supported yet",
+        ),
+        bad(
+            IMM,
+            render_compose,
+            &[("/Output/Segment", s(json!({ "Format": "hls" })))],
+            "InvalidParameter.Output.Segment",
+            "is not supported yet",
+        ),
+        bad(
+            IMM,
+            render_compose,
+            &[("/Output/Speed", s(json!(0.5)))],
+            "InvalidParameter.Output.Speed",
+            "Output.Speed 0.5 (changing playback speed) is not supported yet",
+        ),
+        bad(
+            IMM,
+            render_compose,
+            &[("/Output/Video", s(json!({ "DisableVideo": true })))],
+            "InvalidParameter.Output.Video.DisableVideo",
+            "(audio-only output) is not supported yet",
+        ),
+        bad(
+            ICE,
+            ice_min,
+            &[("/InputConfig/OpeningArray", s(json!(["open.mp4"])))],
+            "InvalidParameter.InputConfig.OpeningArray",
+            "InputConfig.OpeningArray (1 entries) is not supported yet",
+        ),
+        bad(
+            ICE,
+            ice_min,
+            &[("/InputConfig/TitleArray", s(json!(["Ep 1"])))],
+            "InvalidParameter.InputConfig.TitleArray",
+            "is not supported yet",
+        ),
+        bad(
+            ICE,
+            ice_min,
+            &[("/InputConfig/StickerArray", s(json!(["s.png"])))],
+            "InvalidParameter.InputConfig.StickerArray",
+            "is not supported yet",
+        ),
+        bad(
+            ICE,
+            ice_min,
+            &[(
+                "/OutputConfig",
+                s(json!({ "MediaURL": "r_{index}.flv", "Count": 2 })),
+            )],
+            "InvalidParameter.OutputConfig.MediaURL",
+            "container 'flv' cannot be written in the browser; use mp4, mov, webm or mkv",
+        ),
     ];
     for container in ["asf", "avi", "mxf", "ts", "flv"] {
         cases.push(Bad {

@@ -16,7 +16,10 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { code: code.into(), message: message.into() }
+        Self {
+            code: code.into(),
+            message: message.into(),
+        }
     }
     /// `InvalidParameter.<field>`; the message should name the value and the allowed range/names.
     pub fn invalid_parameter(field: &str, message: impl Into<String>) -> Self {
@@ -24,7 +27,10 @@ impl ApiError {
     }
     /// A parameter that is valid in the cloud API but whose effect reelcut has not built yet.
     pub fn not_supported_yet(field: &str, what: impl std::fmt::Display) -> Self {
-        Self::invalid_parameter(field, format!("{field} {what} is not supported yet by reelcut"))
+        Self::invalid_parameter(
+            field,
+            format!("{field} {what} is not supported yet by reelcut"),
+        )
     }
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new("InvalidMedia.NotFound", message)

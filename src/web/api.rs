@@ -4,8 +4,10 @@
 use wasm_bindgen::prelude::*;
 
 use super::source::JsByteSource;
-use crate::analysis::{self, FrameView, HighlightOptions, PixelFormat, PlaneLayout, SourceAnalyzer};
 use crate::analysis::score::SelectionMode;
+use crate::analysis::{
+    self, FrameView, HighlightOptions, PixelFormat, PlaneLayout, SourceAnalyzer,
+};
 use crate::job::validate::{parse_request, Capabilities};
 use crate::media::{self, Demuxer, Packet};
 use crate::ApiError;
@@ -26,8 +28,12 @@ pub fn start() {
 /// Validates a request of either API; returns the internal JobSpec as JSON.
 #[wasm_bindgen(js_name = validateRequest)]
 pub fn validate_request(action: &str, request_json: &str) -> Result<String, JsValue> {
-    let request: serde_json::Value = serde_json::from_str(request_json)
-        .map_err(|e| to_js(ApiError::invalid_parameter("Request", format!("not valid JSON: {e}"))))?;
+    let request: serde_json::Value = serde_json::from_str(request_json).map_err(|e| {
+        to_js(ApiError::invalid_parameter(
+            "Request",
+            format!("not valid JSON: {e}"),
+        ))
+    })?;
     let spec = parse_request(action, &request, &Capabilities::with_render()).map_err(to_js)?;
     json(&spec)
 }
@@ -56,7 +62,11 @@ impl WasmDemuxer {
     /// The next packet in file order, or `undefined` at the end.
     #[wasm_bindgen(js_name = nextPacket)]
     pub fn next_packet(&mut self) -> Result<Option<WasmPacket>, JsValue> {
-        Ok(self.inner.next_packet().map_err(to_js)?.map(|p| WasmPacket { inner: p }))
+        Ok(self
+            .inner
+            .next_packet()
+            .map_err(to_js)?
+            .map(|p| WasmPacket { inner: p }))
     }
 
     pub fn seek(&mut self, time_s: f64) -> Result<(), JsValue> {
@@ -99,13 +109,19 @@ impl WasmPacket {
 #[wasm_bindgen]
 pub struct WasmAnalyzer {
     inner: SourceAnalyzer,
+    /// Where `VideoFrame.copyTo` writes the next frame: inside wasm memory, so the pixels are
+    /// copied once (decoder → here) instead of twice (decoder → JS buffer → wasm).
+    frame_buf: Vec<u8>,
 }
 
 #[wasm_bindgen]
 impl WasmAnalyzer {
     #[wasm_bindgen(constructor)]
     pub fn new(duration_s: f64, frame_rate: f64) -> WasmAnalyzer {
-        WasmAnalyzer { inner: SourceAnalyzer::new(duration_s, frame_rate) }
+        WasmAnalyzer {
+            inner: SourceAnalyzer::new(duration_s, frame_rate),
+            frame_buf: Vec::new(),
+        }
     }
 
     #[wasm_bindgen(js_name = wantsFrame)]
@@ -132,10 +148,54 @@ impl WasmAnalyzer {
         let planes = offsets
             .iter()
             .zip(strides)
-            .map(|(&offset, &stride)| PlaneLayout { offset: offset as usize, stride: stride as usize })
+            .map(|(&offset, &stride)| PlaneLayout {
+                offset: offset as usize,
+                stride: stride as usize,
+            })
             .collect();
-        let frame = FrameView { format, width, height, data, planes, full_range };
+        let frame = FrameView {
+            format,
+            width,
+            height,
+            data,
+            planes,
+            full_range,
+        };
         self.inner.push_frame(t_s, &frame).map_err(to_js)
+    }
+
+    /// A buffer of `len` bytes in wasm memory for the next frame; returns its address. The worker
+    /// views it as a `Uint8Array` over the wasm memory, has `copyTo` fill it, then calls
+    /// [`WasmAnalyzer::push_frame_buffer`] (no other wasm call may run in between).
+    #[wasm_bindgen(js_name = frameBuffer)]
+    pub fn frame_buffer(&mut self, len: usize) -> *mut u8 {
+        if self.frame_buf.len() < len {
+            self.frame_buf.resize(len, 0);
+        }
+        self.frame_buf.as_mut_ptr()
+    }
+
+    /// Like [`WasmAnalyzer::push_frame`], for a frame already in [`WasmAnalyzer::frame_buffer`].
+    #[wasm_bindgen(js_name = pushFrameBuffer)]
+    #[allow(clippy::too_many_arguments)] // mirrors the VideoFrame fields one to one
+    pub fn push_frame_buffer(
+        &mut self,
+        t_s: f64,
+        format: &str,
+        width: u32,
+        height: u32,
+        full_range: bool,
+        len: usize,
+        offsets: &[u32],
+        strides: &[u32],
+    ) -> Result<(), JsValue> {
+        let buf = std::mem::take(&mut self.frame_buf);
+        let data = &buf[..len.min(buf.len())];
+        let result = self.push_frame(
+            t_s, format, width, height, full_range, data, offsets, strides,
+        );
+        self.frame_buf = buf;
+        result
     }
 
     /// Planar f32 audio: `channels` planes of equal length laid end to end in `data`.
@@ -195,7 +255,11 @@ impl WasmHighlightSession {
         let web: WebHighlightOptions = serde_json::from_str(options_json)
             .map_err(|e| to_js(ApiError::internal(format!("bad highlight options: {e}"))))?;
         let mut options = HighlightOptions::with_content(web.content.as_deref());
-        options.mode = if web.mode == "Scene" { SelectionMode::Scene } else { SelectionMode::Average };
+        options.mode = if web.mode == "Scene" {
+            SelectionMode::Scene
+        } else {
+            SelectionMode::Average
+        };
         options.min_clip_s = web.min_clip_s;
         options.max_clip_s = web.max_clip_s;
         options.max_count = web.max_count;

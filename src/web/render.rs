@@ -4,7 +4,9 @@
 use wasm_bindgen::prelude::*;
 
 use super::api::{json, to_js};
-use crate::media::mux::{AudioCodec, AudioTrack, OpusConfig, TrackConfig, VideoCodec, VideoTrack, VpxConfig};
+use crate::media::mux::{
+    AudioCodec, AudioTrack, OpusConfig, TrackConfig, VideoCodec, VideoTrack, VpxConfig,
+};
 use crate::media::mux_mp4::{Mp4Writer, Sample};
 use crate::media::mux_webm::{DocType, WebmWriter};
 use crate::plan::{self, Candidate, CutPoints, PlanConfig, SourceMeta};
@@ -29,7 +31,12 @@ struct PlanInput {
 #[wasm_bindgen(js_name = planReels)]
 pub fn plan_reels(input_json: &str) -> Result<String, JsValue> {
     let input: PlanInput = parse("plan input", input_json)?;
-    json(&plan::plan_reels(&input.sources, &input.candidates, &input.cuts, &input.config))
+    json(&plan::plan_reels(
+        &input.sources,
+        &input.candidates,
+        &input.cuts,
+        &input.config,
+    ))
 }
 
 /// Plans a Concat: `ranges_json` is `[[source, start_s, duration_s], ...]`.
@@ -94,13 +101,22 @@ pub struct WasmMixer {
 impl WasmMixer {
     /// Planar f32 audio of `clip` (channel planes end to end in `data`) starting at source time `t_s`.
     #[wasm_bindgen(js_name = pushSource)]
-    pub fn push_source(&mut self, clip: usize, t_s: f64, rate: u32, channels: usize, data: &[f32]) -> Result<(), JsValue> {
+    pub fn push_source(
+        &mut self,
+        clip: usize,
+        t_s: f64,
+        rate: u32,
+        channels: usize,
+        data: &[f32],
+    ) -> Result<(), JsValue> {
         if channels == 0 || data.is_empty() {
             return Ok(());
         }
         let frames = data.len() / channels;
         let planes: Vec<&[f32]> = data.chunks_exact(frames).take(channels).collect();
-        self.inner.push_source(clip, t_s, rate, &planes).map_err(to_js)
+        self.inner
+            .push_source(clip, t_s, rate, &planes)
+            .map_err(to_js)
     }
 
     /// Every sample of `clip` has been pushed.
@@ -133,29 +149,74 @@ impl WasmMixer {
 
 /// A track of the output as the worker describes it after the encoders reported their configs.
 #[derive(serde::Deserialize)]
-#[serde(rename_all = "lowercase", rename_all_fields = "camelCase", tag = "kind")]
+#[serde(
+    rename_all = "lowercase",
+    rename_all_fields = "camelCase",
+    tag = "kind"
+)]
 enum WebTrack {
-    Video { family: String, codec: String, description: Option<Vec<u8>>, width: u32, height: u32, timescale: u32 },
-    Audio { family: String, description: Option<Vec<u8>>, sample_rate: u32, channels: u16 },
+    Video {
+        family: String,
+        codec: String,
+        description: Option<Vec<u8>>,
+        width: u32,
+        height: u32,
+        timescale: u32,
+    },
+    Audio {
+        family: String,
+        description: Option<Vec<u8>>,
+        sample_rate: u32,
+        channels: u16,
+    },
 }
 
 impl WebTrack {
     fn into_config(self) -> Result<TrackConfig, ApiError> {
-        let missing = |what: &str| ApiError::internal(format!("the encoder reported no {what} decoder configuration"));
+        let missing = |what: &str| {
+            ApiError::internal(format!(
+                "the encoder reported no {what} decoder configuration"
+            ))
+        };
         Ok(match self {
-            WebTrack::Video { family, codec, description, width, height, timescale } => {
+            WebTrack::Video {
+                family,
+                codec,
+                description,
+                width,
+                height,
+                timescale,
+            } => {
                 let codec = match family.as_str() {
-                    "avc" => VideoCodec::Avc { avcc: description.ok_or_else(|| missing("H.264"))? },
+                    "avc" => VideoCodec::Avc {
+                        avcc: description.ok_or_else(|| missing("H.264"))?,
+                    },
                     "vp9" => VideoCodec::Vp9(VpxConfig::from_codec_string(&codec)?),
-                    "av1" => VideoCodec::Av1 { av1c: description.ok_or_else(|| missing("AV1"))? },
+                    "av1" => VideoCodec::Av1 {
+                        av1c: description.ok_or_else(|| missing("AV1"))?,
+                    },
                     "vp8" => VideoCodec::Vp8,
-                    other => return Err(ApiError::internal(format!("unknown video family {other}"))),
+                    other => {
+                        return Err(ApiError::internal(format!("unknown video family {other}")))
+                    }
                 };
-                TrackConfig::Video(VideoTrack { codec, width, height, timescale })
+                TrackConfig::Video(VideoTrack {
+                    codec,
+                    width,
+                    height,
+                    timescale,
+                })
             }
-            WebTrack::Audio { family, description, sample_rate, channels } => {
+            WebTrack::Audio {
+                family,
+                description,
+                sample_rate,
+                channels,
+            } => {
                 let codec = match family.as_str() {
-                    "aac" => AudioCodec::Aac { audio_specific_config: description.ok_or_else(|| missing("AAC"))? },
+                    "aac" => AudioCodec::Aac {
+                        audio_specific_config: description.ok_or_else(|| missing("AAC"))?,
+                    },
                     // Chromium's Opus encoder may omit the OpusHead; libopus' usual 312-sample
                     // look-ahead is then assumed.
                     "opus" => AudioCodec::Opus(match description {
@@ -164,7 +225,11 @@ impl WebTrack {
                     }),
                     other => AudioCodec::Other(other.to_string()),
                 };
-                TrackConfig::Audio(AudioTrack { codec, sample_rate, channels })
+                TrackConfig::Audio(AudioTrack {
+                    codec,
+                    sample_rate,
+                    channels,
+                })
             }
         })
     }
@@ -190,7 +255,11 @@ impl WasmMuxer {
     #[wasm_bindgen(constructor)]
     pub fn new(container: &str, tracks_json: &str) -> Result<WasmMuxer, JsValue> {
         let tracks: Vec<WebTrack> = parse("tracks", tracks_json)?;
-        let tracks = tracks.into_iter().map(WebTrack::into_config).collect::<Result<Vec<_>, _>>().map_err(to_js)?;
+        let tracks = tracks
+            .into_iter()
+            .map(WebTrack::into_config)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(to_js)?;
         let writer = match container {
             "mp4" | "mov" => Writer::Mp4(Mp4Writer::new(&tracks).map_err(to_js)?),
             "webm" => Writer::Webm(WebmWriter::new(DocType::Webm, &tracks).map_err(to_js)?),
@@ -202,12 +271,23 @@ impl WasmMuxer {
                 )))
             }
         };
-        Ok(WasmMuxer { writer: Some(writer), tail: Vec::new() })
+        Ok(WasmMuxer {
+            writer: Some(writer),
+            tail: Vec::new(),
+        })
     }
 
     /// One encoded sample; returns the bytes to append to the body.
     #[allow(clippy::too_many_arguments)] // one argument per EncodedChunk field
-    pub fn push(&mut self, track: usize, pts_us: f64, dts_us: f64, duration_us: f64, is_key: bool, data: &[u8]) -> Result<Vec<u8>, JsValue> {
+    pub fn push(
+        &mut self,
+        track: usize,
+        pts_us: f64,
+        dts_us: f64,
+        duration_us: f64,
+        is_key: bool,
+        data: &[u8],
+    ) -> Result<Vec<u8>, JsValue> {
         match self.writer.as_mut() {
             Some(Writer::Mp4(w)) => {
                 let sample = Sample {
@@ -220,7 +300,9 @@ impl WasmMuxer {
                 w.push(track, sample).map_err(to_js)?;
                 Ok(data.to_vec())
             }
-            Some(Writer::Webm(w)) => w.push(track, pts_us as i64, duration_us as i64, is_key, data).map_err(to_js),
+            Some(Writer::Webm(w)) => w
+                .push(track, pts_us as i64, duration_us as i64, is_key, data)
+                .map_err(to_js),
             None => Err(to_js(ApiError::internal("push after finish"))),
         }
     }

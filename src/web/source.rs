@@ -26,7 +26,11 @@ impl JsByteSource {
             .ok()
             .and_then(|v| v.dyn_into::<Function>().ok())
             .ok_or_else(|| ApiError::internal("reader object has no `read` function"))?;
-        Ok(Self { reader, read, size: size as u64 })
+        Ok(Self {
+            reader,
+            read,
+            size: size as u64,
+        })
     }
 }
 
@@ -58,7 +62,11 @@ impl ByteSource for JsByteSource {
         }
         let bytes = self
             .read
-            .call2(&self.reader, &JsValue::from_f64(offset as f64), &JsValue::from_f64(len as f64))
+            .call2(
+                &self.reader,
+                &JsValue::from_f64(offset as f64),
+                &JsValue::from_f64(len as f64),
+            )
             .map_err(js_error_to_api)?;
         let bytes: Uint8Array = bytes
             .dyn_into()

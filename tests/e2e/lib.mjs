@@ -1,8 +1,10 @@
 // Helpers for the browser tests: one server + one headless Chromium per test file.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { launchEngineHost, root, runInPage, startServer } from '../../cli/harness.mjs';
+import { launchEngineHost, root, runInPage, startServer, uploadRoute } from '../../cli/harness.mjs';
 
 export const SHARED_MEDIA = path.resolve(root, '..', 'shared', 'media');
 export const FIXTURES = path.join(root, 'fixtures');
@@ -21,9 +23,14 @@ export function fixture(rel) {
 
 export async function openHost() {
   const server = await startServer();
+  // Rendered files are PUT here, as to a pre-signed URL, and land in uploadDir.
+  const uploadDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelcut-out-'));
+  server.addRoute(uploadRoute(uploadDir));
   const host = await launchEngineHost(server.base, { log: (m) => process.env.REELCUT_DEBUG && console.error(m) });
   return {
     server,
+    uploadDir,
+    uploadUrl: (name) => `${server.base}/upload/${name}`,
     page: host.page,
     context: host.context,
     /** Runs a request (either API) and returns the final job record. */
@@ -31,6 +38,7 @@ export async function openHost() {
     close: async () => {
       await host.close();
       await server.close();
+      fs.rmSync(uploadDir, { recursive: true, force: true });
     },
   };
 }
@@ -59,4 +67,46 @@ export function assertValidHighlights(record, durations) {
     const sorted = [...list].sort((a, b) => a.Start - b.Start);
     for (let i = 1; i < sorted.length; i++) assert.ok(sorted[i].Start >= sorted[i - 1].End - 1e-6, 'highlights do not overlap');
   }
+}
+
+/**
+ * Checks a rendered file with ffprobe/ffmpeg the way a player would see it: decodes without a
+ * single error line, first packet of each stream is a key frame, timestamps increase, audio and
+ * video durations agree within 50 ms, and (MP4) `moov` comes before `mdat`. Returns the probe.
+ */
+export function checkMediaFile(file, { expectAudio = true } = {}) {
+  const decode = spawnSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'null', '-'], { encoding: 'utf8' });
+  assert.equal(decode.status, 0, `ffmpeg failed on ${file}`);
+  assert.equal(decode.stderr.trim(), '', `ffmpeg -v error printed for ${file}:\n${decode.stderr.slice(0, 2000)}`);
+  const probe = JSON.parse(
+    spawnSync('ffprobe', ['-v', 'error', '-show_format', '-show_streams', '-show_packets', '-of', 'json', file], { encoding: 'utf8', maxBuffer: 256 << 20 }).stdout,
+  );
+  const video = probe.streams.find((s) => s.codec_type === 'video');
+  const audio = probe.streams.find((s) => s.codec_type === 'audio');
+  assert.ok(video, 'has a video stream');
+  if (expectAudio) assert.ok(audio, 'has an audio stream');
+  for (const stream of [video, audio].filter(Boolean)) {
+    const packets = probe.packets.filter((p) => p.stream_index === stream.index);
+    assert.ok(packets.length > 0);
+    assert.ok(packets[0].flags.startsWith('K'), `first ${stream.codec_type} packet is a key frame`);
+    const dts = packets.map((p) => Number(p.dts_time ?? p.pts_time));
+    for (let i = 1; i < dts.length; i++) assert.ok(dts[i] > dts[i - 1], `${stream.codec_type} timestamps increase (${dts[i - 1]} then ${dts[i]})`);
+  }
+  const duration = (stream) => {
+    const packets = probe.packets.filter((p) => p.stream_index === stream.index);
+    const last = packets[packets.length - 1];
+    return Number(last.pts_time) + Number(last.duration_time ?? 0) - Number(packets[0].pts_time);
+  };
+  if (video && audio) {
+    const dv = duration(video);
+    const da = duration(audio);
+    assert.ok(Math.abs(dv - da) <= 0.05, `audio ${da.toFixed(3)} s and video ${dv.toFixed(3)} s durations agree within 50 ms`);
+  }
+  if (/\.(mp4|mov)$/i.test(file)) {
+    const head = fs.readFileSync(file).subarray(0, 1 << 20);
+    const moov = head.indexOf('moov');
+    const mdat = head.indexOf('mdat');
+    assert.ok(moov > 0 && (mdat < 0 || moov < mdat), 'moov before mdat (progressive)');
+  }
+  return { probe, video, audio, duration: Number(probe.format.duration) };
 }

@@ -25,13 +25,15 @@ export interface AnalysedSource {
 
 export interface AnalyseOptions {
   signal: AbortSignal;
+  /** The wasm instance's memory, for copying frames straight into the analyzer's buffer. */
+  memory?: WebAssembly.Memory;
   /** Fraction 0..1 of this source done. */
   onProgress(fraction: number): void;
 }
 
 /** Frames decoded but not yet handed to the analyzer; more would pin decoder buffers. */
-const MAX_FRAMES_IN_FLIGHT = 4;
-const MAX_DECODE_QUEUE = 12;
+const MAX_FRAMES_IN_FLIGHT = 8;
+const MAX_DECODE_QUEUE = 16;
 
 export function openDemuxer(core: CoreModule, reader: SyncReader): { demuxer: Core.WasmDemuxer; info: MediaInfo } {
   const demuxer = new core.WasmDemuxer(reader);
@@ -81,19 +83,19 @@ export async function analyseSource(
         if (failure) return;
         if (frame.format) {
           const size = frame.allocationSize();
-          if (frameBuf.length < size) frameBuf = new Uint8Array(size);
-          const layout = await frame.copyTo(frameBuf);
           const r = frame.visibleRect!;
-          analyzer.pushFrame(
-            t,
-            frame.format,
-            r.width,
-            r.height,
-            frame.colorSpace?.fullRange ?? false,
-            frameBuf.subarray(0, size),
-            new Uint32Array(layout.map((p) => p.offset)),
-            new Uint32Array(layout.map((p) => p.stride)),
-          );
+          const args = [t, frame.format, r.width, r.height, frame.colorSpace?.fullRange ?? false] as const;
+          if (opts.memory) {
+            // Straight into wasm memory: Chromium copies CPU frames synchronously inside copyTo,
+            // so the view cannot be detached by a memory growth before the copy happens.
+            const ptr = analyzer.frameBuffer(size);
+            const layout = await frame.copyTo(new Uint8Array(opts.memory.buffer, ptr, size));
+            analyzer.pushFrameBuffer(...args, size, new Uint32Array(layout.map((p) => p.offset)), new Uint32Array(layout.map((p) => p.stride)));
+          } else {
+            if (frameBuf.length < size) frameBuf = new Uint8Array(size);
+            const layout = await frame.copyTo(frameBuf);
+            analyzer.pushFrame(...args, frameBuf.subarray(0, size), new Uint32Array(layout.map((p) => p.offset)), new Uint32Array(layout.map((p) => p.stride)));
+          }
         } else {
           // Opaque (GPU) frames have no CPU layout: draw them small and read back RGBA.
           const w = 160, h = 90;

@@ -15,6 +15,7 @@ type CoreModule = typeof Core;
 
 export interface JobContext {
   core: CoreModule;
+  memory: WebAssembly.Memory;
   spec: JobSpec;
   jobId: string;
   signal: AbortSignal;
@@ -53,6 +54,7 @@ async function analyseAll(ctx: JobContext, from: number, to: number): Promise<An
       try {
         const analysed = await analyseSource(core, reader, src, {
           signal: ctx.signal,
+          memory: ctx.memory,
           onProgress: (f) => ctx.progress('analyse', from + ((i + f) / n) * (to - from)),
         }).catch((e) => {
           const body = parseErrorBody(e);
@@ -180,6 +182,11 @@ async function compose(ctx: JobContext): Promise<JobResult> {
       throw new ReelcutError('InvalidMedia.Unsupported', 'no highlight could be found to make a reel from (the inputs may be silent, black or too short)');
     }
     const outputs = await renderAndDeliver(ctx, a.infos, plan.reels, 0.42, notes);
+    if (spec.api === 'ScreenMediaHighlights') {
+      // The screen-highlights API names its outputs SubJobList, each with a MediaURL.
+      const SubJobList = outputs.map(({ URI, ...o }) => ({ ...o, MediaURL: URI }));
+      return { Profile: report.profile, Notes: notes, Sources: a.sources, SubJobList };
+    }
     return { Profile: report.profile, Notes: notes, Sources: a.sources, Outputs: outputs };
   } finally {
     a.session.free();
@@ -270,6 +277,7 @@ async function renderAndDeliver(ctx: JobContext, infos: MediaInfo[], reels: Plan
       });
       const plan: RenderPlanJson = { width, height, fps, scale, clips, sources: geoms, durationS: t };
       ctx.progress('render', from + k * span);
+      const renderStart = performance.now();
       const rendered = await renderReel({
         core,
         plan,
@@ -282,6 +290,7 @@ async function renderAndDeliver(ctx: JobContext, infos: MediaInfo[], reels: Plan
         signal: ctx.signal,
         onProgress: (f) => ctx.progress('render', from + (k + f * 0.95) * span),
       });
+      const renderSeconds = (performance.now() - renderStart) / 1000;
       ctx.progress('deliver', from + (k + 0.95) * span);
       const delivered = await deliver(uri, rendered.blob, ctx.jobId, ctx.signal);
       if (delivered.location.startsWith('opfs:')) written.push(delivered.location);
@@ -297,6 +306,7 @@ async function renderAndDeliver(ctx: JobContext, infos: MediaInfo[], reels: Plan
         Height: height,
         FrameRate: fps,
         Frames: rendered.frames,
+        RenderSeconds: round3(renderSeconds),
         Size: rendered.blob.size,
         Container: container,
         VideoCodec: rendered.videoCodec,

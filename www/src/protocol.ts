@@ -70,6 +70,8 @@ export interface OutputRecord {
   Height?: number;
   FrameRate?: number;
   Frames?: number;
+  /** Wall time of decoding, drawing, encoding and muxing this output. */
+  RenderSeconds?: number;
   Size?: number;
   Container?: string;
   VideoCodec?: string;
@@ -85,4 +87,6 @@ export interface JobResult {
   Notes?: string[];
   Sources?: { URI: string; Container: string; Duration: number; Video: string | null; Audio: string | null; Width: number; Height: number; Frames: number }[];
   Outputs?: OutputRecord[];
+  /** Screen-highlights jobs: the outputs, each with `MediaURL` instead of `URI`. */
+  SubJobList?: (Omit<OutputRecord, 'URI'> & { MediaURL: string | null })[];
 }

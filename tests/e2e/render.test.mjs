@@ -1,0 +1,206 @@
+// Rendering in Chromium: screen-highlights reels, Compose with transitions, Concat, WebM, per-highlight
+// export, uploads (including a flaky server) and cancel; every file is checked with ffprobe/ffmpeg.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { checkMediaFile, fixture, openHost, SHARED_MEDIA, sharedMediaFiles } from './lib.mjs';
+
+let host;
+let truth;
+let drama;
+before(async () => {
+  host = await openHost();
+  truth = JSON.parse(fs.readFileSync(fixture('drama.json'), 'utf8'));
+  drama = host.server.fileUrl(fixture('drama.mp4'));
+});
+after(async () => host?.close());
+
+const local = (uri) => path.join(host.uploadDir, decodeURIComponent(uri.slice(host.uploadUrl('').length)));
+const overlap = (a0, a1, b0, b1) => Math.max(0, Math.min(a1, b1) - Math.max(a0, b0));
+
+function sharedTime(a, b) {
+  let t = 0;
+  for (const x of a.Clips) for (const y of b.Clips) if (x.Source === y.Source) t += overlap(x.In, x.Out, y.In, y.Out);
+  return t;
+}
+
+test('screen-highlights job over the drama: Count 3, 1080x1920, MaxDuration 20 → three different valid MP4s from the climaxes', async () => {
+  const record = await host.run('SubmitScreenMediaHighlightsJob', {
+    InputConfig: { MediaArray: [drama] },
+    OutputConfig: { MediaURL: host.uploadUrl('drama_{index}.mp4'), Count: 3, Width: 1080, Height: 1920, MaxDuration: 20 },
+  });
+  assert.equal(record.Status, 'Finished', `${record.Code}: ${record.Message}`);
+  assert.equal(record.Code, 'Success');
+  const subs = record.SubJobList;
+  assert.equal(subs.length, 3);
+  for (const sub of subs) {
+    assert.equal(sub.Status, 'Success', `${sub.ErrorCode}: ${sub.ErrorMessage}`);
+    assert.equal(sub.Width, 1080);
+    assert.equal(sub.Height, 1920);
+    assert.ok(sub.Duration <= 20 + 0.05 && sub.Duration >= 5, `duration ${sub.Duration}`);
+    const file = local(sub.MediaURL);
+    const { video, duration } = checkMediaFile(file);
+    assert.equal(video.width, 1080);
+    assert.equal(video.height, 1920);
+    assert.ok(Math.abs(duration - sub.Duration) < 0.1, `file ${duration} vs reported ${sub.Duration}`);
+    for (const c of sub.Clips) {
+      assert.ok(c.Out - c.In >= 1 - 1e-6, 'clips at least 1 s');
+      assert.ok(c.Reasons.length > 0);
+    }
+  }
+  // The first reel is made of the climaxes.
+  const climaxTime = subs[0].Clips.reduce((t, c) => t + truth.climaxes.reduce((u, x) => u + overlap(c.In, c.Out, x.start, x.end), 0), 0);
+  const total = subs[0].Clips.reduce((t, c) => t + c.Out - c.In, 0);
+  assert.ok(climaxTime >= 0.6 * total, `reel 1: ${climaxTime.toFixed(1)} of ${total.toFixed(1)} s from the climaxes`);
+  // Reels differ: pairwise shared source time under half of the shorter one (or the result says why).
+  for (let i = 0; i < 3; i++) {
+    for (let j = i + 1; j < 3; j++) {
+      const shorter = Math.min(subs[i].Duration, subs[j].Duration);
+      const shared = sharedTime(subs[i], subs[j]);
+      assert.ok(shared < shorter / 2 || (record.Notes ?? []).some((n) => /material/.test(n)), `reels ${i + 1} and ${j + 1} share ${shared.toFixed(1)} s`);
+    }
+  }
+  const sizes = subs.map((s) => fs.statSync(local(s.MediaURL)).size);
+  assert.equal(new Set(sizes).size, 3, 'three different files');
+});
+
+test('screen-highlights job over ../shared/media inputs: Count 3 → three valid MP4s', async () => {
+  const inputs = sharedMediaFiles().map((f) => host.server.fileUrl(path.join(SHARED_MEDIA, f)));
+  const record = await host.run('SubmitScreenMediaHighlightsJob', {
+    InputConfig: JSON.stringify({ MediaArray: inputs }),
+    EditingConfig: { ProcessConfig: { AllowTransition: true, TransitionList: ['fadecolor'] } },
+    OutputConfig: { MediaURL: host.uploadUrl('shared_{index}.mp4'), Count: 3, Width: 1080, Height: 1920, MaxDuration: 20 },
+  });
+  assert.equal(record.Code, 'Success', record.Message);
+  assert.equal(record.SubJobList.length, 3);
+  for (const sub of record.SubJobList) {
+    if (sub.Status !== 'Success') {
+      assert.match(sub.ErrorMessage, /material/, 'a reel is only missing when the material ran out');
+      continue;
+    }
+    checkMediaFile(local(sub.MediaURL));
+    assert.ok(sub.Duration <= 20.05);
+  }
+  assert.ok(record.SubJobList.filter((s) => s.Status === 'Success').length >= 2);
+});
+
+test('Compose with Sequential transitions: valid file, transitions recorded, duration accounts for overlaps', async () => {
+  const record = await host.run('CreateHighlightTask', {
+    Type: 'Compose',
+    Mode: 'Scene',
+    Sources: [{ URI: drama }],
+    Edit: { Mode: 'Sequential', TransitionMode: 'Sequential', Transitions: [{ Transition: 'fade', Duration: 0.5 }, { Transition: 'wipeleft', Duration: 0.4 }, { Transition: 'dissolve', Duration: 0.5 }, { Transition: 'slideleft', Duration: 0.4 }] },
+    Output: { URI: host.uploadUrl('composed.mp4'), Container: 'mp4', MaxDuration: 25, TargetDuration: 20 },
+  });
+  assert.equal(record.Status, 'Succeeded', `${record.Code}: ${record.Message}`);
+  const out = record.Outputs[0];
+  const { duration } = checkMediaFile(local(out.URI));
+  const clipSum = out.Clips.reduce((t, c) => t + c.Out - c.In, 0);
+  const overlaps = out.Clips.filter((c) => c.Transition).length;
+  assert.ok(overlaps >= 1, 'at least one transition was used');
+  assert.ok(duration < clipSum - 0.2, `transitions overlap clips: ${duration} < ${clipSum}`);
+  assert.ok(Math.abs(duration - out.Duration) < 0.1);
+});
+
+test('Concat joins the ranges exactly', async () => {
+  const a = host.server.fileUrl(path.join(SHARED_MEDIA, 'bikes-noaudio.mp4'));
+  const b = host.server.fileUrl(path.join(SHARED_MEDIA, 'speech-timecode-720p.mp4'));
+  const record = await host.run('CreateHighlightTask', {
+    Type: 'Concat',
+    Sources: [{ URI: b, StartTime: 2, Duration: 3 }, { URI: a, StartTime: 1, Duration: 2.5 }, { URI: b, StartTime: 30, Duration: 1.5 }],
+    Output: { URI: host.uploadUrl('concat.mp4'), Container: 'mp4' },
+  });
+  assert.equal(record.Status, 'Succeeded', `${record.Code}: ${record.Message}`);
+  const out = record.Outputs[0];
+  assert.deepEqual(out.Clips.map((c) => [c.Source, c.In, c.Out]), [[0, 2, 5], [1, 1, 3.5], [2, 30, 31.5]]);
+  const { duration } = checkMediaFile(local(out.URI));
+  assert.ok(Math.abs(duration - 7) <= 1 / 30 + 0.02, `duration ${duration} is the sum of the ranges (7 s)`);
+});
+
+test('WebM output: VP9 (or VP8/AV1) + Opus in a valid WebM', async () => {
+  const record = await host.run('CreateHighlightTask', {
+    Type: 'Compose',
+    Sources: [{ URI: host.server.fileUrl(path.join(SHARED_MEDIA, 'green-screen-720p.mp4')) }],
+    Output: { URI: host.uploadUrl('reel.webm'), Container: 'webm', MaxDuration: 8, Video: { TranscodeVideo: { Resolution: '640x360' } } },
+  });
+  assert.equal(record.Status, 'Succeeded', `${record.Code}: ${record.Message}`);
+  const { video, audio, probe } = checkMediaFile(local(record.Outputs[0].URI));
+  assert.match(probe.format.format_name, /webm|matroska/);
+  assert.match(video.codec_name, /vp9|vp8|av1/);
+  assert.equal(audio.codec_name, 'opus');
+  assert.equal(video.width, 640);
+});
+
+test('Retrieval with a Container exports each highlight as its own file', async () => {
+  const record = await host.run('CreateHighlightTask', {
+    Type: 'Retrieval',
+    Mode: 'Scene',
+    Sources: [{ URI: drama, StartTime: 25, Duration: 20 }],
+    Output: { URI: host.uploadUrl('hl_{index}.mp4'), Container: 'mp4' },
+  });
+  assert.equal(record.Status, 'Succeeded', `${record.Code}: ${record.Message}`);
+  assert.equal(record.Outputs.length, record.Highlights.length);
+  for (const [i, h] of record.Highlights.entries()) {
+    const { duration } = checkMediaFile(local(record.Outputs[i].URI));
+    assert.ok(Math.abs(duration - (h.End - h.Start)) < 0.1, `file ${i + 1} lasts its highlight`);
+  }
+});
+
+test('upload to a server that fails twice then succeeds', async () => {
+  let calls = 0;
+  const received = path.join(host.uploadDir, 'flaky.mp4');
+  host.server.addRoute((req, res, url) => {
+    if (url.pathname !== '/flaky/reel.mp4') return false;
+    calls++;
+    if (calls <= 2) {
+      req.resume();
+      res.writeHead(500).end('boom');
+      return true;
+    }
+    const out = fs.createWriteStream(received);
+    req.pipe(out);
+    out.on('finish', () => res.writeHead(200).end());
+    return true;
+  });
+  const record = await host.run('CreateHighlightTask', {
+    Type: 'Concat',
+    Sources: [{ URI: host.server.fileUrl(path.join(SHARED_MEDIA, 'bbb-720p-surround51.mp4')) }],
+    Output: { URI: `${host.server.base}/flaky/reel.mp4`, Container: 'mp4' },
+  });
+  assert.equal(record.Status, 'Succeeded', `${record.Code}: ${record.Message}`);
+  assert.equal(calls, 3);
+  assert.equal(record.Outputs[0].UploadAttempts, 3);
+  checkMediaFile(received);
+});
+
+test('cancel during rendering stops within a second and leaves no partial output', async () => {
+  const res = await host.page.evaluate(async ({ drama }) => {
+    const engine = await window.reelcut.createEngine({ databaseName: 'reelcut-render-cancel' });
+    try {
+      const { TaskId } = await engine.createHighlightTask({
+        Type: 'Compose',
+        Sources: [{ URI: drama }],
+        Output: { URI: 'opfs:/reels/canceled.mp4', Container: 'mp4', MaxDuration: 30 },
+      });
+      await new Promise((resolve) => engine.on('progress', (p) => p.JobId === TaskId && p.Stage === 'render' && p.Fraction > 0.5 && resolve()));
+      const t0 = performance.now();
+      await engine.cancelJob(TaskId);
+      const rec = await engine.waitFor(TaskId);
+      const stopMs = performance.now() - t0;
+      let exists = true;
+      try {
+        await (await (await navigator.storage.getDirectory()).getDirectoryHandle('reels')).getFileHandle('canceled.mp4');
+      } catch {
+        exists = false;
+      }
+      return { status: rec.Status, code: rec.Code, stopMs, exists };
+    } finally {
+      engine.terminate();
+    }
+  }, { drama });
+  assert.equal(res.status, 'Canceled');
+  assert.equal(res.code, 'Job.Canceled');
+  assert.ok(res.stopMs < 1000, `stopped in ${res.stopMs} ms`);
+  assert.equal(res.exists, false, 'no partial output in OPFS');
+});
