@@ -262,7 +262,7 @@ impl AudioAnalyzer {
         let voiced = rms_db > -55.0 && zc < 0.3 && flatness < 0.6;
         let pitch = if !voiced {
             0.0
-        } else if self.f.rms_db.len() % PITCH_EVERY_HOPS == 0 || self.last_pitch == 0.0 {
+        } else if self.f.rms_db.len().is_multiple_of(PITCH_EVERY_HOPS) || self.last_pitch == 0.0 {
             // Pitch is the costliest feature (YIN is O(window x lags)): it runs at 8 kHz on every
             // other hop, which keeps 70..500 Hz voices exact to a few Hz at a quarter of the cost.
             for (h, pair) in self
