@@ -67,3 +67,19 @@ test('shortcut: npm run reel -- a.mp4 b.mp4 runs a default job over both', () =>
   assert.ok(result.Highlights.length >= 1);
   for (const h of result.Highlights) assert.equal(h.URI, [a, b][h.Source]);
 });
+
+test('a render request writes its output files into --out and their paths into result.json', () => {
+  const dir = tempDir();
+  fs.copyFileSync(path.join(SHARED_MEDIA, 'bbb-720p-surround51.mp4'), path.join(dir, 'bbb.mp4'));
+  fs.writeFileSync(
+    path.join(dir, 'req.json'),
+    JSON.stringify({ Action: 'SubmitScreenMediaHighlightsJob', InputConfig: { MediaArray: ['bbb.mp4'] }, OutputConfig: { MediaURL: 'reel_{index}.mp4', Count: 1, MaxDuration: 5 } }),
+  );
+  const out = path.join(dir, 'out');
+  const r = reel(['--request', path.join(dir, 'req.json'), '--out', out]);
+  assert.equal(r.status, 0, r.stderr);
+  const result = JSON.parse(fs.readFileSync(path.join(out, 'result.json'), 'utf8'));
+  assert.equal(result.Status, 'Finished');
+  assert.equal(result.SubJobList[0].MediaURL, path.join(out, 'reel_1.mp4'));
+  assert.ok(fs.statSync(path.join(out, 'reel_1.mp4')).size > 10_000);
+});

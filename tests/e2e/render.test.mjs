@@ -204,3 +204,45 @@ test('cancel during rendering stops within a second and leaves no partial output
   assert.ok(res.stopMs < 1000, `stopped in ${res.stopMs} ms`);
   assert.equal(res.exists, false, 'no partial output in OPFS');
 });
+
+test('rendered files play in Chromium (MP4 and WebM)', async () => {
+  const mp4 = await host.run('CreateHighlightTask', {
+    Type: 'Concat',
+    Sources: [{ URI: host.server.fileUrl(path.join(SHARED_MEDIA, 'green-screen-720p.mp4')), StartTime: 3, Duration: 3 }],
+    Output: { URI: host.uploadUrl('play.mp4'), Container: 'mp4' },
+  });
+  const webm = await host.run('CreateHighlightTask', {
+    Type: 'Concat',
+    Sources: [{ URI: host.server.fileUrl(path.join(SHARED_MEDIA, 'green-screen-720p.mp4')), StartTime: 3, Duration: 3 }],
+    Output: { URI: host.uploadUrl('play.webm'), Container: 'webm' },
+  });
+  for (const record of [mp4, webm]) {
+    assert.equal(record.Status, 'Succeeded', `${record.Code}: ${record.Message}`);
+    const file = local(record.Outputs[0].URI);
+    const played = await host.page.evaluate(async (src) => {
+      const video = document.createElement('video');
+      video.muted = true;
+      video.src = src;
+      document.body.append(video);
+      try {
+        await new Promise((resolve, reject) => {
+          video.onloadedmetadata = resolve;
+          video.onerror = () => reject(new Error(`media error ${video.error?.code}: ${video.error?.message}`));
+        });
+        await video.play();
+        await new Promise((resolve, reject) => {
+          const t = setTimeout(() => reject(new Error(`stuck at ${video.currentTime}`)), 10000);
+          video.ontimeupdate = () => video.currentTime > 1 && (clearTimeout(t), resolve());
+        });
+        return { duration: video.duration, width: video.videoWidth, height: video.videoHeight, error: null };
+      } catch (e) {
+        return { error: String(e.message ?? e) };
+      } finally {
+        video.remove();
+      }
+    }, host.server.fileUrl(file));
+    assert.equal(played.error, null, `${file} plays`);
+    assert.ok(Math.abs(played.duration - 3) < 0.1, `played duration ${played.duration}`);
+    assert.equal(played.width, 1280);
+  }
+});
