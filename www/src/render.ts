@@ -177,8 +177,17 @@ export async function renderReel(inp: RenderInputs): Promise<RenderedReel> {
           if (!frames.has(key)) frames.set(key, (await cursors.get(layer.clip)?.frameAt(op.sourceTimeS)) ?? null);
         }
       }
-      exec.draw(ops, (clip, op) => frames.get(`${clip}:${op.sourceTimeS}`) ?? null);
-      const frame = new VideoFrame(exec.canvas, { timestamp: Math.round(i * frameUs), duration: Math.round(frameUs) });
+      const timing = { timestamp: Math.round(i * frameUs), duration: Math.round(frameUs) };
+      const passThrough = unchangedSourceFrame(ops, plan, frames);
+      let frame: VideoFrame;
+      if (passThrough) {
+        // The output frame is exactly a decoded frame (same size, whole picture, no effect): hand
+        // it to the encoder as is, skipping the draw and the canvas read-back.
+        frame = new VideoFrame(passThrough, timing);
+      } else {
+        exec.draw(ops, (clip, op) => frames.get(`${clip}:${op.sourceTimeS}`) ?? null);
+        frame = new VideoFrame(exec.canvas, timing);
+      }
       while (videoEncoder.encodeQueueSize > MAX_ENCODE_QUEUE && !failure) await waitForDequeue(videoEncoder);
       videoEncoder.encode(frame, { keyFrame: i % inp.gop === 0 });
       frame.close();
@@ -233,6 +242,21 @@ export async function renderReel(inp: RenderInputs): Promise<RenderedReel> {
     const reader = await inp.openSource(c.source);
     cursors.set(clip, await SourceCursor.open(core, reader, { clip, inS: c.inS, outS: c.outS }, mixer));
   }
+}
+
+/** The decoded frame an output frame is identical to, when it is one (the common same-size case). */
+function unchangedSourceFrame(ops: FrameOps, plan: RenderPlanJson, frames: Map<string, VideoFrame | null>): VideoFrame | null {
+  if (ops.layers.length !== 1) return null;
+  const layer = ops.layers[0];
+  if (layer.clip === null || layer.draws.length !== 1 || layer.opacity < 1 || layer.fillAfter || layer.dissolve || layer.clipRect) return null;
+  if (layer.offsetX !== 0 || layer.offsetY !== 0) return null;
+  const op = layer.draws[0];
+  const geo = plan.sources[op.source];
+  const frame = frames.get(`${layer.clip}:${op.sourceTimeS}`);
+  if (!frame || op.rotation !== 0 || op.blurPx > 0) return null;
+  const whole = (r: { x: number; y: number; w: number; h: number }, w: number, h: number) => r.x === 0 && r.y === 0 && r.w === w && r.h === h;
+  if (!whole(op.srcRect, geo.codedW, geo.codedH) || !whole(op.dstRect, plan.width, plan.height)) return null;
+  return frame.displayWidth === plan.width && frame.displayHeight === plan.height && frame.codedWidth >= plan.width ? frame : null;
 }
 
 function copyBytes(src: AllowSharedBufferSource): Uint8Array {
