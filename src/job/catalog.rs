@@ -159,19 +159,10 @@ pub const VFX_EFFECTS: &[&str] = &[
     "vertigo",
 ];
 
-/// The transitions the render issue builds first (the `xfade` subset plus `fadecolor`, which the
-/// screen-highlights examples use). Used by [`super::validate::Capabilities::with_render`].
-pub const RENDER_TRANSITIONS: &[&str] = &[
-    "fade",
-    "fadeblack",
-    "fadewhite",
-    "fadecolor",
-    "wipeleft",
-    "wiperight",
-    "slideleft",
-    "slideright",
-    "dissolve",
-];
+/// The transitions the renderer draws (the `xfade` subset plus `fadecolor`, which the
+/// screen-highlights examples use): one list, owned by the renderer. Used by
+/// [`super::validate::Capabilities::with_render`].
+pub const RENDER_TRANSITIONS: &[&str] = crate::render::transitions::SUPPORTED;
 
 /// Looks `name` up in one list, case-insensitively, returning the catalogue spelling.
 fn lookup(list: &'static [&'static str], name: &str) -> Option<&'static str> {

@@ -16,6 +16,18 @@ pub(super) fn to_js(err: ApiError) -> JsValue {
     JsValue::from_str(&serde_json::to_string(&err).unwrap_or_else(|_| err.to_string()))
 }
 
+/// Splits `channels` planes laid end to end (as the worker copies `AudioData`) into slices.
+pub(super) fn planar(data: &[f32], channels: usize) -> Option<Vec<&[f32]>> {
+    if channels == 0 || data.len() < channels {
+        return None;
+    }
+    Some(
+        data.chunks_exact(data.len() / channels)
+            .take(channels)
+            .collect(),
+    )
+}
+
 pub(super) fn json<T: serde::Serialize>(value: &T) -> Result<String, JsValue> {
     serde_json::to_string(value).map_err(|e| to_js(ApiError::internal(e.to_string())))
 }
@@ -201,12 +213,9 @@ impl WasmAnalyzer {
     /// Planar f32 audio: `channels` planes of equal length laid end to end in `data`.
     #[wasm_bindgen(js_name = pushAudio)]
     pub fn push_audio(&mut self, t_s: f64, sample_rate: u32, channels: usize, data: &[f32]) {
-        if channels == 0 || data.is_empty() {
-            return;
+        if let Some(planes) = planar(data, channels) {
+            self.inner.push_audio(t_s, sample_rate, &planes);
         }
-        let frames = data.len() / channels;
-        let planes: Vec<&[f32]> = data.chunks_exact(frames).take(channels).collect();
-        self.inner.push_audio(t_s, sample_rate, &planes);
     }
 }
 

@@ -3,7 +3,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::api::{json, to_js};
+use super::api::{json, planar, to_js};
 use crate::media::mux::{
     AudioCodec, AudioTrack, OpusConfig, TrackConfig, VideoCodec, VideoTrack, VpxConfig,
 };
@@ -109,14 +109,13 @@ impl WasmMixer {
         channels: usize,
         data: &[f32],
     ) -> Result<(), JsValue> {
-        if channels == 0 || data.is_empty() {
-            return Ok(());
+        match planar(data, channels) {
+            Some(planes) => self
+                .inner
+                .push_source(clip, t_s, rate, &planes)
+                .map_err(to_js),
+            None => Ok(()),
         }
-        let frames = data.len() / channels;
-        let planes: Vec<&[f32]> = data.chunks_exact(frames).take(channels).collect();
-        self.inner
-            .push_source(clip, t_s, rate, &planes)
-            .map_err(to_js)
     }
 
     /// Every sample of `clip` has been pushed.
