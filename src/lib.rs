@@ -4,6 +4,7 @@
 //! and is tested with `cargo test`, plus `web`, the thin wasm-bindgen facade the browser worker calls.
 
 pub mod analysis;
+pub mod dsp;
 pub mod job;
 pub mod media;
 pub mod plan;

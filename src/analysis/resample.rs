@@ -6,6 +6,8 @@
 //! large jumps or a rate change restart the resampler at the right output position.
 
 /// Sample rate of the analysis stream (speech band; keeps the FFT and pitch search cheap).
+use crate::dsp::bessel_i0;
+
 pub const ANALYSIS_RATE: u32 = 16_000;
 /// Zero crossings of the sinc on each side of the kernel (filter quality vs cost).
 const ZERO_CROSSINGS: f64 = 16.0;
@@ -55,21 +57,6 @@ pub fn downmix(planes: &[&[f32]], out: &mut Vec<f32>) {
             *d = 0.0;
         }
     }
-}
-
-/// Modified Bessel function of the first kind, order 0 (for the Kaiser window).
-fn bessel_i0(x: f64) -> f64 {
-    let mut sum = 1.0;
-    let mut term = 1.0;
-    let q = x * x / 4.0;
-    for k in 1..50 {
-        term *= q / (k * k) as f64;
-        sum += term;
-        if term < 1e-12 * sum {
-            break;
-        }
-    }
-    sum
 }
 
 /// Streaming windowed-sinc (Kaiser) resampler with a polyphase table.

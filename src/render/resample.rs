@@ -9,24 +9,11 @@
 //! at 512 points per zero crossing with linear interpolation. Each output is normalised by the sum of
 //! its weights, so DC gain is exactly 1. Stop band about -80 dB: no audible aliasing from 8 to 96 kHz.
 
+use crate::dsp::bessel_i0;
+
 const ZERO_CROSSINGS: f64 = 16.0;
 const TABLE_PER_CROSSING: f64 = 512.0;
 const KAISER_BETA: f64 = 8.6;
-
-/// Modified Bessel function of the first kind, order 0 (series), for the Kaiser window.
-fn bessel_i0(x: f64) -> f64 {
-    let mut sum = 1.0;
-    let mut term = 1.0;
-    let q = x * x / 4.0;
-    for k in 1..60 {
-        term *= q / (k * k) as f64;
-        sum += term;
-        if term < sum * 1e-17 {
-            break;
-        }
-    }
-    sum
-}
 
 /// Low-pass interpolation kernel for one rate pair.
 #[derive(Debug, Clone)]
