@@ -19,6 +19,10 @@ export interface FrameOps { t: number; width: number; height: number; background
 /** Per-source scale from the geometry's coded pixels to the VideoFrame's natural (display) size. */
 export interface SourceScale { codedW: number; codedH: number }
 
+/** A decoded picture to draw: a VideoFrame, or an ImageBitmap converted from one. */
+export type Picture = VideoFrame | ImageBitmap;
+const naturalSize = (p: Picture): [number, number] => (p instanceof VideoFrame ? [p.displayWidth, p.displayHeight] : [p.width, p.height]);
+
 const rgba = (c: number[]) => `rgba(${c[0]},${c[1]},${c[2]},${(c[3] ?? 255) / 255})`;
 
 export class FrameExecutor {
@@ -45,7 +49,7 @@ export class FrameExecutor {
   }
 
   /** Draws one frame; `frameFor(layerClip, source)` gives the decoded frame to draw (or null: black). */
-  draw(ops: FrameOps, frameFor: (clip: number, op: DrawOp) => VideoFrame | null): void {
+  draw(ops: FrameOps, frameFor: (clip: number, op: DrawOp) => Picture | null): void {
     const ctx = this.ctx;
     ctx.fillStyle = rgba(ops.background);
     ctx.fillRect(0, 0, this.width, this.height);
@@ -93,12 +97,13 @@ export class FrameExecutor {
     }
   }
 
-  private drawOp(target: OffscreenCanvasRenderingContext2D, op: DrawOp, frame: VideoFrame): void {
+  private drawOp(target: OffscreenCanvasRenderingContext2D, op: DrawOp, frame: Picture): void {
     const geo = this.sources[op.source];
     // Source rects are in the container's coded pixels; the frame's natural size may differ
     // (pixel aspect applied by the decoder), so scale into it.
-    const sx = frame.displayWidth / (geo?.codedW || frame.displayWidth);
-    const sy = frame.displayHeight / (geo?.codedH || frame.displayHeight);
+    const [fw, fh] = naturalSize(frame);
+    const sx = fw / (geo?.codedW || fw);
+    const sy = fh / (geo?.codedH || fh);
     const src = { x: op.srcRect.x * sx, y: op.srcRect.y * sy, w: op.srcRect.w * sx, h: op.srcRect.h * sy };
     const dst = op.dstRect;
     if (op.blurPx > 0) {
@@ -122,7 +127,7 @@ export class FrameExecutor {
     this.rotatedDraw(target, frame, src, dst, op.rotation);
   }
 
-  private rotatedDraw(c: OffscreenCanvasRenderingContext2D, frame: VideoFrame, src: Rect, dst: Rect, rotation: number): void {
+  private rotatedDraw(c: OffscreenCanvasRenderingContext2D, frame: Picture, src: Rect, dst: Rect, rotation: number): void {
     c.save();
     c.translate(dst.x + dst.w / 2, dst.y + dst.h / 2);
     if (rotation) c.rotate((rotation * Math.PI) / 180);

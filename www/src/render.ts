@@ -5,7 +5,7 @@
 import type * as Core from '../pkg/reelcut.js';
 import { SourceCursor } from './cursor';
 import { waitForDequeue } from './decode';
-import { FrameExecutor, type FrameOps } from './draw';
+import { FrameExecutor, type DrawOp, type FrameOps } from './draw';
 import type { AudioChoice, OutputContainer, VideoChoice } from './encode';
 import type { SyncReader } from './io';
 import { ReelcutError } from './types';
@@ -185,7 +185,20 @@ export async function renderReel(inp: RenderInputs): Promise<RenderedReel> {
         // it to the encoder as is, skipping the draw and the canvas read-back.
         frame = new VideoFrame(passThrough, timing);
       } else {
-        exec.draw(ops, (clip, op) => frames.get(`${clip}:${op.sourceTimeS}`) ?? null);
+        // Drawing a VideoFrame converts all of it from YUV each time; a frame drawn twice (the
+        // blurred background and the picture over it) is converted once, to an ImageBitmap.
+        // It is converted at the size of its sharp (unblurred) draw when that is smaller, so that
+        // draw becomes a plain copy and the blurred one starts from fewer pixels.
+        const uses = new Map<string, DrawOp[]>();
+        for (const l of ops.layers) for (const op of l.draws) if (l.clip !== null) uses.set(`${l.clip}:${op.sourceTimeS}`, [...(uses.get(`${l.clip}:${op.sourceTimeS}`) ?? []), op]);
+        const bitmaps = new Map<string, ImageBitmap>();
+        for (const [key, list] of uses) {
+          const f = frames.get(key);
+          if (list.length < 2 || !f) continue;
+          bitmaps.set(key, await createImageBitmap(f, bitmapSize(list, plan.sources[list[0].source], f)));
+        }
+        exec.draw(ops, (clip, op) => bitmaps.get(`${clip}:${op.sourceTimeS}`) ?? frames.get(`${clip}:${op.sourceTimeS}`) ?? null);
+        for (const b of bitmaps.values()) b.close();
         frame = new VideoFrame(exec.canvas, timing);
       }
       while (videoEncoder.encodeQueueSize > MAX_ENCODE_QUEUE && !failure) await waitForDequeue(videoEncoder);
@@ -242,6 +255,20 @@ export async function renderReel(inp: RenderInputs): Promise<RenderedReel> {
     const reader = await inp.openSource(c.source);
     cursors.set(clip, await SourceCursor.open(core, reader, { clip, inS: c.inS, outS: c.outS }, mixer));
   }
+}
+
+/**
+ * Resize options for converting a frame drawn by several ops: the size of its sharp draw when every
+ * op takes the whole picture and that size is smaller than the frame; else no resize. The
+ * bitmap keeps the frame's aspect, so the ops' source rects are scaled by `drawOp` as usual.
+ */
+function bitmapSize(list: DrawOp[], geo: RenderPlanJson['sources'][number], frame: VideoFrame): ImageBitmapOptions {
+  const whole = list.every((op) => op.srcRect.x === 0 && op.srcRect.y === 0 && op.srcRect.w === geo.codedW && op.srcRect.h === geo.codedH);
+  const sharp = list.find((op) => op.blurPx === 0);
+  if (!whole || !sharp) return {};
+  const [w, h] = sharp.rotation % 180 === 0 ? [sharp.dstRect.w, sharp.dstRect.h] : [sharp.dstRect.h, sharp.dstRect.w];
+  if (w >= frame.displayWidth || h >= frame.displayHeight) return {};
+  return { resizeWidth: Math.max(1, Math.round(w)), resizeHeight: Math.max(1, Math.round(h)), resizeQuality: 'medium' };
 }
 
 /** The decoded frame an output frame is identical to, when it is one (the common same-size case). */
