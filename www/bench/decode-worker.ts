@@ -3,7 +3,7 @@
 // the engine does, so the two timings are comparable.
 import init, * as core from '../pkg/reelcut.js';
 import { openDemuxer } from '../src/analyse';
-import { videoDecoderConfig, waitForDequeue } from '../src/decode';
+import { videoChunk, videoDecoderConfig, waitForDequeue } from '../src/decode';
 import { httpReader } from '../src/io';
 
 const ready = init({ module_or_path: new URL('../pkg/reelcut_bg.wasm', import.meta.url) });
@@ -30,7 +30,7 @@ self.onmessage = async (ev: MessageEvent<{ url: string }>) => {
       if (!p) break;
       if (p.trackId === track.id) {
         while (decoder.decodeQueueSize > 12) await waitForDequeue(decoder);
-        decoder.decode(new EncodedVideoChunk({ type: p.isKey ? 'key' : 'delta', timestamp: p.pts, duration: p.duration, data: p.data }));
+        decoder.decode(videoChunk(p));
       }
       p.free();
     }

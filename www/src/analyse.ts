@@ -3,7 +3,7 @@
 
 import type * as Core from '../pkg/reelcut.js';
 import type { SyncReader } from './io';
-import { audioDecoderConfig, audioToPlanarF32, videoDecoderConfig, waitForDequeue, type MediaInfo } from './decode';
+import { audioChunk, audioDecoderConfig, audioToPlanarF32, videoChunk, videoDecoderConfig, waitForDequeue, type MediaInfo } from './decode';
 import { ReelcutError } from './types';
 
 type CoreModule = typeof Core;
@@ -177,14 +177,12 @@ export async function analyseSource(
           while ((videoDecoder.decodeQueueSize > MAX_DECODE_QUEUE || inFlight > MAX_FRAMES_IN_FLIGHT) && !failure) {
             await (inFlight > MAX_FRAMES_IN_FLIGHT ? chain : waitForDequeue(videoDecoder));
           }
-          videoDecoder.decode(
-            new EncodedVideoChunk({ type: packet.isKey ? 'key' : 'delta', timestamp: packet.pts, duration: packet.duration, data: packet.data }),
-          );
+          videoDecoder.decode(videoChunk(packet));
           if (++packets % 30 === 0) opts.onProgress(Math.min(1, Math.max(0, (t - start) / Math.max(1e-6, end - start))));
         } else if (audioDecoder && audioTrack && packet.trackId === audioTrack.id) {
           if (t > end + 1 || t < start - 1) continue;
           while (audioDecoder.decodeQueueSize > MAX_DECODE_QUEUE && !failure) await waitForDequeue(audioDecoder);
-          audioDecoder.decode(new EncodedAudioChunk({ type: 'key', timestamp: packet.pts, duration: packet.duration, data: packet.data }));
+          audioDecoder.decode(audioChunk(packet));
         }
       } finally {
         packet.free();

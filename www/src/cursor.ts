@@ -4,7 +4,7 @@
 
 import type * as Core from '../pkg/reelcut.js';
 import { openDemuxer } from './analyse';
-import { audioDecoderConfig, audioToPlanarF32, videoDecoderConfig, waitForDequeue, type MediaInfo } from './decode';
+import { audioChunk, audioDecoderConfig, audioToPlanarF32, videoChunk, videoDecoderConfig, waitForDequeue, type DemuxedPacket, type MediaInfo } from './decode';
 import type { SyncReader } from './io';
 import { ReelcutError } from './types';
 
@@ -135,14 +135,9 @@ export class SourceCursor {
           }
           if (!this.sawKey && !packet.isKey) continue;
           this.sawKey = true;
-          this.video!.decode(new EncodedVideoChunk({ type: packet.isKey ? 'key' : 'delta', timestamp: packet.pts, duration: packet.duration, data: packet.data }));
+          this.video!.decode(videoChunk(packet));
         } else if (packet.trackId === this.audioTrackId && !this.audioDone) {
-          if (t > this.range.outS + 0.1) {
-            this.audioDone = true;
-          } else if (t + 0.1 >= this.range.inS) {
-            while (this.audio!.decodeQueueSize > MAX_DECODE_QUEUE) await waitForDequeue(this.audio!);
-            this.audio!.decode(new EncodedAudioChunk({ type: 'key', timestamp: packet.pts, duration: packet.duration, data: packet.data }));
-          }
+          await this.decodeAudio(packet);
         }
         if (this.videoDone && this.audioDone) this.demuxEnded = true;
       } finally {
@@ -154,6 +149,17 @@ export class SourceCursor {
     if (this.demuxEnded && !this.videoDone) {
       this.videoDone = true;
       await this.video!.flush().catch((e) => this.fail(e));
+    }
+  }
+
+  /** Decodes an audio packet inside the clip's range (with 0.1 s margins); past it, audio is done. */
+  private async decodeAudio(packet: DemuxedPacket): Promise<void> {
+    const t = packet.pts / 1e6;
+    if (t > this.range.outS + 0.1) {
+      this.audioDone = true;
+    } else if (t + 0.1 >= this.range.inS) {
+      while (this.audio!.decodeQueueSize > MAX_DECODE_QUEUE) await waitForDequeue(this.audio!);
+      this.audio!.decode(audioChunk(packet));
     }
   }
 
@@ -181,14 +187,7 @@ export class SourceCursor {
       const packet = this.demuxer.nextPacket();
       if (!packet) break;
       try {
-        if (packet.trackId === this.audioTrackId) {
-          const t = packet.pts / 1e6;
-          if (t > this.range.outS + 0.1) break;
-          if (t + 0.1 >= this.range.inS) {
-            while (this.audio.decodeQueueSize > MAX_DECODE_QUEUE) await waitForDequeue(this.audio);
-            this.audio.decode(new EncodedAudioChunk({ type: 'key', timestamp: packet.pts, duration: packet.duration, data: packet.data }));
-          }
-        }
+        if (packet.trackId === this.audioTrackId) await this.decodeAudio(packet);
       } finally {
         packet.free();
       }

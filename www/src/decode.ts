@@ -73,6 +73,24 @@ export async function audioDecoderConfig(track: TrackInfo): Promise<AudioDecoder
   }
 }
 
+/** What the Rust demuxer hands out per packet (a `WasmPacket`). */
+export interface DemuxedPacket {
+  pts: number;
+  duration: number;
+  isKey: boolean;
+  data: Uint8Array;
+}
+
+/** A demuxed video packet as WebCodecs wants it (timestamps in microseconds). */
+export function videoChunk(p: DemuxedPacket): EncodedVideoChunk {
+  return new EncodedVideoChunk({ type: p.isKey ? 'key' : 'delta', timestamp: p.pts, duration: p.duration, data: p.data });
+}
+
+/** A demuxed audio packet; every audio packet decodes on its own. */
+export function audioChunk(p: DemuxedPacket): EncodedAudioChunk {
+  return new EncodedAudioChunk({ type: 'key', timestamp: p.pts, duration: p.duration, data: p.data });
+}
+
 /** Resolves when the codec's queue has room again (the `dequeue` event), or on close. */
 export function waitForDequeue(codec: VideoDecoder | AudioDecoder | VideoEncoder | AudioEncoder): Promise<void> {
   return new Promise((resolve) => {
