@@ -39,6 +39,12 @@ pub(crate) struct Vp8State {
 impl Vp8State {
     pub(crate) fn classify(&mut self, packet: &[u8]) -> FrameReference {
         let Some(h) = parse_frame(packet) else {
+            // Bit 0 of the frame tag clear: a key frame, a reference whatever its header holds;
+            // the deltas it sets are then unknown.
+            if packet.first().is_some_and(|b| b & 1 == 0) {
+                self.lf_deltas = None;
+                return FrameReference::Reference;
+            }
             return FrameReference::Unknown;
         };
         // Key frames start from zero deltas (RFC 6386 9.6); other frames change only the
