@@ -44,9 +44,9 @@ enum Codec {
 ///
 /// Feed it every packet of the track in decode order (after a seek, from the key frame the
 /// demuxer resumes at): VP8 and VP9 follow the loop-filter deltas in force (VP9 also whether
-/// the stream is error resilient), AV1 an in-band sequence
-/// header and which reference slots hold key frames (showing a key frame again refreshes every
-/// slot). Until the state is known the answers err towards `Reference` / `Unknown`.
+/// the stream has been error resilient since its key frame), AV1 an in-band sequence header and
+/// which reference slots hold key frames (showing a key frame again refreshes every slot). Until
+/// that state is known the answers err towards `Reference` / `Unknown`.
 #[derive(Debug, Clone)]
 pub struct ReferenceClassifier {
     codec: Codec,
@@ -81,8 +81,10 @@ impl ReferenceClassifier {
     }
 }
 
-/// Classifies one packet on its own. For AV1 this knows only the av1C sequence header and
-/// nothing about earlier packets; use a [`ReferenceClassifier`] for a whole track.
+/// Classifies one packet on its own, knowing nothing about earlier packets: exact for H.264;
+/// for VP8, VP9 and AV1 it errs towards `Reference` / `Unknown` where the answer depends on
+/// earlier frames (VP9 then never says `NonReference`). Use a [`ReferenceClassifier`] for a
+/// whole track.
 pub fn reference_kind(track: &TrackInfo, packet: &[u8]) -> FrameReference {
     ReferenceClassifier::new(track).classify(packet)
 }

@@ -15,7 +15,8 @@
 //!   (libvpx sets error resilience for a whole stream) will not read this one's motion vectors.
 //!   (libvpx's temporal layers without error resilience save their probabilities, so they are
 //!   references anyway);
-//! - the loop-filter deltas it sends equal the ones in force (tracked across frames).
+//! - the loop-filter deltas it sends equal the ones in force (tracked across frames);
+//! - it is not a `show_existing_frame` (see `frame_is_reference`).
 //!
 //! The one assumption is that a stream that was error resilient up to a droppable frame stays so
 //! for the frame after it; the next frame's header cannot be seen from this packet.
@@ -76,8 +77,10 @@ impl Vp9State {
     /// Updates the followed state with one frame and tells whether later frames depend on it.
     fn frame_is_reference(&mut self, h: &FrameHeader) -> bool {
         if h.show_existing_frame {
-            // Shows a slot again: nothing is decoded and no state changes.
-            return false;
+            // Shows a slot again. Whether that counts as the "previous frame" whose visibility
+            // decides the next frame's use of motion vectors differs between decoders, and the
+            // packet is a byte or two: decoding it is the safe and cheap answer.
+            return true;
         }
         if h.key_frame {
             self.error_resilient_run = h.error_resilient_mode;
