@@ -1,6 +1,7 @@
 //! Containers: streaming demuxers (MP4/MOV, WebM/Matroska) behind one [`Demuxer`] trait, and
 //! Sans-I/O writers (progressive MP4, WebM/Matroska).
 
+pub mod bitstream;
 mod byte_reader;
 mod codec_config;
 pub mod demux_mkv;
