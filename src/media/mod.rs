@@ -6,6 +6,7 @@ mod byte_reader;
 mod codec_config;
 pub mod demux_mkv;
 pub mod demux_mp4;
+pub mod encoding;
 pub mod mux;
 pub mod mux_mp4;
 pub mod mux_webm;

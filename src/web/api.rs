@@ -3,11 +3,10 @@
 
 use wasm_bindgen::prelude::*;
 
+use super::analyse::WasmAnalysedSource;
 use super::source::JsByteSource;
 use crate::analysis::score::SelectionMode;
-use crate::analysis::{
-    self, FrameView, HighlightOptions, PixelFormat, PlaneLayout, SourceAnalyzer,
-};
+use crate::analysis::{self, HighlightOptions};
 use crate::job::validate::{parse_request, Capabilities};
 use crate::media::{self, Demuxer, Packet};
 use crate::ApiError;
@@ -117,108 +116,6 @@ impl WasmPacket {
     }
 }
 
-/// Streams one source's decoded frames and audio into features.
-#[wasm_bindgen]
-pub struct WasmAnalyzer {
-    inner: SourceAnalyzer,
-    /// Where `VideoFrame.copyTo` writes the next frame: inside wasm memory, so the pixels are
-    /// copied once (decoder → here) instead of twice (decoder → JS buffer → wasm).
-    frame_buf: Vec<u8>,
-}
-
-#[wasm_bindgen]
-impl WasmAnalyzer {
-    #[wasm_bindgen(constructor)]
-    pub fn new(duration_s: f64, frame_rate: f64) -> WasmAnalyzer {
-        WasmAnalyzer {
-            inner: SourceAnalyzer::new(duration_s, frame_rate),
-            frame_buf: Vec::new(),
-        }
-    }
-
-    #[wasm_bindgen(js_name = wantsFrame)]
-    pub fn wants_frame(&self, t_s: f64) -> bool {
-        self.inner.wants_frame(t_s)
-    }
-
-    /// One frame as `VideoFrame.copyTo` wrote it: pixel format name, visible size, plane offsets
-    /// and strides; `full_range` from `VideoFrame.colorSpace.fullRange`.
-    #[wasm_bindgen(js_name = pushFrame)]
-    #[allow(clippy::too_many_arguments)] // mirrors the VideoFrame fields one to one
-    pub fn push_frame(
-        &mut self,
-        t_s: f64,
-        format: &str,
-        width: u32,
-        height: u32,
-        full_range: bool,
-        data: &[u8],
-        offsets: &[u32],
-        strides: &[u32],
-    ) -> Result<(), JsValue> {
-        let format = PixelFormat::parse(format).map_err(to_js)?;
-        let planes = offsets
-            .iter()
-            .zip(strides)
-            .map(|(&offset, &stride)| PlaneLayout {
-                offset: offset as usize,
-                stride: stride as usize,
-            })
-            .collect();
-        let frame = FrameView {
-            format,
-            width,
-            height,
-            data,
-            planes,
-            full_range,
-        };
-        self.inner.push_frame(t_s, &frame).map_err(to_js)
-    }
-
-    /// A buffer of `len` bytes in wasm memory for the next frame; returns its address. The worker
-    /// views it as a `Uint8Array` over the wasm memory, has `copyTo` fill it, then calls
-    /// [`WasmAnalyzer::push_frame_buffer`] (no other wasm call may run in between).
-    #[wasm_bindgen(js_name = frameBuffer)]
-    pub fn frame_buffer(&mut self, len: usize) -> *mut u8 {
-        if self.frame_buf.len() < len {
-            self.frame_buf.resize(len, 0);
-        }
-        self.frame_buf.as_mut_ptr()
-    }
-
-    /// Like [`WasmAnalyzer::push_frame`], for a frame already in [`WasmAnalyzer::frame_buffer`].
-    #[wasm_bindgen(js_name = pushFrameBuffer)]
-    #[allow(clippy::too_many_arguments)] // mirrors the VideoFrame fields one to one
-    pub fn push_frame_buffer(
-        &mut self,
-        t_s: f64,
-        format: &str,
-        width: u32,
-        height: u32,
-        full_range: bool,
-        len: usize,
-        offsets: &[u32],
-        strides: &[u32],
-    ) -> Result<(), JsValue> {
-        let buf = std::mem::take(&mut self.frame_buf);
-        let data = &buf[..len.min(buf.len())];
-        let result = self.push_frame(
-            t_s, format, width, height, full_range, data, offsets, strides,
-        );
-        self.frame_buf = buf;
-        result
-    }
-
-    /// Planar f32 audio: `channels` planes of equal length laid end to end in `data`.
-    #[wasm_bindgen(js_name = pushAudio)]
-    pub fn push_audio(&mut self, t_s: f64, sample_rate: u32, channels: usize, data: &[f32]) {
-        if let Some(planes) = planar(data, channels) {
-            self.inner.push_audio(t_s, sample_rate, &planes);
-        }
-    }
-}
-
 /// Collects the analysed sources of one job and ranks their highlights.
 #[wasm_bindgen]
 #[derive(Default)]
@@ -233,11 +130,15 @@ impl WasmHighlightSession {
         WasmHighlightSession::default()
     }
 
-    /// Finishes an analyzer and keeps its features; returns the source's index.
+    /// Keeps an analysed source's features; returns the source's index.
     #[wasm_bindgen(js_name = addSource)]
-    pub fn add_source(&mut self, analyzer: WasmAnalyzer) -> usize {
-        self.sources.push(analyzer.inner.finish());
-        self.sources.len() - 1
+    pub fn add_source(&mut self, source: &mut WasmAnalysedSource) -> Result<usize, JsValue> {
+        let analyzer = source
+            .analyzer
+            .take()
+            .ok_or_else(|| to_js(ApiError::internal("source added to a session twice")))?;
+        self.sources.push(analyzer.finish());
+        Ok(self.sources.len() - 1)
     }
 
     /// Legal edit points of a source for the planner: both sides of every shot boundary and the

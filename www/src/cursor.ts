@@ -3,8 +3,7 @@
 // frames. The clip's audio is decoded on the way and handed to the mixer.
 
 import type * as Core from '../pkg/reelcut.js';
-import { openDemuxer } from './analyse';
-import { audioChunk, audioDecoderConfig, audioToPlanarF32, videoChunk, videoDecoderConfig, waitForDequeue, type DemuxedPacket, type MediaInfo } from './decode';
+import { audioChunk, audioDecoderConfig, audioToPlanarF32, openDemuxer, videoChunk, videoDecoderConfig, waitForDequeue, type DemuxedPacket, type MediaInfo } from './decode';
 import type { SyncReader } from './io';
 import { ReelcutError } from './types';
 

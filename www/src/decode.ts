@@ -1,5 +1,7 @@
 // WebCodecs decoding with backpressure. Every VideoFrame/AudioData is closed as soon as it is used.
 
+import type * as Core from '../pkg/reelcut.js';
+import type { SyncReader } from './io';
 import { ReelcutError } from './types';
 
 /** Track description as the Rust demuxer reports it (`MediaInfo.tracks[i]`). */
@@ -116,4 +118,11 @@ export function audioToPlanarF32(data: AudioData, scratch: { buf: Float32Array }
     data.copyTo(out.subarray(c * frames, (c + 1) * frames), { planeIndex: c, format: 'f32-planar' });
   }
   return out;
+}
+
+/** Opens the Rust demuxer over a reader and reads its `MediaInfo`. */
+export function openDemuxer(core: typeof Core, reader: SyncReader): { demuxer: Core.WasmDemuxer; info: MediaInfo } {
+  const demuxer = new core.WasmDemuxer(reader);
+  const info = JSON.parse(demuxer.infoJson()) as MediaInfo;
+  return { demuxer, info };
 }

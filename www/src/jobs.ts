@@ -2,8 +2,7 @@
 // screen-highlights (plan + render reels), Concat (ranges joined in order).
 
 import type * as Core from '../pkg/reelcut.js';
-import { analyseSource, openDemuxer } from './analyse';
-import type { MediaInfo } from './decode';
+import { openDemuxer, type MediaInfo } from './decode';
 import { deliver, removeOpfs } from './deliver';
 import { chooseAudioEncoder, chooseVideoEncoder, type AudioChoice, type OutputContainer, type VideoChoice } from './encode';
 import type { SyncReader } from './io';
@@ -52,19 +51,23 @@ async function analyseAll(ctx: JobContext, from: number, to: number): Promise<An
       const src = spec.sources[i];
       const reader = await ctx.open(src.uri);
       try {
-        const analysed = await analyseSource(core, reader, src, {
-          signal: ctx.signal,
-          memory: ctx.memory,
-          onProgress: (f) => ctx.progress('analyse', from + ((i + f) / n) * (to - from)),
-        }).catch((e) => {
-          const body = parseErrorBody(e);
-          throw new ReelcutError(body.Code, `${src.uri}: ${body.Message}`);
-        });
-        out.infos.push(analysed.info);
-        out.sources.push(sourceSummary(src.uri, analysed.info, analysed.frames));
-        out.notes.push(...analysed.notes.map((m) => (n > 1 ? `source ${i}: ${m}` : m)));
-        out.ranges.push([analysed.range.start, analysed.range.end]);
-        session.addSource(analysed.analyzer);
+        const analysed = await core
+          .analyseSource(reader, src.startS, src.durationS, ctx.signal, (f: number) => ctx.progress('analyse', from + ((i + f) / n) * (to - from)))
+          .catch((e: unknown) => {
+            const body = parseErrorBody(e);
+            throw new ReelcutError(body.Code, `${src.uri}: ${body.Message}`);
+          });
+        try {
+          const info = JSON.parse(analysed.infoJson()) as MediaInfo;
+          const [start, end] = analysed.range();
+          out.infos.push(info);
+          out.sources.push(sourceSummary(src.uri, info, analysed.frames()));
+          out.notes.push(...analysed.notes().map((m) => (n > 1 ? `source ${i}: ${m}` : m)));
+          out.ranges.push([start, end]);
+          session.addSource(analysed);
+        } finally {
+          analysed.free();
+        }
       } finally {
         reader.close();
       }

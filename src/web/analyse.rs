@@ -1,0 +1,366 @@
+//! Analysis of one input, driven from Rust: the demuxer feeds WebCodecs decoders, decoded frames
+//! are copied once into wasm memory and reduced to features, audio goes to the analyzer.
+//! Streaming with backpressure, so memory stays flat whatever the input length.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Float32Array, Function};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{OffscreenCanvas, OffscreenCanvasRenderingContext2d};
+
+use super::api::to_js;
+use super::codec::{
+    audio_decoder_config, video_decoder_config, AudioDecoderBox, Frame, VideoDecoderBox,
+};
+use super::job_signal::JobSignal;
+use super::source::JsByteSource;
+use crate::analysis::{FrameView, PixelFormat, PlaneLayout, SourceAnalyzer};
+use crate::media::{self, MediaInfo, TrackKind};
+use crate::ApiError;
+
+/// Chunks queued inside each decoder; more only adds latency and memory.
+const MAX_DECODE_QUEUE: u32 = 16;
+/// Decoded frames waiting for the analyzer; more would pin decoder buffers.
+const MAX_FRAMES_IN_FLIGHT: usize = 8;
+/// Past the range's end, video packets are read this far (B-frame reordering stays within it).
+const VIDEO_TAIL_S: f64 = 2.0;
+/// Size of the read-back for frames without a CPU layout (GPU frames).
+const READBACK_SIZE: (u32, u32) = (160, 90);
+
+/// One analysed input: its features (handed to a highlight session), container facts and notes.
+#[wasm_bindgen]
+pub struct WasmAnalysedSource {
+    pub(super) analyzer: Option<SourceAnalyzer>,
+    info: MediaInfo,
+    range: (f64, f64),
+    notes: Vec<String>,
+    frames: u32,
+}
+
+#[wasm_bindgen]
+impl WasmAnalysedSource {
+    /// `MediaInfo` as JSON.
+    #[wasm_bindgen(js_name = infoJson)]
+    pub fn info_json(&self) -> Result<String, JsValue> {
+        super::api::json(&self.info)
+    }
+    /// The analysed range in source seconds: `[start, end]` (end clamped to the media).
+    pub fn range(&self) -> Vec<f64> {
+        vec![self.range.0, self.range.1]
+    }
+    pub fn notes(&self) -> Vec<String> {
+        self.notes.clone()
+    }
+    /// Video frames analysed.
+    pub fn frames(&self) -> u32 {
+        self.frames
+    }
+}
+
+/// Analyses `[start_s, start_s + duration_s)` of the input behind `reader` (`duration_s` 0: to
+/// the end). `signal` is the job's `AbortSignal`; `on_progress(fraction)` is called as it goes.
+#[wasm_bindgen(js_name = analyseSource)]
+pub async fn analyse_source(
+    reader: JsValue,
+    start_s: f64,
+    duration_s: f64,
+    signal: JsValue,
+    on_progress: Function,
+) -> Result<WasmAnalysedSource, JsValue> {
+    let job = JobSignal::new(signal, on_progress);
+    analyse(reader, start_s, duration_s, &job)
+        .await
+        .map_err(to_js)
+}
+
+async fn analyse(
+    reader: JsValue,
+    start_s: f64,
+    duration_s: f64,
+    job: &JobSignal,
+) -> Result<WasmAnalysedSource, ApiError> {
+    let mut demuxer = media::open(Box::new(JsByteSource::new(reader)?))?;
+    let info = demuxer.info().clone();
+    let mut notes = Vec::new();
+    let video_track = info
+        .video_track()
+        .cloned()
+        .ok_or_else(|| match info.audio_track() {
+            Some(a) => ApiError::unsupported(format!(
+                "the input has no video track (audio only: {}); reelcut needs video",
+                a.codec_name
+            )),
+            None => ApiError::unsupported("the input has no video or audio track"),
+        })?;
+    let start = start_s.max(0.0);
+    let end = if duration_s > 0.0 {
+        info.duration_s.min(start + duration_s)
+    } else {
+        info.duration_s
+    };
+    if start >= info.duration_s {
+        return Err(ApiError::invalid_parameter(
+            "StartTime",
+            format!(
+                "StartTime {start} s is past the end of the media ({:.3} s)",
+                info.duration_s
+            ),
+        ));
+    }
+    let frame_rate = video_track.video.as_ref().map_or(30.0, |v| {
+        if v.frame_rate > 0.0 {
+            v.frame_rate
+        } else {
+            30.0
+        }
+    });
+    let analyzer = Rc::new(RefCell::new(SourceAnalyzer::new(end, frame_rate)));
+
+    let config = video_decoder_config(&video_track).await?;
+    let wanted = analyzer.clone();
+    let keep = move |t_us: f64| {
+        let t = t_us / 1e6;
+        t >= start - 1e-3 && t < end && wanted.borrow().wants_frame(t)
+    };
+    let video = VideoDecoderBox::open(&config, &video_track.codec_name, keep)?;
+
+    let audio_track = info
+        .tracks
+        .iter()
+        .find(|t| t.kind == TrackKind::Audio)
+        .cloned();
+    let audio = match &audio_track {
+        None => {
+            notes.push("the input has no audio track; analysed the picture only".to_string());
+            None
+        }
+        Some(track) => match audio_decoder_config(track).await {
+            Some(config) => Some(AudioDecoderBox::open(&config, &track.codec_name)?),
+            None => {
+                let codec = track.audio.as_ref().map_or("", |a| a.codec.as_str());
+                notes.push(format!(
+                    "audio codec {} ({codec}) cannot be decoded by this browser; analysed the picture only",
+                    track.codec_name
+                ));
+                None
+            }
+        },
+    };
+
+    let mut sink = FrameSink::default();
+    if start > 0.0 {
+        demuxer.seek(start)?;
+    }
+    let mut packets = 0u32;
+    let mut saw_key = false;
+    while let Some(packet) = demuxer.next_packet()? {
+        job.check()?;
+        let t = packet.pts_us as f64 / 1e6;
+        if packet.track_id == video_track.id {
+            if t > end + VIDEO_TAIL_S {
+                break;
+            }
+            if !saw_key && !packet.is_key {
+                continue;
+            }
+            saw_key = true;
+            // Analyse what is decoded while the decoder works on what is queued.
+            loop {
+                sink.drain(&video, &analyzer).await?;
+                if let Some(a) = &audio {
+                    drain_audio(a, &analyzer, &mut sink, start, end)?;
+                }
+                if video.pending() <= MAX_DECODE_QUEUE
+                    && video.queue().len() <= MAX_FRAMES_IN_FLIGHT
+                {
+                    break;
+                }
+                video.wait().await;
+            }
+            video.decode(&packet)?;
+            packets += 1;
+            if packets.is_multiple_of(30) {
+                job.progress(((t - start) / (end - start).max(1e-6)).clamp(0.0, 1.0));
+            }
+        } else if let (Some(a), Some(track)) = (&audio, &audio_track) {
+            if packet.track_id != track.id || t > end + 1.0 || t < start - 1.0 {
+                continue;
+            }
+            a.room(MAX_DECODE_QUEUE).await?;
+            drain_audio(a, &analyzer, &mut sink, start, end)?;
+            a.decode(&packet)?;
+        }
+    }
+    if !saw_key {
+        return Err(ApiError::corrupt(
+            "the video track has no decodable key frame",
+        ));
+    }
+    video.flush().await?;
+    if let Some(a) = &audio {
+        a.flush().await?;
+        drain_audio(a, &analyzer, &mut sink, start, end)?;
+    }
+    sink.drain(&video, &analyzer).await?;
+    if sink.frames == 0 {
+        return Err(ApiError::corrupt(
+            "no video frame could be decoded in the requested range",
+        ));
+    }
+    if sink.readbacks > 0 {
+        notes.push(format!(
+            "{} decoded frames had no CPU pixel layout and were read back through a canvas",
+            sink.readbacks
+        ));
+    }
+    job.progress(1.0);
+    drop(video);
+    drop(audio);
+    let analyzer = Rc::try_unwrap(analyzer)
+        .map_err(|_| ApiError::internal("analyzer still shared after decoding"))?
+        .into_inner();
+    Ok(WasmAnalysedSource {
+        analyzer: Some(analyzer),
+        info,
+        range: (start, end),
+        notes,
+        frames: sink.frames,
+    })
+}
+
+/// Reused buffers for moving decoded media into the analyzer.
+#[derive(Default)]
+struct FrameSink {
+    pixels: Vec<u8>,
+    samples: Vec<f32>,
+    audio_scratch: Option<Float32Array>,
+    readback: Option<OffscreenCanvasRenderingContext2d>,
+    frames: u32,
+    readbacks: u32,
+}
+
+impl FrameSink {
+    /// Analyses every frame the decoder has output so far.
+    async fn drain(
+        &mut self,
+        video: &VideoDecoderBox,
+        analyzer: &RefCell<SourceAnalyzer>,
+    ) -> Result<(), ApiError> {
+        while let Some(frame) = video.queue().pop() {
+            let t = frame.timestamp_us() / 1e6;
+            // Frames queued together may be closer than the sampling interval: check again.
+            if !analyzer.borrow().wants_frame(t) {
+                continue;
+            }
+            self.analyse_frame(&frame, t, analyzer).await?;
+            self.frames += 1;
+        }
+        video.queue().error().map_or(Ok(()), Err)
+    }
+
+    async fn analyse_frame(
+        &mut self,
+        frame: &Frame,
+        t: f64,
+        analyzer: &RefCell<SourceAnalyzer>,
+    ) -> Result<(), ApiError> {
+        match frame.pixel_format() {
+            Some(format) => {
+                let format = format?;
+                let planes = frame.copy_into(&mut self.pixels).await?;
+                let (width, height) = frame.visible_size();
+                let view = FrameView {
+                    format,
+                    width,
+                    height,
+                    data: &self.pixels,
+                    planes,
+                    full_range: frame.full_range(),
+                };
+                analyzer.borrow_mut().push_frame(t, &view)
+            }
+            None => {
+                let rgba = self.read_back(frame)?;
+                let (width, height) = READBACK_SIZE;
+                let planes = vec![PlaneLayout {
+                    offset: 0,
+                    stride: width as usize * 4,
+                }];
+                let view = FrameView {
+                    format: PixelFormat::RGBA,
+                    width,
+                    height,
+                    data: &rgba,
+                    planes,
+                    full_range: true,
+                };
+                self.readbacks += 1;
+                analyzer.borrow_mut().push_frame(t, &view)
+            }
+        }
+    }
+
+    /// Opaque (GPU) frames have no CPU layout: draw them small and read back RGBA.
+    fn read_back(&mut self, frame: &Frame) -> Result<Vec<u8>, ApiError> {
+        let (w, h) = READBACK_SIZE;
+        let fail = |e: JsValue| {
+            ApiError::corrupt(format!(
+                "reading back a GPU frame failed: {}",
+                super::codec::js_message(&e)
+            ))
+        };
+        if self.readback.is_none() {
+            let canvas = OffscreenCanvas::new(w, h).map_err(fail)?;
+            let ctx = canvas
+                .get_context("2d")
+                .map_err(fail)?
+                .ok_or_else(|| ApiError::internal("no 2d context"))?;
+            self.readback = Some(ctx.unchecked_into());
+        }
+        let ctx = self
+            .readback
+            .as_ref()
+            .ok_or_else(|| ApiError::internal("no 2d context"))?;
+        ctx.draw_image_with_video_frame_and_dw_and_dh(
+            frame.raw(),
+            0.0,
+            0.0,
+            f64::from(w),
+            f64::from(h),
+        )
+        .map_err(fail)?;
+        Ok(ctx
+            .get_image_data(0, 0, w as i32, h as i32)
+            .map_err(fail)?
+            .data()
+            .0)
+    }
+}
+
+/// Hands every decoded audio block inside the range to the analyzer.
+fn drain_audio(
+    audio: &AudioDecoderBox,
+    analyzer: &RefCell<SourceAnalyzer>,
+    sink: &mut FrameSink,
+    start: f64,
+    end: f64,
+) -> Result<(), ApiError> {
+    while let Some(block) = audio.queue().pop() {
+        let t = block.timestamp_s();
+        if t + block.duration_s() <= start || t >= end {
+            continue;
+        }
+        let frames = block.copy_planar(&mut sink.audio_scratch, &mut sink.samples)?;
+        let planes: Vec<&[f32]> = sink
+            .samples
+            .chunks_exact(frames.max(1))
+            .take(block.channels())
+            .collect();
+        analyzer
+            .borrow_mut()
+            .push_audio(t, block.sample_rate(), &planes);
+    }
+    audio.queue().error().map_or(Ok(()), Err)
+}

@@ -1,0 +1,116 @@
+//! A WebCodecs `AudioDecoder` owned by Rust: decoded blocks land in an [`OutputQueue`] as
+//! [`AudioBlock`]s (closed when dropped); the codec is closed on `Drop`.
+
+use std::rc::Rc;
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{AudioData, AudioDecoder, AudioDecoderConfig, AudioDecoderInit, CodecState};
+
+use super::chunk::audio_chunk;
+use super::queue::OutputQueue;
+use super::{decode_error, js_message, AudioBlock};
+use crate::media::Packet;
+use crate::ApiError;
+
+const WAIT_MS: i32 = 50;
+
+pub struct AudioDecoderBox {
+    decoder: AudioDecoder,
+    queue: Rc<OutputQueue<AudioBlock>>,
+    codec: String,
+    _output: Closure<dyn FnMut(AudioData)>,
+    _error: Closure<dyn FnMut(JsValue)>,
+    _dequeue: Closure<dyn FnMut()>,
+}
+
+impl AudioDecoderBox {
+    pub fn open(config: &AudioDecoderConfig, codec_name: &str) -> Result<Self, ApiError> {
+        let queue = OutputQueue::new();
+        let q = queue.clone();
+        let output =
+            Closure::<dyn FnMut(AudioData)>::new(move |d: AudioData| q.push(AudioBlock::new(d)));
+        let q = queue.clone();
+        let name = codec_name.to_string();
+        let error = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+            q.fail(decode_error("audio", &name, &e))
+        });
+        let q = queue.clone();
+        let dequeue = Closure::<dyn FnMut()>::new(move || q.notify.notify());
+        let init = AudioDecoderInit::new(
+            error.as_ref().unchecked_ref(),
+            output.as_ref().unchecked_ref(),
+        );
+        let decoder = AudioDecoder::new(&init).map_err(|e| {
+            ApiError::internal(format!(
+                "AudioDecoder could not be created: {}",
+                js_message(&e)
+            ))
+        })?;
+        decoder.set_ondequeue(Some(dequeue.as_ref().unchecked_ref()));
+        let this = Self {
+            decoder,
+            queue,
+            codec: codec_name.to_string(),
+            _output: output,
+            _error: error,
+            _dequeue: dequeue,
+        };
+        this.decoder
+            .configure(config)
+            .map_err(|e| decode_error("audio", codec_name, &e))?;
+        Ok(this)
+    }
+
+    pub fn queue(&self) -> &OutputQueue<AudioBlock> {
+        &self.queue
+    }
+
+    pub fn pending(&self) -> u32 {
+        self.decoder.decode_queue_size()
+    }
+
+    pub fn decode(&self, packet: &Packet) -> Result<(), ApiError> {
+        if let Some(e) = self.queue.error() {
+            return Err(e);
+        }
+        let chunk = audio_chunk(packet).map_err(|e| decode_error("audio", &self.codec, &e))?;
+        self.decoder
+            .decode(&chunk)
+            .map_err(|e| decode_error("audio", &self.codec, &e))
+    }
+
+    pub async fn room(&self, max: u32) -> Result<(), ApiError> {
+        while self.pending() > max {
+            if let Some(e) = self.queue.error() {
+                return Err(e);
+            }
+            self.queue.notify.wait(WAIT_MS).await;
+        }
+        self.queue.error().map_or(Ok(()), Err)
+    }
+
+    pub async fn flush(&self) -> Result<(), ApiError> {
+        if self.decoder.state() != CodecState::Configured {
+            return self.queue.error().map_or(Ok(()), Err);
+        }
+        let result = self.decoder.flush().await;
+        if let Some(e) = self.queue.error() {
+            return Err(e);
+        }
+        result
+            .map(|_| ())
+            .map_err(|e| decode_error("audio", &self.codec, &e))
+    }
+}
+
+impl Drop for AudioDecoderBox {
+    fn drop(&mut self) {
+        self.queue.clear();
+        // A `dequeue` event already scheduled must not reach the closure dropped after this.
+        self.decoder.set_ondequeue(None);
+        if self.decoder.state() != CodecState::Closed {
+            let _ = self.decoder.close();
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! Owners of decoded media: `Drop` closes the browser object, releasing its decoder buffer.
+
+use js_sys::{Float32Array, Uint8Array};
+use wasm_bindgen::JsCast;
+use web_sys::{AudioData, AudioDataCopyToOptions, AudioSampleFormat, VideoFrame, VideoPixelFormat};
+
+use crate::analysis::{PixelFormat, PlaneLayout};
+use crate::ApiError;
+
+/// A decoded `VideoFrame`, closed when dropped.
+pub struct Frame(VideoFrame);
+
+impl Frame {
+    pub fn new(frame: VideoFrame) -> Self {
+        Self(frame)
+    }
+    pub fn raw(&self) -> &VideoFrame {
+        &self.0
+    }
+    /// Presentation time in microseconds.
+    pub fn timestamp_us(&self) -> f64 {
+        self.0.timestamp()
+    }
+    /// The CPU pixel layout, when the frame has one (`None`: an opaque, GPU-backed frame).
+    pub fn pixel_format(&self) -> Option<Result<PixelFormat, ApiError>> {
+        self.0.format().map(|f| PixelFormat::parse(format_name(f)))
+    }
+    /// Visible size in pixels (what `copyTo` writes by default).
+    pub fn visible_size(&self) -> (u32, u32) {
+        match self.0.visible_rect() {
+            Some(r) => (r.width() as u32, r.height() as u32),
+            None => (self.0.coded_width(), self.0.coded_height()),
+        }
+    }
+    pub fn full_range(&self) -> bool {
+        self.0.color_space().full_range().unwrap_or(false)
+    }
+
+    /// Copies the visible pixels into `buf` (resized to fit) and returns the plane layout. The
+    /// bytes go straight from the decoder into wasm memory: one copy per frame.
+    pub async fn copy_into(&self, buf: &mut Vec<u8>) -> Result<Vec<PlaneLayout>, ApiError> {
+        let size = self.0.allocation_size().map_err(|e| {
+            ApiError::corrupt(format!(
+                "frame has no CPU layout: {}",
+                super::js_message(&e)
+            ))
+        })? as usize;
+        if buf.len() < size {
+            buf.resize(size, 0);
+        }
+        // A view over wasm memory: Chromium writes CPU frames synchronously inside `copyTo`,
+        // before any other code can grow (and so detach) the memory; the promise only reports
+        // the layout.
+        let view = wasm_view(buf.as_mut_ptr() as u32, size as u32);
+        let promise = self.0.copy_to_with_u8_array(&view);
+        let layout = wasm_bindgen_futures::JsFuture::from(promise)
+            .await
+            .map_err(|e| {
+                ApiError::corrupt(format!(
+                    "copying a decoded frame failed: {}",
+                    super::js_message(&e)
+                ))
+            })?;
+        let layout: js_sys::Array = layout.unchecked_into();
+        Ok(layout
+            .iter()
+            .map(|p| {
+                let p: web_sys::PlaneLayout = p.unchecked_into();
+                PlaneLayout {
+                    offset: p.get_offset() as usize,
+                    stride: p.get_stride() as usize,
+                }
+            })
+            .collect())
+    }
+}
+
+impl Drop for Frame {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
+/// A `Uint8Array` over `len` bytes of this module's memory at `ptr`.
+pub(crate) fn wasm_view(ptr: u32, len: u32) -> Uint8Array {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    Uint8Array::new_with_byte_offset_and_length(&memory.buffer(), ptr, len)
+}
+
+fn format_name(f: VideoPixelFormat) -> &'static str {
+    match f {
+        VideoPixelFormat::I420 => "I420",
+        VideoPixelFormat::I420a => "I420A",
+        VideoPixelFormat::I422 => "I422",
+        VideoPixelFormat::I444 => "I444",
+        VideoPixelFormat::Nv12 => "NV12",
+        VideoPixelFormat::Rgba => "RGBA",
+        VideoPixelFormat::Rgbx => "RGBX",
+        VideoPixelFormat::Bgra => "BGRA",
+        VideoPixelFormat::Bgrx => "BGRX",
+        _ => "unknown",
+    }
+}
+
+/// A decoded `AudioData`, closed when dropped.
+pub struct AudioBlock(AudioData);
+
+impl AudioBlock {
+    pub fn new(data: AudioData) -> Self {
+        Self(data)
+    }
+    pub fn timestamp_s(&self) -> f64 {
+        self.0.timestamp() / 1e6
+    }
+    pub fn duration_s(&self) -> f64 {
+        f64::from(self.0.number_of_frames()) / f64::from(self.0.sample_rate())
+    }
+    pub fn sample_rate(&self) -> u32 {
+        self.0.sample_rate() as u32
+    }
+    pub fn channels(&self) -> usize {
+        self.0.number_of_channels() as usize
+    }
+
+    /// The samples as f32 planes laid end to end in `out` (resized): plane `c` is
+    /// `out[c * frames..(c + 1) * frames]`. Returns the frame count per plane.
+    pub fn copy_planar(
+        &self,
+        scratch: &mut Option<Float32Array>,
+        out: &mut Vec<f32>,
+    ) -> Result<usize, ApiError> {
+        let frames = self.0.number_of_frames() as usize;
+        let channels = self.channels();
+        out.resize(frames * channels, 0.0);
+        let view = match scratch {
+            Some(a) if a.length() as usize >= frames => a.subarray(0, frames as u32),
+            _ => {
+                let a = Float32Array::new_with_length(frames.max(4096) as u32);
+                let v = a.subarray(0, frames as u32);
+                *scratch = Some(a);
+                v
+            }
+        };
+        for c in 0..channels {
+            let opts = AudioDataCopyToOptions::new(c as u32);
+            opts.set_format(AudioSampleFormat::F32Planar);
+            self.0
+                .copy_to_with_buffer_source(&view, &opts)
+                .map_err(|e| {
+                    ApiError::corrupt(format!(
+                        "copying decoded audio failed: {}",
+                        super::js_message(&e)
+                    ))
+                })?;
+            view.copy_to(&mut out[c * frames..(c + 1) * frames]);
+        }
+        Ok(frames)
+    }
+}
+
+impl Drop for AudioBlock {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}

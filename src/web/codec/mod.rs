@@ -1,0 +1,42 @@
+//! WebCodecs driven from Rust: decoders whose outputs land in Rust queues, and owners of every
+//! browser object that must be released (`VideoFrame`, `AudioData`, the codecs themselves), whose
+//! `Drop` releases them, so no early return or error path can leak a decoder buffer.
+
+mod audio_decoder;
+mod chunk;
+mod config;
+mod frame;
+mod queue;
+mod video_decoder;
+mod wake;
+
+pub use audio_decoder::AudioDecoderBox;
+pub use config::{audio_decoder_config, video_decoder_config};
+pub use frame::{AudioBlock, Frame};
+pub use video_decoder::VideoDecoderBox;
+pub use wake::Notify;
+
+use crate::ApiError;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// The message of a JS exception (`DOMException`, `Error`, or a plain value).
+pub fn js_message(err: &JsValue) -> String {
+    if let Some(e) = err.dyn_ref::<js_sys::Error>() {
+        return String::from(e.message());
+    }
+    if let Some(s) = err.as_string() {
+        return s;
+    }
+    js_sys::Reflect::get(err, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .unwrap_or_else(|| format!("{err:?}"))
+}
+
+/// A decode failure of one input: the browser rejected a chunk or the codec errored.
+pub(crate) fn decode_error(what: &str, codec: &str, err: &JsValue) -> ApiError {
+    ApiError::corrupt(format!(
+        "{what} decoding failed ({codec}): {}",
+        js_message(err)
+    ))
+}

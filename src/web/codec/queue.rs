@@ -1,0 +1,48 @@
+//! What a codec's callbacks share with the task driving it: decoded outputs in order, the first
+//! error, and the wake-up for the waiting task.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use super::Notify;
+use crate::ApiError;
+
+pub struct OutputQueue<T> {
+    items: RefCell<VecDeque<T>>,
+    error: RefCell<Option<ApiError>>,
+    pub notify: Notify,
+}
+
+impl<T> OutputQueue<T> {
+    pub fn new() -> Rc<Self> {
+        Rc::new(Self {
+            items: RefCell::new(VecDeque::new()),
+            error: RefCell::new(None),
+            notify: Notify::default(),
+        })
+    }
+    pub fn push(&self, item: T) {
+        self.items.borrow_mut().push_back(item);
+        self.notify.notify();
+    }
+    /// Keeps the first error only: later ones are consequences of it.
+    pub fn fail(&self, err: ApiError) {
+        self.error.borrow_mut().get_or_insert(err);
+        self.notify.notify();
+    }
+    pub fn pop(&self) -> Option<T> {
+        self.items.borrow_mut().pop_front()
+    }
+    pub fn len(&self) -> usize {
+        self.items.borrow().len()
+    }
+    pub fn error(&self) -> Option<ApiError> {
+        self.error.borrow().clone()
+    }
+    /// Drops every queued output (closing the frames).
+    pub fn clear(&self) {
+        let items = std::mem::take(&mut *self.items.borrow_mut());
+        drop(items);
+    }
+}

@@ -1,0 +1,124 @@
+//! Encoder negotiation: codec strings, CRF mapping and the documented fallback order.
+#![allow(clippy::unwrap_used)] // tests fail loudly on purpose
+
+use reelcut::job::spec::{AudioCodec, Container, VideoCodec};
+use reelcut::media::encoding::*;
+
+fn video(container: Container, codec: Option<VideoCodec>) -> VideoRequest {
+    VideoRequest {
+        container,
+        codec,
+        width: 1080,
+        height: 1920,
+        fps: 30.0,
+        bitrate_bps: None,
+        crf: None,
+    }
+}
+
+#[test]
+fn avc_level_is_the_smallest_that_fits_size_and_rate() {
+    assert_eq!(avc_codec_string(1080, 1920, 30.0), "avc1.640028"); // 8160 MBs at 30 fps: level 4.0
+    assert_eq!(avc_codec_string(1080, 1920, 60.0), "avc1.64002a"); // level 4.2
+    assert_eq!(avc_codec_string(640, 360, 30.0), "avc1.64001e");
+    assert_eq!(avc_codec_string(3840, 2160, 30.0), "avc1.640033");
+    assert_eq!(avc_codec_string(8192, 8192, 120.0), "avc1.64003e"); // beyond the table: the top level
+}
+
+#[test]
+fn vp9_and_av1_levels_follow_picture_size() {
+    assert_eq!(vp9_codec_string(1920, 1080), "vp09.00.40.08");
+    assert_eq!(vp9_codec_string(320, 180), "vp09.00.20.08");
+    assert_eq!(av1_codec_string(1920, 1080), "av01.0.08M.08");
+    assert_eq!(av1_codec_string(640, 360), "av01.0.01M.08");
+}
+
+#[test]
+fn crf_halves_the_rate_every_six_steps_within_bounds() {
+    let at23 = bitrate_for_crf(23, 1920, 1080, 30.0, VideoFamily::Avc);
+    let at29 = bitrate_for_crf(29, 1920, 1080, 30.0, VideoFamily::Avc);
+    assert!(
+        (at23 as f64 / at29 as f64 - 2.0).abs() < 0.01,
+        "{at23} {at29}"
+    );
+    assert_eq!(at23, 6_220_800);
+    assert!(bitrate_for_crf(23, 1920, 1080, 30.0, VideoFamily::Vp9) < at23);
+    assert_eq!(bitrate_for_crf(51, 64, 64, 1.0, VideoFamily::Avc), 200_000);
+    assert_eq!(
+        bitrate_for_crf(0, 8192, 8192, 120.0, VideoFamily::Avc),
+        60_000_000
+    );
+}
+
+#[test]
+fn video_order_puts_the_requested_codec_first_and_respects_webm() {
+    let families = |r: &VideoRequest| {
+        video_candidates(r)
+            .0
+            .iter()
+            .map(|c| c.family)
+            .collect::<Vec<_>>()
+    };
+    use VideoFamily::*;
+    assert_eq!(families(&video(Container::Mp4, None)), [Avc, Vp9, Av1, Vp8]);
+    assert_eq!(
+        families(&video(Container::Mp4, Some(VideoCodec::Av1))),
+        [Av1, Avc, Vp9, Vp8]
+    );
+    assert_eq!(families(&video(Container::Webm, None)), [Vp9, Av1, Vp8]);
+    let (c, notes) = video_candidates(&video(Container::Webm, Some(VideoCodec::H264)));
+    assert_eq!(c[0].family, Vp9);
+    assert!(notes[0].contains("cannot go into webm"), "{notes:?}");
+    let (_, notes) = video_candidates(&video(Container::Mp4, Some(VideoCodec::H265)));
+    assert!(notes[0].contains("H.265"), "{notes:?}");
+    assert_eq!(
+        video_choice_note(&video(Container::Mp4, Some(VideoCodec::Vp9)), Avc).as_deref(),
+        Some("vp9 encoding is not supported by this browser; used avc")
+    );
+    assert_eq!(video_choice_note(&video(Container::Mp4, None), Vp9), None);
+}
+
+#[test]
+fn an_explicit_bitrate_wins_over_crf() {
+    let mut r = video(Container::Mp4, None);
+    r.bitrate_bps = Some(4_000_000);
+    r.crf = Some(18);
+    assert!(video_candidates(&r)
+        .0
+        .iter()
+        .all(|c| c.bitrate == 4_000_000));
+}
+
+#[test]
+fn audio_is_aac_then_opus_and_opus_runs_at_48k() {
+    let req = AudioRequest {
+        container: Container::Mp4,
+        codec: None,
+        sample_rate: Some(44100),
+        channels: Some(6),
+        bitrate_bps: None,
+    };
+    let c = audio_candidates(&req);
+    assert_eq!(
+        c.iter().map(|c| c.family).collect::<Vec<_>>(),
+        [AudioFamily::Aac, AudioFamily::Opus]
+    );
+    assert_eq!((c[0].sample_rate, c[1].sample_rate), (44100, 48000));
+    assert_eq!(c[0].bitrate, 256_000);
+    assert!(audio_choice_note(&req, AudioFamily::Opus)
+        .unwrap()
+        .starts_with("AAC encoding is not available"));
+    let webm = AudioRequest {
+        container: Container::Webm,
+        ..req.clone()
+    };
+    assert_eq!(audio_candidates(&webm).len(), 1);
+    assert_eq!(audio_choice_note(&webm, AudioFamily::Opus), None);
+    let asked = AudioRequest {
+        codec: Some(AudioCodec::Aac),
+        ..req
+    };
+    assert!(audio_choice_note(&asked, AudioFamily::Opus)
+        .unwrap()
+        .contains("audio codec aac is not available for mp4"));
+}
