@@ -15,6 +15,7 @@ pub mod audio;
 pub mod frames;
 pub mod profile;
 pub mod resample;
+pub mod sampling;
 pub mod score;
 pub mod shots;
 pub mod signals;

@@ -16,7 +16,9 @@ use super::codec::{
 };
 use super::job_signal::JobSignal;
 use super::source::JsByteSource;
+use crate::analysis::sampling::DecodePlan;
 use crate::analysis::{FrameView, PixelFormat, PlaneLayout, SourceAnalyzer};
+use crate::media::bitstream::ReferenceClassifier;
 use crate::media::{self, MediaInfo, TrackKind};
 use crate::ApiError;
 
@@ -37,6 +39,7 @@ pub struct WasmAnalysedSource {
     range: (f64, f64),
     notes: Vec<String>,
     frames: u32,
+    decoded: u32,
 }
 
 #[wasm_bindgen]
@@ -56,6 +59,10 @@ impl WasmAnalysedSource {
     /// Video frames analysed.
     pub fn frames(&self) -> u32 {
         self.frames
+    }
+    /// Video frames decoded (analysed ones and the references they need).
+    pub fn decoded(&self) -> u32 {
+        self.decoded
     }
 }
 
@@ -154,7 +161,11 @@ async fn analyse(
         demuxer.seek(start)?;
     }
     let mut packets = 0u32;
+    let mut decoded = 0u32;
     let mut saw_key = false;
+    // Frames no sample needs and no other frame refers to are not decoded at all.
+    let mut classifier = ReferenceClassifier::new(&video_track);
+    let mut plan = DecodePlan::for_analysis(frame_rate, start, end);
     while let Some(packet) = demuxer.next_packet()? {
         job.check()?;
         let t = packet.pts_us as f64 / 1e6;
@@ -166,6 +177,9 @@ async fn analyse(
                 continue;
             }
             saw_key = true;
+            if !plan.should_decode(packet.pts_us, classifier.classify(&packet.data)) {
+                continue;
+            }
             // Analyse what is decoded while the decoder works on what is queued.
             loop {
                 sink.drain(&video, &analyzer).await?;
@@ -181,6 +195,7 @@ async fn analyse(
             }
             video.decode(&packet)?;
             packets += 1;
+            decoded += 1;
             if packets.is_multiple_of(30) {
                 job.progress(((t - start) / (end - start).max(1e-6)).clamp(0.0, 1.0));
             }
@@ -227,6 +242,7 @@ async fn analyse(
         range: (start, end),
         notes,
         frames: sink.frames,
+        decoded,
     })
 }
 

@@ -61,7 +61,7 @@ async function analyseAll(ctx: JobContext, from: number, to: number): Promise<An
           const info = JSON.parse(analysed.infoJson()) as MediaInfo;
           const [start, end] = analysed.range();
           out.infos.push(info);
-          out.sources.push(sourceSummary(src.uri, info, analysed.frames()));
+          out.sources.push({ ...sourceSummary(src.uri, info, analysed.frames()), DecodedFrames: analysed.decoded() });
           out.notes.push(...analysed.notes().map((m) => (n > 1 ? `source ${i}: ${m}` : m)));
           out.ranges.push([start, end]);
           session.addSource(analysed);
