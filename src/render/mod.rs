@@ -47,6 +47,7 @@
 pub mod draw;
 pub mod layout;
 pub mod mix;
+pub mod passthrough;
 pub mod raster;
 pub mod resample;
 pub mod transitions;

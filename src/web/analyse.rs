@@ -7,8 +7,6 @@ use std::rc::Rc;
 
 use js_sys::{Float32Array, Function};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{OffscreenCanvas, OffscreenCanvasRenderingContext2d};
 
 use super::api::to_js;
 use super::codec::{
@@ -252,7 +250,6 @@ struct FrameSink {
     pixels: Vec<u8>,
     samples: Vec<f32>,
     audio_scratch: Option<Float32Array>,
-    readback: Option<OffscreenCanvasRenderingContext2d>,
     frames: u32,
     readbacks: u32,
 }
@@ -298,8 +295,8 @@ impl FrameSink {
                 analyzer.borrow_mut().push_frame(t, &view)
             }
             None => {
-                let rgba = self.read_back(frame)?;
                 let (width, height) = READBACK_SIZE;
+                let rgba = frame.read_back_rgba(width, height)?;
                 let planes = vec![PlaneLayout {
                     offset: 0,
                     stride: width as usize * 4,
@@ -316,42 +313,6 @@ impl FrameSink {
                 analyzer.borrow_mut().push_frame(t, &view)
             }
         }
-    }
-
-    /// Opaque (GPU) frames have no CPU layout: draw them small and read back RGBA.
-    fn read_back(&mut self, frame: &Frame) -> Result<Vec<u8>, ApiError> {
-        let (w, h) = READBACK_SIZE;
-        let fail = |e: JsValue| {
-            ApiError::corrupt(format!(
-                "reading back a GPU frame failed: {}",
-                super::codec::js_message(&e)
-            ))
-        };
-        if self.readback.is_none() {
-            let canvas = OffscreenCanvas::new(w, h).map_err(fail)?;
-            let ctx = canvas
-                .get_context("2d")
-                .map_err(fail)?
-                .ok_or_else(|| ApiError::internal("no 2d context"))?;
-            self.readback = Some(ctx.unchecked_into());
-        }
-        let ctx = self
-            .readback
-            .as_ref()
-            .ok_or_else(|| ApiError::internal("no 2d context"))?;
-        ctx.draw_image_with_video_frame_and_dw_and_dh(
-            frame.raw(),
-            0.0,
-            0.0,
-            f64::from(w),
-            f64::from(h),
-        )
-        .map_err(fail)?;
-        Ok(ctx
-            .get_image_data(0, 0, w as i32, h as i32)
-            .map_err(fail)?
-            .data()
-            .0)
     }
 }
 

@@ -4,10 +4,16 @@
 mod analyse;
 mod api;
 mod codec;
+mod cursor;
+mod encoders;
 mod job_signal;
+mod output_mux;
 mod render;
+mod render_reel;
 mod source;
 
 pub use analyse::*;
 pub use api::*;
+pub use encoders::*;
 pub use render::*;
+pub use render_reel::*;

@@ -4,10 +4,9 @@
 import type * as Core from '../pkg/reelcut.js';
 import { openDemuxer, type MediaInfo } from './decode';
 import { deliver, removeOpfs } from './deliver';
-import { chooseAudioEncoder, chooseVideoEncoder, type AudioChoice, type OutputContainer, type VideoChoice } from './encode';
 import type { SyncReader } from './io';
 import type { JobResult, JobSpec } from './protocol';
-import { renderReel, type RenderClipPlan, type RenderPlanJson } from './render';
+import { BlobSink } from './sink';
 import { parseErrorBody, ReelcutError } from './types';
 
 type CoreModule = typeof Core;
@@ -39,6 +38,38 @@ interface HighlightJson {
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/** One clip of a reel as the Rust renderer takes it (`render::RenderClip`). */
+interface RenderClipPlan {
+  source: number;
+  inS: number;
+  outS: number;
+  outStartS: number;
+  transitionIn: { name: string; durationS: number; color?: [number, number, number] | null } | null;
+  volume: number;
+}
+
+/** A reel as the Rust renderer takes it (`render::RenderPlan`). */
+interface RenderPlanJson {
+  width: number;
+  height: number;
+  fps: number;
+  scale: string | null;
+  clips: RenderClipPlan[];
+  sources: { codedW: number; codedH: number; rotation: number; pixelAspect: [number, number]; displayW: number; displayH: number }[];
+  durationS: number;
+}
+
+/** The encoders negotiated for a job (`chooseEncoders`), passed unchanged to `renderReel`. */
+interface Encoding {
+  container: string;
+  video: { family: string; codec: string };
+  audio: { family: string; codec: string } | null;
+  gop: number;
+  notes: string[];
+}
+
+const MIME: Record<string, string> = { mp4: 'video/mp4', mov: 'video/quicktime', webm: 'video/webm', mkv: 'video/x-matroska' };
 
 /** Analyses every source in order; progress covers [from, to]. */
 async function analyseAll(ctx: JobContext, from: number, to: number): Promise<Analysed> {
@@ -236,7 +267,7 @@ const SCALE_NAMES: Record<string, string> = { stretch: 'Stretch', crop: 'Crop', 
 /** Renders each planned reel, delivers it, and describes the outputs; progress covers [from, 1]. */
 async function renderAndDeliver(ctx: JobContext, infos: MediaInfo[], reels: PlannedReel[], from: number, notes: string[]): Promise<NonNullable<JobResult['Outputs']>> {
   const { core, spec } = ctx;
-  const container = (spec.outputs.container ?? 'mp4') as OutputContainer;
+  const container = spec.outputs.container ?? 'mp4';
   const geoms = infos.map((info) => {
     const v = info.tracks.find((t) => t.kind === 'Video')!.video!;
     return { codedW: v.coded_width, codedH: v.coded_height, rotation: v.rotation, pixelAspect: v.pixel_aspect, displayW: v.display_width, displayH: v.display_height };
@@ -245,19 +276,9 @@ async function renderAndDeliver(ctx: JobContext, infos: MediaInfo[], reels: Plan
   const mainFps = infos[0].tracks.find((t) => t.kind === 'Video')!.video!.frame_rate || 30;
   const fps = Math.min(60, spec.outputs.video.frameRate ?? Math.round(mainFps * 1000) / 1000);
   const hasAudio = infos.map((info) => info.tracks.some((t) => t.kind === 'Audio'));
-  const encodeNotes: string[] = [];
-  const video: VideoChoice = await chooseVideoEncoder(
-    { width, height, fps, container, codec: spec.outputs.video.codec ?? null, bitrateBps: spec.outputs.video.bitrateBps ?? null, crf: spec.outputs.video.crf ?? null },
-    encodeNotes,
-  );
   const wantAudio = !spec.outputs.audio.disabled && hasAudio.some(Boolean);
-  const audio: AudioChoice | null = wantAudio
-    ? await chooseAudioEncoder(
-        { container, codec: spec.outputs.audio.codec ?? null, sampleRate: spec.outputs.audio.sampleRate ?? null, channels: spec.outputs.audio.channels ?? null, bitrateBps: spec.outputs.audio.bitrateBps ?? null },
-        encodeNotes,
-      )
-    : null;
-  notes.push(...encodeNotes);
+  const encoding = JSON.parse(await core.chooseEncoders(JSON.stringify(spec), width, height, fps, wantAudio)) as Encoding;
+  notes.push(...encoding.notes);
   const scale = spec.outputs.video.scaleType ? SCALE_NAMES[spec.outputs.video.scaleType] : null;
   const volume = spec.outputs.sourceVolume ?? 1;
   const outputs: NonNullable<JobResult['Outputs']> = [];
@@ -281,21 +302,23 @@ async function renderAndDeliver(ctx: JobContext, infos: MediaInfo[], reels: Plan
       const plan: RenderPlanJson = { width, height, fps, scale, clips, sources: geoms, durationS: t };
       ctx.progress('render', from + k * span);
       const renderStart = performance.now();
-      const rendered = await renderReel({
-        core,
-        plan,
-        openSource: (i) => ctx.open(spec.sources[i].uri),
-        sourceHasAudio: hasAudio,
-        container,
-        video,
-        audio,
-        gop: spec.outputs.video.gopSize ?? 150,
-        signal: ctx.signal,
-        onProgress: (f) => ctx.progress('render', from + (k + f * 0.95) * span),
-      });
+      const sink = new BlobSink();
+      const rendered = await core.renderReel(
+        JSON.stringify(plan),
+        JSON.stringify(encoding),
+        (i: number) => ctx.open(spec.sources[i].uri),
+        Uint8Array.from(hasAudio.map(Number)),
+        sink,
+        ctx.signal,
+        (f: number) => ctx.progress('render', from + (k + f * 0.95) * span),
+      );
+      const blob = sink.finish(rendered.head() as Uint8Array<ArrayBuffer>, rendered.tail() as Uint8Array<ArrayBuffer>, MIME[container] ?? 'video/mp4');
+      const frames = rendered.frames();
+      if (rendered.readbacks() > 0) notes.push(`output ${k + 1}: ${rendered.readbacks()} decoded frames had no CPU pixel layout and were read back through a canvas`);
+      rendered.free();
       const renderSeconds = (performance.now() - renderStart) / 1000;
       ctx.progress('deliver', from + (k + 0.95) * span);
-      const delivered = await deliver(uri, rendered.blob, ctx.jobId, ctx.signal);
+      const delivered = await deliver(uri, blob, ctx.jobId, ctx.signal);
       if (delivered.location.startsWith('opfs:')) written.push(delivered.location);
       outputs.push({
         Index: k + 1,
@@ -304,16 +327,16 @@ async function renderAndDeliver(ctx: JobContext, infos: MediaInfo[], reels: Plan
         ...(delivered.error ? { ErrorCode: delivered.error.Code, ErrorMessage: delivered.error.Message, Location: delivered.location } : {}),
         ...(delivered.blob ? { Blob: delivered.blob } : {}),
         ...(delivered.uploadAttempts ? { UploadAttempts: delivered.uploadAttempts } : {}),
-        Duration: round3(rendered.durationS),
+        Duration: round3(plan.durationS),
         Width: width,
         Height: height,
         FrameRate: fps,
-        Frames: rendered.frames,
+        Frames: frames,
         RenderSeconds: round3(renderSeconds),
-        Size: rendered.blob.size,
+        Size: blob.size,
         Container: container,
-        VideoCodec: rendered.videoCodec,
-        AudioCodec: rendered.audioCodec,
+        VideoCodec: encoding.video.codec,
+        AudioCodec: encoding.audio?.codec ?? null,
         Clips: reel.clips.map((c) => ({ Source: c.source, In: round3(c.inS), Out: round3(c.outS), Score: round3(c.score), Reasons: c.reasons, ...(c.transitionIn ? { Transition: c.transitionIn.name } : {}) })),
         ...(reel.notes?.length ? { Notes: reel.notes } : {}),
       });

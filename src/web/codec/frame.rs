@@ -36,31 +36,36 @@ impl Frame {
         self.0.color_space().full_range().unwrap_or(false)
     }
 
-    /// Copies the visible pixels into `buf` (resized to fit) and returns the plane layout. The
-    /// bytes go straight from the decoder into wasm memory: one copy per frame.
+    /// Bytes [`Frame::copy_to`] writes.
+    pub fn allocation_size(&self) -> Result<usize, ApiError> {
+        self.0.allocation_size().map(|n| n as usize).map_err(|e| {
+            ApiError::corrupt(format!("frame has no CPU layout: {}", super::js_message(&e)))
+        })
+    }
+
+    /// Copies the visible pixels into `buf` (resized to fit) and returns the plane layout.
     pub async fn copy_into(&self, buf: &mut Vec<u8>) -> Result<Vec<PlaneLayout>, ApiError> {
-        let size = self.0.allocation_size().map_err(|e| {
-            ApiError::corrupt(format!(
-                "frame has no CPU layout: {}",
-                super::js_message(&e)
-            ))
-        })? as usize;
+        let size = self.allocation_size()?;
         if buf.len() < size {
             buf.resize(size, 0);
         }
+        self.copy_to(&mut buf[..size]).await
+    }
+
+    /// Copies the visible pixels into `dest` (at least [`Frame::allocation_size`] bytes) and
+    /// returns the plane layout. The bytes go straight from the decoder into wasm memory.
+    pub async fn copy_to(&self, dest: &mut [u8]) -> Result<Vec<PlaneLayout>, ApiError> {
         // A view over wasm memory: Chromium writes CPU frames synchronously inside `copyTo`,
         // before any other code can grow (and so detach) the memory; the promise only reports
         // the layout.
-        let view = wasm_view(buf.as_mut_ptr() as u32, size as u32);
+        let view = wasm_view(dest.as_mut_ptr() as u32, dest.len() as u32);
         let promise = self.0.copy_to_with_u8_array(&view);
-        let layout = wasm_bindgen_futures::JsFuture::from(promise)
-            .await
-            .map_err(|e| {
-                ApiError::corrupt(format!(
-                    "copying a decoded frame failed: {}",
-                    super::js_message(&e)
-                ))
-            })?;
+        let layout = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|e| {
+            ApiError::corrupt(format!(
+                "copying a decoded frame failed: {}",
+                super::js_message(&e)
+            ))
+        })?;
         let layout: js_sys::Array = layout.unchecked_into();
         Ok(layout
             .iter()
@@ -75,6 +80,25 @@ impl Frame {
     }
 }
 
+impl Frame {
+    /// The frame drawn at `width x height` on a canvas and read back as RGBA: for opaque
+    /// (GPU-backed) frames, which have no CPU layout to copy.
+    pub fn read_back_rgba(&self, width: u32, height: u32) -> Result<Vec<u8>, ApiError> {
+        let fail = |e: wasm_bindgen::JsValue| {
+            ApiError::corrupt(format!("reading back a GPU frame failed: {}", super::js_message(&e)))
+        };
+        let canvas = web_sys::OffscreenCanvas::new(width, height).map_err(fail)?;
+        let ctx: web_sys::OffscreenCanvasRenderingContext2d = canvas
+            .get_context("2d")
+            .map_err(fail)?
+            .ok_or_else(|| ApiError::internal("no 2d context for a read-back"))?
+            .unchecked_into();
+        ctx.draw_image_with_video_frame_and_dw_and_dh(&self.0, 0.0, 0.0, f64::from(width), f64::from(height))
+            .map_err(fail)?;
+        Ok(ctx.get_image_data(0, 0, width as i32, height as i32).map_err(fail)?.data().0)
+    }
+}
+
 impl Drop for Frame {
     fn drop(&mut self) {
         self.0.close();
@@ -82,7 +106,7 @@ impl Drop for Frame {
 }
 
 /// A `Uint8Array` over `len` bytes of this module's memory at `ptr`.
-pub(crate) fn wasm_view(ptr: u32, len: u32) -> Uint8Array {
+pub fn wasm_view(ptr: u32, len: u32) -> Uint8Array {
     let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
     Uint8Array::new_with_byte_offset_and_length(&memory.buffer(), ptr, len)
 }
@@ -108,6 +132,9 @@ pub struct AudioBlock(AudioData);
 impl AudioBlock {
     pub fn new(data: AudioData) -> Self {
         Self(data)
+    }
+    pub fn raw(&self) -> &AudioData {
+        &self.0
     }
     pub fn timestamp_s(&self) -> f64 {
         self.0.timestamp() / 1e6

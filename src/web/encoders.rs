@@ -1,0 +1,49 @@
+//! Encoder negotiation for a job: the candidates of [`crate::media::encoding`] tried in order
+//! with `isConfigSupported`; what was used, and why, goes into the job's notes.
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use super::api::{json, to_js};
+use super::codec::{negotiate_audio, negotiate_video};
+use crate::job::spec::JobSpec;
+use crate::media::encoding::{self, AudioCandidate, VideoCandidate};
+use crate::ApiError;
+
+/// What a job's reels are encoded as (the `encoding` [`super::render_reel`] takes).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Encoding {
+    container: &'static str,
+    video: VideoCandidate,
+    audio: Option<AudioCandidate>,
+    gop: u32,
+    notes: Vec<String>,
+}
+
+/// Negotiates the encoders for `spec_json` (a validated JobSpec) at `width x height`, `fps`;
+/// `with_audio`: some source has audio and the request keeps it. Returns the encoding JSON.
+#[wasm_bindgen(js_name = chooseEncoders)]
+pub async fn choose_encoders(spec_json: String, width: u32, height: u32, fps: f64, with_audio: bool) -> Result<String, JsValue> {
+    let spec: JobSpec = serde_json::from_str(&spec_json)
+        .map_err(|e| to_js(ApiError::internal(format!("bad job spec: {e}"))))?;
+    let (video_req, audio_req) = encoding::requests(&spec.outputs, width, height, fps);
+    let (candidates, mut notes) = encoding::video_candidates(&video_req);
+    let video = negotiate_video(&candidates).await.ok_or_else(|| {
+        to_js(ApiError::invalid_parameter(
+            "Output.Video",
+            format!("this browser cannot encode {width}x{height} video with H.264, VP9, AV1 or VP8"),
+        ))
+    })?;
+    notes.extend(encoding::video_choice_note(&video_req, video.family));
+    let audio = if with_audio && !spec.outputs.audio.disabled {
+        let chosen = negotiate_audio(&encoding::audio_candidates(&audio_req)).await.ok_or_else(|| {
+            to_js(ApiError::invalid_parameter("Output.Audio", "this browser cannot encode audio as AAC or Opus"))
+        })?;
+        notes.extend(encoding::audio_choice_note(&audio_req, chosen.family));
+        Some(chosen)
+    } else {
+        None
+    };
+    json(&Encoding { container: video_req.container.name(), video, audio, gop: encoding::gop_size(&spec.outputs), notes })
+}
