@@ -1,11 +1,16 @@
 //! Render stage: per output frame, a short list of drawing instructions; per output block, mixed audio.
 //!
 //! Everything here is a pure function of a [`RenderPlan`] (video) or of the decoded samples pushed
-//! into an [`AudioMixer`] (audio). No browser types: the TypeScript worker executes [`FrameOps`] on an
-//! `OffscreenCanvas` 2D context, and [`raster`] executes the very same list on RGBA buffers so the
-//! semantics can be checked natively against ffmpeg's `xfade` reference renderings.
+//! into an [`AudioMixer`] (audio). No browser types: [`compose`] executes [`FrameOps`] on I420
+//! pictures (decoded frames in, the encoder's frames out), natively in the tests (checked against
+//! ffmpeg's `scale`, `gblur`, `transpose` and `xfade`) and in the browser's worker alike.
 //!
-//! # Drawing model (what the browser executor must do, exactly)
+//! # Drawing model (what the executor does, exactly)
+//!
+//! The model is written in canvas terms (RGBA, source-over); the compositor executes it on
+//! BT.709 limited-range YCbCr, which gives the same result because every mix is a weighted sum
+//! whose weights add up to one, and that commutes with the affine RGB → YCbCr conversion.
+//! Colours (`background`, veils) are converted once by [`compose::picture::rgb_to_yuv`].
 //!
 //! A frame is `width x height` output pixels, origin top-left, y down. [`FrameOps`] is executed as:
 //!
@@ -29,9 +34,8 @@
 //!       `globalAlpha = alpha` (source-over): the colour veil of fadeblack / fadewhite / fadecolor;
 //!    4. if [`Layer::dissolve`] is set, keep only the scratch pixels `(x, y)` (integer pixel
 //!       coordinates of the scratch canvas) where [`dissolve_noise`]`(x, y, seed) < progress`; make the
-//!       others transparent. In the browser: an `ImageData` mask whose alpha is 255 where kept and 0
-//!       elsewhere (recomputed per frame from a cached `Float32Array` of the noise values), drawn onto
-//!       the scratch with `globalCompositeOperation = 'destination-in'`.
+//!       others transparent. (On 4:2:0 planes a chroma sample is kept by the fraction of its 2x2
+//!       luma pixels that are.)
 //! 3. Composite the scratch onto the output: `ctx.save()`; if [`Layer::clip_rect`] is set,
 //!    `beginPath(); rect(...); clip()` (output coordinates; the rects are whole pixels so there is
 //!    no antialiasing question); `globalAlpha = opacity`; `drawImage(scratch, offset_x, offset_y)`;
@@ -44,11 +48,11 @@
 //! Transitions follow ffmpeg's `xfade` filter (see [`transitions`]); a reel frame outside any
 //! transition is one opaque layer.
 
+pub mod compose;
 pub mod draw;
 pub mod layout;
 pub mod mix;
 pub mod passthrough;
-pub mod raster;
 pub mod resample;
 pub mod transitions;
 

@@ -2,8 +2,8 @@
 //!
 //! `p` runs from 0 (only the outgoing clip A shows) to 1 (only the incoming clip B) over the overlap.
 //! ffmpeg's filter counts the other way (`progress = 1 - p`), and its formulas are reproduced here in
-//! layer form (A below, B on top), with the same integer truncations, so that the native raster
-//! executor matches `xfade` renderings to within rounding:
+//! layer form (A below, B on top), with the same integer truncations, so that the compositor matches
+//! `xfade` renderings to within rounding:
 //!
 //! | name | A layer | B layer |
 //! |---|---|---|
@@ -145,13 +145,19 @@ pub fn smoothstep(edge0: f32, edge1: f32, x: f32) -> f32 {
 /// (ffmpeg's dissolve uses `fract(sin(...))`, which differs between libm implementations; the
 /// pattern is different but the statistics, a uniform switch with fraction `p`, are the same.)
 pub fn dissolve_noise(x: u32, y: u32, seed: u32) -> f32 {
+    dissolve_hash(x, y, seed) as f32 / 16_777_216.0
+}
+
+/// The 24-bit integer behind [`dissolve_noise`] (`noise = hash / 2^24`), for comparing with a
+/// threshold without floating point per pixel.
+pub fn dissolve_hash(x: u32, y: u32, seed: u32) -> u32 {
     let mut h = seed ^ x.wrapping_mul(0x9E37_79B1) ^ y.wrapping_mul(0x85EB_CA77);
     h ^= h >> 16;
     h = h.wrapping_mul(0x7FEB_352D);
     h ^= h >> 15;
     h = h.wrapping_mul(0x846C_A68B);
     h ^= h >> 16;
-    (h >> 8) as f32 / 16_777_216.0
+    h >> 8
 }
 
 #[cfg(test)]
