@@ -722,3 +722,39 @@ fn mix_clips_follow_the_video_transitions() {
     assert!(AudioMixer::new(&mc, 0, 2, 1.0).is_err());
     assert!(AudioMixer::new(&mc, 48_000, 0, 1.0).is_err());
 }
+
+// ---------------------------------------------------------------- pass-through
+
+#[test]
+fn a_same_size_frame_outside_transitions_passes_through_unchanged() {
+    use reelcut::render::passthrough::passthrough_source;
+    let same = one_source_plan(geom(1920, 1080, 0, (1, 1)), 1920, 1080, None);
+    let ops = frame_ops(&same, 50).expect("ops");
+    assert_eq!(passthrough_source(&ops, &same), Some((0, 2.0)));
+    // Another size, a rotation or a letterbox needs composing.
+    let smaller = one_source_plan(geom(1920, 1080, 0, (1, 1)), 1280, 720, None);
+    assert_eq!(
+        passthrough_source(&frame_ops(&smaller, 50).expect("ops"), &smaller),
+        None
+    );
+    let rotated = one_source_plan(geom(1080, 1920, 90, (1, 1)), 1920, 1080, None);
+    assert_eq!(
+        passthrough_source(&frame_ops(&rotated, 50).expect("ops"), &rotated),
+        None
+    );
+    let portrait = one_source_plan(geom(1920, 1080, 0, (1, 1)), 1080, 1920, None);
+    assert_eq!(
+        passthrough_source(&frame_ops(&portrait, 50).expect("ops"), &portrait),
+        None
+    );
+    // Inside a transition two layers show; before it, clip 0 alone passes.
+    let t = transition_plan("fade");
+    assert_eq!(
+        passthrough_source(&frame_ops(&t, 65).expect("ops"), &t),
+        None
+    );
+    assert_eq!(
+        passthrough_source(&frame_ops(&t, 20).expect("ops"), &t).map(|p| p.0),
+        Some(0)
+    );
+}

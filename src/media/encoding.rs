@@ -306,7 +306,12 @@ fn codec_name(codec: AudioCodec) -> &'static str {
 }
 
 /// The encoder requests of a job's outputs at the size and rate the engine chose.
-pub fn requests(outputs: &OutputSpec, width: u32, height: u32, fps: f64) -> (VideoRequest, AudioRequest) {
+pub fn requests(
+    outputs: &OutputSpec,
+    width: u32,
+    height: u32,
+    fps: f64,
+) -> (VideoRequest, AudioRequest) {
     let container = outputs.container.unwrap_or(Container::Mp4);
     let video = VideoRequest {
         container,

@@ -7,9 +7,13 @@ use super::{FrameOps, Rect, RenderPlan};
 /// one: a single opaque layer drawing the whole, unrotated, unblurred picture onto the whole
 /// output. The caller still checks that the decoded frame's size is the output's.
 pub fn passthrough_source(ops: &FrameOps, plan: &RenderPlan) -> Option<(usize, f64)> {
-    let [layer] = ops.layers.as_slice() else { return None };
+    let [layer] = ops.layers.as_slice() else {
+        return None;
+    };
     let clip = layer.clip?;
-    let [op] = layer.draws.as_slice() else { return None };
+    let [op] = layer.draws.as_slice() else {
+        return None;
+    };
     if layer.opacity < 1.0
         || layer.fill_after.is_some()
         || layer.dissolve.is_some()
@@ -22,7 +26,9 @@ pub fn passthrough_source(ops: &FrameOps, plan: &RenderPlan) -> Option<(usize, f
         return None;
     }
     let geo = plan.sources.get(op.source)?;
-    let whole = |r: &Rect, w: u32, h: u32| r.x == 0.0 && r.y == 0.0 && r.w == f64::from(w) && r.h == f64::from(h);
+    let whole = |r: &Rect, w: u32, h: u32| {
+        r.x == 0.0 && r.y == 0.0 && r.w == f64::from(w) && r.h == f64::from(h)
+    };
     (whole(&op.src_rect, geo.coded_w, geo.coded_h) && whole(&op.dst_rect, plan.width, plan.height))
         .then_some((clip, op.source_time_s))
 }

@@ -329,12 +329,7 @@ fn drain_audio(
         if t + block.duration_s() <= start || t >= end {
             continue;
         }
-        let frames = block.copy_planar(&mut sink.audio_scratch, &mut sink.samples)?;
-        let planes: Vec<&[f32]> = sink
-            .samples
-            .chunks_exact(frames.max(1))
-            .take(block.channels())
-            .collect();
+        let planes = block.copy_planes(&mut sink.audio_scratch, &mut sink.samples)?;
         analyzer
             .borrow_mut()
             .push_audio(t, block.sample_rate(), &planes);

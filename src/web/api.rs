@@ -15,18 +15,6 @@ pub(super) fn to_js(err: ApiError) -> JsValue {
     JsValue::from_str(&serde_json::to_string(&err).unwrap_or_else(|_| err.to_string()))
 }
 
-/// Splits `channels` planes laid end to end (as the worker copies `AudioData`) into slices.
-pub(super) fn planar(data: &[f32], channels: usize) -> Option<Vec<&[f32]>> {
-    if channels == 0 || data.len() < channels {
-        return None;
-    }
-    Some(
-        data.chunks_exact(data.len() / channels)
-            .take(channels)
-            .collect(),
-    )
-}
-
 pub(super) fn json<T: serde::Serialize>(value: &T) -> Result<String, JsValue> {
     serde_json::to_string(value).map_err(|e| to_js(ApiError::internal(e.to_string())))
 }

@@ -5,7 +5,9 @@
 use js_sys::Float32Array;
 use wasm_bindgen::JsValue;
 
-use super::codec::{audio_decoder_config, video_decoder_config, AudioDecoderBox, Frame, VideoDecoderBox};
+use super::codec::{
+    audio_decoder_config, video_decoder_config, AudioDecoderBox, Frame, VideoDecoderBox,
+};
 use super::source::JsByteSource;
 use crate::media::{self, Demuxer, Packet};
 use crate::render::AudioMixer;
@@ -42,11 +44,20 @@ pub struct ClipCursor {
 impl ClipCursor {
     /// Opens `reader` for clip `clip` showing `[in_s, out_s)`; with `mix_audio`, the source's audio
     /// (when this browser decodes it) goes into the mixer, else the clip is silent.
-    pub async fn open(reader: JsValue, clip: usize, in_s: f64, out_s: f64, mix_audio: bool) -> Result<Self, ApiError> {
+    pub async fn open(
+        reader: JsValue,
+        clip: usize,
+        in_s: f64,
+        out_s: f64,
+        mix_audio: bool,
+    ) -> Result<Self, ApiError> {
         let mut demuxer = media::open(Box::new(JsByteSource::new(reader)?))?;
         let info = demuxer.info().clone();
-        let vt = info.video_track().ok_or_else(|| ApiError::unsupported("the input has no video track"))?;
-        let video = VideoDecoderBox::open(&video_decoder_config(vt).await?, &vt.codec_name, |_| true)?;
+        let vt = info
+            .video_track()
+            .ok_or_else(|| ApiError::unsupported("the input has no video track"))?;
+        let video =
+            VideoDecoderBox::open(&video_decoder_config(vt).await?, &vt.codec_name, |_| true)?;
         let mut audio = None;
         if mix_audio {
             if let Some(at) = info.audio_track() {
@@ -83,7 +94,11 @@ impl ClipCursor {
 
     /// The frame on screen at source time `t` (the last one with timestamp <= t), or the first
     /// frame when `t` precedes it; older frames are closed.
-    pub async fn frame_at(&mut self, t: f64, mixer: Option<&mut AudioMixer>) -> Result<Option<&Frame>, ApiError> {
+    pub async fn frame_at(
+        &mut self,
+        t: f64,
+        mixer: Option<&mut AudioMixer>,
+    ) -> Result<Option<&Frame>, ApiError> {
         let t_us = t * 1e6 + SLACK_US;
         let mut mixer = mixer;
         loop {
@@ -129,7 +144,12 @@ impl ClipCursor {
                     self.saw_key = true;
                     self.video.decode(&packet)?;
                 }
-            } else if self.audio.as_ref().is_some_and(|(_, id)| *id == packet.track_id) && !self.audio_done {
+            } else if self
+                .audio
+                .as_ref()
+                .is_some_and(|(_, id)| *id == packet.track_id)
+                && !self.audio_done
+            {
                 self.decode_audio(&packet, mixer.as_deref_mut()).await?;
             }
             if self.video_done && self.audio_done {
@@ -148,9 +168,15 @@ impl ClipCursor {
     }
 
     /// Decodes an audio packet inside the clip's range (with margins); past it, audio is done.
-    async fn decode_audio(&mut self, packet: &Packet, mixer: Option<&mut AudioMixer>) -> Result<(), ApiError> {
+    async fn decode_audio(
+        &mut self,
+        packet: &Packet,
+        mixer: Option<&mut AudioMixer>,
+    ) -> Result<(), ApiError> {
         let t = packet.pts_us as f64 / 1e6;
-        let Some((decoder, _)) = &self.audio else { return Ok(()) };
+        let Some((decoder, _)) = &self.audio else {
+            return Ok(());
+        };
         if t > self.out_s + AUDIO_MARGIN_S {
             self.audio_done = true;
         } else if t + AUDIO_MARGIN_S >= self.in_s {
@@ -162,10 +188,11 @@ impl ClipCursor {
 
     /// Hands every decoded audio block to the mixer.
     fn drain_audio(&mut self, mixer: Option<&mut AudioMixer>) -> Result<(), ApiError> {
-        let (Some((decoder, _)), Some(mixer)) = (&self.audio, mixer) else { return Ok(()) };
+        let (Some((decoder, _)), Some(mixer)) = (&self.audio, mixer) else {
+            return Ok(());
+        };
         while let Some(block) = decoder.queue().pop() {
-            let frames = block.copy_planar(&mut self.scratch, &mut self.samples)?;
-            let planes: Vec<&[f32]> = self.samples.chunks_exact(frames.max(1)).take(block.channels()).collect();
+            let planes = block.copy_planes(&mut self.scratch, &mut self.samples)?;
             mixer.push_source(self.clip, block.timestamp_s(), block.sample_rate(), &planes)?;
         }
         decoder.queue().error().map_or(Ok(()), Err)
@@ -174,8 +201,14 @@ impl ClipCursor {
     /// Reads the rest of the clip's audio into the mixer and tells it the clip is complete.
     pub async fn finish_audio(&mut self, mixer: &mut AudioMixer) -> Result<(), ApiError> {
         while self.audio.is_some() && !self.audio_done && !self.demux_ended {
-            let Some(packet) = self.demuxer.next_packet()? else { break };
-            if self.audio.as_ref().is_some_and(|(_, id)| *id == packet.track_id) {
+            let Some(packet) = self.demuxer.next_packet()? else {
+                break;
+            };
+            if self
+                .audio
+                .as_ref()
+                .is_some_and(|(_, id)| *id == packet.track_id)
+            {
                 self.decode_audio(&packet, Some(mixer)).await?;
             }
         }

@@ -24,7 +24,13 @@ struct Encoding {
 /// Negotiates the encoders for `spec_json` (a validated JobSpec) at `width x height`, `fps`;
 /// `with_audio`: some source has audio and the request keeps it. Returns the encoding JSON.
 #[wasm_bindgen(js_name = chooseEncoders)]
-pub async fn choose_encoders(spec_json: String, width: u32, height: u32, fps: f64, with_audio: bool) -> Result<String, JsValue> {
+pub async fn choose_encoders(
+    spec_json: String,
+    width: u32,
+    height: u32,
+    fps: f64,
+    with_audio: bool,
+) -> Result<String, JsValue> {
     let spec: JobSpec = serde_json::from_str(&spec_json)
         .map_err(|e| to_js(ApiError::internal(format!("bad job spec: {e}"))))?;
     let (video_req, audio_req) = encoding::requests(&spec.outputs, width, height, fps);
@@ -32,18 +38,31 @@ pub async fn choose_encoders(spec_json: String, width: u32, height: u32, fps: f6
     let video = negotiate_video(&candidates).await.ok_or_else(|| {
         to_js(ApiError::invalid_parameter(
             "Output.Video",
-            format!("this browser cannot encode {width}x{height} video with H.264, VP9, AV1 or VP8"),
+            format!(
+                "this browser cannot encode {width}x{height} video with H.264, VP9, AV1 or VP8"
+            ),
         ))
     })?;
     notes.extend(encoding::video_choice_note(&video_req, video.family));
     let audio = if with_audio && !spec.outputs.audio.disabled {
-        let chosen = negotiate_audio(&encoding::audio_candidates(&audio_req)).await.ok_or_else(|| {
-            to_js(ApiError::invalid_parameter("Output.Audio", "this browser cannot encode audio as AAC or Opus"))
-        })?;
+        let chosen = negotiate_audio(&encoding::audio_candidates(&audio_req))
+            .await
+            .ok_or_else(|| {
+                to_js(ApiError::invalid_parameter(
+                    "Output.Audio",
+                    "this browser cannot encode audio as AAC or Opus",
+                ))
+            })?;
         notes.extend(encoding::audio_choice_note(&audio_req, chosen.family));
         Some(chosen)
     } else {
         None
     };
-    json(&Encoding { container: video_req.container.name(), video, audio, gop: encoding::gop_size(&spec.outputs), notes })
+    json(&Encoding {
+        container: video_req.container.name(),
+        video,
+        audio,
+        gop: encoding::gop_size(&spec.outputs),
+        notes,
+    })
 }

@@ -11,7 +11,9 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::codec::{js_message, EncodedChunk};
 use crate::media::encoding::{AudioCandidate, AudioFamily, VideoCandidate, VideoFamily};
-use crate::media::mux::{AudioCodec, AudioTrack, OpusConfig, TrackConfig, VideoCodec, VideoTrack, VpxConfig};
+use crate::media::mux::{
+    AudioCodec, AudioTrack, OpusConfig, TrackConfig, VideoCodec, VideoTrack, VpxConfig,
+};
 use crate::media::mux_mp4::{Mp4Writer, Sample};
 use crate::media::mux_webm::{DocType, WebmWriter};
 use crate::ApiError;
@@ -47,7 +49,9 @@ impl Sink {
         self.write
             .call1(&self.target, &Uint8Array::from(bytes))
             .map(|_| ())
-            .map_err(|e| ApiError::internal(format!("writing the output failed: {}", js_message(&e))))
+            .map_err(|e| {
+                ApiError::internal(format!("writing the output failed: {}", js_message(&e)))
+            })
     }
 }
 
@@ -73,7 +77,12 @@ pub struct MuxedFile {
 }
 
 impl OutputMux {
-    pub fn new(container: &str, video: &VideoCandidate, audio: Option<&AudioCandidate>, sink: JsValue) -> Result<Self, ApiError> {
+    pub fn new(
+        container: &str,
+        video: &VideoCandidate,
+        audio: Option<&AudioCandidate>,
+        sink: JsValue,
+    ) -> Result<Self, ApiError> {
         if !matches!(container, "mp4" | "mov" | "webm" | "mkv") {
             return Err(ApiError::invalid_parameter(
                 "Output.Container",
@@ -94,7 +103,12 @@ impl OutputMux {
 
     /// Takes new chunks of track 0 (video) or 1 (audio) and the encoder's description, and
     /// writes whatever can be interleaved so far. `done`: both encoders are flushed.
-    pub fn push(&mut self, track: usize, chunks: impl Iterator<Item = EncodedChunk>, description: Option<Vec<u8>>) {
+    pub fn push(
+        &mut self,
+        track: usize,
+        chunks: impl Iterator<Item = EncodedChunk>,
+        description: Option<Vec<u8>>,
+    ) {
         self.pending[track].extend(chunks);
         if self.descriptions[track].is_none() {
             self.descriptions[track] = description;
@@ -105,20 +119,29 @@ impl OutputMux {
     pub fn write_ready(&mut self, done: bool) -> Result<(), ApiError> {
         let tracks = if self.audio.is_some() { 2 } else { 1 };
         if self.writer.is_none() {
-            let ready = (0..tracks).all(|t| !self.pending[t].is_empty()) || (done && !self.pending[0].is_empty());
+            let ready = (0..tracks).all(|t| !self.pending[t].is_empty())
+                || (done && !self.pending[0].is_empty());
             if !ready {
                 return Ok(());
             }
             self.writer = Some(self.open_writer()?);
         }
         loop {
-            let next = match (self.pending[0].front(), self.pending.get(1).and_then(|p| p.front()).filter(|_| tracks == 2)) {
+            let next = match (
+                self.pending[0].front(),
+                self.pending
+                    .get(1)
+                    .and_then(|p| p.front())
+                    .filter(|_| tracks == 2),
+            ) {
                 (Some(v), Some(a)) => usize::from(a.timestamp_us < v.timestamp_us),
                 (Some(_), None) if done || tracks == 1 => 0,
                 (None, Some(_)) if done => 1,
                 _ => break,
             };
-            let Some(chunk) = self.pending[next].pop_front() else { break };
+            let Some(chunk) = self.pending[next].pop_front() else {
+                break;
+            };
             self.write_chunk(next, chunk)?;
         }
         Ok(())
@@ -137,7 +160,9 @@ impl OutputMux {
                 w.push(track, sample)?;
                 c.data
             }
-            Some(Writer::Webm(w)) => w.push(track, c.timestamp_us, c.duration_us, c.key, &c.data)?,
+            Some(Writer::Webm(w)) => {
+                w.push(track, c.timestamp_us, c.duration_us, c.key, &c.data)?
+            }
             None => return Err(ApiError::internal("output chunk before the writer exists")),
         };
         self.bytes += bytes.len() as u64;
@@ -158,14 +183,29 @@ impl OutputMux {
 
     fn video_track(&self) -> Result<TrackConfig, ApiError> {
         let v = &self.video;
-        let missing = |what: &str| ApiError::internal(format!("the encoder reported no {what} decoder configuration"));
+        let missing = |what: &str| {
+            ApiError::internal(format!(
+                "the encoder reported no {what} decoder configuration"
+            ))
+        };
         let codec = match v.family {
-            VideoFamily::Avc => VideoCodec::Avc { avcc: self.descriptions[0].clone().ok_or_else(|| missing("H.264"))? },
+            VideoFamily::Avc => VideoCodec::Avc {
+                avcc: self.descriptions[0]
+                    .clone()
+                    .ok_or_else(|| missing("H.264"))?,
+            },
             VideoFamily::Vp9 => VideoCodec::Vp9(VpxConfig::from_codec_string(&v.codec)?),
-            VideoFamily::Av1 => VideoCodec::Av1 { av1c: self.descriptions[0].clone().ok_or_else(|| missing("AV1"))? },
+            VideoFamily::Av1 => VideoCodec::Av1 {
+                av1c: self.descriptions[0].clone().ok_or_else(|| missing("AV1"))?,
+            },
             VideoFamily::Vp8 => VideoCodec::Vp8,
         };
-        Ok(TrackConfig::Video(VideoTrack { codec, width: v.width, height: v.height, timescale: VIDEO_TIMESCALE }))
+        Ok(TrackConfig::Video(VideoTrack {
+            codec,
+            width: v.width,
+            height: v.height,
+            timescale: VIDEO_TIMESCALE,
+        }))
     }
 
     /// Writes everything left and closes the file.
@@ -176,21 +216,29 @@ impl OutputMux {
             Some(Writer::Webm(w)) => w.finish()?,
             None => return Err(ApiError::internal("the video encoder produced no output")),
         };
-        Ok(MuxedFile { head, tail, body_bytes: self.bytes })
+        Ok(MuxedFile {
+            head,
+            tail,
+            body_bytes: self.bytes,
+        })
     }
 }
 
 fn audio_track(a: &AudioCandidate, description: Option<&[u8]>) -> Result<TrackConfig, ApiError> {
     let codec = match a.family {
         AudioFamily::Aac => AudioCodec::Aac {
-            audio_specific_config: description
-                .map(<[u8]>::to_vec)
-                .ok_or_else(|| ApiError::internal("the encoder reported no AAC decoder configuration"))?,
+            audio_specific_config: description.map(<[u8]>::to_vec).ok_or_else(|| {
+                ApiError::internal("the encoder reported no AAC decoder configuration")
+            })?,
         },
         AudioFamily::Opus => AudioCodec::Opus(match description {
             Some(head) if !head.is_empty() => OpusConfig::from_opus_head(head)?,
             _ => OpusConfig::simple(OPUS_DEFAULT_PRE_SKIP, a.sample_rate),
         }),
     };
-    Ok(TrackConfig::Audio(AudioTrack { codec, sample_rate: a.sample_rate, channels: a.number_of_channels as u16 }))
+    Ok(TrackConfig::Audio(AudioTrack {
+        codec,
+        sample_rate: a.sample_rate,
+        channels: a.number_of_channels as u16,
+    }))
 }

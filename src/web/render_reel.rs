@@ -9,14 +9,14 @@ use js_sys::{Float32Array, Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{
-    AudioData, AudioDataInit, AudioSampleFormat, VideoColorPrimaries, VideoColorSpaceInit, VideoFrame,
-    VideoFrameBufferInit, VideoFrameInit, VideoMatrixCoefficients, VideoPixelFormat,
+    AudioData, AudioDataInit, AudioSampleFormat, VideoColorPrimaries, VideoColorSpaceInit,
+    VideoFrame, VideoFrameBufferInit, VideoFrameInit, VideoMatrixCoefficients, VideoPixelFormat,
     VideoTransferCharacteristics,
 };
 
 use super::api::to_js;
-use super::codec::{js_message, AudioBlock, AudioEncoderBox, Frame, VideoEncoderBox};
 use super::codec::wasm_view;
+use super::codec::{js_message, AudioBlock, AudioEncoderBox, Frame, VideoEncoderBox};
 use super::cursor::ClipCursor;
 use super::job_signal::JobSignal;
 use super::output_mux::OutputMux;
@@ -94,7 +94,10 @@ pub async fn render_reel(
     let encoding: Encoding = serde_json::from_str(&encoding_json)
         .map_err(|e| to_js(ApiError::internal(format!("bad encoding: {e}"))))?;
     let job = JobSignal::new(signal, on_progress);
-    let sources = Sources { open: open_source, has_audio: source_has_audio.iter().map(|&b| b != 0).collect() };
+    let sources = Sources {
+        open: open_source,
+        has_audio: source_has_audio.iter().map(|&b| b != 0).collect(),
+    };
     Renderer::new(&plan, &encoding, sink, &sources)
         .map_err(to_js)?
         .run(&job)
@@ -115,7 +118,9 @@ impl Sources {
             .map_err(super::source::js_error_to_api)?
             .dyn_into()
             .map_err(|_| ApiError::internal("openSource did not return a promise"))?;
-        wasm_bindgen_futures::JsFuture::from(promise).await.map_err(super::source::js_error_to_api)
+        wasm_bindgen_futures::JsFuture::from(promise)
+            .await
+            .map_err(super::source::js_error_to_api)
     }
 }
 
@@ -137,10 +142,20 @@ struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    fn new(plan: &'a RenderPlan, encoding: &'a Encoding, sink: JsValue, sources: &'a Sources) -> Result<Self, ApiError> {
+    fn new(
+        plan: &'a RenderPlan,
+        encoding: &'a Encoding,
+        sink: JsValue,
+        sources: &'a Sources,
+    ) -> Result<Self, ApiError> {
         render::validate_plan(plan)?;
         let mut mixer = match &encoding.audio {
-            Some(a) => Some(AudioMixer::new(&render::mix_clips(plan), a.sample_rate, a.number_of_channels, plan.duration_s)?),
+            Some(a) => Some(AudioMixer::new(
+                &render::mix_clips(plan),
+                a.sample_rate,
+                a.number_of_channels,
+                plan.duration_s,
+            )?),
             None => None,
         };
         if let Some(m) = mixer.as_mut() {
@@ -157,8 +172,17 @@ impl<'a> Renderer<'a> {
             sources,
             mixer,
             video: VideoEncoderBox::open(&encoding.video)?,
-            audio: encoding.audio.as_ref().map(AudioEncoderBox::open).transpose()?,
-            mux: OutputMux::new(&encoding.container, &encoding.video, encoding.audio.as_ref(), sink)?,
+            audio: encoding
+                .audio
+                .as_ref()
+                .map(AudioEncoderBox::open)
+                .transpose()?,
+            mux: OutputMux::new(
+                &encoding.container,
+                &encoding.video,
+                encoding.audio.as_ref(),
+                sink,
+            )?,
             cursors: BTreeMap::new(),
             finished: BTreeSet::new(),
             compositor: Compositor::new(plan.width, plan.height),
@@ -176,7 +200,11 @@ impl<'a> Renderer<'a> {
             job.check()?;
             let ops = render::frame_ops(self.plan, i)?;
             let active: BTreeSet<usize> = ops.layers.iter().filter_map(|l| l.clip).collect();
-            self.retire_before(active.first().copied().unwrap_or(self.plan.clips.len()), &active).await?;
+            self.retire_before(
+                active.first().copied().unwrap_or(self.plan.clips.len()),
+                &active,
+            )
+            .await?;
             for &clip in &active {
                 self.ensure_cursor(clip).await?;
             }
@@ -195,7 +223,8 @@ impl<'a> Renderer<'a> {
                 job.progress(i as f64 / total.max(1) as f64);
             }
         }
-        self.retire_before(self.plan.clips.len(), &BTreeSet::new()).await?;
+        self.retire_before(self.plan.clips.len(), &BTreeSet::new())
+            .await?;
         self.pump_audio().await?;
         self.video.flush().await?;
         if let Some(a) = &self.audio {
@@ -216,8 +245,17 @@ impl<'a> Renderer<'a> {
 
     /// Clips before `earliest` that are not on screen are over: their audio is finished and their
     /// decoders freed. A clip shorter than one output frame never shows; its audio is still mixed.
-    async fn retire_before(&mut self, earliest: usize, active: &BTreeSet<usize>) -> Result<(), ApiError> {
-        let done: Vec<usize> = self.cursors.keys().copied().filter(|c| *c < earliest && !active.contains(c)).collect();
+    async fn retire_before(
+        &mut self,
+        earliest: usize,
+        active: &BTreeSet<usize>,
+    ) -> Result<(), ApiError> {
+        let done: Vec<usize> = self
+            .cursors
+            .keys()
+            .copied()
+            .filter(|c| *c < earliest && !active.contains(c))
+            .collect();
         for clip in done {
             self.finish_clip(clip).await?;
         }
@@ -242,10 +280,17 @@ impl<'a> Renderer<'a> {
     }
 
     async fn finish_clip(&mut self, clip: usize) -> Result<(), ApiError> {
-        let Some(mut cursor) = self.cursors.remove(&clip) else { return Ok(()) };
+        let Some(mut cursor) = self.cursors.remove(&clip) else {
+            return Ok(());
+        };
         self.finished.insert(clip);
         if let Some(mixer) = self.mixer.as_mut() {
-            let source_has_audio = self.sources.has_audio.get(self.plan.clips[clip].source).copied().unwrap_or(false);
+            let source_has_audio = self
+                .sources
+                .has_audio
+                .get(self.plan.clips[clip].source)
+                .copied()
+                .unwrap_or(false);
             if cursor.has_audio() {
                 cursor.finish_audio(mixer).await?;
             } else if source_has_audio {
@@ -257,11 +302,22 @@ impl<'a> Renderer<'a> {
     }
 
     /// The decoded frame itself, retimed, when the output frame is exactly that frame.
-    async fn passthrough_frame(&mut self, ops: &render::FrameOps, timestamp: f64, frame_us: f64) -> Result<Option<Frame>, ApiError> {
-        let Some((clip, t)) = passthrough_source(ops, self.plan) else { return Ok(None) };
+    async fn passthrough_frame(
+        &mut self,
+        ops: &render::FrameOps,
+        timestamp: f64,
+        frame_us: f64,
+    ) -> Result<Option<Frame>, ApiError> {
+        let Some((clip, t)) = passthrough_source(ops, self.plan) else {
+            return Ok(None);
+        };
         let (w, h) = (self.plan.width, self.plan.height);
-        let Some(cursor) = self.cursors.get_mut(&clip) else { return Ok(None) };
-        let Some(f) = cursor.frame_at(t, self.mixer.as_mut()).await? else { return Ok(None) };
+        let Some(cursor) = self.cursors.get_mut(&clip) else {
+            return Ok(None);
+        };
+        let Some(f) = cursor.frame_at(t, self.mixer.as_mut()).await? else {
+            return Ok(None);
+        };
         let raw = f.raw();
         if raw.display_width() != w || raw.display_height() != h || raw.coded_width() < w {
             return Ok(None);
@@ -269,19 +325,36 @@ impl<'a> Renderer<'a> {
         let init = VideoFrameInit::new();
         init.set_timestamp_f64(timestamp);
         init.set_duration_f64(frame_us.round());
-        let frame = VideoFrame::new_with_video_frame_and_video_frame_init(raw, &init)
-            .map_err(|e| ApiError::internal(format!("retiming a decoded frame failed: {}", js_message(&e))))?;
+        let frame =
+            VideoFrame::new_with_video_frame_and_video_frame_init(raw, &init).map_err(|e| {
+                ApiError::internal(format!(
+                    "retiming a decoded frame failed: {}",
+                    js_message(&e)
+                ))
+            })?;
         self.store.clear();
         Ok(Some(Frame::new(frame)))
     }
 
     /// Composes the output frame from the decoded frames its layers show.
-    async fn composed_frame(&mut self, ops: &render::FrameOps, timestamp: f64, frame_us: f64) -> Result<Frame, ApiError> {
+    async fn composed_frame(
+        &mut self,
+        ops: &render::FrameOps,
+        timestamp: f64,
+        frame_us: f64,
+    ) -> Result<Frame, ApiError> {
         for layer in &ops.layers {
             let Some(clip) = layer.clip else { continue };
             for op in &layer.draws {
-                let Some(cursor) = self.cursors.get_mut(&clip) else { continue };
-                let Some(f) = cursor.frame_at(op.source_time_s, self.mixer.as_mut()).await? else { continue };
+                let Some(cursor) = self.cursors.get_mut(&clip) else {
+                    continue;
+                };
+                let Some(f) = cursor
+                    .frame_at(op.source_time_s, self.mixer.as_mut())
+                    .await?
+                else {
+                    continue;
+                };
                 let ts = f.timestamp_us() as i64;
                 if !self.store.contains(clip, ts) {
                     self.readbacks += stage(&mut self.store, f, clip, ts, op.rotation).await?;
@@ -299,7 +372,9 @@ impl<'a> Renderer<'a> {
 
     /// Encodes every mixed audio block that is complete.
     async fn pump_audio(&mut self) -> Result<(), ApiError> {
-        let (Some(mixer), Some(encoder), Some(config)) = (self.mixer.as_mut(), &self.audio, &self.encoding.audio) else {
+        let (Some(mixer), Some(encoder), Some(config)) =
+            (self.mixer.as_mut(), &self.audio, &self.encoding.audio)
+        else {
             return Ok(());
         };
         let channels = config.number_of_channels as usize;
@@ -310,7 +385,8 @@ impl<'a> Renderer<'a> {
             let frames = block.len() / channels.max(1);
             self.audio_scratch.clear();
             self.audio_scratch.extend_from_slice(&block);
-            let timestamp = (self.audio_frames as f64 * 1e6 / f64::from(config.sample_rate)).round();
+            let timestamp =
+                (self.audio_frames as f64 * 1e6 / f64::from(config.sample_rate)).round();
             let init = AudioDataInit::new(
                 &Float32Array::from(self.audio_scratch.as_slice()),
                 AudioSampleFormat::F32,
@@ -320,8 +396,9 @@ impl<'a> Renderer<'a> {
                 0,
             );
             init.set_timestamp_f64(timestamp);
-            let data = AudioData::new(&init)
-                .map_err(|e| ApiError::internal(format!("making an audio block failed: {}", js_message(&e))))?;
+            let data = AudioData::new(&init).map_err(|e| {
+                ApiError::internal(format!("making an audio block failed: {}", js_message(&e)))
+            })?;
             let data = AudioBlock::new(data);
             self.audio_frames += frames as u64;
             encoder.encode(data.raw(), MAX_ENCODE_QUEUE).await?;
@@ -332,7 +409,8 @@ impl<'a> Renderer<'a> {
     /// Moves encoded chunks into the container; `done` once both encoders are flushed.
     fn collect(&mut self, done: bool) -> Result<(), ApiError> {
         let video: Vec<_> = std::iter::from_fn(|| self.video.chunks().pop()).collect();
-        self.mux.push(0, video.into_iter(), self.video.description());
+        self.mux
+            .push(0, video.into_iter(), self.video.description());
         if let Some(a) = &self.audio {
             let audio: Vec<_> = std::iter::from_fn(|| a.chunks().pop()).collect();
             self.mux.push(1, audio.into_iter(), a.description());
@@ -342,7 +420,13 @@ impl<'a> Renderer<'a> {
 }
 
 /// Copies decoded frame `f` into the store (returns 1 when it had to be read back through a canvas).
-async fn stage(store: &mut FrameStore, f: &Frame, clip: usize, ts: i64, rotation: u32) -> Result<u32, ApiError> {
+async fn stage(
+    store: &mut FrameStore,
+    f: &Frame,
+    clip: usize,
+    ts: i64,
+    rotation: u32,
+) -> Result<u32, ApiError> {
     let (width, height) = f.visible_size();
     match f.pixel_format() {
         Some(format) => {
@@ -351,7 +435,14 @@ async fn stage(store: &mut FrameStore, f: &Frame, clip: usize, ts: i64, rotation
             let planes = f.copy_to(store.staging(size)).await?;
             let offsets: Vec<u32> = planes.iter().map(|p| p.offset as u32).collect();
             let strides: Vec<u32> = planes.iter().map(|p| p.stride as u32).collect();
-            let layout = FrameLayout { format, width, height, full_range: f.full_range(), offsets: &offsets, strides: &strides };
+            let layout = FrameLayout {
+                format,
+                width,
+                height,
+                full_range: f.full_range(),
+                offsets: &offsets,
+                strides: &strides,
+            };
             store.insert_staged(clip, ts, &layout, rotation)?;
             Ok(0)
         }
@@ -375,7 +466,12 @@ async fn stage(store: &mut FrameStore, f: &Frame, clip: usize, ts: i64, rotation
 /// A `VideoFrame` holding a copy of the composed picture (BT.709, limited range).
 fn i420_frame(picture: &Picture, timestamp: f64, duration: f64) -> Result<Frame, ApiError> {
     let data = picture.data();
-    let init = VideoFrameBufferInit::new_with_f64(picture.height() as u32, picture.width() as u32, VideoPixelFormat::I420, timestamp);
+    let init = VideoFrameBufferInit::new_with_f64(
+        picture.height() as u32,
+        picture.width() as u32,
+        VideoPixelFormat::I420,
+        timestamp,
+    );
     init.set_duration_f64(duration);
     let colour = VideoColorSpaceInit::new();
     colour.set_primaries(Some(VideoColorPrimaries::Bt709));
@@ -387,5 +483,7 @@ fn i420_frame(picture: &Picture, timestamp: f64, duration: f64) -> Result<Frame,
     let view = wasm_view(data.as_ptr() as u32, data.len() as u32);
     VideoFrame::new_with_u8_array_and_video_frame_buffer_init(&view, &init)
         .map(Frame::new)
-        .map_err(|e| ApiError::internal(format!("making an output frame failed: {}", js_message(&e))))
+        .map_err(|e| {
+            ApiError::internal(format!("making an output frame failed: {}", js_message(&e)))
+        })
 }

@@ -14,8 +14,8 @@ use web_sys::{
     VideoEncoderConfig, VideoEncoderEncodeOptions, VideoEncoderInit, VideoFrame,
 };
 
-use super::queue::OutputQueue;
 use super::js_message;
+use super::queue::OutputQueue;
 use crate::media::encoding::{AudioCandidate, VideoCandidate};
 use crate::ApiError;
 
@@ -101,7 +101,10 @@ struct Outputs {
 
 impl Outputs {
     fn new() -> Self {
-        Self { queue: OutputQueue::new(), description: Rc::new(RefCell::new(None)) }
+        Self {
+            queue: OutputQueue::new(),
+            description: Rc::new(RefCell::new(None)),
+        }
     }
     fn take_description(&self, metadata: &JsValue) {
         if self.description.borrow().is_none() {
@@ -124,34 +127,65 @@ impl VideoEncoderBox {
     pub fn open(candidate: &VideoCandidate) -> Result<Self, ApiError> {
         let out = Outputs::new();
         let (q, d) = (out.queue.clone(), out.description.clone());
-        let output = Closure::<dyn FnMut(EncodedVideoChunk, JsValue)>::new(move |chunk: EncodedVideoChunk, meta: JsValue| {
-            Outputs { queue: q.clone(), description: d.clone() }.take_description(&meta);
-            let mut data = vec![0u8; chunk.byte_length() as usize];
-            if let Err(e) = chunk.copy_to_with_u8_slice(&mut data) {
-                q.fail(ApiError::internal(format!("copying an encoded video chunk failed: {}", js_message(&e))));
-                return;
-            }
-            q.push(EncodedChunk {
-                timestamp_us: chunk.timestamp() as i64,
-                duration_us: chunk.duration().unwrap_or(0.0) as i64,
-                key: chunk.type_() == EncodedVideoChunkType::Key,
-                data,
-            });
-        });
+        let output = Closure::<dyn FnMut(EncodedVideoChunk, JsValue)>::new(
+            move |chunk: EncodedVideoChunk, meta: JsValue| {
+                Outputs {
+                    queue: q.clone(),
+                    description: d.clone(),
+                }
+                .take_description(&meta);
+                let mut data = vec![0u8; chunk.byte_length() as usize];
+                if let Err(e) = chunk.copy_to_with_u8_slice(&mut data) {
+                    q.fail(ApiError::internal(format!(
+                        "copying an encoded video chunk failed: {}",
+                        js_message(&e)
+                    )));
+                    return;
+                }
+                q.push(EncodedChunk {
+                    timestamp_us: chunk.timestamp() as i64,
+                    duration_us: chunk.duration().unwrap_or(0.0) as i64,
+                    key: chunk.type_() == EncodedVideoChunkType::Key,
+                    data,
+                });
+            },
+        );
         let q = out.queue.clone();
         let error = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
-            q.fail(ApiError::internal(format!("the video encoder failed: {}", js_message(&e))))
+            q.fail(ApiError::internal(format!(
+                "the video encoder failed: {}",
+                js_message(&e)
+            )))
         });
         let q = out.queue.clone();
         let dequeue = Closure::<dyn FnMut()>::new(move || q.notify.notify());
-        let init = VideoEncoderInit::new(error.as_ref().unchecked_ref(), output.as_ref().unchecked_ref());
-        let encoder = VideoEncoder::new(&init)
-            .map_err(|e| ApiError::internal(format!("VideoEncoder could not be created: {}", js_message(&e))))?;
+        let init = VideoEncoderInit::new(
+            error.as_ref().unchecked_ref(),
+            output.as_ref().unchecked_ref(),
+        );
+        let encoder = VideoEncoder::new(&init).map_err(|e| {
+            ApiError::internal(format!(
+                "VideoEncoder could not be created: {}",
+                js_message(&e)
+            ))
+        })?;
         encoder.set_ondequeue(Some(dequeue.as_ref().unchecked_ref()));
-        let this = Self { encoder, out, _output: output, _error: error, _dequeue: dequeue };
+        let this = Self {
+            encoder,
+            out,
+            _output: output,
+            _error: error,
+            _dequeue: dequeue,
+        };
         this.encoder
             .configure(&video_config(candidate))
-            .map_err(|e| ApiError::internal(format!("the video encoder refused {}: {}", candidate.codec, js_message(&e))))?;
+            .map_err(|e| {
+                ApiError::internal(format!(
+                    "the video encoder refused {}: {}",
+                    candidate.codec,
+                    js_message(&e)
+                ))
+            })?;
         Ok(this)
     }
 
@@ -163,7 +197,12 @@ impl VideoEncoderBox {
     }
 
     /// Encodes `frame` once fewer than `max_queue` frames wait inside the encoder.
-    pub async fn encode(&self, frame: &VideoFrame, key: bool, max_queue: u32) -> Result<(), ApiError> {
+    pub async fn encode(
+        &self,
+        frame: &VideoFrame,
+        key: bool,
+        max_queue: u32,
+    ) -> Result<(), ApiError> {
         while self.encoder.encode_queue_size() > max_queue {
             self.check()?;
             self.out.queue.notify.wait(WAIT_MS).await;
@@ -173,14 +212,18 @@ impl VideoEncoderBox {
         options.set_key_frame(key);
         self.encoder
             .encode_with_options(frame, &options)
-            .map_err(|e| ApiError::internal(format!("encoding a video frame failed: {}", js_message(&e))))
+            .map_err(|e| {
+                ApiError::internal(format!("encoding a video frame failed: {}", js_message(&e)))
+            })
     }
 
     pub async fn flush(&self) -> Result<(), ApiError> {
         self.check()?;
         let result = self.encoder.flush().await;
         self.check()?;
-        result.map(|_| ()).map_err(|e| ApiError::internal(format!("the video encoder failed: {}", js_message(&e))))
+        result.map(|_| ()).map_err(|e| {
+            ApiError::internal(format!("the video encoder failed: {}", js_message(&e)))
+        })
     }
 
     fn check(&self) -> Result<(), ApiError> {
@@ -209,34 +252,65 @@ impl AudioEncoderBox {
     pub fn open(candidate: &AudioCandidate) -> Result<Self, ApiError> {
         let out = Outputs::new();
         let (q, d) = (out.queue.clone(), out.description.clone());
-        let output = Closure::<dyn FnMut(EncodedAudioChunk, JsValue)>::new(move |chunk: EncodedAudioChunk, meta: JsValue| {
-            Outputs { queue: q.clone(), description: d.clone() }.take_description(&meta);
-            let mut data = vec![0u8; chunk.byte_length() as usize];
-            if let Err(e) = chunk.copy_to_with_u8_slice(&mut data) {
-                q.fail(ApiError::internal(format!("copying an encoded audio chunk failed: {}", js_message(&e))));
-                return;
-            }
-            q.push(EncodedChunk {
-                timestamp_us: chunk.timestamp() as i64,
-                duration_us: chunk.duration().unwrap_or(0.0) as i64,
-                key: true,
-                data,
-            });
-        });
+        let output = Closure::<dyn FnMut(EncodedAudioChunk, JsValue)>::new(
+            move |chunk: EncodedAudioChunk, meta: JsValue| {
+                Outputs {
+                    queue: q.clone(),
+                    description: d.clone(),
+                }
+                .take_description(&meta);
+                let mut data = vec![0u8; chunk.byte_length() as usize];
+                if let Err(e) = chunk.copy_to_with_u8_slice(&mut data) {
+                    q.fail(ApiError::internal(format!(
+                        "copying an encoded audio chunk failed: {}",
+                        js_message(&e)
+                    )));
+                    return;
+                }
+                q.push(EncodedChunk {
+                    timestamp_us: chunk.timestamp() as i64,
+                    duration_us: chunk.duration().unwrap_or(0.0) as i64,
+                    key: true,
+                    data,
+                });
+            },
+        );
         let q = out.queue.clone();
         let error = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
-            q.fail(ApiError::internal(format!("the audio encoder failed: {}", js_message(&e))))
+            q.fail(ApiError::internal(format!(
+                "the audio encoder failed: {}",
+                js_message(&e)
+            )))
         });
         let q = out.queue.clone();
         let dequeue = Closure::<dyn FnMut()>::new(move || q.notify.notify());
-        let init = AudioEncoderInit::new(error.as_ref().unchecked_ref(), output.as_ref().unchecked_ref());
-        let encoder = AudioEncoder::new(&init)
-            .map_err(|e| ApiError::internal(format!("AudioEncoder could not be created: {}", js_message(&e))))?;
+        let init = AudioEncoderInit::new(
+            error.as_ref().unchecked_ref(),
+            output.as_ref().unchecked_ref(),
+        );
+        let encoder = AudioEncoder::new(&init).map_err(|e| {
+            ApiError::internal(format!(
+                "AudioEncoder could not be created: {}",
+                js_message(&e)
+            ))
+        })?;
         encoder.set_ondequeue(Some(dequeue.as_ref().unchecked_ref()));
-        let this = Self { encoder, out, _output: output, _error: error, _dequeue: dequeue };
+        let this = Self {
+            encoder,
+            out,
+            _output: output,
+            _error: error,
+            _dequeue: dequeue,
+        };
         this.encoder
             .configure(&audio_config(candidate))
-            .map_err(|e| ApiError::internal(format!("the audio encoder refused {}: {}", candidate.codec, js_message(&e))))?;
+            .map_err(|e| {
+                ApiError::internal(format!(
+                    "the audio encoder refused {}: {}",
+                    candidate.codec,
+                    js_message(&e)
+                ))
+            })?;
         Ok(this)
     }
 
@@ -262,7 +336,9 @@ impl AudioEncoderBox {
         self.check()?;
         let result = self.encoder.flush().await;
         self.check()?;
-        result.map(|_| ()).map_err(|e| ApiError::internal(format!("the audio encoder failed: {}", js_message(&e))))
+        result.map(|_| ()).map_err(|e| {
+            ApiError::internal(format!("the audio encoder failed: {}", js_message(&e)))
+        })
     }
 
     fn check(&self) -> Result<(), ApiError> {

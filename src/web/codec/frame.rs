@@ -39,7 +39,10 @@ impl Frame {
     /// Bytes [`Frame::copy_to`] writes.
     pub fn allocation_size(&self) -> Result<usize, ApiError> {
         self.0.allocation_size().map(|n| n as usize).map_err(|e| {
-            ApiError::corrupt(format!("frame has no CPU layout: {}", super::js_message(&e)))
+            ApiError::corrupt(format!(
+                "frame has no CPU layout: {}",
+                super::js_message(&e)
+            ))
         })
     }
 
@@ -60,12 +63,14 @@ impl Frame {
         // the layout.
         let view = wasm_view(dest.as_mut_ptr() as u32, dest.len() as u32);
         let promise = self.0.copy_to_with_u8_array(&view);
-        let layout = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|e| {
-            ApiError::corrupt(format!(
-                "copying a decoded frame failed: {}",
-                super::js_message(&e)
-            ))
-        })?;
+        let layout = wasm_bindgen_futures::JsFuture::from(promise)
+            .await
+            .map_err(|e| {
+                ApiError::corrupt(format!(
+                    "copying a decoded frame failed: {}",
+                    super::js_message(&e)
+                ))
+            })?;
         let layout: js_sys::Array = layout.unchecked_into();
         Ok(layout
             .iter()
@@ -85,7 +90,10 @@ impl Frame {
     /// (GPU-backed) frames, which have no CPU layout to copy.
     pub fn read_back_rgba(&self, width: u32, height: u32) -> Result<Vec<u8>, ApiError> {
         let fail = |e: wasm_bindgen::JsValue| {
-            ApiError::corrupt(format!("reading back a GPU frame failed: {}", super::js_message(&e)))
+            ApiError::corrupt(format!(
+                "reading back a GPU frame failed: {}",
+                super::js_message(&e)
+            ))
         };
         let canvas = web_sys::OffscreenCanvas::new(width, height).map_err(fail)?;
         let ctx: web_sys::OffscreenCanvasRenderingContext2d = canvas
@@ -93,9 +101,19 @@ impl Frame {
             .map_err(fail)?
             .ok_or_else(|| ApiError::internal("no 2d context for a read-back"))?
             .unchecked_into();
-        ctx.draw_image_with_video_frame_and_dw_and_dh(&self.0, 0.0, 0.0, f64::from(width), f64::from(height))
-            .map_err(fail)?;
-        Ok(ctx.get_image_data(0, 0, width as i32, height as i32).map_err(fail)?.data().0)
+        ctx.draw_image_with_video_frame_and_dw_and_dh(
+            &self.0,
+            0.0,
+            0.0,
+            f64::from(width),
+            f64::from(height),
+        )
+        .map_err(fail)?;
+        Ok(ctx
+            .get_image_data(0, 0, width as i32, height as i32)
+            .map_err(fail)?
+            .data()
+            .0)
     }
 }
 
@@ -149,13 +167,12 @@ impl AudioBlock {
         self.0.number_of_channels() as usize
     }
 
-    /// The samples as f32 planes laid end to end in `out` (resized): plane `c` is
-    /// `out[c * frames..(c + 1) * frames]`. Returns the frame count per plane.
-    pub fn copy_planar(
+    /// The samples as one f32 slice per channel, copied into `out` (reused between blocks).
+    pub fn copy_planes<'o>(
         &self,
         scratch: &mut Option<Float32Array>,
-        out: &mut Vec<f32>,
-    ) -> Result<usize, ApiError> {
+        out: &'o mut Vec<f32>,
+    ) -> Result<Vec<&'o [f32]>, ApiError> {
         let frames = self.0.number_of_frames() as usize;
         let channels = self.channels();
         out.resize(frames * channels, 0.0);
@@ -181,7 +198,7 @@ impl AudioBlock {
                 })?;
             view.copy_to(&mut out[c * frames..(c + 1) * frames]);
         }
-        Ok(frames)
+        Ok(out.chunks_exact(frames.max(1)).take(channels).collect())
     }
 }
 
