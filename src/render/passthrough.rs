@@ -5,7 +5,8 @@ use super::{FrameOps, Rect, RenderPlan};
 
 /// The `(clip, source time)` whose decoded frame output frame `ops` is identical to, if it is
 /// one: a single opaque layer drawing the whole, unrotated, unblurred picture onto the whole
-/// output. The caller still checks that the decoded frame's size is the output's.
+/// output, from a source whose frames are the output's size. The caller still checks the
+/// decoded frame itself (a stream can change size midway).
 pub fn passthrough_source(ops: &FrameOps, plan: &RenderPlan) -> Option<(usize, f64)> {
     let [layer] = ops.layers.as_slice() else {
         return None;
@@ -26,6 +27,12 @@ pub fn passthrough_source(ops: &FrameOps, plan: &RenderPlan) -> Option<(usize, f
         return None;
     }
     let geo = plan.sources.get(op.source)?;
+    let square = geo.pixel_aspect.0 == geo.pixel_aspect.1
+        || geo.pixel_aspect.0 == 0
+        || geo.pixel_aspect.1 == 0;
+    if (geo.coded_w, geo.coded_h) != (plan.width, plan.height) || !square {
+        return None;
+    }
     let whole = |r: &Rect, w: u32, h: u32| {
         r.x == 0.0 && r.y == 0.0 && r.w == f64::from(w) && r.h == f64::from(h)
     };
