@@ -16,10 +16,29 @@ const skipRender = args.includes('--no-render');
 ensureBuilt();
 const fixtures = ensureFixtures(skipLong ? ['bench'] : ['bench', 'long']);
 
-/** Sum of PSS (kB→bytes) over all Chromium processes (only the benchmark's run), read from /proc. */
+/**
+ * Sum of PSS (kB→bytes) over the Chromium processes of this run, read from /proc: the descendants
+ * of this node process (Playwright starts the browser as its child). Other Chromium instances on a
+ * shared machine (other people's tests) are not counted.
+ */
 function chromiumPss() {
-  let total = 0;
+  const parent = new Map();
   for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      // /proc/PID/stat: "pid (comm) state ppid ..."; comm may contain spaces, so split after ')'.
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      parent.set(Number(pid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      /* process ended */
+    }
+  }
+  const ours = (pid) => {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === process.pid) return true;
+    return false;
+  };
+  let total = 0;
+  for (const pid of parent.keys()) {
+    if (!ours(pid)) continue;
     try {
       const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       if (!cmd.includes('chromium')) continue;

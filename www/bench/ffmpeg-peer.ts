@@ -79,14 +79,14 @@ export async function ffmpegAnalysis(url: string, core: FfmpegCore): Promise<Ffm
  * the three joined with `concat`, fitted into 1080x1920 with black bars (`scale` keeping the aspect
  * + `pad`), libx264 High at 4 Mbit/s (preset veryfast: a speed-oriented setting like the realtime
  * software encoder Chromium uses; x264's default `medium` would be several times slower here),
- * a key frame every 150 frames, AAC 128 kbit/s at 48 kHz (ffmpeg's own encoder: this core's libopus
+ * a key frame every 150 frames, the source's frame rate (concat keeps it), AAC 128 kbit/s at 48 kHz (ffmpeg's own encoder: this core's libopus
  * traps with "memory access out of bounds" on the first frame), MP4 with the index first.
  * The output is read back out of MEMFS (timed) and uploaded to `uploadUrl` (not timed).
  */
 export async function ffmpegReel(
   url: string,
   core: FfmpegCore,
-  opts: { ranges: { start: number; duration: number }[]; width: number; height: number; fps: number; videoBitrate: number; audioBitrate: number; uploadUrl: string },
+  opts: { ranges: { start: number; duration: number }[]; width: number; height: number; videoBitrate: number; audioBitrate: number; uploadUrl: string },
 ): Promise<FfmpegTiming & { size: number }> {
   return withFfmpeg(core, async (ff, log) => {
     const write_s = await writeInput(ff, url, 'in.mp4');
@@ -100,7 +100,7 @@ export async function ffmpegReel(
       ...inputs,
       '-filter_complex', filter,
       '-map', '[v]', '-map', '[ca]',
-      '-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'high', '-b:v', String(opts.videoBitrate), '-g', '150', '-r', String(opts.fps),
+      '-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'high', '-b:v', String(opts.videoBitrate), '-g', '150',
       '-c:a', 'aac', '-b:a', String(opts.audioBitrate), '-ar', '48000',
       '-movflags', '+faststart', 'out.mp4',
     ]);
