@@ -5,10 +5,23 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use super::api::{json, to_js};
-use super::codec::{negotiate_audio, negotiate_video};
+use super::codec::{negotiate_audio, negotiate_video, video_config};
 use crate::job::spec::JobSpec;
 use crate::media::encoding::{self, AudioCandidate, VideoCandidate};
 use crate::ApiError;
+
+/// The `VideoEncoderConfig` of an encoding [`choose_encoders`] returned (for the benchmark's
+/// pure-encode baseline, which must configure its encoder exactly as the engine does).
+#[wasm_bindgen(js_name = videoEncoderConfig)]
+pub fn video_encoder_config(encoding_json: &str) -> Result<web_sys::VideoEncoderConfig, JsValue> {
+    #[derive(serde::Deserialize)]
+    struct VideoOnly {
+        video: VideoCandidate,
+    }
+    let e: VideoOnly = serde_json::from_str(encoding_json)
+        .map_err(|e| to_js(ApiError::internal(format!("bad encoding: {e}"))))?;
+    Ok(video_config(&e.video))
+}
 
 /// What a job's reels are encoded as (the `encoding` [`super::render_reel`] takes).
 #[derive(Serialize)]

@@ -17,7 +17,7 @@ import {
   UrlSource,
   VideoSampleSink,
 } from 'mediabunny';
-import { waitForDequeue } from '../src/decode';
+import { waitForDequeue } from './webcodecs';
 
 export type MediabunnyRequest =
   | { kind: 'decode'; url: string }

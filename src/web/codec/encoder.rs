@@ -29,7 +29,7 @@ pub struct EncodedChunk {
     pub data: Vec<u8>,
 }
 
-fn video_config(c: &VideoCandidate) -> VideoEncoderConfig {
+pub fn video_config(c: &VideoCandidate) -> VideoEncoderConfig {
     let config = VideoEncoderConfig::new(&c.codec, c.height, c.width);
     config.set_framerate(c.framerate);
     config.set_bitrate_f64(c.bitrate as f64);

@@ -14,7 +14,7 @@ mod wake;
 pub use audio_decoder::AudioDecoderBox;
 pub use config::{audio_decoder_config, video_decoder_config};
 pub use encoder::{
-    negotiate_audio, negotiate_video, AudioEncoderBox, EncodedChunk, VideoEncoderBox,
+    negotiate_audio, negotiate_video, video_config, AudioEncoderBox, EncodedChunk, VideoEncoderBox,
 };
 pub use frame::{wasm_view, AudioBlock, Frame};
 pub use video_decoder::VideoDecoderBox;
