@@ -1,4 +1,4 @@
-//! Render stage: layout per scale type, rotation, pixel aspect, transition draw lists, the raster
+//! Render stage: layout per placement, rotation, pixel aspect, transition draw lists, the raster
 //! executor against ffmpeg `xfade` references, and the audio mixer.
 
 use std::path::PathBuf;
@@ -7,8 +7,8 @@ use std::process::Command;
 use reelcut::render::mix::{downmix_to_stereo, MIN_RAMP_S};
 use reelcut::render::raster::{rasterize, RgbaImage};
 use reelcut::render::{
-    frame_count, frame_ops, mix_clips, output_size, validate_plan, AudioMixer, FadeCurve, FrameOps,
-    MixClip, Rect, RenderClip, RenderPlan, ScaleType, SourceGeometry, TransitionSpec,
+    frame_count, frame_ops, mix_clips, output_size, validate_plan, AudioMixer, ClipTransition,
+    FadeCurve, FrameOps, MixClip, Placement, Rect, RenderClip, RenderPlan, SourceGeometry,
 };
 
 // ---------------------------------------------------------------- helpers
@@ -36,17 +36,17 @@ fn clip(
         in_s,
         out_s,
         out_start_s,
-        transition_in: tr.map(|(n, d)| TransitionSpec::new(n, d)),
+        transition_in: tr.map(|(n, d)| ClipTransition::new(n, d)),
         volume: 1.0,
     }
 }
 
-fn one_source_plan(g: SourceGeometry, w: u32, h: u32, scale: Option<ScaleType>) -> RenderPlan {
+fn one_source_plan(g: SourceGeometry, w: u32, h: u32, placement: Option<Placement>) -> RenderPlan {
     RenderPlan {
         width: w,
         height: h,
         fps: 25.0,
-        scale,
+        scale: placement,
         clips: vec![clip(0, 0.0, 10.0, 0.0, None)],
         sources: vec![g],
         duration_s: 10.0,
@@ -119,7 +119,7 @@ fn output_size_defaults_to_largest_display_size_even() {
     assert_eq!(output_size(&[geom(0, 0, 0, (0, 0))], None), (1280, 720));
 }
 
-// ---------------------------------------------------------------- scale types
+// ---------------------------------------------------------------- placements
 
 fn single_layer_draws(plan: &RenderPlan, n: u64) -> Vec<reelcut::render::DrawOp> {
     let ops = frame_ops(plan, n).expect("frame ops");
@@ -131,31 +131,32 @@ fn single_layer_draws(plan: &RenderPlan, n: u64) -> Vec<reelcut::render::DrawOp>
 }
 
 #[test]
-fn landscape_into_portrait_for_each_scale_type() {
+fn landscape_into_portrait_for_each_placement() {
     let g = geom(1920, 1080, 0, (1, 1));
-    let d = single_layer_draws(&one_source_plan(g, 1080, 1920, Some(ScaleType::Stretch)), 0);
+    let d = single_layer_draws(&one_source_plan(g, 1080, 1920, Some(Placement::Stretch)), 0);
     assert_eq!(d.len(), 1);
     assert_rect(d[0].src_rect, 0.0, 0.0, 1920.0, 1080.0);
     assert_rect(d[0].dst_rect, 0.0, 0.0, 1080.0, 1920.0);
 
-    // Crop keeps the centre: a 607.5 x 1080 column in the middle of the frame, covering the canvas.
-    for scale in [ScaleType::Crop, ScaleType::Fill] {
-        let d = single_layer_draws(&one_source_plan(g, 1080, 1920, Some(scale)), 0);
-        assert_eq!(d.len(), 1);
-        assert_rect(d[0].src_rect, 656.25, 0.0, 607.5, 1080.0);
-        assert_rect(d[0].dst_rect, 0.0, 0.0, 1080.0, 1920.0);
-        assert_eq!(d[0].blur_px, 0.0);
-    }
+    // Cover keeps the centre: a 607.5 x 1080 column in the middle of the frame, covering the canvas.
+    let d = single_layer_draws(&one_source_plan(g, 1080, 1920, Some(Placement::Cover)), 0);
+    assert_eq!(d.len(), 1);
+    assert_rect(d[0].src_rect, 656.25, 0.0, 607.5, 1080.0);
+    assert_rect(d[0].dst_rect, 0.0, 0.0, 1080.0, 1920.0);
+    assert_eq!(d[0].blur_px, 0.0);
 
-    // Fit letterboxes: the whole frame, 1080 x 608 (607.5 rounded), centred vertically.
-    let d = single_layer_draws(&one_source_plan(g, 1080, 1920, Some(ScaleType::Fit)), 0);
+    // Letterbox: the whole frame, 1080 x 608 (607.5 rounded), centred vertically.
+    let d = single_layer_draws(
+        &one_source_plan(g, 1080, 1920, Some(Placement::Letterbox)),
+        0,
+    );
     assert_eq!(d.len(), 1);
     assert_rect(d[0].src_rect, 0.0, 0.0, 1920.0, 1080.0);
     assert_rect(d[0].dst_rect, 0.0, 656.0, 1080.0, 608.0);
 
-    // FitBlurFill: blurred cover layer first (over the whole canvas), then the fitted frame.
+    // LetterboxOverBlur: blurred cover layer first (over the whole canvas), then the fitted frame.
     let d = single_layer_draws(
-        &one_source_plan(g, 1080, 1920, Some(ScaleType::FitBlurFill)),
+        &one_source_plan(g, 1080, 1920, Some(Placement::LetterboxOverBlur)),
         0,
     );
     assert_eq!(d.len(), 2);
@@ -180,13 +181,13 @@ fn landscape_into_portrait_for_each_scale_type() {
     assert_rect(fg.src_rect, 0.0, 0.0, 1920.0, 1080.0);
     assert_rect(fg.dst_rect, 0.0, 656.0, 1080.0, 608.0);
 
-    // The default for landscape into portrait is FitBlurFill.
+    // The default for landscape into portrait is LetterboxOverBlur.
     let d_default = single_layer_draws(&one_source_plan(g, 1080, 1920, None), 0);
     assert_eq!(d_default, d);
 }
 
 #[test]
-fn default_scale_choices() {
+fn default_placement_choices() {
     // Same aspect: crop (here: the whole frame).
     let d = single_layer_draws(
         &one_source_plan(geom(1280, 720, 0, (1, 1)), 1920, 1080, None),
@@ -221,7 +222,7 @@ fn rotation_90_maps_display_rects_back_to_coded_pixels() {
     assert_rect(d[0].src_rect, 0.0, 0.0, 1920.0, 1080.0);
     assert_rect(d[0].dst_rect, 0.0, 0.0, 1080.0, 1920.0);
     // Square crop of the portrait picture: the middle 1080 display rows are coded columns 420..1500.
-    let d = single_layer_draws(&one_source_plan(g, 1080, 1080, Some(ScaleType::Crop)), 0);
+    let d = single_layer_draws(&one_source_plan(g, 1080, 1080, Some(Placement::Cover)), 0);
     assert_rect(d[0].src_rect, 420.0, 0.0, 1080.0, 1080.0);
     assert_rect(d[0].dst_rect, 0.0, 0.0, 1080.0, 1080.0);
 }
@@ -247,7 +248,7 @@ fn raster_rotation_puts_corners_where_a_viewer_sees_them() {
         let g = geom(8, 4, rot, (1, 1));
         let (w, h) = output_size(&[g], None);
         assert_eq!((w, h), if rot % 180 == 0 { (8, 4) } else { (4, 8) });
-        let plan = one_source_plan(g, w, h, Some(ScaleType::Stretch));
+        let plan = one_source_plan(g, w, h, Some(Placement::Stretch));
         let out = rasterize(
             &frame_ops(&plan, 0).expect("ops"),
             std::slice::from_ref(&img),
@@ -278,10 +279,13 @@ fn pixel_aspect_is_honoured() {
     assert_rect(d[0].src_rect, 0.0, 0.0, 1440.0, 1080.0);
     assert_rect(d[0].dst_rect, 0.0, 0.0, 1920.0, 1080.0);
     // Square crop: display columns 420..1500 are coded columns 315..1125.
-    let d = single_layer_draws(&one_source_plan(g, 1080, 1080, Some(ScaleType::Crop)), 0);
+    let d = single_layer_draws(&one_source_plan(g, 1080, 1080, Some(Placement::Cover)), 0);
     assert_rect(d[0].src_rect, 315.0, 0.0, 810.0, 1080.0);
     // Fit into 1080x1080: 1080 x 607.5 -> 608 rows, centred.
-    let d = single_layer_draws(&one_source_plan(g, 1080, 1080, Some(ScaleType::Fit)), 0);
+    let d = single_layer_draws(
+        &one_source_plan(g, 1080, 1080, Some(Placement::Letterbox)),
+        0,
+    );
     assert_rect(d[0].dst_rect, 0.0, 236.0, 1080.0, 608.0);
 }
 
@@ -311,7 +315,7 @@ fn raster_fit_blur_fill_has_no_black_bars_and_sharp_centre() {
     // With Fit instead: black bars.
     let fit = rasterize(
         &frame_ops(
-            &one_source_plan(geom(32, 18, 0, (1, 1)), 18, 32, Some(ScaleType::Fit)),
+            &one_source_plan(geom(32, 18, 0, (1, 1)), 18, 32, Some(Placement::Letterbox)),
             0,
         )
         .expect("ops"),
@@ -609,7 +613,7 @@ fn xfade_plan(name: &str) -> RenderPlan {
         width: W,
         height: H,
         fps: 25.0,
-        scale: Some(ScaleType::Stretch),
+        scale: Some(Placement::Stretch),
         clips: vec![
             clip(0, 0.0, 2.0, 0.0, None),
             clip(1, 0.0, 2.0, 0.6, Some((name, 1.0))),

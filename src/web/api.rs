@@ -240,22 +240,13 @@ impl WasmHighlightSession {
         self.sources.len() - 1
     }
 
-    /// Legal edit points of a source for the planner: both sides of every shot boundary and the
-    /// middle of every speech pause, sorted.
+    /// Legal edit points of a source for the planner ([`analysis::SourceFeatures::cut_points`]).
     #[wasm_bindgen(js_name = cutPoints)]
     pub fn cut_points(&self, source: usize) -> Vec<f64> {
-        let Some(f) = self.sources.get(source) else {
-            return Vec::new();
-        };
-        let mut times: Vec<f64> = f
-            .shots
-            .iter()
-            .flat_map(|b| [b.start, b.end])
-            .chain(f.pauses.iter().map(|p| (p.start + p.end) / 2.0))
-            .filter(|t| t.is_finite())
-            .collect();
-        times.sort_by(f64::total_cmp);
-        times
+        self.sources
+            .get(source)
+            .map(analysis::SourceFeatures::cut_points)
+            .unwrap_or_default()
     }
 
     /// Runs the scorer; `options_json` is a [`WebHighlightOptions`]. Returns the report JSON.

@@ -228,7 +228,7 @@ function seedOf(text: string): number {
   return h;
 }
 
-const SCALE_NAMES: Record<string, string> = { stretch: 'Stretch', crop: 'Crop', fill: 'Fit', fit: 'Fit' };
+const SCALE_NAMES: Record<string, string> = { stretch: 'Stretch', crop: 'Cover', fill: 'Letterbox', fit: 'Letterbox' };
 
 /** Renders each planned reel, delivers it, and describes the outputs; progress covers [from, 1]. */
 async function renderAndDeliver(ctx: JobContext, infos: MediaInfo[], reels: PlannedReel[], from: number, notes: string[]): Promise<NonNullable<JobResult['Outputs']>> {
