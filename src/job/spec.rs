@@ -70,15 +70,18 @@ pub enum SelectionMode {
 
 /// Pacing of the screen-highlights reel (ICE `HighlightStrategy.PlotPacingType`).
 ///
-/// The cloud documentation names the parameter but not its values, so reelcut defines these three
-/// and refuses others (listing them) rather than accepting a word it would ignore.
+/// The cloud documentation (`../shared/seeds/`) names the parameter but neither its values nor
+/// what they do, so there is no documented behaviour to honour. reelcut reads the three names
+/// below and refuses others (listing them); `Normal` is the planner's one pacing, and `Fast` /
+/// `Slow` are refused at submit as "not supported yet" (`capabilities.rs`) rather than accepted
+/// and ignored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PlotPacing {
-    /// Short clips and rapid cutting (about 1.5-3 s a clip).
+    /// Shorter clips and quicker cutting (not built).
     Fast,
-    /// The default planner pacing.
+    /// The planner's pacing (the default).
     Normal,
-    /// Longer clips that let scenes breathe (about 4-8 s a clip).
+    /// Longer clips (not built).
     Slow,
 }
 
