@@ -4,10 +4,8 @@
 use wasm_bindgen::prelude::*;
 
 use super::source::JsByteSource;
-use crate::analysis::score::SelectionMode;
-use crate::analysis::{
-    self, FrameView, HighlightOptions, PixelFormat, PlaneLayout, SourceAnalyzer,
-};
+use crate::analysis::{self, FrameView, PixelFormat, PlaneLayout, SourceAnalyzer};
+use crate::engine;
 use crate::job::validate::{parse_request, Capabilities};
 use crate::media::{self, Demuxer, Packet};
 use crate::ApiError;
@@ -249,35 +247,15 @@ impl WasmHighlightSession {
             .unwrap_or_default()
     }
 
-    /// Runs the scorer; `options_json` is a [`WebHighlightOptions`]. Returns the report JSON.
+    /// Runs the scorer; `request_json` is an [`engine::HighlightRequest`] (see
+    /// `highlightRequest`). Returns the report JSON.
     #[wasm_bindgen(js_name = findHighlights)]
-    pub fn find_highlights(&self, options_json: &str) -> Result<String, JsValue> {
-        let web: WebHighlightOptions = serde_json::from_str(options_json)
-            .map_err(|e| to_js(ApiError::internal(format!("bad highlight options: {e}"))))?;
-        let mut options = HighlightOptions::with_content(web.content.as_deref());
-        options.mode = if web.mode == "Scene" {
-            SelectionMode::Scene
-        } else {
-            SelectionMode::Average
-        };
-        options.min_clip_s = web.min_clip_s;
-        options.max_clip_s = web.max_clip_s;
-        options.max_count = web.max_count;
-        options.target_total_s = web.target_total_s;
-        options.ranges = web.ranges;
-        json(&analysis::score::find_highlights(&self.sources, &options))
+    pub fn find_highlights(&self, request_json: &str) -> Result<String, JsValue> {
+        let request: engine::HighlightRequest = serde_json::from_str(request_json)
+            .map_err(|e| to_js(ApiError::internal(format!("bad highlight request: {e}"))))?;
+        json(&analysis::score::find_highlights(
+            &self.sources,
+            &request.options(),
+        ))
     }
-}
-
-/// Scoring options as the worker sends them (derived from the JobSpec).
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WebHighlightOptions {
-    mode: String,
-    content: Option<String>,
-    min_clip_s: f64,
-    max_clip_s: f64,
-    max_count: Option<usize>,
-    target_total_s: Option<f64>,
-    ranges: Vec<(f64, f64)>,
 }

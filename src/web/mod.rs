@@ -2,8 +2,10 @@
 //! frames and JSON between the browser and the pure core; no analysis or container logic here.
 
 mod api;
+mod engine;
 mod render;
 mod source;
 
 pub use api::*;
+pub use engine::*;
 pub use render::*;
