@@ -12,6 +12,7 @@
 //! (clip selection and reasons), `profile` (signal weights per content type).
 
 pub mod audio;
+pub mod cuts;
 pub mod frames;
 pub mod profile;
 pub mod resample;
@@ -22,6 +23,7 @@ pub mod signals;
 pub mod video;
 
 pub use audio::{AudioFeatures, Onset, Pause};
+pub use cuts::{EditKind, EditPoint};
 pub use frames::FrameFeatures;
 pub use profile::Profile;
 pub use score::{

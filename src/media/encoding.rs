@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::job::spec::{AudioCodec, Container, OutputSpec, VideoCodec, DEFAULT_GOP_SIZE};
+use crate::job::spec::{AudioCodec, Container, VideoCodec};
 
 /// Video bitstream families an encoder can produce here (and the muxers can store).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -303,36 +303,4 @@ fn codec_name(codec: AudioCodec) -> &'static str {
         AudioCodec::Vorbis => "vorbis",
         AudioCodec::Flac => "flac",
     }
-}
-
-/// The encoder requests of a job's outputs at the size and rate the engine chose.
-pub fn requests(
-    outputs: &OutputSpec,
-    width: u32,
-    height: u32,
-    fps: f64,
-) -> (VideoRequest, AudioRequest) {
-    let container = outputs.container.unwrap_or(Container::Mp4);
-    let video = VideoRequest {
-        container,
-        codec: outputs.video.codec,
-        width,
-        height,
-        fps,
-        bitrate_bps: outputs.video.bitrate_bps,
-        crf: outputs.video.crf,
-    };
-    let audio = AudioRequest {
-        container,
-        codec: outputs.audio.codec,
-        sample_rate: outputs.audio.sample_rate,
-        channels: outputs.audio.channels,
-        bitrate_bps: outputs.audio.bitrate_bps,
-    };
-    (video, audio)
-}
-
-/// Frames between forced key frames.
-pub fn gop_size(outputs: &OutputSpec) -> u32 {
-    outputs.video.gop_size.unwrap_or(DEFAULT_GOP_SIZE).max(1)
 }

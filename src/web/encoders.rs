@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 
 use super::api::{json, to_js};
 use super::codec::{negotiate_audio, negotiate_video, video_config};
-use crate::job::spec::JobSpec;
+use crate::engine::RenderSettings;
 use crate::media::encoding::{self, AudioCandidate, VideoCandidate};
 use crate::ApiError;
 
@@ -34,19 +34,14 @@ struct Encoding {
     notes: Vec<String>,
 }
 
-/// Negotiates the encoders for `spec_json` (a validated JobSpec) at `width x height`, `fps`;
-/// `with_audio`: some source has audio and the request keeps it. Returns the encoding JSON.
+/// Negotiates the encoders for `settings_json` (the engine's [`RenderSettings`] of a job).
+/// Returns the encoding JSON.
 #[wasm_bindgen(js_name = chooseEncoders)]
-pub async fn choose_encoders(
-    spec_json: String,
-    width: u32,
-    height: u32,
-    fps: f64,
-    with_audio: bool,
-) -> Result<String, JsValue> {
-    let spec: JobSpec = serde_json::from_str(&spec_json)
-        .map_err(|e| to_js(ApiError::internal(format!("bad job spec: {e}"))))?;
-    let (video_req, audio_req) = encoding::requests(&spec.outputs, width, height, fps);
+pub async fn choose_encoders(settings_json: String) -> Result<String, JsValue> {
+    let settings: RenderSettings = serde_json::from_str(&settings_json)
+        .map_err(|e| to_js(ApiError::internal(format!("bad render settings: {e}"))))?;
+    let video_req = settings.video_request();
+    let (width, height) = (settings.width, settings.height);
     let (candidates, mut notes) = encoding::video_candidates(&video_req);
     let video = negotiate_video(&candidates).await.ok_or_else(|| {
         to_js(ApiError::invalid_parameter(
@@ -57,25 +52,26 @@ pub async fn choose_encoders(
         ))
     })?;
     notes.extend(encoding::video_choice_note(&video_req, video.family));
-    let audio = if with_audio && !spec.outputs.audio.disabled {
-        let chosen = negotiate_audio(&encoding::audio_candidates(&audio_req))
-            .await
-            .ok_or_else(|| {
-                to_js(ApiError::invalid_parameter(
-                    "Output.Audio",
-                    "this browser cannot encode audio as AAC or Opus",
-                ))
-            })?;
-        notes.extend(encoding::audio_choice_note(&audio_req, chosen.family));
-        Some(chosen)
-    } else {
-        None
+    let audio = match settings.audio_request() {
+        Some(req) => {
+            let chosen = negotiate_audio(&encoding::audio_candidates(&req))
+                .await
+                .ok_or_else(|| {
+                    to_js(ApiError::invalid_parameter(
+                        "Output.Audio",
+                        "this browser cannot encode audio as AAC or Opus",
+                    ))
+                })?;
+            notes.extend(encoding::audio_choice_note(&req, chosen.family));
+            Some(chosen)
+        }
+        None => None,
     };
     json(&Encoding {
-        container: video_req.container.name(),
+        container: settings.container.name(),
         video,
         audio,
-        gop: encoding::gop_size(&spec.outputs),
+        gop: settings.gop.max(1),
         notes,
     })
 }

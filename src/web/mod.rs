@@ -6,14 +6,14 @@ mod api;
 mod codec;
 mod cursor;
 mod encoders;
+mod engine;
 mod job_signal;
 mod output_mux;
-mod render;
 mod render_reel;
 mod source;
 
 pub use analyse::*;
 pub use api::*;
 pub use encoders::*;
-pub use render::*;
+pub use engine::*;
 pub use render_reel::*;
