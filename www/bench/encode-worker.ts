@@ -9,8 +9,9 @@ const ready = init({ module_or_path: new URL('../pkg/reelcut_bg.wasm', import.me
 /** The engine's own negotiation for an MP4 output of this size and rate. */
 async function engineEncoderConfig(width: number, height: number, fps: number): Promise<VideoEncoderConfig> {
   await ready;
-  const spec = core.validateRequest('CreateHighlightTask', JSON.stringify({ Type: 'Concat', Sources: [{ URI: 'bench' }], Output: { URI: 'memory:', Container: 'mp4' } }));
-  const encoding = await core.chooseEncoders(spec, width, height, fps, false);
+  // The engine's RenderSettings for a plain MP4 output (no codec, bit rate or CRF requested).
+  const settings = { width, height, fps, gop: 150, container: 'mp4', placement: null, sourceVolume: 1, video: { codec: null, bitrateBps: null, crf: null }, audio: null };
+  const encoding = await core.chooseEncoders(JSON.stringify(settings));
   return core.videoEncoderConfig(encoding) as VideoEncoderConfig;
 }
 
