@@ -26,10 +26,15 @@ export default (env = {}) => ({
   module: {
     rules: [
       { test: /\.ts$/, loader: 'ts-loader', options: { transpileOnly: true }, exclude: /node_modules/ },
+      // Benchmark peer: ffmpeg.wasm's worker loads its core with import(coreURL) at run time; leave
+      // that import to the browser instead of turning it into a bundle lookup that cannot succeed.
+      { test: /@ffmpeg[\\/]ffmpeg[\\/]dist[\\/]esm[\\/]worker\.js$/, parser: { import: false } },
     ],
   },
   // Each worker is one self-contained chunk: shared chunks would need chunk loading inside module workers.
   optimization: { splitChunks: false },
   performance: { hints: false },
+  // ffmpeg.wasm's optional `classWorkerURL` (unused here) is a run-time worker URL webpack cannot follow.
+  ignoreWarnings: [{ module: /@ffmpeg[\\/]ffmpeg[\\/]dist[\\/]esm[\\/]classes\.js$/, message: /Critical dependency/ }],
   stats: 'errors-warnings',
 });

@@ -1,25 +1,58 @@
 #!/usr/bin/env node
-// npm run bench -- --out FILE.json
+// npm run bench -- --out FILE.json [--no-long] [--no-render] [--no-peers] [--no-ffmpeg] [--no-memory-output]
 // One headless Chromium run: for each benchmark input, time pure demux+decode of every video frame
 // and the full analysis job (Retrieval), and report ratio = decode_s / analysis_s (higher is better),
 // peak memory (PSS of all Chromium processes, sampled) for a 60 s and a 10 min input, and wasm size.
+// In the same browser session, the peers (mediabunny, ffmpeg.wasm single-thread) do the same jobs
+// on the same file (`peers`, ratio = peer_s / reelcut_s: above 1 reelcut is faster), and the memory
+// of rendering a 60 s and a 10 min output is sampled like the analysis memory (`memory_output`).
+//   --no-long            skip the 10 min input (memory rows) and the 10 min output
+//   --no-render          skip the render rows
+//   --no-peers           skip every peer row
+//   --no-ffmpeg          skip the ffmpeg.wasm peer rows (the slowest part, about 3 minutes)
+//   --no-memory-output   skip the rendered-output memory rows
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { ensureBuilt, ensureFixtures, launchEngineHost, root, runInPage, startServer } from '../cli/harness.mjs';
+import { ensureBuilt, ensureFixtures, launchEngineHost, root, runInPage, startServer, uploadRoute } from '../cli/harness.mjs';
 
 const args = process.argv.slice(2);
 const outFile = args.includes('--out') ? args[args.indexOf('--out') + 1] : null;
 const skipLong = args.includes('--no-long');
 const skipRender = args.includes('--no-render');
+const skipPeers = args.includes('--no-peers');
+const skipFfmpeg = args.includes('--no-ffmpeg');
+const skipMemoryOutput = args.includes('--no-memory-output');
+const benchStart = performance.now();
 
 ensureBuilt();
 const fixtures = ensureFixtures(skipLong ? ['bench'] : ['bench', 'long']);
 
-/** Sum of PSS (kB→bytes) over all Chromium processes (only the benchmark's run), read from /proc. */
+/**
+ * Sum of PSS (kB→bytes) over the Chromium processes of this run, read from /proc: the descendants
+ * of this node process (Playwright starts the browser as its child). Other Chromium instances on a
+ * shared machine (other people's tests) are not counted.
+ */
 function chromiumPss() {
-  let total = 0;
+  const parent = new Map();
   for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      // /proc/PID/stat: "pid (comm) state ppid ..."; comm may contain spaces, so split after ')'.
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      parent.set(Number(pid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      /* process ended */
+    }
+  }
+  const ours = (pid) => {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === process.pid) return true;
+    return false;
+  };
+  let total = 0;
+  for (const pid of parent.keys()) {
+    if (!ours(pid)) continue;
     try {
       const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       if (!cmd.includes('chromium')) continue;
@@ -32,6 +65,31 @@ function chromiumPss() {
   return total;
 }
 
+/**
+ * Checks that a reel is the job asked for: about the expected duration (within 0.5 s), the expected
+ * size, with a video and an audio stream. Returns what ffprobe saw and the problems found.
+ */
+function checkReel(file, want) {
+  let probe;
+  try {
+    probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,width,height:format=duration', '-of', 'json', file], { encoding: 'utf8' }));
+  } catch (e) {
+    return { file, ok: false, problems: [`ffprobe failed: ${String(e.message).split('\n')[0]}`] };
+  }
+  const video = probe.streams.find((s) => s.codec_type === 'video');
+  const audio = probe.streams.find((s) => s.codec_type === 'audio');
+  const duration = Number(probe.format?.duration);
+  const problems = [];
+  if (!video) problems.push('no video stream');
+  else if (video.width !== want.width || video.height !== want.height) problems.push(`video is ${video.width}x${video.height}, not ${want.width}x${want.height}`);
+  if (!audio) problems.push('no audio stream');
+  if (!(Math.abs(duration - want.duration) <= 0.5)) problems.push(`lasts ${duration} s, not ${want.duration} s`);
+  return {
+    file, duration_s: duration, video: video ? `${video.codec_name} ${video.width}x${video.height}` : null, audio: audio?.codec_name ?? null,
+    size_mb: mb(fs.statSync(file).size), ok: problems.length === 0, problems,
+  };
+}
+
 function sampler() {
   let peak = 0;
   const timer = setInterval(() => (peak = Math.max(peak, chromiumPss())), 100);
@@ -39,6 +97,9 @@ function sampler() {
 }
 
 const server = await startServer();
+// The peer reels (and reelcut's) are uploaded here by the page so ffprobe can check them.
+const reelDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelcut-bench-reels-'));
+server.addRoute(uploadRoute(reelDir));
 const host = await launchEngineHost(server.base, { log: (m) => console.error(m) });
 const page = host.page;
 await page.addScriptTag({ type: 'module', content: "import * as b from './bench.js'; window.reelcutBench = b; window.benchReady = true;" });
@@ -102,6 +163,86 @@ if (!skipRender) {
     });
   }
 }
+// Peers, in the same browser session and on the same 60 s 1080p file. The reelcut side of the
+// analysis rows is the analysis row measured above for that file (same job, same session).
+if (!skipPeers) {
+  result.peers = [];
+  result.peer_outputs = [];
+  result.warnings = [];
+  const file = 'bench-1080p.mp4';
+  const url = server.fileUrl(path.join(fixtures, file));
+  const version = (pkg) => JSON.parse(fs.readFileSync(path.join(root, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+  const mediabunnyName = `mediabunny ${version('mediabunny')}`;
+  const ffmpegName = `ffmpeg.wasm ${version('@ffmpeg/ffmpeg')} (core ${version('@ffmpeg/core')}, single thread)`;
+  const reelcutAnalysisS = result.analysis.find((r) => r.input === file).analysis_s;
+  const row = (peer, job, peerS, reelcutS, extra = {}) => {
+    const r = { peer, job, peer_s: +peerS.toFixed(3), reelcut_s: +reelcutS.toFixed(3), ratio: +(peerS / reelcutS).toFixed(3), ...extra };
+    result.peers.push(r);
+    console.error(`[bench] ${peer}: ${job}: peer ${r.peer_s} s, reelcut ${r.reelcut_s} s, ratio ${r.ratio}`);
+  };
+  // ffmpeg.wasm's core is loaded from node_modules through the server's /files/ route.
+  const coreDir = path.join(root, 'node_modules/@ffmpeg/core/dist/esm');
+  const core = { coreURL: server.fileUrl(path.join(coreDir, 'ffmpeg-core.js')), wasmURL: server.fileUrl(path.join(coreDir, 'ffmpeg-core.wasm')) };
+  const ffmpegNote = 'peer_s = write_s (fetch the input + writeFile into MEMFS) + run_s (ffmpeg exec) + read_s (readFile of the output); load_s (core fetch + compile) is not counted, as reelcut\'s engine start is not';
+
+  console.error(`[bench] peers: ${mediabunnyName}: decode every video frame of ${file}`);
+  const mbDecode = await page.evaluate((u) => window.reelcutBench.mediabunny({ kind: 'decode', url: u }), url);
+  row(mediabunnyName, `analysis of ${file} (peer: demux + decode every video frame in a worker; reelcut: Retrieval, Mode Scene)`, mbDecode.seconds, reelcutAnalysisS, { frames: mbDecode.frames });
+  if (!skipFfmpeg) {
+    console.error(`[bench] peers: ${ffmpegName}: scene detection + ebur128 over ${file}`);
+    const ff = await page.evaluate(([u, c]) => window.reelcutBench.ffmpegAnalysis(u, c), [url, core]);
+    if (ff.exitCode !== 0) result.warnings.push({ peer: ffmpegName, job: 'analysis', problem: `ffmpeg exited with ${ff.exitCode}`, log: ff.log });
+    row(ffmpegName, `analysis of ${file} (peer: select='gt(scene,0.3)',metadata=print + ebur128, one pass, null outputs; reelcut: Retrieval, Mode Scene)`, ff.seconds, reelcutAnalysisS, {
+      load_s: +ff.load_s.toFixed(3), write_s: +ff.write_s.toFixed(3), run_s: +ff.run_s.toFixed(3), scenes: ff.scenes, integrated_lufs: ff.integratedLufs, note: ffmpegNote,
+    });
+  }
+
+  // The reel: three 5 s ranges into a 15 s 1080x1920 letterboxed MP4, H.264 4 Mbit/s + audio.
+  const RANGES = [{ start: 5, duration: 5 }, { start: 25, duration: 5 }, { start: 45, duration: 5 }];
+  const REEL = { width: 1080, height: 1920, videoBitrate: 4_000_000, audioBitrate: 128_000 };
+  const reelJob = `15 s ${REEL.width}x${REEL.height} letterboxed reel of ${RANGES.map((r) => `${r.start}-${r.start + r.duration} s`).join(', ')} of ${file}, H.264 4 Mbit/s`;
+  const upload = (name) => `${server.base}/upload/${name}`;
+  const checked = (who, name) => {
+    const c = checkReel(path.join(reelDir, name), { width: REEL.width, height: REEL.height, duration: RANGES.reduce((s, r) => s + r.duration, 0) });
+    result.peer_outputs.push({ peer: who, ...c });
+    if (!c.ok) {
+      result.warnings.push({ peer: who, job: 'reel', problem: c.problems.join('; ') });
+      console.error(`[bench] WARNING: ${who}'s reel is not the same job: ${c.problems.join('; ')}`);
+    }
+    return c;
+  };
+
+  console.error('[bench] peers: reelcut: the reel (Concat)');
+  const t0 = performance.now();
+  const record = await runInPage(page, 'CreateHighlightTask', {
+    Type: 'Concat',
+    Sources: RANGES.map((r) => ({ URI: url, StartTime: r.start, Duration: r.duration })),
+    Output: { URI: 'memory:', Container: 'mp4', Video: { TranscodeVideo: { Resolution: `${REEL.width}x${REEL.height}`, ScaleType: 'fill', Bitrate: REEL.videoBitrate } } },
+  });
+  const reelcutReelS = (performance.now() - t0) / 1000;
+  if (record.Status !== 'Succeeded') throw new Error(`reel: ${record.Code}: ${record.Message}`);
+  const reelcutRenderS = record.Outputs[0].RenderSeconds;
+  await page.evaluate(([id, u]) => window.reelcutBench.uploadOutput(id, u), [record.TaskId ?? record.JobId, upload('reelcut.mp4')]);
+  checked('reelcut', 'reelcut.mp4');
+
+  console.error(`[bench] peers: ${mediabunnyName}: the reel by hand (mediabunny + WebCodecs + 2D canvas)`);
+  const mbReel = await page.evaluate((req) => window.reelcutBench.mediabunny(req), { kind: 'reel', url, ranges: RANGES, ...REEL, uploadUrl: upload('mediabunny.mp4') });
+  const mbCheck = checked(mediabunnyName, 'mediabunny.mp4');
+  row(mediabunnyName, `${reelJob} (peer: mediabunny demux/decode, OffscreenCanvas, VideoEncoder avc1.640028, AudioEncoder Opus, mediabunny MP4 output)`, mbReel.seconds, reelcutReelS, {
+    reelcut_render_s: reelcutRenderS, frames: mbReel.frames, output_ok: mbCheck.ok,
+  });
+  if (!skipFfmpeg) {
+    console.error(`[bench] peers: ${ffmpegName}: the reel (concat, scale+pad, libx264, aac)`);
+    const ff = await page.evaluate(([u, c, o]) => window.reelcutBench.ffmpegReel(u, c, o), [url, core, { ranges: RANGES, ...REEL, uploadUrl: upload('ffmpeg.mp4') }]);
+    if (ff.exitCode !== 0) result.warnings.push({ peer: ffmpegName, job: 'reel', problem: `ffmpeg exited with ${ff.exitCode}`, log: ff.log });
+    const ffCheck = ff.exitCode === 0 ? checked(ffmpegName, 'ffmpeg.mp4') : { ok: false };
+    row(ffmpegName, `${reelJob} (peer: -ss/-t inputs, concat, scale+pad, libx264 High preset veryfast, aac 128k)`, ff.seconds, reelcutReelS, {
+      reelcut_render_s: reelcutRenderS, load_s: +ff.load_s.toFixed(3), write_s: +ff.write_s.toFixed(3), run_s: +ff.run_s.toFixed(3), read_s: +ff.read_s.toFixed(3), output_ok: ffCheck.ok, note: ffmpegNote,
+    });
+  }
+  result.reels_dir = reelDir;
+}
+
 // Memory: each input analysed in a fresh browser (and no other), so the baseline is the idle engine.
 await host.close();
 for (const file of skipLong ? ['bench-1080p.mp4'] : ['bench-1080p.mp4', 'long-10min.mp4']) {
@@ -124,10 +265,42 @@ for (const file of skipLong ? ['bench-1080p.mp4'] : ['bench-1080p.mp4', 'long-10
     await fresh.close();
   }
 }
+// Memory of rendering: a 60 s and a 10 min output, each a Concat of long-10min.mp4 at its own size
+// (1920x1080: frames go straight to the encoder, so 10 minutes render in minutes), each in a fresh
+// browser. The encoded output is kept in memory until it is muxed, so its size is in the row.
+if (!skipMemoryOutput) {
+  result.memory_output = [];
+  const file = skipLong ? 'bench-1080p.mp4' : 'long-10min.mp4';
+  for (const seconds of skipLong ? [60] : [60, 600]) {
+    console.error(`[bench] memory: rendering a ${seconds} s output (Concat of ${file})`);
+    const fresh = await launchEngineHost(server.base, { log: (m) => console.error(m) });
+    try {
+      const url = server.fileUrl(path.join(fixtures, file));
+      fs.readFileSync(path.join(fixtures, file));
+      await fresh.page.evaluate(async () => (window.__engine ??= await window.reelcut.createEngine({ databaseName: 'reelcut-cli' })));
+      await new Promise((r) => setTimeout(r, 500));
+      const base = chromiumPss();
+      const mem = sampler();
+      const t0 = performance.now();
+      const record = await runInPage(fresh.page, 'CreateHighlightTask', { Type: 'Concat', Sources: [{ URI: url, StartTime: 0, Duration: seconds }], Output: { URI: 'memory:', Container: 'mp4' } });
+      const jobS = (performance.now() - t0) / 1000;
+      const peak = mem.stop();
+      if (record.Status !== 'Succeeded') throw new Error(`${seconds} s output: ${record.Code}: ${record.Message}`);
+      const out = record.Outputs[0];
+      result.memory_output.push({
+        input: file, output: `${out.Width}x${out.Height} ${out.Duration} s ${out.VideoCodec}+${out.AudioCodec}`, duration_s: out.Duration, frames: out.Frames,
+        job_s: +jobS.toFixed(2), render_s: out.RenderSeconds, output_mb: mb(out.Size), baseline_mb: mb(base), peak_mb: mb(peak), growth_mb: mb(peak - base),
+      });
+    } finally {
+      await fresh.close();
+    }
+  }
+}
 const wasm = fs.readFileSync(path.join(root, 'dist', 'reelcut_bg.wasm'));
 result.wasm = { raw_bytes: wasm.length, gzip_bytes: zlib.gzipSync(wasm, { level: 9 }).length };
 
 await server.close();
+result.bench_s = +((performance.now() - benchStart) / 1000).toFixed(1);
 const json = JSON.stringify(result, null, 2);
 if (outFile) fs.writeFileSync(outFile, json + '\n');
 console.log(json);

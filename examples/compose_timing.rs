@@ -60,7 +60,7 @@ fn main() {
     });
     println!("compose 1920x1080 -> 1080x1920 with blurred fill: {median:.2} ms/frame median, {best:.2} fastest");
     let fit = RenderPlan {
-        scale: Some(reelcut::render::ScaleType::Fit),
+        scale: Some(reelcut::render::Placement::Letterbox),
         ..plan.clone()
     };
     let fit_ops = frame_ops(&fit, 0).expect("ops");

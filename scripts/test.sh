@@ -6,10 +6,19 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
 bash scripts/setup.sh
+echo "== cargo fmt --check" >&2
+cargo fmt --check
+echo "== cargo clippy (warnings are errors)" >&2
+cargo clippy --all-targets -- -D warnings 2>&1
+# src/web/ compiles only for wasm32, so it is linted there too.
+cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings 2>&1
 echo "== cargo test" >&2
 cargo test --all-targets 2>&1
 echo "== build (wasm + bundles)" >&2
 node scripts/build.mjs
+# After the build: the package's types import the wasm-bindgen declarations it generates.
+echo "== tsc --noEmit" >&2
+node node_modules/typescript/bin/tsc --noEmit -p tsconfig.json
 echo "== fixtures" >&2
 bash scripts/make_fixtures.sh drama bad edge
 echo "== browser tests (headless Chromium)" >&2

@@ -952,3 +952,92 @@ fn video_only_and_audio_only_sources() {
     let empty = find_highlights(&[SourceFeatures::default()], &opts);
     assert!(empty.highlights.is_empty());
 }
+
+mod decode_plan {
+    use reelcut::analysis::sampling::DecodePlan;
+    use reelcut::media::bitstream::FrameReference::{self, NonReference, Reference};
+
+    /// Feeds `(display index, kind)` in decode order at 30 fps; returns the display indices decoded.
+    fn decoded(order: &[(i64, FrameReference)], start_s: f64, end_s: f64) -> Vec<i64> {
+        let mut plan = DecodePlan::new(15.0, 30.0, start_s, end_s);
+        let mut out: Vec<i64> = order
+            .iter()
+            .filter(|&&(i, kind)| plan.should_decode(i * 33_333, kind))
+            .map(|&(i, _)| i)
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// x264's default GOP pattern with a B-pyramid, in decode order: I0 P4 B2(ref) b1 b3 P8 B6 b5 b7 ...
+    fn pyramid(groups: i64) -> Vec<(i64, FrameReference)> {
+        let mut v = vec![(0, Reference)];
+        for g in 0..groups {
+            let base = g * 4;
+            v.extend([
+                (base + 4, Reference),
+                (base + 2, Reference),
+                (base + 1, NonReference),
+                (base + 3, NonReference),
+            ]);
+        }
+        v
+    }
+
+    #[test]
+    fn a_pyramid_needs_only_its_references_at_15_fps() {
+        let kept = decoded(&pyramid(10), 0.0, 100.0);
+        assert_eq!(kept, (0..=40).step_by(2).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn without_a_pyramid_enough_b_frames_are_kept_to_fill_the_gaps() {
+        // I0 P4 b1 b2 b3 P8 b5 b6 b7 ...: references are 133 ms apart, too far for 15 fps.
+        let mut order = vec![(0, Reference)];
+        for g in 0..10 {
+            let b = g * 4;
+            order.extend([
+                (b + 4, Reference),
+                (b + 1, NonReference),
+                (b + 2, NonReference),
+                (b + 3, NonReference),
+            ]);
+        }
+        let kept = decoded(&order, 0.0, 100.0);
+        for pair in kept.windows(2) {
+            assert!(
+                pair[1] - pair[0] <= 2,
+                "gap between {pair:?} is over 2 frames"
+            );
+        }
+        assert!(kept.len() < 41, "some b-frames are skipped: {kept:?}");
+    }
+
+    #[test]
+    fn non_reference_frames_outside_the_range_are_never_decoded() {
+        // All P frames non-reference except every 8th: decoded only inside 1 s..2 s.
+        let order: Vec<_> = (0..90)
+            .map(|i| (i, if i % 8 == 0 { Reference } else { NonReference }))
+            .collect();
+        let kept = decoded(&order, 1.0, 2.0);
+        assert!(
+            kept.iter()
+                .filter(|&&i| i % 8 != 0)
+                .all(|&i| (31..=60).contains(&i)),
+            "{kept:?}"
+        ); // frame 30 is at 0.99999 s
+        assert!(
+            kept.iter().any(|&i| i % 8 != 0),
+            "frames inside the range are still sampled"
+        );
+    }
+
+    #[test]
+    fn a_frame_whose_next_reference_is_unknown_is_decoded() {
+        // Temporal layers: the non-reference frame arrives before the reference after it.
+        let order: Vec<_> = (0..20)
+            .map(|i| (i, if i % 2 == 0 { Reference } else { NonReference }))
+            .collect();
+        assert_eq!(decoded(&order, 0.0, 100.0), (0..20).collect::<Vec<_>>());
+    }
+}

@@ -10,8 +10,8 @@ use reelcut::render::compose::picture::{rgb_to_yuv, Picture};
 use reelcut::render::compose::store::{FrameLayout, FrameStore};
 use reelcut::render::compose::{Compositor, SourceFrame};
 use reelcut::render::{
-    frame_ops, ColorFill, DrawOp, FrameOps, Layer, Rect, RenderClip, RenderPlan, ScaleType,
-    SourceGeometry, TransitionSpec, BLACK,
+    frame_ops, ClipTransition, ColorFill, DrawOp, FrameOps, Layer, Placement, Rect, RenderClip,
+    RenderPlan, SourceGeometry, BLACK,
 };
 
 // ---------------------------------------------------------------- helpers
@@ -21,7 +21,7 @@ fn clip(
     in_s: f64,
     out_s: f64,
     out_start_s: f64,
-    tr: Option<TransitionSpec>,
+    tr: Option<ClipTransition>,
 ) -> RenderClip {
     RenderClip {
         source,
@@ -33,7 +33,7 @@ fn clip(
     }
 }
 
-fn one_source_plan(g: SourceGeometry, w: u32, h: u32, scale: Option<ScaleType>) -> RenderPlan {
+fn one_source_plan(g: SourceGeometry, w: u32, h: u32, scale: Option<Placement>) -> RenderPlan {
     RenderPlan {
         width: w,
         height: h,
@@ -96,7 +96,7 @@ fn scale_and_pad_matches_ffmpeg() {
         SourceGeometry::simple(1920, 1080),
         1080,
         1920,
-        Some(ScaleType::Fit),
+        Some(Placement::Letterbox),
     );
     let ours = render(&plan, 0, std::slice::from_ref(&src));
     let reference = ffmpeg_yuv(
@@ -164,7 +164,7 @@ fn blurred_fill_matches_ffmpeg_gblur() {
             SourceGeometry::simple(1920, 1080),
             1080,
             1920,
-            Some(ScaleType::Fit),
+            Some(Placement::Letterbox),
         ),
         0,
         std::slice::from_ref(&src),
@@ -197,7 +197,7 @@ fn rotation_matches_ffmpeg_transpose() {
     ] {
         let g = rotated(320, 180, rot);
         let (w, h) = if rot == 180 { (320, 180) } else { (180, 320) };
-        let plan = one_source_plan(g, w, h, Some(ScaleType::Stretch));
+        let plan = one_source_plan(g, w, h, Some(Placement::Stretch));
         let ours = render(&plan, 0, std::slice::from_ref(&src));
         let reference = ffmpeg_yuv(&[(&src, 1)], 25, filter, w as usize, h as usize);
         let db = psnr(&ours, &reference[0]);
@@ -232,7 +232,7 @@ fn rotation_puts_corners_where_a_viewer_sees_them() {
         let geo = rotated(8, 4, rot);
         let (w, h) = reelcut::render::output_size(&[geo], None);
         let out = render(
-            &one_source_plan(geo, w, h, Some(ScaleType::Stretch)),
+            &one_source_plan(geo, w, h, Some(Placement::Stretch)),
             0,
             std::slice::from_ref(&img),
         );
@@ -261,7 +261,12 @@ fn fit_blur_fill_has_no_black_bars_and_a_sharp_centre() {
     );
     assert!(near(yuv_at(&out, 33, 32), blue, 2));
     let fit = render(
-        &one_source_plan(SourceGeometry::simple(64, 36), 36, 64, Some(ScaleType::Fit)),
+        &one_source_plan(
+            SourceGeometry::simple(64, 36),
+            36,
+            64,
+            Some(Placement::Letterbox),
+        ),
         0,
         &[img],
     );
@@ -276,13 +281,13 @@ const TH: usize = 180;
 const AT_PROGRESS: [(u64, f64); 3] = [(15, 0.25), (20, 0.5), (25, 0.75)];
 
 fn xfade_plan(name: &str, colour: Option<[u8; 3]>) -> RenderPlan {
-    let mut tr = TransitionSpec::new(name, 1.0);
+    let mut tr = ClipTransition::new(name, 1.0);
     tr.color = colour;
     RenderPlan {
         width: TW as u32,
         height: TH as u32,
         fps: 20.0,
-        scale: Some(ScaleType::Stretch),
+        scale: Some(Placement::Stretch),
         clips: vec![
             clip(0, 0.0, 2.0, 0.0, None),
             clip(1, 0.0, 2.0, 0.5, Some(tr)),
@@ -550,7 +555,7 @@ fn a_reel_starting_with_a_transition_fades_from_black() {
         0.0,
         2.0,
         0.0,
-        Some(TransitionSpec::new("fade", 1.0)),
+        Some(ClipTransition::new("fade", 1.0)),
     )];
     let white = Picture::filled(TW, TH, rgb_to_yuv([255, 255, 255]));
     let out = render(&plan, 10, &[white]); // t = 0.5: half way

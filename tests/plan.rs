@@ -3,8 +3,8 @@
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
 use reelcut::plan::{
-    ice_transitions, plan_concat, plan_reels, reel_timeline, Candidate, CutPoints, Plan,
-    PlanConfig, PlannedClip, Reel, SourceMeta, TransitionChoice, TransitionMode,
+    plan_concat, plan_reels, reel_timeline, Candidate, CutPoints, EffectMode, Plan, PlanConfig,
+    PlannedClip, Reel, SourceMeta, TransitionItem,
 };
 
 const EPS: f64 = 1e-6;
@@ -26,8 +26,8 @@ fn cand(source: usize, start: f64, end: f64, score: f64) -> Candidate {
     }
 }
 
-fn tc(name: &str, duration_s: f64, weight: u32) -> TransitionChoice {
-    TransitionChoice {
+fn tc(name: &str, duration_s: f64, weight: u32) -> TransitionItem {
+    TransitionItem {
         name: name.to_string(),
         duration_s,
         weight,
@@ -220,11 +220,7 @@ fn reels_within_max_and_near_target_with_transition_overlaps() {
     }
     let cuts = vec![cuts_every(0, 300.0, 1.3), cuts_every(1, 300.0, 1.1)];
     for (target, max) in [(20.0, 21.0), (30.0, 30.0), (45.0, 60.0)] {
-        for mode in [
-            TransitionMode::Closed,
-            TransitionMode::Auto,
-            TransitionMode::Sequential,
-        ] {
+        for mode in [EffectMode::Closed, EffectMode::Auto, EffectMode::Sequential] {
             let c = PlanConfig {
                 count: 3,
                 target_duration_s: Some(target),
@@ -243,7 +239,7 @@ fn reels_within_max_and_near_target_with_transition_overlaps() {
                     reel.duration_s
                 );
             }
-            if mode != TransitionMode::Closed {
+            if mode != EffectMode::Closed {
                 assert!(
                     plan.reels.iter().any(|r| overlaps(r) > 0.0),
                     "{mode:?}: no transitions"
@@ -532,7 +528,7 @@ fn names(reel: &Reel) -> Vec<Option<String>> {
 fn closed_mode_gives_hard_cuts() {
     let (sources, cands) = many_clips(10);
     let c = PlanConfig {
-        transition_mode: TransitionMode::Closed,
+        transition_mode: EffectMode::Closed,
         transitions: vec![tc("fade", 0.5, 50)],
         ..cfg(1, Some(30.0), None)
     };
@@ -549,7 +545,7 @@ fn closed_mode_gives_hard_cuts() {
 fn sequential_mode_cycles_the_list() {
     let (sources, cands) = many_clips(8);
     let c = PlanConfig {
-        transition_mode: TransitionMode::Sequential,
+        transition_mode: EffectMode::Sequential,
         transitions: vec![
             tc("wipeleft", 0.5, 1),
             tc("slideup", 0.5, 1),
@@ -574,7 +570,7 @@ fn sequential_mode_cycles_the_list() {
 fn random_mode_respects_weights_and_is_deterministic() {
     let (sources, cands) = many_clips(400);
     let make = |seed: u64| PlanConfig {
-        transition_mode: TransitionMode::Random,
+        transition_mode: EffectMode::Random,
         transitions: vec![
             tc("fade", 0.5, 25),
             tc("pixelize", 0.5, 75),
@@ -617,7 +613,7 @@ fn transition_longer_than_clip_minus_one_second_is_skipped() {
     ];
     let run = |d: f64| {
         let c = PlanConfig {
-            transition_mode: TransitionMode::Sequential,
+            transition_mode: EffectMode::Sequential,
             transitions: vec![tc("fade", d, 50)],
             ..cfg(1, Some(26.0), None)
         };
@@ -653,7 +649,7 @@ fn auto_mode_fades_between_inputs_and_scenes_only() {
         cand(1, 5.0, 9.0, 0.6),   // other input
     ];
     let c = PlanConfig {
-        transition_mode: TransitionMode::Auto,
+        transition_mode: EffectMode::Auto,
         ..cfg(1, Some(16.0), Some(20.0))
     };
     let plan = plan_reels(&sources, &cands, &[], &c);
@@ -674,7 +670,7 @@ fn auto_mode_fades_between_inputs_and_scenes_only() {
 
 #[test]
 fn timeline_starts_with_overlaps() {
-    let clip = |in_s: f64, out_s: f64, t: Option<TransitionChoice>| PlannedClip {
+    let clip = |in_s: f64, out_s: f64, t: Option<TransitionItem>| PlannedClip {
         source: 0,
         in_s,
         out_s,
@@ -720,7 +716,7 @@ fn timeline_starts_with_overlaps() {
 fn planned_reel_timeline_ends_at_its_duration() {
     let (sources, cands) = many_clips(12);
     let c = PlanConfig {
-        transition_mode: TransitionMode::Auto,
+        transition_mode: EffectMode::Auto,
         intro_auto: true,
         ..cfg(2, Some(25.0), Some(26.0))
     };
@@ -816,7 +812,7 @@ fn odd_input_does_not_panic_and_nan_scores_are_ignored() {
         target_duration_s: Some(f64::NAN),
         max_duration_s: Some(-3.0),
         min_clip_s: f64::NAN,
-        transition_mode: TransitionMode::Random,
+        transition_mode: EffectMode::Random,
         transitions: vec![tc("fade", f64::INFINITY, 0), tc("x", -1.0, 3)],
         intro_auto: true,
         seed: u64::MAX,
@@ -854,11 +850,7 @@ fn odd_input_does_not_panic_and_nan_scores_are_ignored() {
         plan.notes
     );
     // Transitions with an empty list or zero weights do not panic either.
-    for mode in [
-        TransitionMode::Random,
-        TransitionMode::Sequential,
-        TransitionMode::Auto,
-    ] {
+    for mode in [EffectMode::Random, EffectMode::Sequential, EffectMode::Auto] {
         let c = PlanConfig {
             transition_mode: mode,
             ..cfg(1, Some(10.0), None)
@@ -867,7 +859,7 @@ fn odd_input_does_not_panic_and_nan_scores_are_ignored() {
         assert!(!p.reels[0].clips.is_empty());
     }
     let c = PlanConfig {
-        transition_mode: TransitionMode::Random,
+        transition_mode: EffectMode::Random,
         transitions: vec![tc("fade", 0.5, 0)],
         ..cfg(1, Some(10.0), None)
     };
@@ -883,7 +875,7 @@ fn same_input_same_plan() {
     let cuts = vec![cuts_every(0, 300.0, 1.5)];
     let c = PlanConfig {
         intro_auto: true,
-        transition_mode: TransitionMode::Random,
+        transition_mode: EffectMode::Random,
         transitions: vec![tc("fade", 0.5, 10), tc("wipeup", 0.7, 20)],
         seed: 9,
         ..cfg(3, Some(20.0), Some(22.0))
@@ -895,34 +887,11 @@ fn same_input_same_plan() {
 }
 
 #[test]
-fn ice_transition_mapping() {
-    let list = vec![
-        "fadecolor".to_string(),
-        " ".to_string(),
-        "wipeleft".to_string(),
-    ];
-    let (mode, t) = ice_transitions(true, &list);
-    assert_eq!(mode, TransitionMode::Sequential);
-    assert_eq!(
-        t.iter().map(|x| x.name.as_str()).collect::<Vec<_>>(),
-        vec!["fadecolor", "wipeleft"]
-    );
-    assert!(t
-        .iter()
-        .all(|x| (x.duration_s - 0.5).abs() < EPS && x.weight > 0));
-    assert_eq!(
-        ice_transitions(false, &list),
-        (TransitionMode::Closed, vec![])
-    );
-    assert_eq!(ice_transitions(true, &[]), (TransitionMode::Closed, vec![]));
-}
-
-#[test]
 fn plan_serialises_in_camel_case_and_round_trips() {
     let sources = [src(100.0)];
     let c = PlanConfig {
         intro_auto: true,
-        transition_mode: TransitionMode::Auto,
+        transition_mode: EffectMode::Auto,
         ..cfg(1, Some(10.0), None)
     };
     let cuts = vec![cuts_every(0, 100.0, 2.0)];
@@ -938,7 +907,7 @@ fn plan_serialises_in_camel_case_and_round_trips() {
     let cfg_json = r#"{"count":2,"targetDurationS":20,"transitionMode":"Sequential"}"#;
     let parsed: PlanConfig = serde_json::from_str(cfg_json).unwrap();
     assert_eq!(parsed.count, 2);
-    assert_eq!(parsed.transition_mode, TransitionMode::Sequential);
+    assert_eq!(parsed.transition_mode, EffectMode::Sequential);
     assert_eq!(parsed.min_clip_s, 1.0);
 }
 
@@ -962,7 +931,7 @@ fn large_input_stays_fast() {
     }
     let c = PlanConfig {
         intro_auto: true,
-        transition_mode: TransitionMode::Auto,
+        transition_mode: EffectMode::Auto,
         ..cfg(5, Some(60.0), Some(60.0))
     };
     let t = std::time::Instant::now();

@@ -1,10 +1,10 @@
-//! Render stage: layout per scale type, rotation, pixel aspect, transition draw lists and the audio
+//! Render stage: layout per placement, rotation, pixel aspect, transition draw lists and the audio
 //! mixer. The pixels the draw lists produce are checked against ffmpeg in `tests/compose.rs`.
 
 use reelcut::render::mix::{downmix_to_stereo, MIN_RAMP_S};
 use reelcut::render::{
-    frame_count, frame_ops, mix_clips, output_size, validate_plan, AudioMixer, FadeCurve, FrameOps,
-    MixClip, Rect, RenderClip, RenderPlan, ScaleType, SourceGeometry, TransitionSpec,
+    frame_count, frame_ops, mix_clips, output_size, validate_plan, AudioMixer, ClipTransition,
+    FadeCurve, FrameOps, MixClip, Placement, Rect, RenderClip, RenderPlan, SourceGeometry,
 };
 
 // ---------------------------------------------------------------- helpers
@@ -32,17 +32,17 @@ fn clip(
         in_s,
         out_s,
         out_start_s,
-        transition_in: tr.map(|(n, d)| TransitionSpec::new(n, d)),
+        transition_in: tr.map(|(n, d)| ClipTransition::new(n, d)),
         volume: 1.0,
     }
 }
 
-fn one_source_plan(g: SourceGeometry, w: u32, h: u32, scale: Option<ScaleType>) -> RenderPlan {
+fn one_source_plan(g: SourceGeometry, w: u32, h: u32, placement: Option<Placement>) -> RenderPlan {
     RenderPlan {
         width: w,
         height: h,
         fps: 25.0,
-        scale,
+        scale: placement,
         clips: vec![clip(0, 0.0, 10.0, 0.0, None)],
         sources: vec![g],
         duration_s: 10.0,
@@ -115,7 +115,7 @@ fn output_size_defaults_to_largest_display_size_even() {
     assert_eq!(output_size(&[geom(0, 0, 0, (0, 0))], None), (1280, 720));
 }
 
-// ---------------------------------------------------------------- scale types
+// ---------------------------------------------------------------- placements
 
 fn single_layer_draws(plan: &RenderPlan, n: u64) -> Vec<reelcut::render::DrawOp> {
     let ops = frame_ops(plan, n).expect("frame ops");
@@ -127,31 +127,32 @@ fn single_layer_draws(plan: &RenderPlan, n: u64) -> Vec<reelcut::render::DrawOp>
 }
 
 #[test]
-fn landscape_into_portrait_for_each_scale_type() {
+fn landscape_into_portrait_for_each_placement() {
     let g = geom(1920, 1080, 0, (1, 1));
-    let d = single_layer_draws(&one_source_plan(g, 1080, 1920, Some(ScaleType::Stretch)), 0);
+    let d = single_layer_draws(&one_source_plan(g, 1080, 1920, Some(Placement::Stretch)), 0);
     assert_eq!(d.len(), 1);
     assert_rect(d[0].src_rect, 0.0, 0.0, 1920.0, 1080.0);
     assert_rect(d[0].dst_rect, 0.0, 0.0, 1080.0, 1920.0);
 
-    // Crop keeps the centre: a 607.5 x 1080 column in the middle of the frame, covering the canvas.
-    for scale in [ScaleType::Crop, ScaleType::Fill] {
-        let d = single_layer_draws(&one_source_plan(g, 1080, 1920, Some(scale)), 0);
-        assert_eq!(d.len(), 1);
-        assert_rect(d[0].src_rect, 656.25, 0.0, 607.5, 1080.0);
-        assert_rect(d[0].dst_rect, 0.0, 0.0, 1080.0, 1920.0);
-        assert_eq!(d[0].blur_px, 0.0);
-    }
+    // Cover keeps the centre: a 607.5 x 1080 column in the middle of the frame, covering the canvas.
+    let d = single_layer_draws(&one_source_plan(g, 1080, 1920, Some(Placement::Cover)), 0);
+    assert_eq!(d.len(), 1);
+    assert_rect(d[0].src_rect, 656.25, 0.0, 607.5, 1080.0);
+    assert_rect(d[0].dst_rect, 0.0, 0.0, 1080.0, 1920.0);
+    assert_eq!(d[0].blur_px, 0.0);
 
-    // Fit letterboxes: the whole frame, 1080 x 608 (607.5 rounded), centred vertically.
-    let d = single_layer_draws(&one_source_plan(g, 1080, 1920, Some(ScaleType::Fit)), 0);
+    // Letterbox: the whole frame, 1080 x 608 (607.5 rounded), centred vertically.
+    let d = single_layer_draws(
+        &one_source_plan(g, 1080, 1920, Some(Placement::Letterbox)),
+        0,
+    );
     assert_eq!(d.len(), 1);
     assert_rect(d[0].src_rect, 0.0, 0.0, 1920.0, 1080.0);
     assert_rect(d[0].dst_rect, 0.0, 656.0, 1080.0, 608.0);
 
-    // FitBlurFill: blurred cover layer first (over the whole canvas), then the fitted frame.
+    // LetterboxOverBlur: blurred cover layer first (over the whole canvas), then the fitted frame.
     let d = single_layer_draws(
-        &one_source_plan(g, 1080, 1920, Some(ScaleType::FitBlurFill)),
+        &one_source_plan(g, 1080, 1920, Some(Placement::LetterboxOverBlur)),
         0,
     );
     assert_eq!(d.len(), 2);
@@ -176,13 +177,13 @@ fn landscape_into_portrait_for_each_scale_type() {
     assert_rect(fg.src_rect, 0.0, 0.0, 1920.0, 1080.0);
     assert_rect(fg.dst_rect, 0.0, 656.0, 1080.0, 608.0);
 
-    // The default for landscape into portrait is FitBlurFill.
+    // The default for landscape into portrait is LetterboxOverBlur.
     let d_default = single_layer_draws(&one_source_plan(g, 1080, 1920, None), 0);
     assert_eq!(d_default, d);
 }
 
 #[test]
-fn default_scale_choices() {
+fn default_placement_choices() {
     // Same aspect: crop (here: the whole frame).
     let d = single_layer_draws(
         &one_source_plan(geom(1280, 720, 0, (1, 1)), 1920, 1080, None),
@@ -217,7 +218,7 @@ fn rotation_90_maps_display_rects_back_to_coded_pixels() {
     assert_rect(d[0].src_rect, 0.0, 0.0, 1920.0, 1080.0);
     assert_rect(d[0].dst_rect, 0.0, 0.0, 1080.0, 1920.0);
     // Square crop of the portrait picture: the middle 1080 display rows are coded columns 420..1500.
-    let d = single_layer_draws(&one_source_plan(g, 1080, 1080, Some(ScaleType::Crop)), 0);
+    let d = single_layer_draws(&one_source_plan(g, 1080, 1080, Some(Placement::Cover)), 0);
     assert_rect(d[0].src_rect, 420.0, 0.0, 1080.0, 1080.0);
     assert_rect(d[0].dst_rect, 0.0, 0.0, 1080.0, 1080.0);
 }
@@ -230,10 +231,13 @@ fn pixel_aspect_is_honoured() {
     assert_rect(d[0].src_rect, 0.0, 0.0, 1440.0, 1080.0);
     assert_rect(d[0].dst_rect, 0.0, 0.0, 1920.0, 1080.0);
     // Square crop: display columns 420..1500 are coded columns 315..1125.
-    let d = single_layer_draws(&one_source_plan(g, 1080, 1080, Some(ScaleType::Crop)), 0);
+    let d = single_layer_draws(&one_source_plan(g, 1080, 1080, Some(Placement::Cover)), 0);
     assert_rect(d[0].src_rect, 315.0, 0.0, 810.0, 1080.0);
     // Fit into 1080x1080: 1080 x 607.5 -> 608 rows, centred.
-    let d = single_layer_draws(&one_source_plan(g, 1080, 1080, Some(ScaleType::Fit)), 0);
+    let d = single_layer_draws(
+        &one_source_plan(g, 1080, 1080, Some(Placement::Letterbox)),
+        0,
+    );
     assert_rect(d[0].dst_rect, 0.0, 236.0, 1080.0, 608.0);
 }
 
@@ -721,4 +725,40 @@ fn mix_clips_follow_the_video_transitions() {
     assert!(AudioMixer::new(&mc, 48_000, 2, plan.duration_s).is_ok());
     assert!(AudioMixer::new(&mc, 0, 2, 1.0).is_err());
     assert!(AudioMixer::new(&mc, 48_000, 0, 1.0).is_err());
+}
+
+// ---------------------------------------------------------------- pass-through
+
+#[test]
+fn a_same_size_frame_outside_transitions_passes_through_unchanged() {
+    use reelcut::render::passthrough::passthrough_source;
+    let same = one_source_plan(geom(1920, 1080, 0, (1, 1)), 1920, 1080, None);
+    let ops = frame_ops(&same, 50).expect("ops");
+    assert_eq!(passthrough_source(&ops, &same), Some((0, 2.0)));
+    // Another size, a rotation or a letterbox needs composing.
+    let smaller = one_source_plan(geom(1920, 1080, 0, (1, 1)), 1280, 720, None);
+    assert_eq!(
+        passthrough_source(&frame_ops(&smaller, 50).expect("ops"), &smaller),
+        None
+    );
+    let rotated = one_source_plan(geom(1080, 1920, 90, (1, 1)), 1920, 1080, None);
+    assert_eq!(
+        passthrough_source(&frame_ops(&rotated, 50).expect("ops"), &rotated),
+        None
+    );
+    let portrait = one_source_plan(geom(1920, 1080, 0, (1, 1)), 1080, 1920, None);
+    assert_eq!(
+        passthrough_source(&frame_ops(&portrait, 50).expect("ops"), &portrait),
+        None
+    );
+    // Inside a transition two layers show; before it, clip 0 alone passes.
+    let t = transition_plan("fade");
+    assert_eq!(
+        passthrough_source(&frame_ops(&t, 65).expect("ops"), &t),
+        None
+    );
+    assert_eq!(
+        passthrough_source(&frame_ops(&t, 20).expect("ops"), &t).map(|p| p.0),
+        Some(0)
+    );
 }

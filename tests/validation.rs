@@ -35,6 +35,7 @@ fn all_caps() -> Capabilities {
             Container::Webm,
             Container::Mkv,
         ],
+        plot_pacing: true,
     }
 }
 
@@ -1187,6 +1188,16 @@ fn gating_with_render() {
         bad(
             ICE,
             ice_min,
+            &[(
+                "/InputConfig/HighlightStrategy",
+                s(json!({ "PlotPacingType": "Fast" })),
+            )],
+            "InvalidParameter.InputConfig.HighlightStrategy.PlotPacingType",
+            "'Fast' (the planner has one pacing: Normal) is not supported yet",
+        ),
+        bad(
+            ICE,
+            ice_min,
             &[("/InputConfig/BackgroundMusicArray", s(json!(["m.mp3"])))],
             "InvalidParameter.InputConfig.BackgroundMusicArray",
             "(background music) is not supported yet",
@@ -1261,6 +1272,21 @@ fn gating_with_render() {
         });
     }
     run_table(&cases, &caps);
+
+    // PlotPacingType Normal is the planner's own pacing, so it is accepted.
+    let normal = edited(
+        ice_min,
+        &[(
+            "/InputConfig/HighlightStrategy",
+            s(json!({ "PlotPacingType": "Normal" })),
+        )],
+    );
+    assert_eq!(
+        parse_request(ICE, &normal, &caps)
+            .expect("valid")
+            .plot_pacing,
+        Some(PlotPacing::Normal)
+    );
 }
 
 #[test]

@@ -12,15 +12,18 @@
 //! (clip selection and reasons), `profile` (signal weights per content type).
 
 pub mod audio;
+pub mod cuts;
 pub mod frames;
 pub mod profile;
 pub mod resample;
+pub mod sampling;
 pub mod score;
 pub mod shots;
 pub mod signals;
 pub mod video;
 
 pub use audio::{AudioFeatures, Onset, Pause};
+pub use cuts::{EditKind, EditPoint};
 pub use frames::FrameFeatures;
 pub use profile::Profile;
 pub use score::{

@@ -6,21 +6,13 @@
 //! and maximises the summed curve above half the peak (so it hugs the exciting part). Clips never
 //! overlap and never contain black, frozen or long-silent footage.
 
+use super::cuts::{EditKind, EditPoint};
 use super::profile::{Profile, Weights};
 use super::signals::{self, Grid, Sig, CELL_S, N_SIG};
 use super::SourceFeatures;
 use serde::Serialize;
 
-/// How highlights are chosen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-pub enum SelectionMode {
-    /// Rank by content score over all sources.
-    Scene,
-    /// Split the total duration into even slices and take the best clip in each (the cloud API's
-    /// default): highlights spread evenly.
-    #[default]
-    Average,
-}
+pub use crate::job::spec::SelectionMode;
 
 /// Options of [`find_highlights`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -200,27 +192,14 @@ fn prepare(idx: usize, src: &SourceFeatures, range: (f64, f64), w: &Weights) -> 
         t: b,
         clean: !speech_at(src, b - 0.01),
     }];
-    for s in &src.shots {
-        starts.push(Edge {
-            t: s.end,
-            clean: !speech_at(src, s.end),
-        });
-        ends.push(Edge {
-            t: s.start,
-            clean: !speech_at(src, s.start),
-        });
-    }
-    for p in &src.pauses {
-        let mid = 0.5 * (p.start + p.end);
-        starts.push(Edge {
-            t: mid.max(p.end - 0.2),
-            clean: true,
-        });
-        ends.push(Edge {
-            t: mid.min(p.start + 0.2),
-            clean: true,
-        });
-    }
+    // Inside a pause no speech is ongoing by definition; a shot edge is clean only when no speech
+    // runs across it.
+    let edge = |e: EditPoint| Edge {
+        t: e.t,
+        clean: e.kind == EditKind::Pause || !speech_at(src, e.t),
+    };
+    starts.extend(src.clip_starts().into_iter().map(edge));
+    ends.extend(src.clip_ends().into_iter().map(edge));
     let tidy = |v: &mut Vec<Edge>| {
         v.retain(|e| e.t.is_finite() && e.t >= a - 1e-9 && e.t <= b + 1e-9);
         v.sort_by(|x, y| x.t.total_cmp(&y.t).then(y.clean.cmp(&x.clean)));

@@ -56,26 +56,32 @@ impl JobKind {
     }
 }
 
-/// How highlight candidates are found (IMM `Mode`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// How highlight candidates are found (IMM `Mode`); the scorer reads the same value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum SelectionMode {
-    /// Recognise highlights from the content (signals, scores). Always used by the ICE API.
+    /// Recognise highlights from the content: rank by score over all sources. Always used by the
+    /// ICE API.
     Scene,
-    /// Even slices of the sources (the IMM default).
+    /// Split the total duration into even slices and take the best clip of each, so highlights
+    /// spread evenly (the IMM default).
+    #[default]
     Average,
 }
 
 /// Pacing of the screen-highlights reel (ICE `HighlightStrategy.PlotPacingType`).
 ///
-/// The cloud documentation names the parameter but not its values, so reelcut defines these three
-/// and refuses others (listing them) rather than accepting a word it would ignore.
+/// The cloud documentation (`../shared/seeds/`) names the parameter but neither its values nor
+/// what they do, so there is no documented behaviour to honour. reelcut reads the three names
+/// below and refuses others (listing them); `Normal` is the planner's one pacing, and `Fast` /
+/// `Slow` are refused at submit as "not supported yet" (`capabilities.rs`) rather than accepted
+/// and ignored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PlotPacing {
-    /// Short clips and rapid cutting (about 1.5-3 s a clip).
+    /// Shorter clips and quicker cutting (not built).
     Fast,
-    /// The default planner pacing.
+    /// The planner's pacing (the default).
     Normal,
-    /// Longer clips that let scenes breathe (about 4-8 s a clip).
+    /// Longer clips (not built).
     Slow,
 }
 
@@ -191,17 +197,22 @@ pub enum AudioCodec {
     Flac,
 }
 
-/// How a source frame is fitted into a different output size (`TranscodeVideo.ScaleType`).
+/// How a source picture is fitted into the output size (`TranscodeVideo.ScaleType`). This is the
+/// one meaning of each value everywhere in reelcut; the renderer's [`crate::render::Placement`]
+/// says how it is drawn (`src/engine/` maps one to the other).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ScaleType {
-    /// Scale both axes independently (distorts).
+    /// Both axes scaled independently to the output size: the picture is distorted.
     Stretch,
-    /// Scale to cover, then crop the overflow.
+    /// Scaled keeping its aspect until it covers the output, the overflow cut equally on both
+    /// sides (the centre is kept).
     Crop,
-    /// Scale to fit inside, then fill the bars.
+    /// Scaled keeping its aspect until it fits inside the output; black bars fill the rest of the
+    /// box (letterbox / pillarbox).
     Fill,
-    /// Scale to fit inside; the output takes the fitted size.
+    /// The output takes the picture's aspect: the largest size of the main input's shape that fits
+    /// in the requested box (even numbers), the picture filling it.
     Fit,
 }
 
@@ -223,7 +234,8 @@ pub struct VideoSpec {
     pub frame_rate: Option<f64>,
     /// Key-frame interval in frames ([`DEFAULT_GOP_SIZE`] when `TranscodeVideo` is given).
     pub gop_size: Option<u32>,
-    /// How sources are fitted to `width` x `height`; `None` = fit.
+    /// How sources are fitted to `width` x `height`; `None` = per source, see
+    /// [`crate::render::default_placement`].
     pub scale_type: Option<ScaleType>,
     /// Only `yuv420p` (what WebCodecs encoders take).
     pub pixel_format: Option<String>,
@@ -292,28 +304,35 @@ impl OutputSpec {
     }
 }
 
-/// How a list of effects is applied (IMM `TransitionMode` / `VfxEffectMode`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// How a list of effects is applied (IMM `TransitionMode` / `VfxEffectMode`; the ICE
+/// `ProcessConfig` maps onto it, see `job/ice.rs`). The planner reads the same value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum EffectMode {
-    /// None (the default).
+    /// None: hard cuts everywhere (the default).
+    #[default]
     Closed,
-    /// The engine chooses from what it can render.
+    /// reelcut's choice. For transitions: one where the content changes (another input, the hook
+    /// into the body, or a jump of at least [`crate::plan::SCENE_GAP_S`] seconds within one input),
+    /// a hard cut where the clips come from the same stretch of one scene; the transition used is
+    /// the given list in order when there is one, else [`crate::plan::AUTO_TRANSITION`].
     Auto,
-    /// One per cut/clip at random, by `weight`.
+    /// One per cut (or clip) drawn from the list, weighted by `weight`, deterministic for a seed.
     Random,
-    /// The list in order, cycling.
+    /// The list in order, one per cut, cycling; each reel starts at the top of the list.
     Sequential,
 }
 
-/// One transition of the list.
+/// One transition the request allows (IMM `Edit.Transitions[]`, ICE `TransitionList` entries); the
+/// planner chooses among these and puts the chosen one on the clip it leads into.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TransitionItem {
     /// Canonical lowercase catalogue name (see `catalog.rs`).
     pub name: String,
-    /// 0..=5 s; skipped on a clip shorter than `duration_s + 1`.
+    /// Overlap of the two clips, 0..=5 s (0 = a hard cut); skipped on a clip shorter than
+    /// `duration_s + 1`.
     pub duration_s: f64,
-    /// 1..=100, used by [`EffectMode::Random`].
+    /// 1..=100, used by [`EffectMode::Random`] (0 = never chosen).
     pub weight: u32,
 }
 
@@ -323,7 +342,7 @@ pub struct TransitionItem {
 pub struct TransitionSpec {
     /// How the list is used.
     pub mode: EffectMode,
-    /// Transitions to choose from (ignored by Closed and Auto).
+    /// Transitions to choose from (ignored by Closed; optional for Auto).
     pub list: Vec<TransitionItem>,
 }
 

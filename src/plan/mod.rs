@@ -18,7 +18,7 @@
 //!   that cannot be trimmed at a cut point to fit is dropped. Clips run in source order, inputs as
 //!   episodes in order; with `intro_auto` a short hook from the strongest moment opens the reel, and
 //!   later material gets a slight bonus so reels tend to build towards a strong ending.
-//! - **Transitions** per [`TransitionMode`]; a transition longer than either clip it joins minus 1 s
+//! - **Transitions** per [`EffectMode`]; a transition longer than either clip it joins minus 1 s
 //!   is skipped (hard cut).
 
 mod intervals;
@@ -30,10 +30,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::ApiError;
 
+pub use crate::job::spec::{EffectMode, TransitionItem};
 pub use timeline::{reel_timeline, TimelineEntry};
-pub use transitions::{
-    ice_transitions, AUTO_TRANSITION, AUTO_TRANSITION_S, ICE_TRANSITION_S, SCENE_GAP_S,
-};
+pub use transitions::{AUTO_TRANSITION, AUTO_TRANSITION_S, SCENE_GAP_S};
 
 /// Reel length used when neither a target nor a maximum duration is given: long enough for a few
 /// highlights, short enough for a social-media reel.
@@ -82,35 +81,6 @@ pub struct CutPoints {
     pub times: Vec<f64>,
 }
 
-/// How transitions between clips are chosen (`Edit.TransitionMode` of CreateHighlightTask).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum TransitionMode {
-    /// Hard cuts everywhere (the API default).
-    #[default]
-    Closed,
-    /// reelcut's choice: a transition where the content changes (another input, the hook into the
-    /// body, or a jump of at least [`SCENE_GAP_S`] seconds within one input), a hard
-    /// cut where the clips come from the same stretch of one scene. The transition used is the
-    /// given list in order when there is one, else [`AUTO_TRANSITION`] for [`AUTO_TRANSITION_S`].
-    Auto,
-    /// One transition per cut drawn from the list, weighted by `weight`, deterministic for a seed.
-    Random,
-    /// The list in order, one per cut, cycling; each reel starts at the top of the list.
-    Sequential,
-}
-
-/// One transition the user allows (`Edit.Transitions[]`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TransitionChoice {
-    /// Transition name from SPEC section 6 (ffmpeg `xfade` / gl-transitions names).
-    pub name: String,
-    /// Overlap of the two clips in seconds; 0 means a hard cut.
-    pub duration_s: f64,
-    /// Relative weight for [`TransitionMode::Random`] (0 = never chosen).
-    pub weight: u32,
-}
-
 /// Everything that shapes the reels of one job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -126,9 +96,9 @@ pub struct PlanConfig {
     /// Shortest clip allowed, in seconds (1.0 by default; not finite or <= 0 means 1.0).
     pub min_clip_s: f64,
     /// How transitions are chosen.
-    pub transition_mode: TransitionMode,
+    pub transition_mode: EffectMode,
     /// The transitions to choose from (Sequential, Random; optional for Auto).
-    pub transitions: Vec<TransitionChoice>,
+    pub transitions: Vec<TransitionItem>,
     /// Seed of all randomness, so the same request always gives the same reels.
     pub seed: u64,
 }
@@ -141,7 +111,7 @@ impl Default for PlanConfig {
             target_duration_s: None,
             intro_auto: false,
             min_clip_s: 1.0,
-            transition_mode: TransitionMode::Closed,
+            transition_mode: EffectMode::Closed,
             transitions: Vec::new(),
             seed: 0,
         }
@@ -163,7 +133,7 @@ pub struct PlannedClip {
     /// Signals behind the score (from the candidate).
     pub reasons: Vec<String>,
     /// Transition from the previous clip into this one; `None` = hard cut (always for clip 0).
-    pub transition_in: Option<TransitionChoice>,
+    pub transition_in: Option<TransitionItem>,
     /// This clip is the opening hook (`intro_auto`): taken from the strongest moment and placed
     /// first, out of source order. Its time never appears again in the same reel.
     pub hook: bool,

@@ -27,7 +27,7 @@
 use super::intervals::{overlap_with, shared, union_len, Span, EPS};
 use super::transitions::{choose, config_note, palette};
 use super::{
-    Candidate, CutPoints, Plan, PlanConfig, PlannedClip, Reel, SourceMeta, TransitionChoice,
+    Candidate, CutPoints, Plan, PlanConfig, PlannedClip, Reel, SourceMeta, TransitionItem,
     DEFAULT_TARGET_S,
 };
 
@@ -94,7 +94,7 @@ struct Pick {
 struct Ctx<'a> {
     cands: &'a [Cand],
     cfg: &'a PlanConfig,
-    palette: Vec<TransitionChoice>,
+    palette: Vec<TransitionItem>,
     reel_index: usize,
     min_clip: f64,
     /// Longest transition the palette can produce (bounds how much a new clip can change the

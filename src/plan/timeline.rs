@@ -48,7 +48,7 @@ pub fn reel_timeline(reel: &Reel) -> Vec<TimelineEntry> {
 }
 
 /// Effective overlap of a transition: its duration when positive and finite, else 0 (hard cut).
-pub(super) fn transition_s(t: Option<&super::TransitionChoice>) -> f64 {
+pub(super) fn transition_s(t: Option<&super::TransitionItem>) -> f64 {
     match t {
         Some(t) if t.duration_s.is_finite() && t.duration_s > 0.0 => t.duration_s,
         _ => 0.0,

@@ -1,50 +1,20 @@
 //! Choosing the transition at each cut of a reel.
 
 use super::intervals::{Span, EPS};
-use super::{PlanConfig, TransitionChoice, TransitionMode};
+use super::{EffectMode, PlanConfig, TransitionItem};
 
-/// Transition used by [`TransitionMode::Auto`] when no list is given: a plain cross-fade is the
+/// Transition used by [`EffectMode::Auto`] when no list is given: a plain cross-fade is the
 /// one transition that suits any content.
 pub const AUTO_TRANSITION: &str = "fade";
 /// Duration of [`AUTO_TRANSITION`]: long enough to read as a scene change, short enough not to
 /// eat into short clips.
 pub const AUTO_TRANSITION_S: f64 = 0.5;
-/// Duration given to each ICE `TransitionList` entry (the screen-highlights API names transitions
-/// without durations).
-pub const ICE_TRANSITION_S: f64 = 0.5;
-/// [`TransitionMode::Auto`] treats a jump of at least this many seconds within one source as a
+/// [`EffectMode::Auto`] treats a jump of at least this many seconds within one source as a
 /// change of scene (transition); shorter jumps stay in the scene (hard cut, as an editor would).
 pub const SCENE_GAP_S: f64 = 10.0;
 /// A transition must leave this much of each clip it joins on its own (SPEC: "a transition longer
 /// than its clip's duration minus 1 s is skipped").
 const TRANSITION_MARGIN_S: f64 = 1.0;
-/// Weight given to ICE list entries (the CreateHighlightTask default weight).
-const DEFAULT_WEIGHT: u32 = 50;
-
-/// Maps the screen-highlights API's `ProcessConfig.AllowTransition` + `TransitionList` onto a mode
-/// and a list.
-///
-/// ICE says "one is chosen per cut, in order or at random"; reelcut picks in order
-/// ([`TransitionMode::Sequential`]) so the result is predictable, each entry lasting
-/// [`ICE_TRANSITION_S`]. Not allowed, or an empty list (blank names ignored), gives
-/// [`TransitionMode::Closed`]: hard cuts.
-pub fn ice_transitions(allow: bool, list: &[String]) -> (TransitionMode, Vec<TransitionChoice>) {
-    let choices: Vec<TransitionChoice> = list
-        .iter()
-        .map(|n| n.trim())
-        .filter(|n| !n.is_empty())
-        .map(|n| TransitionChoice {
-            name: n.to_string(),
-            duration_s: ICE_TRANSITION_S,
-            weight: DEFAULT_WEIGHT,
-        })
-        .collect();
-    if allow && !choices.is_empty() {
-        (TransitionMode::Sequential, choices)
-    } else {
-        (TransitionMode::Closed, Vec::new())
-    }
-}
 
 /// SplitMix64: tiny, fast, well-distributed, and (unlike a dependency) guaranteed to give the same
 /// sequence forever, so a seed always reproduces the same reels.
@@ -71,9 +41,9 @@ impl SplitMix64 {
 }
 
 /// The transitions a config can produce; indices returned by [`choose`] point into it.
-pub(super) fn palette(cfg: &PlanConfig) -> Vec<TransitionChoice> {
+pub(super) fn palette(cfg: &PlanConfig) -> Vec<TransitionItem> {
     match cfg.transition_mode {
-        TransitionMode::Auto if cfg.transitions.is_empty() => vec![TransitionChoice {
+        EffectMode::Auto if cfg.transitions.is_empty() => vec![TransitionItem {
             name: AUTO_TRANSITION.to_string(),
             duration_s: AUTO_TRANSITION_S,
             weight: 1,
@@ -85,14 +55,12 @@ pub(super) fn palette(cfg: &PlanConfig) -> Vec<TransitionChoice> {
 /// Why a config yields hard cuts only although it asks for transitions (for the plan notes).
 pub(super) fn config_note(cfg: &PlanConfig) -> Option<String> {
     match cfg.transition_mode {
-        TransitionMode::Sequential | TransitionMode::Random if cfg.transitions.is_empty() => {
-            Some(format!(
-                "TransitionMode {:?} without transitions: hard cuts only",
-                cfg.transition_mode
-            ))
-        }
-        TransitionMode::Random if cfg.transitions.iter().all(|t| t.weight == 0) => {
-            Some("TransitionMode Random with all weights 0: hard cuts only".to_string())
+        EffectMode::Sequential | EffectMode::Random if cfg.transitions.is_empty() => Some(format!(
+            "EffectMode {:?} without transitions: hard cuts only",
+            cfg.transition_mode
+        )),
+        EffectMode::Random if cfg.transitions.iter().all(|t| t.weight == 0) => {
+            Some("EffectMode Random with all weights 0: hard cuts only".to_string())
         }
         _ => None,
     }
@@ -109,11 +77,11 @@ pub(super) fn config_note(cfg: &PlanConfig) -> Option<String> {
 pub(super) fn choose(
     clips: &[(Span, bool)],
     cfg: &PlanConfig,
-    palette: &[TransitionChoice],
+    palette: &[TransitionItem],
     reel_index: usize,
 ) -> Vec<Option<usize>> {
     let mut out: Vec<Option<usize>> = vec![None; clips.len()];
-    if palette.is_empty() || cfg.transition_mode == TransitionMode::Closed {
+    if palette.is_empty() || cfg.transition_mode == EffectMode::Closed {
         return out;
     }
     let mut rng = SplitMix64::new(
@@ -129,9 +97,9 @@ pub(super) fn choose(
         let (prev, prev_hook) = clips[i - 1];
         let (cur, _) = clips[i];
         let pick = match cfg.transition_mode {
-            TransitionMode::Closed => None,
-            TransitionMode::Sequential => Some((i - 1) % palette.len()),
-            TransitionMode::Random => {
+            EffectMode::Closed => None,
+            EffectMode::Sequential => Some((i - 1) % palette.len()),
+            EffectMode::Random => {
                 let r = rng.below(total_weight.max(1));
                 if total_weight == 0 {
                     None
@@ -143,7 +111,7 @@ pub(super) fn choose(
                     })
                 }
             }
-            TransitionMode::Auto => {
+            EffectMode::Auto => {
                 let scene_change = prev_hook
                     || prev.source != cur.source
                     || cur.a + EPS < prev.b

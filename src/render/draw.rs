@@ -10,7 +10,7 @@
 //!   held on its last frame; if there is no A at all, a plain black layer stands in for it;
 //! - no clip on screen (gaps, or `t >= duration_s`): the black background only.
 
-use super::layout::{default_scale, place_source};
+use super::layout::{default_placement, place_source};
 use super::{FrameOps, Layer, MixClip, RenderClip, RenderPlan, Transition, BLACK};
 use crate::ApiError;
 
@@ -81,13 +81,13 @@ fn clip_layer(plan: &RenderPlan, i: usize, t: f64) -> Result<Layer, ApiError> {
     })?;
     let last = (c.out_s - EPS_S).max(c.in_s);
     let source_time = (c.in_s + (t - c.out_start_s)).clamp(c.in_s, last);
-    let scale = plan
+    let placement = plan
         .scale
-        .unwrap_or_else(|| default_scale(g, plan.width, plan.height));
+        .unwrap_or_else(|| default_placement(g, plan.width, plan.height));
     Ok(Layer {
         clip: Some(i),
         background: Some(BLACK),
-        draws: place_source(c.source, g, scale, plan.width, plan.height, source_time),
+        draws: place_source(c.source, g, placement, plan.width, plan.height, source_time),
         ..colour_layer(BLACK)
     })
 }

@@ -1,16 +1,16 @@
 //! Geometry: output size, display size of a source, and where a source's picture goes on the canvas
-//! for each [`ScaleType`].
+//! for each [`Placement`].
 //!
 //! The layout is computed in *display* coordinates (after pixel aspect and rotation, what a viewer
 //! sees) and mapped back to decoded-frame pixels at the end, because the browser draws the decoded
 //! `VideoFrame` and rotates it itself.
 
-use super::{DrawOp, Rect, ScaleType, SourceGeometry};
+use super::{DrawOp, Placement, Rect, SourceGeometry};
 
 /// Output size used when there is neither a request nor a usable source.
 pub const FALLBACK_SIZE: (u32, u32) = (1280, 720);
 
-/// Two aspect ratios closer than this factor count as "the same shape" for [`default_scale`].
+/// Two aspect ratios closer than this factor count as "the same shape" for [`default_placement`].
 const SAME_ASPECT: f64 = 1.05;
 
 /// Rotation rounded to the nearest quarter turn, in 0/90/180/270.
@@ -67,21 +67,22 @@ pub fn output_size(sources: &[SourceGeometry], requested: Option<(u32, u32)>) ->
     (even(w), even(h))
 }
 
-/// The scale type reelcut uses when the request names none, per source:
-/// - aspect ratios within 5% of each other: `Crop` (at most 5% is cut; thin bars would look like
+/// The placement reelcut uses when the request names no scale type, per source:
+/// - aspect ratios within 5% of each other: `Cover` (at most 5% is cut; thin bars would look like
 ///   a mistake);
-/// - one landscape and the other portrait (each more than 5% away from square): `FitBlurFill`;
-/// - otherwise (e.g. 4:3 into 16:9, square into portrait): `Fit`.
-pub fn default_scale(g: &SourceGeometry, out_w: u32, out_h: u32) -> ScaleType {
+/// - one landscape and the other portrait (each more than 5% away from square):
+///   `LetterboxOverBlur`;
+/// - otherwise (e.g. 4:3 into 16:9, square into portrait): `Letterbox`.
+pub fn default_placement(g: &SourceGeometry, out_w: u32, out_h: u32) -> Placement {
     let (dw, dh) = display_size(g);
     if dw <= 0.0 || dh <= 0.0 || out_w == 0 || out_h == 0 {
-        return ScaleType::Fit;
+        return Placement::Letterbox;
     }
     let a_src = dw / dh;
     let a_out = out_w as f64 / out_h as f64;
     let ratio = a_src / a_out;
     if (1.0 / SAME_ASPECT..=SAME_ASPECT).contains(&ratio) {
-        return ScaleType::Crop;
+        return Placement::Cover;
     }
     let orient = |a: f64| {
         if a > SAME_ASPECT {
@@ -93,13 +94,13 @@ pub fn default_scale(g: &SourceGeometry, out_w: u32, out_h: u32) -> ScaleType {
         }
     };
     if orient(a_src) * orient(a_out) < 0 {
-        ScaleType::FitBlurFill
+        Placement::LetterboxOverBlur
     } else {
-        ScaleType::Fit
+        Placement::Letterbox
     }
 }
 
-/// Blur strength of the `FitBlurFill` background for a canvas: 3% of the short side (32 px for
+/// Blur strength of the `LetterboxOverBlur` background for a canvas: 3% of the short side (32 px for
 /// 1080p), enough to turn the copy into a colour wash.
 pub fn background_blur(out_w: u32, out_h: u32) -> f32 {
     (out_w.min(out_h) as f32 * 0.03).max(2.0)
@@ -124,14 +125,14 @@ pub fn display_to_coded(g: &SourceGeometry, r: Rect) -> Rect {
     Rect::new(u.x * sx, u.y * sy, u.w * sx, u.h * sy)
 }
 
-/// Centred region of a `dw x dh` picture with the aspect of `w x h` (the part `Crop` keeps).
+/// Centred region of a `dw x dh` picture with the aspect of `w x h` (the part `Cover` keeps).
 fn cover_region(dw: f64, dh: f64, w: f64, h: f64) -> Rect {
     let s = (w / dw).max(h / dh);
     let (cw, ch) = ((w / s).min(dw), (h / s).min(dh));
     Rect::new((dw - cw) / 2.0, (dh - ch) / 2.0, cw, ch)
 }
 
-/// Where the whole picture goes for `Fit`: centred, whole output pixels.
+/// Where the whole picture goes for `Letterbox`: centred, whole output pixels.
 fn fit_rect(dw: f64, dh: f64, w: f64, h: f64) -> Rect {
     let s = (w / dw).min(h / dh);
     let fw = (dw * s).round().clamp(1.0, w);
@@ -139,12 +140,12 @@ fn fit_rect(dw: f64, dh: f64, w: f64, h: f64) -> Rect {
     Rect::new(((w - fw) / 2.0).round(), ((h - fh) / 2.0).round(), fw, fh)
 }
 
-/// The draws that put source `source` (geometry `g`) on a `out_w x out_h` canvas with `scale`,
+/// The draws that put source `source` (geometry `g`) on a `out_w x out_h` canvas with `placement`,
 /// showing the frame at `source_time_s`. Empty for a degenerate source (zero size).
 pub fn place_source(
     source: usize,
     g: &SourceGeometry,
-    scale: ScaleType,
+    placement: Placement,
     out_w: u32,
     out_h: u32,
     source_time_s: f64,
@@ -164,11 +165,11 @@ pub fn place_source(
         blur_px,
     };
     let full = Rect::new(0.0, 0.0, w, h);
-    match scale {
-        ScaleType::Stretch => vec![op(Rect::new(0.0, 0.0, dw, dh), full, 0.0)],
-        ScaleType::Crop | ScaleType::Fill => vec![op(cover_region(dw, dh, w, h), full, 0.0)],
-        ScaleType::Fit => vec![op(Rect::new(0.0, 0.0, dw, dh), fit_rect(dw, dh, w, h), 0.0)],
-        ScaleType::FitBlurFill => {
+    match placement {
+        Placement::Stretch => vec![op(Rect::new(0.0, 0.0, dw, dh), full, 0.0)],
+        Placement::Cover => vec![op(cover_region(dw, dh, w, h), full, 0.0)],
+        Placement::Letterbox => vec![op(Rect::new(0.0, 0.0, dw, dh), fit_rect(dw, dh, w, h), 0.0)],
+        Placement::LetterboxOverBlur => {
             let blur = background_blur(out_w, out_h);
             // Overshoot the canvas by two standard deviations so the blur does not pull in
             // transparency at the edges (the copy is zoomed a little; it is a blurred wash anyway).
@@ -206,17 +207,17 @@ mod tests {
             display_h: 0,
         };
         assert_eq!(display_size(&g), (0.0, 0.0));
-        assert!(place_source(0, &g, ScaleType::Fit, 100, 100, 0.0).is_empty());
+        assert!(place_source(0, &g, Placement::Letterbox, 100, 100, 0.0).is_empty());
         assert!(place_source(
             0,
             &SourceGeometry::simple(10, 10),
-            ScaleType::Fit,
+            Placement::Letterbox,
             0,
             100,
             0.0
         )
         .is_empty());
-        assert_eq!(default_scale(&g, 100, 100), ScaleType::Fit);
+        assert_eq!(default_placement(&g, 100, 100), Placement::Letterbox);
     }
 
     #[test]

@@ -52,13 +52,14 @@ pub mod compose;
 pub mod draw;
 pub mod layout;
 pub mod mix;
+pub mod passthrough;
 pub mod resample;
 pub mod transitions;
 
 use serde::{Deserialize, Serialize};
 
 pub use draw::{frame_count, frame_ops, mix_clips, validate_plan};
-pub use layout::{default_scale, output_size};
+pub use layout::{default_placement, output_size};
 pub use mix::{AudioMixer, FadeCurve, MixClip};
 pub use transitions::{dissolve_noise, Transition};
 
@@ -119,29 +120,28 @@ impl SourceGeometry {
     }
 }
 
-/// How a source's display picture is mapped onto the output canvas.
+/// How a source's display picture is drawn onto the output canvas. The request's
+/// [`crate::job::spec::ScaleType`] maps onto one of these (in `src/engine/`); without one,
+/// [`default_placement`] picks per source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ScaleType {
+pub enum Placement {
     /// Whole picture onto the whole canvas; aspect ratio not kept.
     Stretch,
     /// Scale keeping the aspect ratio until the canvas is covered, cut the overflow equally on both
     /// sides (the centre is kept).
-    Crop,
-    /// Same geometry as `Crop` (cover the canvas): with a fixed output size the API's "fill" can
-    /// only mean covering it; kept as its own name so requests round-trip.
-    Fill,
+    Cover,
     /// Scale keeping the aspect ratio until the whole picture fits; black bars (letterbox /
     /// pillarbox) fill the rest.
-    Fit,
-    /// `Fit` over a blurred `Crop` of the same frame (the usual way landscape footage goes into a
-    /// portrait reel; SPEC's `twolayer`).
-    FitBlurFill,
+    Letterbox,
+    /// `Letterbox` over a blurred `Cover` of the same frame (the usual way landscape footage goes
+    /// into a portrait reel; SPEC's `twolayer`).
+    LetterboxOverBlur,
 }
 
-/// The transition into a clip from the clip before it.
+/// The transition into a clip from the clip before it, as drawn.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TransitionSpec {
+pub struct ClipTransition {
     /// ffmpeg `xfade` name (`fade`, `wipeleft`, ...) or `fadecolor`.
     pub name: String,
     /// Overlap of the two clips in seconds.
@@ -151,7 +151,7 @@ pub struct TransitionSpec {
     pub color: Option<[u8; 3]>,
 }
 
-impl TransitionSpec {
+impl ClipTransition {
     pub fn new(name: &str, duration_s: f64) -> Self {
         Self {
             name: name.to_string(),
@@ -175,7 +175,7 @@ pub struct RenderClip {
     pub out_start_s: f64,
     /// Transition from the previous clip into this one.
     #[serde(default)]
-    pub transition_in: Option<TransitionSpec>,
+    pub transition_in: Option<ClipTransition>,
     /// Audio gain (MediaConfig.Volume, 0..10, 1 = unchanged).
     pub volume: f32,
 }
@@ -194,9 +194,9 @@ pub struct RenderPlan {
     pub width: u32,
     pub height: u32,
     pub fps: f64,
-    /// `None` = choose per source with [`default_scale`].
+    /// How every source is placed; `None` = per source with [`default_placement`].
     #[serde(default)]
-    pub scale: Option<ScaleType>,
+    pub scale: Option<Placement>,
     pub clips: Vec<RenderClip>,
     pub sources: Vec<SourceGeometry>,
     pub duration_s: f64,

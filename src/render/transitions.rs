@@ -18,7 +18,7 @@
 //! (ffmpeg's fadeblack is `mix(mix(A, C, s1), mix(C, B, s2), progress)`: it passes closest to the
 //! colour a little after the middle, and is not a plain "A to black, black to B".)
 
-use super::{ColorFill, Dissolve, Layer, TransitionSpec};
+use super::{ClipTransition, ColorFill, Dissolve, Layer};
 use crate::ApiError;
 
 /// Names accepted by [`Transition::parse`].
@@ -50,7 +50,7 @@ pub enum Transition {
 impl Transition {
     /// Parses a transition name (case-insensitive). Unknown names are an error value, never a panic:
     /// `InvalidParameter.Transitions` "transition X is not supported yet".
-    pub fn parse(spec: &TransitionSpec) -> Result<Self, ApiError> {
+    pub fn parse(spec: &ClipTransition) -> Result<Self, ApiError> {
         let name = spec.name.trim().to_ascii_lowercase();
         Ok(match name.as_str() {
             "fade" => Self::Fade,
@@ -167,7 +167,7 @@ mod tests {
     #[test]
     fn unknown_name_is_an_error_value() {
         let e =
-            Transition::parse(&TransitionSpec::new("circleopen", 1.0)).expect_err("unsupported");
+            Transition::parse(&ClipTransition::new("circleopen", 1.0)).expect_err("unsupported");
         assert!(
             e.message
                 .contains("transition circleopen is not supported yet"),

@@ -7,8 +7,6 @@ use std::rc::Rc;
 
 use js_sys::{Float32Array, Function};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{OffscreenCanvas, OffscreenCanvasRenderingContext2d};
 
 use super::api::to_js;
 use super::codec::{
@@ -16,7 +14,9 @@ use super::codec::{
 };
 use super::job_signal::JobSignal;
 use super::source::JsByteSource;
+use crate::analysis::sampling::DecodePlan;
 use crate::analysis::{FrameView, PixelFormat, PlaneLayout, SourceAnalyzer};
+use crate::media::bitstream::ReferenceClassifier;
 use crate::media::{self, MediaInfo, TrackKind};
 use crate::ApiError;
 
@@ -37,6 +37,7 @@ pub struct WasmAnalysedSource {
     range: (f64, f64),
     notes: Vec<String>,
     frames: u32,
+    decoded: u32,
 }
 
 #[wasm_bindgen]
@@ -56,6 +57,10 @@ impl WasmAnalysedSource {
     /// Video frames analysed.
     pub fn frames(&self) -> u32 {
         self.frames
+    }
+    /// Video frames decoded (analysed ones and the references they need).
+    pub fn decoded(&self) -> u32 {
+        self.decoded
     }
 }
 
@@ -154,7 +159,11 @@ async fn analyse(
         demuxer.seek(start)?;
     }
     let mut packets = 0u32;
+    let mut decoded = 0u32;
     let mut saw_key = false;
+    // Frames no sample needs and no other frame refers to are not decoded at all.
+    let mut classifier = ReferenceClassifier::new(&video_track);
+    let mut plan = DecodePlan::for_analysis(frame_rate, start, end);
     while let Some(packet) = demuxer.next_packet()? {
         job.check()?;
         let t = packet.pts_us as f64 / 1e6;
@@ -166,6 +175,9 @@ async fn analyse(
                 continue;
             }
             saw_key = true;
+            if !plan.should_decode(packet.pts_us, classifier.classify(&packet.data)) {
+                continue;
+            }
             // Analyse what is decoded while the decoder works on what is queued.
             loop {
                 sink.drain(&video, &analyzer).await?;
@@ -181,6 +193,7 @@ async fn analyse(
             }
             video.decode(&packet)?;
             packets += 1;
+            decoded += 1;
             if packets.is_multiple_of(30) {
                 job.progress(((t - start) / (end - start).max(1e-6)).clamp(0.0, 1.0));
             }
@@ -227,6 +240,7 @@ async fn analyse(
         range: (start, end),
         notes,
         frames: sink.frames,
+        decoded,
     })
 }
 
@@ -236,7 +250,6 @@ struct FrameSink {
     pixels: Vec<u8>,
     samples: Vec<f32>,
     audio_scratch: Option<Float32Array>,
-    readback: Option<OffscreenCanvasRenderingContext2d>,
     frames: u32,
     readbacks: u32,
 }
@@ -282,8 +295,8 @@ impl FrameSink {
                 analyzer.borrow_mut().push_frame(t, &view)
             }
             None => {
-                let rgba = self.read_back(frame)?;
                 let (width, height) = READBACK_SIZE;
+                let rgba = frame.read_back_rgba(width, height)?;
                 let planes = vec![PlaneLayout {
                     offset: 0,
                     stride: width as usize * 4,
@@ -301,42 +314,6 @@ impl FrameSink {
             }
         }
     }
-
-    /// Opaque (GPU) frames have no CPU layout: draw them small and read back RGBA.
-    fn read_back(&mut self, frame: &Frame) -> Result<Vec<u8>, ApiError> {
-        let (w, h) = READBACK_SIZE;
-        let fail = |e: JsValue| {
-            ApiError::corrupt(format!(
-                "reading back a GPU frame failed: {}",
-                super::codec::js_message(&e)
-            ))
-        };
-        if self.readback.is_none() {
-            let canvas = OffscreenCanvas::new(w, h).map_err(fail)?;
-            let ctx = canvas
-                .get_context("2d")
-                .map_err(fail)?
-                .ok_or_else(|| ApiError::internal("no 2d context"))?;
-            self.readback = Some(ctx.unchecked_into());
-        }
-        let ctx = self
-            .readback
-            .as_ref()
-            .ok_or_else(|| ApiError::internal("no 2d context"))?;
-        ctx.draw_image_with_video_frame_and_dw_and_dh(
-            frame.raw(),
-            0.0,
-            0.0,
-            f64::from(w),
-            f64::from(h),
-        )
-        .map_err(fail)?;
-        Ok(ctx
-            .get_image_data(0, 0, w as i32, h as i32)
-            .map_err(fail)?
-            .data()
-            .0)
-    }
 }
 
 /// Hands every decoded audio block inside the range to the analyzer.
@@ -352,12 +329,7 @@ fn drain_audio(
         if t + block.duration_s() <= start || t >= end {
             continue;
         }
-        let frames = block.copy_planar(&mut sink.audio_scratch, &mut sink.samples)?;
-        let planes: Vec<&[f32]> = sink
-            .samples
-            .chunks_exact(frames.max(1))
-            .take(block.channels())
-            .collect();
+        let planes = block.copy_planes(&mut sink.audio_scratch, &mut sink.samples)?;
         analyzer
             .borrow_mut()
             .push_audio(t, block.sample_rate(), &planes);

@@ -5,8 +5,8 @@ use wasm_bindgen::prelude::*;
 
 use super::analyse::WasmAnalysedSource;
 use super::source::JsByteSource;
-use crate::analysis::score::SelectionMode;
-use crate::analysis::{self, HighlightOptions};
+use crate::analysis;
+use crate::engine;
 use crate::job::validate::{parse_request, Capabilities};
 use crate::media::{self, Demuxer, Packet};
 use crate::ApiError;
@@ -15,16 +15,9 @@ pub(super) fn to_js(err: ApiError) -> JsValue {
     JsValue::from_str(&serde_json::to_string(&err).unwrap_or_else(|_| err.to_string()))
 }
 
-/// Splits `channels` planes laid end to end (as the worker copies `AudioData`) into slices.
-pub(super) fn planar(data: &[f32], channels: usize) -> Option<Vec<&[f32]>> {
-    if channels == 0 || data.len() < channels {
-        return None;
-    }
-    Some(
-        data.chunks_exact(data.len() / channels)
-            .take(channels)
-            .collect(),
-    )
+/// Parses a JSON value the worker built from engine output (a failure is a bug: `Internal`).
+pub(super) fn parse<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T, JsValue> {
+    serde_json::from_str(text).map_err(|e| to_js(ApiError::internal(format!("bad {what}: {e}"))))
 }
 
 pub(super) fn json<T: serde::Serialize>(value: &T) -> Result<String, JsValue> {
@@ -141,53 +134,24 @@ impl WasmHighlightSession {
         Ok(self.sources.len() - 1)
     }
 
-    /// Legal edit points of a source for the planner: both sides of every shot boundary and the
-    /// middle of every speech pause, sorted.
+    /// Legal edit points of a source for the planner ([`analysis::SourceFeatures::cut_points`]).
     #[wasm_bindgen(js_name = cutPoints)]
     pub fn cut_points(&self, source: usize) -> Vec<f64> {
-        let Some(f) = self.sources.get(source) else {
-            return Vec::new();
-        };
-        let mut times: Vec<f64> = f
-            .shots
-            .iter()
-            .flat_map(|b| [b.start, b.end])
-            .chain(f.pauses.iter().map(|p| (p.start + p.end) / 2.0))
-            .filter(|t| t.is_finite())
-            .collect();
-        times.sort_by(f64::total_cmp);
-        times
+        self.sources
+            .get(source)
+            .map(analysis::SourceFeatures::cut_points)
+            .unwrap_or_default()
     }
 
-    /// Runs the scorer; `options_json` is a [`WebHighlightOptions`]. Returns the report JSON.
+    /// Runs the scorer; `request_json` is an [`engine::HighlightRequest`] (see
+    /// `highlightRequest`). Returns the report JSON.
     #[wasm_bindgen(js_name = findHighlights)]
-    pub fn find_highlights(&self, options_json: &str) -> Result<String, JsValue> {
-        let web: WebHighlightOptions = serde_json::from_str(options_json)
-            .map_err(|e| to_js(ApiError::internal(format!("bad highlight options: {e}"))))?;
-        let mut options = HighlightOptions::with_content(web.content.as_deref());
-        options.mode = if web.mode == "Scene" {
-            SelectionMode::Scene
-        } else {
-            SelectionMode::Average
-        };
-        options.min_clip_s = web.min_clip_s;
-        options.max_clip_s = web.max_clip_s;
-        options.max_count = web.max_count;
-        options.target_total_s = web.target_total_s;
-        options.ranges = web.ranges;
-        json(&analysis::score::find_highlights(&self.sources, &options))
+    pub fn find_highlights(&self, request_json: &str) -> Result<String, JsValue> {
+        let request: engine::HighlightRequest = serde_json::from_str(request_json)
+            .map_err(|e| to_js(ApiError::internal(format!("bad highlight request: {e}"))))?;
+        json(&analysis::score::find_highlights(
+            &self.sources,
+            &request.options(),
+        ))
     }
-}
-
-/// Scoring options as the worker sends them (derived from the JobSpec).
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WebHighlightOptions {
-    mode: String,
-    content: Option<String>,
-    min_clip_s: f64,
-    max_clip_s: f64,
-    max_count: Option<usize>,
-    target_total_s: Option<f64>,
-    ranges: Vec<(f64, f64)>,
 }

@@ -4,10 +4,16 @@
 mod analyse;
 mod api;
 mod codec;
+mod cursor;
+mod encoders;
+mod engine;
 mod job_signal;
-mod render;
+mod output_mux;
+mod render_reel;
 mod source;
 
 pub use analyse::*;
 pub use api::*;
-pub use render::*;
+pub use encoders::*;
+pub use engine::*;
+pub use render_reel::*;

@@ -50,6 +50,18 @@ pub fn js_error_to_api(err: JsValue) -> ApiError {
     }
 }
 
+/// The reader belongs to the demuxer reading it: dropping the demuxer releases it (an OPFS sync
+/// access handle blocks other readers of the file until it is closed).
+impl Drop for JsByteSource {
+    fn drop(&mut self) {
+        if let Ok(close) = Reflect::get(&self.reader, &"close".into()) {
+            if let Some(close) = close.dyn_ref::<Function>() {
+                let _ = close.call0(&self.reader);
+            }
+        }
+    }
+}
+
 impl ByteSource for JsByteSource {
     fn len(&self) -> u64 {
         self.size

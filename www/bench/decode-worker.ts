@@ -3,7 +3,7 @@
 // the engine does, so the two timings are comparable.
 import init, * as core from '../pkg/reelcut.js';
 import { openDemuxer } from '../src/decode';
-import { videoChunk, videoDecoderConfig, waitForDequeue } from '../src/decode';
+import { videoChunk, videoDecoderConfig, waitForDequeue } from './webcodecs';
 import { httpReader } from '../src/io';
 
 const ready = init({ module_or_path: new URL('../pkg/reelcut_bg.wasm', import.meta.url) });

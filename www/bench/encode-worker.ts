@@ -1,19 +1,30 @@
 // Benchmark baseline for rendering: encode N frames of a simple moving picture at the reel's size
 // with the encoder configuration the engine negotiates, and nothing else (no decode, no drawing
 // of source frames, no muxing).
-import { chooseVideoEncoder } from '../src/encode';
-import { waitForDequeue } from '../src/decode';
+import init, * as core from '../pkg/reelcut.js';
+import { waitForDequeue } from './webcodecs';
+
+const ready = init({ module_or_path: new URL('../pkg/reelcut_bg.wasm', import.meta.url) });
+
+/** The engine's own negotiation for an MP4 output of this size and rate. */
+async function engineEncoderConfig(width: number, height: number, fps: number): Promise<VideoEncoderConfig> {
+  await ready;
+  // The engine's RenderSettings for a plain MP4 output (no codec, bit rate or CRF requested).
+  const settings = { width, height, fps, gop: 150, container: 'mp4', placement: null, sourceVolume: 1, video: { codec: null, bitrateBps: null, crf: null }, audio: null };
+  const encoding = await core.chooseEncoders(JSON.stringify(settings));
+  return core.videoEncoderConfig(encoding) as VideoEncoderConfig;
+}
 
 self.onmessage = async (ev: MessageEvent<{ width: number; height: number; fps: number; frames: number }>) => {
   const { width, height, fps, frames } = ev.data;
   try {
-    const choice = await chooseVideoEncoder({ width, height, fps, container: 'mp4' }, []);
+    const config = await engineEncoderConfig(width, height, fps);
     const canvas = new OffscreenCanvas(width, height);
     const ctx = canvas.getContext('2d', { alpha: false })!;
     let error: unknown = null;
     let chunks = 0;
     const encoder = new VideoEncoder({ output: () => chunks++, error: (e) => (error = e) });
-    encoder.configure(choice.config);
+    encoder.configure(config);
     const t0 = performance.now();
     for (let i = 0; i < frames; i++) {
       // A moving gradient and box: content that changes every frame, as a reel's does.
@@ -32,7 +43,7 @@ self.onmessage = async (ev: MessageEvent<{ width: number; height: number; fps: n
     await encoder.flush();
     encoder.close();
     if (error) throw error;
-    (self as unknown as Worker).postMessage({ frames, chunks, seconds: (performance.now() - t0) / 1000, codec: choice.config.codec });
+    (self as unknown as Worker).postMessage({ frames, chunks, seconds: (performance.now() - t0) / 1000, codec: config.codec });
   } catch (e) {
     (self as unknown as Worker).postMessage({ error: String((e as Error).message ?? e) });
   }

@@ -1,13 +1,14 @@
 // The job kinds: Retrieval (highlights, optionally one file per highlight), Compose and
-// screen-highlights (plan + render reels), Concat (ranges joined in order).
+// screen-highlights (plan + render reels), Concat (ranges joined in order). This file decides which
+// stage runs when and moves data between them; what each stage is asked to do (highlight options,
+// plan config, output size, render plans, record clips) comes from the Rust engine (src/engine/).
 
 import type * as Core from '../pkg/reelcut.js';
 import { openDemuxer, type MediaInfo } from './decode';
 import { deliver, removeOpfs } from './deliver';
-import { chooseAudioEncoder, chooseVideoEncoder, type AudioChoice, type OutputContainer, type VideoChoice } from './encode';
 import type { SyncReader } from './io';
 import type { JobResult, JobSpec } from './protocol';
-import { renderReel, type RenderClipPlan, type RenderPlanJson } from './render';
+import { BlobSink } from './sink';
 import { parseErrorBody, ReelcutError } from './types';
 
 type CoreModule = typeof Core;
@@ -38,7 +39,63 @@ interface HighlightJson {
   reasons: string[];
 }
 
+/** A planned reel as the Rust planner returns it (`src/plan/mod.rs` `Reel`); passed back unchanged. */
+interface PlannedReel {
+  clips: { source: number; inS: number; outS: number; score: number; reasons: string[]; transitionIn: { name: string; durationS: number } | null }[];
+  notes: string[];
+}
+
+/** The facts about one input the engine maps from (`src/engine/mod.rs` `SourceInput`). */
+interface SourceInput {
+  durationS: number;
+  hasAudio: boolean;
+  frameRate: number;
+  geometry: RenderPlanJson['sources'][number];
+}
+
+/** What to render and record for each reel (`src/engine/output.rs`). */
+interface JobOutputs {
+  settings: {
+    width: number;
+    height: number;
+    fps: number;
+    gop: number;
+    container: string;
+    video: { codec: 'h264' | 'h265' | 'vp9' | 'av1' | null; bitrateBps: number | null; crf: number | null };
+    audio: { codec: string | null; sampleRate: number | null; channels: number | null; bitrateBps: number | null } | null;
+  };
+  outputs: {
+    index: number;
+    uri: string | null;
+    render: RenderPlanJson | null;
+    clips: NonNullable<JobResult['Outputs']>[number]['Clips'];
+    notes: string[];
+    failure: { Code: string; Message: string } | null;
+  }[];
+}
+
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/**
+ * A reel's render plan as the engine returns it (`render::RenderPlan`), passed unchanged to
+ * `renderReel`; the worker reads only its duration and the sources' geometry.
+ */
+interface RenderPlanJson {
+  durationS: number;
+  sources: { codedW: number; codedH: number; rotation: number; pixelAspect: [number, number]; displayW: number; displayH: number }[];
+  [field: string]: unknown;
+}
+
+/** The encoders negotiated for a job (`chooseEncoders`), passed unchanged to `renderReel`. */
+interface Encoding {
+  container: string;
+  video: { family: string; codec: string };
+  audio: { family: string; codec: string } | null;
+  gop: number;
+  notes: string[];
+}
+
+const MIME: Record<string, string> = { mp4: 'video/mp4', mov: 'video/quicktime', webm: 'video/webm', mkv: 'video/x-matroska' };
 
 /** Analyses every source in order; progress covers [from, to]. */
 async function analyseAll(ctx: JobContext, from: number, to: number): Promise<Analysed> {
@@ -61,7 +118,7 @@ async function analyseAll(ctx: JobContext, from: number, to: number): Promise<An
           const info = JSON.parse(analysed.infoJson()) as MediaInfo;
           const [start, end] = analysed.range();
           out.infos.push(info);
-          out.sources.push(sourceSummary(src.uri, info, analysed.frames()));
+          out.sources.push({ ...sourceSummary(src.uri, info, analysed.frames()), DecodedFrames: analysed.decoded() });
           out.notes.push(...analysed.notes().map((m) => (n > 1 ? `source ${i}: ${m}` : m)));
           out.ranges.push([start, end]);
           session.addSource(analysed);
@@ -94,19 +151,23 @@ function sourceSummary(uri: string, info: MediaInfo, frames: number) {
   };
 }
 
-function findHighlights(a: Analysed, spec: JobSpec, extra: { maxCount?: number | null; forPlanning?: boolean } = {}) {
-  const options = {
-    mode: spec.mode,
-    content: spec.content ?? null,
-    minClipS: 1,
-    // Retrieval: MaxDuration bounds each highlight. Planning gets every candidate up to 15 s and
-    // trims them to the reel's length itself.
-    maxClipS: extra.forPlanning ? 15 : Math.max(1, Math.min(15, spec.maxDurationS ?? 15)),
-    maxCount: extra.maxCount ?? null,
-    targetTotalS: extra.forPlanning ? null : (spec.targetDurationS ?? null),
-    ranges: a.ranges,
-  };
-  return JSON.parse(a.session.findHighlights(JSON.stringify(options))) as { highlights: HighlightJson[]; profile: string; notes: string[] };
+/** The scorer's answer for this job: its own highlights (Retrieval) or candidates for the planner. */
+function findHighlights(core: CoreModule, a: Analysed, spec: JobSpec, purpose: 'Retrieval' | 'Planning') {
+  const request = core.highlightRequest(JSON.stringify(spec), purpose, JSON.stringify(a.ranges));
+  return JSON.parse(a.session.findHighlights(request)) as { highlights: HighlightJson[]; profile: string; notes: string[] };
+}
+
+/** What the engine needs to know about each input (plain facts of the demuxed media). */
+function sourceInputs(infos: MediaInfo[]): SourceInput[] {
+  return infos.map((info) => {
+    const v = info.tracks.find((t) => t.kind === 'Video')!.video!;
+    return {
+      durationS: info.duration_s,
+      hasAudio: info.tracks.some((t) => t.kind === 'Audio'),
+      frameRate: v.frame_rate,
+      geometry: { codedW: v.coded_width, codedH: v.coded_height, rotation: v.rotation, pixelAspect: v.pixel_aspect, displayW: v.display_width, displayH: v.display_height },
+    };
+  });
 }
 
 /** Runs a validated job to its result. */
@@ -126,7 +187,7 @@ async function retrieval(ctx: JobContext): Promise<JobResult> {
   const a = await analyseAll(ctx, 0, exporting ? 0.5 : 0.98);
   try {
     ctx.progress('score', exporting ? 0.5 : 0.99);
-    const report = findHighlights(a, ctx.spec);
+    const report = findHighlights(ctx.core, a, ctx.spec, 'Retrieval');
     const result: JobResult = {
       Highlights: report.highlights.map((h) => ({
         Source: h.source,
@@ -141,8 +202,7 @@ async function retrieval(ctx: JobContext): Promise<JobResult> {
       Sources: a.sources,
     };
     if (exporting) {
-      // Each highlight as its own file: a one-clip reel per highlight.
-      const reels = report.highlights.map((h) => ({ clips: [{ source: h.source, inS: h.start, outS: h.end, score: h.score, reasons: h.reasons, transitionIn: null }] }));
+      const reels = JSON.parse(ctx.core.exportReels(JSON.stringify(report.highlights))) as PlannedReel[];
       const outputs = await renderAndDeliver(ctx, a.infos, reels, 0.5, result.Notes!);
       result.Outputs = outputs;
       outputs.forEach((o, i) => (result.Highlights![i].Output = o.URI));
@@ -153,33 +213,17 @@ async function retrieval(ctx: JobContext): Promise<JobResult> {
   }
 }
 
-interface PlannedReel {
-  clips: { source: number; inS: number; outS: number; score: number; reasons: string[]; transitionIn: { name: string; durationS: number } | null }[];
-  notes?: string[];
-}
 
 async function compose(ctx: JobContext): Promise<JobResult> {
   const { core, spec } = ctx;
   const a = await analyseAll(ctx, 0, 0.4);
   try {
     ctx.progress('plan', 0.4);
-    const report = findHighlights(a, spec, { maxCount: 50, forPlanning: true });
-    const planInput = {
-      sources: a.infos.map((info, i) => ({ durationS: info.duration_s, hasAudio: !!a.sources[i].Audio })),
-      candidates: report.highlights.map((h) => ({ source: h.source, start: h.start, end: h.end, score: h.score, reasons: h.reasons })),
-      cuts: a.infos.map((_, i) => ({ source: i, times: Array.from(a.session.cutPoints(i)) })),
-      config: {
-        count: spec.outputs.count ?? 1,
-        maxDurationS: spec.maxDurationS ?? null,
-        targetDurationS: spec.targetDurationS ?? null,
-        introAuto: !!spec.introAuto,
-        minClipS: 1,
-        transitionMode: spec.transitions.mode,
-        transitions: spec.transitions.list.map((t) => ({ name: t.name, durationS: t.durationS, weight: t.weight })),
-        seed: seedOf(JSON.stringify(spec)),
-      },
-    };
-    const plan = JSON.parse(core.planReels(JSON.stringify(planInput))) as { reels: PlannedReel[]; notes: string[] };
+    const report = findHighlights(core, a, spec, 'Planning');
+    const cuts = a.infos.map((_, i) => ({ source: i, times: Array.from(a.session.cutPoints(i)) }));
+    const plan = JSON.parse(
+      core.planJobReels(JSON.stringify(spec), JSON.stringify(sourceInputs(a.infos)), JSON.stringify(report.highlights), JSON.stringify(cuts)),
+    ) as { reels: PlannedReel[]; notes: string[] };
     const notes = [...a.notes, ...report.notes, ...plan.notes];
     if (plan.reels.every((r) => r.clips.length === 0)) {
       throw new ReelcutError('InvalidMedia.Unsupported', 'no highlight could be found to make a reel from (the inputs may be silent, black or too short)');
@@ -213,109 +257,72 @@ async function concat(ctx: JobContext): Promise<JobResult> {
       reader.close();
     }
   }
-  const plan = JSON.parse(
-    core.planConcat(
-      JSON.stringify(infos.map((info) => ({ durationS: info.duration_s, hasAudio: info.tracks.some((t) => t.kind === 'Audio') }))),
-      JSON.stringify(spec.sources.map((s, i) => [i, s.startS, s.durationS])),
-    ),
-  ) as { reels: PlannedReel[]; notes: string[] };
+  const plan = JSON.parse(core.planJobConcat(JSON.stringify(spec), JSON.stringify(sourceInputs(infos)))) as { reels: PlannedReel[]; notes: string[] };
   const notes = [...plan.notes];
   const outputs = await renderAndDeliver(ctx, infos, plan.reels, 0.02, notes);
   return { Notes: notes, Outputs: outputs, Sources: infos.map((info, i) => sourceSummary(spec.sources[i].uri, info, 0)) };
 }
 
-/** FNV-1a of the request: the same request always plans the same reels. */
-function seedOf(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-}
-
-const SCALE_NAMES: Record<string, string> = { stretch: 'Stretch', crop: 'Crop', fill: 'Fit', fit: 'Fit' };
-
 /** Renders each planned reel, delivers it, and describes the outputs; progress covers [from, 1]. */
 async function renderAndDeliver(ctx: JobContext, infos: MediaInfo[], reels: PlannedReel[], from: number, notes: string[]): Promise<NonNullable<JobResult['Outputs']>> {
   const { core, spec } = ctx;
-  const container = (spec.outputs.container ?? 'mp4') as OutputContainer;
-  const geoms = infos.map((info) => {
-    const v = info.tracks.find((t) => t.kind === 'Video')!.video!;
-    return { codedW: v.coded_width, codedH: v.coded_height, rotation: v.rotation, pixelAspect: v.pixel_aspect, displayW: v.display_width, displayH: v.display_height };
-  });
-  const [width, height] = outputSize(core, geoms, spec);
-  const mainFps = infos[0].tracks.find((t) => t.kind === 'Video')!.video!.frame_rate || 30;
-  const fps = Math.min(60, spec.outputs.video.frameRate ?? Math.round(mainFps * 1000) / 1000);
-  const hasAudio = infos.map((info) => info.tracks.some((t) => t.kind === 'Audio'));
-  const encodeNotes: string[] = [];
-  const video: VideoChoice = await chooseVideoEncoder(
-    { width, height, fps, container, codec: spec.outputs.video.codec ?? null, bitrateBps: spec.outputs.video.bitrateBps ?? null, crf: spec.outputs.video.crf ?? null },
-    encodeNotes,
-  );
-  const wantAudio = !spec.outputs.audio.disabled && hasAudio.some(Boolean);
-  const audio: AudioChoice | null = wantAudio
-    ? await chooseAudioEncoder(
-        { container, codec: spec.outputs.audio.codec ?? null, sampleRate: spec.outputs.audio.sampleRate ?? null, channels: spec.outputs.audio.channels ?? null, bitrateBps: spec.outputs.audio.bitrateBps ?? null },
-        encodeNotes,
-      )
-    : null;
-  notes.push(...encodeNotes);
-  const scale = spec.outputs.video.scaleType ? SCALE_NAMES[spec.outputs.video.scaleType] : null;
-  const volume = spec.outputs.sourceVolume ?? 1;
+  const sources = sourceInputs(infos);
+  const job = JSON.parse(core.jobOutputs(JSON.stringify(spec), JSON.stringify(sources), JSON.stringify(reels))) as JobOutputs;
+  const { container, width, height, fps } = job.settings;
+  const encoding = JSON.parse(await core.chooseEncoders(JSON.stringify(job.settings))) as Encoding;
+  notes.push(...encoding.notes);
   const outputs: NonNullable<JobResult['Outputs']> = [];
   const written: string[] = [];
   try {
-    for (let k = 0; k < reels.length; k++) {
-      const reel = reels[k];
-      const span = (1 - from) / reels.length;
-      const uri = outputUri(spec, k + 1);
-      if (reel.clips.length === 0) {
-        outputs.push({ Index: k + 1, URI: uri, Status: 'Failed', ErrorCode: 'InvalidMedia.Unsupported', ErrorMessage: 'no material left for this reel', Clips: [] });
+    for (let k = 0; k < job.outputs.length; k++) {
+      const out = job.outputs[k];
+      const span = (1 - from) / job.outputs.length;
+      if (!out.render) {
+        const error = out.failure ?? { Code: 'Internal', Message: 'no render plan' };
+        outputs.push({ Index: out.index, URI: out.uri, Status: 'Failed', ErrorCode: error.Code, ErrorMessage: error.Message, Clips: [] });
         continue;
       }
-      let t = 0;
-      const clips: RenderClipPlan[] = reel.clips.map((c, i) => {
-        const d = i > 0 && c.transitionIn ? c.transitionIn.durationS : 0;
-        const outStartS = Math.max(0, t - d);
-        t = outStartS + (c.outS - c.inS);
-        return { source: c.source, inS: c.inS, outS: c.outS, outStartS, transitionIn: d > 0 ? { name: c.transitionIn!.name, durationS: d } : null, volume };
-      });
-      const plan: RenderPlanJson = { width, height, fps, scale, clips, sources: geoms, durationS: t };
+      const plan = out.render;
+      const uri = out.uri;
       ctx.progress('render', from + k * span);
       const renderStart = performance.now();
-      const rendered = await renderReel({
-        core,
-        plan,
-        openSource: (i) => ctx.open(spec.sources[i].uri),
-        sourceHasAudio: hasAudio,
-        container,
-        video,
-        audio,
-        gop: spec.outputs.video.gopSize ?? 150,
-        signal: ctx.signal,
-        onProgress: (f) => ctx.progress('render', from + (k + f * 0.95) * span),
-      });
+      const sink = new BlobSink();
+      const rendered = await core.renderReel(
+        JSON.stringify(plan),
+        JSON.stringify(encoding),
+        (i: number) => ctx.open(spec.sources[i].uri),
+        Uint8Array.from(sources.map((src) => Number(src.hasAudio))),
+        sink,
+        ctx.signal,
+        (f: number) => ctx.progress('render', from + (k + f * 0.95) * span),
+      );
+      const blob = sink.finish(rendered.head() as Uint8Array<ArrayBuffer>, rendered.tail() as Uint8Array<ArrayBuffer>, MIME[container] ?? 'video/mp4');
+      const frames = rendered.frames();
+      if (rendered.readbacks() > 0) notes.push(`output ${k + 1}: ${rendered.readbacks()} decoded frames had no CPU pixel layout and were read back through a canvas`);
+      rendered.free();
       const renderSeconds = (performance.now() - renderStart) / 1000;
       ctx.progress('deliver', from + (k + 0.95) * span);
-      const delivered = await deliver(uri, rendered.blob, ctx.jobId, ctx.signal);
+      const delivered = await deliver(uri, blob, ctx.jobId, ctx.signal);
       if (delivered.location.startsWith('opfs:')) written.push(delivered.location);
       outputs.push({
-        Index: k + 1,
+        Index: out.index,
         URI: uri ?? 'memory:',
         Status: delivered.error ? 'Failed' : 'Success',
         ...(delivered.error ? { ErrorCode: delivered.error.Code, ErrorMessage: delivered.error.Message, Location: delivered.location } : {}),
         ...(delivered.blob ? { Blob: delivered.blob } : {}),
         ...(delivered.uploadAttempts ? { UploadAttempts: delivered.uploadAttempts } : {}),
-        Duration: round3(rendered.durationS),
+        Duration: round3(plan.durationS),
         Width: width,
         Height: height,
         FrameRate: fps,
-        Frames: rendered.frames,
+        Frames: frames,
         RenderSeconds: round3(renderSeconds),
-        Size: rendered.blob.size,
+        Size: blob.size,
         Container: container,
-        VideoCodec: rendered.videoCodec,
-        AudioCodec: rendered.audioCodec,
-        Clips: reel.clips.map((c) => ({ Source: c.source, In: round3(c.inS), Out: round3(c.outS), Score: round3(c.score), Reasons: c.reasons, ...(c.transitionIn ? { Transition: c.transitionIn.name } : {}) })),
-        ...(reel.notes?.length ? { Notes: reel.notes } : {}),
+        VideoCodec: encoding.video.codec,
+        AudioCodec: encoding.audio?.codec ?? null,
+        Clips: out.clips,
+        ...(out.notes.length ? { Notes: out.notes } : {}),
       });
     }
     return outputs;
@@ -324,19 +331,4 @@ async function renderAndDeliver(ctx: JobContext, infos: MediaInfo[], reels: Plan
     for (const path of written) await removeOpfs(path);
     throw e;
   }
-}
-
-function outputUri(spec: JobSpec, index: number): string | null {
-  const uri = spec.outputs.uri;
-  return uri ? uri.replaceAll('{index}', String(index)) : null;
-}
-
-/** Requested size, or the largest input's display size; `fit` shrinks it to the picture's aspect. */
-function outputSize(core: CoreModule, geoms: RenderPlanJson['sources'], spec: JobSpec): [number, number] {
-  const [w, h] = core.outputSize(JSON.stringify(geoms), spec.outputs.width ?? 0, spec.outputs.height ?? 0);
-  if (spec.outputs.video.scaleType !== 'fit' || !spec.outputs.width) return [w, h];
-  const main = geoms[0];
-  const s = Math.min(w / main.displayW, h / main.displayH);
-  const even = (x: number) => Math.max(2, Math.floor(x / 2) * 2);
-  return [even(main.displayW * s), even(main.displayH * s)];
 }

@@ -85,7 +85,7 @@ export interface JobResult {
   Highlights?: { Source: number; URI: string; Start: number; End: number; Score: number; Reasons: string[]; Output?: string | null }[];
   Profile?: string;
   Notes?: string[];
-  Sources?: { URI: string; Container: string; Duration: number; Video: string | null; Audio: string | null; Width: number; Height: number; Frames: number }[];
+  Sources?: { URI: string; Container: string; Duration: number; Video: string | null; Audio: string | null; Width: number; Height: number; Frames: number; DecodedFrames?: number }[];
   Outputs?: OutputRecord[];
   /** Screen-highlights jobs: the outputs, each with `MediaURL` instead of `URI`. */
   SubJobList?: (Omit<OutputRecord, 'URI'> & { MediaURL: string | null })[];

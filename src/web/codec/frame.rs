@@ -36,22 +36,32 @@ impl Frame {
         self.0.color_space().full_range().unwrap_or(false)
     }
 
-    /// Copies the visible pixels into `buf` (resized to fit) and returns the plane layout. The
-    /// bytes go straight from the decoder into wasm memory: one copy per frame.
-    pub async fn copy_into(&self, buf: &mut Vec<u8>) -> Result<Vec<PlaneLayout>, ApiError> {
-        let size = self.0.allocation_size().map_err(|e| {
+    /// Bytes [`Frame::copy_to`] writes.
+    pub fn allocation_size(&self) -> Result<usize, ApiError> {
+        self.0.allocation_size().map(|n| n as usize).map_err(|e| {
             ApiError::corrupt(format!(
                 "frame has no CPU layout: {}",
                 super::js_message(&e)
             ))
-        })? as usize;
+        })
+    }
+
+    /// Copies the visible pixels into `buf` (resized to fit) and returns the plane layout.
+    pub async fn copy_into(&self, buf: &mut Vec<u8>) -> Result<Vec<PlaneLayout>, ApiError> {
+        let size = self.allocation_size()?;
         if buf.len() < size {
             buf.resize(size, 0);
         }
+        self.copy_to(&mut buf[..size]).await
+    }
+
+    /// Copies the visible pixels into `dest` (at least [`Frame::allocation_size`] bytes) and
+    /// returns the plane layout. The bytes go straight from the decoder into wasm memory.
+    pub async fn copy_to(&self, dest: &mut [u8]) -> Result<Vec<PlaneLayout>, ApiError> {
         // A view over wasm memory: Chromium writes CPU frames synchronously inside `copyTo`,
         // before any other code can grow (and so detach) the memory; the promise only reports
         // the layout.
-        let view = wasm_view(buf.as_mut_ptr() as u32, size as u32);
+        let view = wasm_view(dest.as_mut_ptr() as u32, dest.len() as u32);
         let promise = self.0.copy_to_with_u8_array(&view);
         let layout = wasm_bindgen_futures::JsFuture::from(promise)
             .await
@@ -75,6 +85,38 @@ impl Frame {
     }
 }
 
+impl Frame {
+    /// The frame drawn at `width x height` on a canvas and read back as RGBA: for opaque
+    /// (GPU-backed) frames, which have no CPU layout to copy.
+    pub fn read_back_rgba(&self, width: u32, height: u32) -> Result<Vec<u8>, ApiError> {
+        let fail = |e: wasm_bindgen::JsValue| {
+            ApiError::corrupt(format!(
+                "reading back a GPU frame failed: {}",
+                super::js_message(&e)
+            ))
+        };
+        let canvas = web_sys::OffscreenCanvas::new(width, height).map_err(fail)?;
+        let ctx: web_sys::OffscreenCanvasRenderingContext2d = canvas
+            .get_context("2d")
+            .map_err(fail)?
+            .ok_or_else(|| ApiError::internal("no 2d context for a read-back"))?
+            .unchecked_into();
+        ctx.draw_image_with_video_frame_and_dw_and_dh(
+            &self.0,
+            0.0,
+            0.0,
+            f64::from(width),
+            f64::from(height),
+        )
+        .map_err(fail)?;
+        Ok(ctx
+            .get_image_data(0, 0, width as i32, height as i32)
+            .map_err(fail)?
+            .data()
+            .0)
+    }
+}
+
 impl Drop for Frame {
     fn drop(&mut self) {
         self.0.close();
@@ -82,7 +124,7 @@ impl Drop for Frame {
 }
 
 /// A `Uint8Array` over `len` bytes of this module's memory at `ptr`.
-pub(crate) fn wasm_view(ptr: u32, len: u32) -> Uint8Array {
+pub fn wasm_view(ptr: u32, len: u32) -> Uint8Array {
     let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
     Uint8Array::new_with_byte_offset_and_length(&memory.buffer(), ptr, len)
 }
@@ -109,6 +151,9 @@ impl AudioBlock {
     pub fn new(data: AudioData) -> Self {
         Self(data)
     }
+    pub fn raw(&self) -> &AudioData {
+        &self.0
+    }
     pub fn timestamp_s(&self) -> f64 {
         self.0.timestamp() / 1e6
     }
@@ -122,13 +167,12 @@ impl AudioBlock {
         self.0.number_of_channels() as usize
     }
 
-    /// The samples as f32 planes laid end to end in `out` (resized): plane `c` is
-    /// `out[c * frames..(c + 1) * frames]`. Returns the frame count per plane.
-    pub fn copy_planar(
+    /// The samples as one f32 slice per channel, copied into `out` (reused between blocks).
+    pub fn copy_planes<'o>(
         &self,
         scratch: &mut Option<Float32Array>,
-        out: &mut Vec<f32>,
-    ) -> Result<usize, ApiError> {
+        out: &'o mut Vec<f32>,
+    ) -> Result<Vec<&'o [f32]>, ApiError> {
         let frames = self.0.number_of_frames() as usize;
         let channels = self.channels();
         out.resize(frames * channels, 0.0);
@@ -154,7 +198,7 @@ impl AudioBlock {
                 })?;
             view.copy_to(&mut out[c * frames..(c + 1) * frames]);
         }
-        Ok(frames)
+        Ok(out.chunks_exact(frames.max(1)).take(channels).collect())
     }
 }
 

@@ -5,6 +5,7 @@
 mod audio_decoder;
 mod chunk;
 mod config;
+mod encoder;
 mod frame;
 mod queue;
 mod video_decoder;
@@ -12,7 +13,10 @@ mod wake;
 
 pub use audio_decoder::AudioDecoderBox;
 pub use config::{audio_decoder_config, video_decoder_config};
-pub use frame::{AudioBlock, Frame};
+pub use encoder::{
+    negotiate_audio, negotiate_video, video_config, AudioEncoderBox, EncodedChunk, VideoEncoderBox,
+};
+pub use frame::{wasm_view, AudioBlock, Frame};
 pub use video_decoder::VideoDecoderBox;
 pub use wake::Notify;
 

@@ -31,6 +31,10 @@ impl<T> OutputQueue<T> {
         self.error.borrow_mut().get_or_insert(err);
         self.notify.notify();
     }
+    /// Puts back an item taken too early (it stays first).
+    pub fn push_front(&self, item: T) {
+        self.items.borrow_mut().push_front(item);
+    }
     pub fn pop(&self) -> Option<T> {
         self.items.borrow_mut().pop_front()
     }

@@ -1,0 +1,274 @@
+//! What each output looks like: size, frame rate, encoding wishes, and per reel the render plan,
+//! the location and the record's clip list.
+
+use serde::{Deserialize, Serialize};
+
+use crate::media::encoding::{AudioRequest, VideoRequest};
+
+use crate::job::spec::{AudioCodec, Container, JobSpec, ScaleType, VideoCodec, DEFAULT_GOP_SIZE};
+use crate::plan::{reel_timeline, Reel};
+use crate::render::{
+    self, layout::display_size, ClipTransition, Placement, RenderClip, RenderPlan, SourceGeometry,
+};
+use crate::ApiError;
+
+use super::SourceInput;
+
+/// Highest output frame rate: above it browsers' software encoders fall behind real time and
+/// highlight reels gain nothing.
+pub const MAX_FPS: f64 = 60.0;
+/// Frame rate assumed for an input that reports none.
+pub const FALLBACK_FPS: f64 = 30.0;
+
+/// What the encoders are asked for; the browser negotiates what it can do from here
+/// ([`crate::media::encoding`]) and the record says what was used.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VideoEncoding {
+    /// `None` = the container's preferred codec.
+    pub codec: Option<VideoCodec>,
+    pub bitrate_bps: Option<u64>,
+    pub crf: Option<u32>,
+}
+
+/// See [`VideoEncoding`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AudioEncoding {
+    /// `None` = the container's preferred codec.
+    pub codec: Option<AudioCodec>,
+    pub sample_rate: Option<u32>,
+    pub channels: Option<u32>,
+    pub bitrate_bps: Option<u64>,
+}
+
+/// Everything that is the same for every output of a job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RenderSettings {
+    pub width: u32,
+    pub height: u32,
+    pub fps: f64,
+    /// Key-frame interval in frames.
+    pub gop: u32,
+    pub container: Container,
+    /// How every source is drawn; `None` = per source ([`render::default_placement`]).
+    pub placement: Option<Placement>,
+    /// Gain of the sources' own audio on every clip.
+    pub source_volume: f32,
+    pub video: VideoEncoding,
+    /// `None`: no audio track (`DisableAudio`, or no input has audio).
+    pub audio: Option<AudioEncoding>,
+}
+
+impl RenderSettings {
+    /// What to ask the video encoder for.
+    pub fn video_request(&self) -> VideoRequest {
+        VideoRequest {
+            container: self.container,
+            codec: self.video.codec,
+            width: self.width,
+            height: self.height,
+            fps: self.fps,
+            bitrate_bps: self.video.bitrate_bps,
+            crf: self.video.crf,
+        }
+    }
+
+    /// What to ask the audio encoder for; `None` when the outputs have no audio.
+    pub fn audio_request(&self) -> Option<AudioRequest> {
+        self.audio.as_ref().map(|a| AudioRequest {
+            container: self.container,
+            codec: a.codec,
+            sample_rate: a.sample_rate,
+            channels: a.channels,
+            bitrate_bps: a.bitrate_bps,
+        })
+    }
+}
+
+/// The settings shared by every output of the job.
+pub fn render_settings(spec: &JobSpec, sources: &[SourceInput]) -> RenderSettings {
+    let (width, height) = output_size(spec, sources);
+    let video = &spec.outputs.video;
+    let audio = &spec.outputs.audio;
+    let wants_audio = !audio.disabled && sources.iter().any(|s| s.has_audio);
+    RenderSettings {
+        width,
+        height,
+        fps: frame_rate(spec, sources),
+        gop: video.gop_size.unwrap_or(DEFAULT_GOP_SIZE),
+        container: spec.outputs.container.unwrap_or(Container::Mp4),
+        placement: placement(video.scale_type),
+        source_volume: spec.outputs.source_volume as f32,
+        video: VideoEncoding {
+            codec: video.codec,
+            bitrate_bps: video.bitrate_bps,
+            crf: video.crf,
+        },
+        audio: wants_audio.then_some(AudioEncoding {
+            codec: audio.codec,
+            sample_rate: audio.sample_rate,
+            channels: audio.channels,
+            bitrate_bps: audio.bitrate_bps,
+        }),
+    }
+}
+
+/// How a request's `ScaleType` is drawn: `fill` and `fit` both show the whole picture inside the
+/// box (they differ in the output size, see [`output_size`]); no scale type lets the renderer
+/// choose per source.
+pub fn placement(scale: Option<ScaleType>) -> Option<Placement> {
+    scale.map(|s| match s {
+        ScaleType::Stretch => Placement::Stretch,
+        ScaleType::Crop => Placement::Cover,
+        ScaleType::Fill | ScaleType::Fit => Placement::Letterbox,
+    })
+}
+
+/// The output size: the requested `Width` x `Height` (or `Resolution`), else the largest input's
+/// display size; always even. With `ScaleType: fit` and a requested size, the output takes the
+/// main (first) input's aspect instead: the largest size of that shape inside the requested box.
+pub fn output_size(spec: &JobSpec, sources: &[SourceInput]) -> (u32, u32) {
+    let geometries: Vec<SourceGeometry> = sources.iter().map(|s| s.geometry).collect();
+    let requested = match (spec.outputs.width, spec.outputs.height) {
+        (None, None) => None,
+        (w, h) => Some((w.unwrap_or(0), h.unwrap_or(0))),
+    };
+    let (w, h) = render::output_size(&geometries, requested);
+    let fit = spec.outputs.video.scale_type == Some(ScaleType::Fit);
+    let Some(main) = geometries.first().filter(|_| fit && requested.is_some()) else {
+        return (w, h);
+    };
+    let (dw, dh) = display_size(main);
+    if dw <= 0.0 || dh <= 0.0 {
+        return (w, h);
+    }
+    let s = (w as f64 / dw).min(h as f64 / dh);
+    let even = |x: f64| ((x / 2.0).floor() as u32 * 2).max(2);
+    (even(dw * s), even(dh * s))
+}
+
+/// The output frame rate: the requested `FrameRate`, else the main (first) input's rate to the
+/// millisecond ([`FALLBACK_FPS`] when it reports none); at most [`MAX_FPS`].
+pub fn frame_rate(spec: &JobSpec, sources: &[SourceInput]) -> f64 {
+    let main = sources
+        .first()
+        .map(|s| s.frame_rate)
+        .filter(|r| r.is_finite() && *r > 0.0)
+        .unwrap_or(FALLBACK_FPS);
+    spec.outputs
+        .video
+        .frame_rate
+        .unwrap_or_else(|| (main * 1000.0).round() / 1000.0)
+        .min(MAX_FPS)
+}
+
+/// Seconds as the records show them: to the millisecond.
+pub fn round_ms(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// One entry of an output record's `Clips`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct OutputClip {
+    pub source: usize,
+    pub r#in: f64,
+    pub out: f64,
+    pub score: f64,
+    pub reasons: Vec<String>,
+    /// The transition into this clip, when one was drawn.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition: Option<String>,
+}
+
+/// The record's clip list of a reel: source ranges and scores to the millisecond.
+pub fn output_clips(reel: &Reel) -> Vec<OutputClip> {
+    reel.clips
+        .iter()
+        .map(|c| OutputClip {
+            source: c.source,
+            r#in: round_ms(c.in_s),
+            out: round_ms(c.out_s),
+            score: round_ms(c.score),
+            reasons: c.reasons.clone(),
+            transition: c.transition_in.as_ref().map(|t| t.name.clone()),
+        })
+        .collect()
+}
+
+/// The render plan of one reel: its clips on the output time line, each transition overlapping
+/// the clip before it by its duration.
+pub fn render_plan(settings: &RenderSettings, sources: &[SourceInput], reel: &Reel) -> RenderPlan {
+    let timeline = reel_timeline(reel);
+    let clips = timeline
+        .iter()
+        .map(|e| {
+            let c = &reel.clips[e.clip];
+            RenderClip {
+                source: c.source,
+                in_s: c.in_s,
+                out_s: c.out_s,
+                out_start_s: e.out_start_s,
+                transition_in: c
+                    .transition_in
+                    .as_ref()
+                    .filter(|_| e.transition_in_s > 0.0)
+                    .map(|t| ClipTransition::new(&t.name, e.transition_in_s)),
+                volume: settings.source_volume,
+            }
+        })
+        .collect();
+    RenderPlan {
+        width: settings.width,
+        height: settings.height,
+        fps: settings.fps,
+        scale: settings.placement,
+        clips,
+        sources: sources.iter().map(|s| s.geometry).collect(),
+        duration_s: timeline.last().map_or(0.0, |e| e.out_end_s),
+    }
+}
+
+/// One output of the job, before it is rendered.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReelOutput {
+    /// 1-based.
+    pub index: u32,
+    /// The location with `{index}` replaced; `None` = `memory:`.
+    pub uri: Option<String>,
+    /// What to render; `None` when the reel has no clips (see `failure`).
+    pub render: Option<RenderPlan>,
+    /// The record's `Clips`.
+    pub clips: Vec<OutputClip>,
+    /// The planner's notes on this reel.
+    pub notes: Vec<String>,
+    /// Why this output fails without being rendered.
+    pub failure: Option<ApiError>,
+}
+
+/// Every output of the job, in order: one per planned reel.
+pub fn reel_outputs(
+    spec: &JobSpec,
+    settings: &RenderSettings,
+    sources: &[SourceInput],
+    reels: &[Reel],
+) -> Vec<ReelOutput> {
+    reels
+        .iter()
+        .zip(1u32..)
+        .map(|(reel, index)| {
+            let empty = reel.clips.is_empty();
+            ReelOutput {
+                index,
+                uri: spec.outputs.uri_for(index),
+                render: (!empty).then(|| render_plan(settings, sources, reel)),
+                clips: output_clips(reel),
+                notes: reel.notes.clone(),
+                failure: empty.then(|| ApiError::unsupported("no material left for this reel")),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,356 @@
+//! WebCodecs encoders owned by Rust: negotiation with `isConfigSupported` over the candidates of
+//! [`crate::media::encoding`], encoded chunks copied into an [`OutputQueue`] as they come out,
+//! backpressure on `encodeQueueSize`, the codec closed on `Drop`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Reflect, Uint8Array};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{
+    AudioData, AudioEncoder, AudioEncoderConfig, AudioEncoderInit, CodecState, EncodedAudioChunk,
+    EncodedVideoChunk, EncodedVideoChunkType, LatencyMode, VideoEncoder, VideoEncoderBitrateMode,
+    VideoEncoderConfig, VideoEncoderEncodeOptions, VideoEncoderInit, VideoFrame,
+};
+
+use super::js_message;
+use super::queue::OutputQueue;
+use crate::media::encoding::{AudioCandidate, VideoCandidate};
+use crate::ApiError;
+
+const WAIT_MS: i32 = 50;
+
+/// One encoded sample, copied out of the browser.
+pub struct EncodedChunk {
+    pub timestamp_us: i64,
+    pub duration_us: i64,
+    pub key: bool,
+    pub data: Vec<u8>,
+}
+
+pub fn video_config(c: &VideoCandidate) -> VideoEncoderConfig {
+    let config = VideoEncoderConfig::new(&c.codec, c.height, c.width);
+    config.set_framerate(c.framerate);
+    config.set_bitrate_f64(c.bitrate as f64);
+    config.set_bitrate_mode(VideoEncoderBitrateMode::Variable);
+    config.set_latency_mode(LatencyMode::Quality);
+    // H.264 as length-prefixed NAL units with an avcC record: what the MP4 and Matroska writers store.
+    if c.codec.starts_with("avc1") {
+        let avc = js_sys::Object::new();
+        let _ = Reflect::set(&avc, &"format".into(), &"avc".into());
+        let _ = Reflect::set(&config, &"avc".into(), &avc);
+    }
+    config
+}
+
+fn audio_config(c: &AudioCandidate) -> AudioEncoderConfig {
+    let config = AudioEncoderConfig::new(&c.codec, c.number_of_channels, c.sample_rate);
+    config.set_bitrate_f64(c.bitrate as f64);
+    config
+}
+
+/// The first video candidate this browser can encode.
+pub async fn negotiate_video(candidates: &[VideoCandidate]) -> Option<VideoCandidate> {
+    for c in candidates {
+        if let Ok(s) = VideoEncoder::is_config_supported(&video_config(c)).await {
+            if s.get_supported().unwrap_or(false) {
+                return Some(c.clone());
+            }
+        }
+    }
+    None
+}
+
+/// The first audio candidate this browser can encode.
+pub async fn negotiate_audio(candidates: &[AudioCandidate]) -> Option<AudioCandidate> {
+    for c in candidates {
+        if let Ok(s) = AudioEncoder::is_config_supported(&audio_config(c)).await {
+            if s.get_supported().unwrap_or(false) {
+                return Some(c.clone());
+            }
+        }
+    }
+    None
+}
+
+/// The `decoderConfig.description` an encoder reports with its first chunk (avcC, AudioSpecificConfig, OpusHead).
+fn description_of(metadata: &JsValue) -> Option<Vec<u8>> {
+    let config = Reflect::get(metadata, &"decoderConfig".into()).ok()?;
+    let desc = Reflect::get(&config, &"description".into()).ok()?;
+    if desc.is_undefined() || desc.is_null() {
+        return None;
+    }
+    let bytes = if desc.is_instance_of::<js_sys::ArrayBuffer>() {
+        Uint8Array::new(&desc)
+    } else {
+        let view: js_sys::Object = desc.unchecked_into();
+        let buffer = Reflect::get(&view, &"buffer".into()).ok()?;
+        let offset = Reflect::get(&view, &"byteOffset".into()).ok()?.as_f64()? as u32;
+        let len = Reflect::get(&view, &"byteLength".into()).ok()?.as_f64()? as u32;
+        Uint8Array::new_with_byte_offset_and_length(&buffer, offset, len)
+    };
+    Some(bytes.to_vec())
+}
+
+/// State the output callback shares: chunks, the first error, the decoder description.
+struct Outputs {
+    queue: Rc<OutputQueue<EncodedChunk>>,
+    description: Rc<RefCell<Option<Vec<u8>>>>,
+}
+
+impl Outputs {
+    fn new() -> Self {
+        Self {
+            queue: OutputQueue::new(),
+            description: Rc::new(RefCell::new(None)),
+        }
+    }
+    fn take_description(&self, metadata: &JsValue) {
+        if self.description.borrow().is_none() {
+            if let Some(d) = description_of(metadata) {
+                *self.description.borrow_mut() = Some(d);
+            }
+        }
+    }
+}
+
+pub struct VideoEncoderBox {
+    encoder: VideoEncoder,
+    out: Outputs,
+    _output: Closure<dyn FnMut(EncodedVideoChunk, JsValue)>,
+    _error: Closure<dyn FnMut(JsValue)>,
+    _dequeue: Closure<dyn FnMut()>,
+}
+
+impl VideoEncoderBox {
+    pub fn open(candidate: &VideoCandidate) -> Result<Self, ApiError> {
+        let out = Outputs::new();
+        let (q, d) = (out.queue.clone(), out.description.clone());
+        let output = Closure::<dyn FnMut(EncodedVideoChunk, JsValue)>::new(
+            move |chunk: EncodedVideoChunk, meta: JsValue| {
+                Outputs {
+                    queue: q.clone(),
+                    description: d.clone(),
+                }
+                .take_description(&meta);
+                let mut data = vec![0u8; chunk.byte_length() as usize];
+                if let Err(e) = chunk.copy_to_with_u8_slice(&mut data) {
+                    q.fail(ApiError::internal(format!(
+                        "copying an encoded video chunk failed: {}",
+                        js_message(&e)
+                    )));
+                    return;
+                }
+                q.push(EncodedChunk {
+                    timestamp_us: chunk.timestamp() as i64,
+                    duration_us: chunk.duration().unwrap_or(0.0) as i64,
+                    key: chunk.type_() == EncodedVideoChunkType::Key,
+                    data,
+                });
+            },
+        );
+        let q = out.queue.clone();
+        let error = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+            q.fail(ApiError::internal(format!(
+                "the video encoder failed: {}",
+                js_message(&e)
+            )))
+        });
+        let q = out.queue.clone();
+        let dequeue = Closure::<dyn FnMut()>::new(move || q.notify.notify());
+        let init = VideoEncoderInit::new(
+            error.as_ref().unchecked_ref(),
+            output.as_ref().unchecked_ref(),
+        );
+        let encoder = VideoEncoder::new(&init).map_err(|e| {
+            ApiError::internal(format!(
+                "VideoEncoder could not be created: {}",
+                js_message(&e)
+            ))
+        })?;
+        encoder.set_ondequeue(Some(dequeue.as_ref().unchecked_ref()));
+        let this = Self {
+            encoder,
+            out,
+            _output: output,
+            _error: error,
+            _dequeue: dequeue,
+        };
+        this.encoder
+            .configure(&video_config(candidate))
+            .map_err(|e| {
+                ApiError::internal(format!(
+                    "the video encoder refused {}: {}",
+                    candidate.codec,
+                    js_message(&e)
+                ))
+            })?;
+        Ok(this)
+    }
+
+    pub fn chunks(&self) -> &OutputQueue<EncodedChunk> {
+        &self.out.queue
+    }
+    pub fn description(&self) -> Option<Vec<u8>> {
+        self.out.description.borrow().clone()
+    }
+
+    /// Encodes `frame` once fewer than `max_queue` frames wait inside the encoder.
+    pub async fn encode(
+        &self,
+        frame: &VideoFrame,
+        key: bool,
+        max_queue: u32,
+    ) -> Result<(), ApiError> {
+        while self.encoder.encode_queue_size() > max_queue {
+            self.check()?;
+            self.out.queue.notify.wait(WAIT_MS).await;
+        }
+        self.check()?;
+        let options = VideoEncoderEncodeOptions::new();
+        options.set_key_frame(key);
+        self.encoder
+            .encode_with_options(frame, &options)
+            .map_err(|e| {
+                ApiError::internal(format!("encoding a video frame failed: {}", js_message(&e)))
+            })
+    }
+
+    pub async fn flush(&self) -> Result<(), ApiError> {
+        self.check()?;
+        let result = self.encoder.flush().await;
+        self.check()?;
+        result.map(|_| ()).map_err(|e| {
+            ApiError::internal(format!("the video encoder failed: {}", js_message(&e)))
+        })
+    }
+
+    fn check(&self) -> Result<(), ApiError> {
+        self.out.queue.error().map_or(Ok(()), Err)
+    }
+}
+
+impl Drop for VideoEncoderBox {
+    fn drop(&mut self) {
+        self.encoder.set_ondequeue(None);
+        if self.encoder.state() != CodecState::Closed {
+            let _ = self.encoder.close();
+        }
+    }
+}
+
+pub struct AudioEncoderBox {
+    encoder: AudioEncoder,
+    out: Outputs,
+    _output: Closure<dyn FnMut(EncodedAudioChunk, JsValue)>,
+    _error: Closure<dyn FnMut(JsValue)>,
+    _dequeue: Closure<dyn FnMut()>,
+}
+
+impl AudioEncoderBox {
+    pub fn open(candidate: &AudioCandidate) -> Result<Self, ApiError> {
+        let out = Outputs::new();
+        let (q, d) = (out.queue.clone(), out.description.clone());
+        let output = Closure::<dyn FnMut(EncodedAudioChunk, JsValue)>::new(
+            move |chunk: EncodedAudioChunk, meta: JsValue| {
+                Outputs {
+                    queue: q.clone(),
+                    description: d.clone(),
+                }
+                .take_description(&meta);
+                let mut data = vec![0u8; chunk.byte_length() as usize];
+                if let Err(e) = chunk.copy_to_with_u8_slice(&mut data) {
+                    q.fail(ApiError::internal(format!(
+                        "copying an encoded audio chunk failed: {}",
+                        js_message(&e)
+                    )));
+                    return;
+                }
+                q.push(EncodedChunk {
+                    timestamp_us: chunk.timestamp() as i64,
+                    duration_us: chunk.duration().unwrap_or(0.0) as i64,
+                    key: true,
+                    data,
+                });
+            },
+        );
+        let q = out.queue.clone();
+        let error = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+            q.fail(ApiError::internal(format!(
+                "the audio encoder failed: {}",
+                js_message(&e)
+            )))
+        });
+        let q = out.queue.clone();
+        let dequeue = Closure::<dyn FnMut()>::new(move || q.notify.notify());
+        let init = AudioEncoderInit::new(
+            error.as_ref().unchecked_ref(),
+            output.as_ref().unchecked_ref(),
+        );
+        let encoder = AudioEncoder::new(&init).map_err(|e| {
+            ApiError::internal(format!(
+                "AudioEncoder could not be created: {}",
+                js_message(&e)
+            ))
+        })?;
+        encoder.set_ondequeue(Some(dequeue.as_ref().unchecked_ref()));
+        let this = Self {
+            encoder,
+            out,
+            _output: output,
+            _error: error,
+            _dequeue: dequeue,
+        };
+        this.encoder
+            .configure(&audio_config(candidate))
+            .map_err(|e| {
+                ApiError::internal(format!(
+                    "the audio encoder refused {}: {}",
+                    candidate.codec,
+                    js_message(&e)
+                ))
+            })?;
+        Ok(this)
+    }
+
+    pub fn chunks(&self) -> &OutputQueue<EncodedChunk> {
+        &self.out.queue
+    }
+    pub fn description(&self) -> Option<Vec<u8>> {
+        self.out.description.borrow().clone()
+    }
+
+    pub async fn encode(&self, data: &AudioData, max_queue: u32) -> Result<(), ApiError> {
+        while self.encoder.encode_queue_size() > max_queue {
+            self.check()?;
+            self.out.queue.notify.wait(WAIT_MS).await;
+        }
+        self.check()?;
+        self.encoder
+            .encode(data)
+            .map_err(|e| ApiError::internal(format!("encoding audio failed: {}", js_message(&e))))
+    }
+
+    pub async fn flush(&self) -> Result<(), ApiError> {
+        self.check()?;
+        let result = self.encoder.flush().await;
+        self.check()?;
+        result.map(|_| ()).map_err(|e| {
+            ApiError::internal(format!("the audio encoder failed: {}", js_message(&e)))
+        })
+    }
+
+    fn check(&self) -> Result<(), ApiError> {
+        self.out.queue.error().map_or(Ok(()), Err)
+    }
+}
+
+impl Drop for AudioEncoderBox {
+    fn drop(&mut self) {
+        self.encoder.set_ondequeue(None);
+        if self.encoder.state() != CodecState::Closed {
+            let _ = self.encoder.close();
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! A decoding cursor over one clip of a source: seeks to the clip's in point, decodes forward on
+//! demand, and answers "which frame is on screen at source time t" while holding only a few
+//! frames. The clip's audio is decoded on the way and handed to the mixer.
+
+use js_sys::Float32Array;
+use wasm_bindgen::JsValue;
+
+use super::codec::{
+    audio_decoder_config, video_decoder_config, AudioDecoderBox, Frame, VideoDecoderBox,
+};
+use super::source::JsByteSource;
+use crate::media::{self, Demuxer, Packet};
+use crate::render::AudioMixer;
+use crate::ApiError;
+
+/// Frames past the one on screen that may be decoded ahead.
+const LOOKAHEAD_FRAMES: usize = 3;
+const MAX_DECODE_QUEUE: u32 = 8;
+/// Video is read this far past the out point: B-frame reordering never reaches further.
+const VIDEO_TAIL_S: f64 = 1.0;
+/// Audio is decoded this far around the clip, so the mixer's fades have material.
+const AUDIO_MARGIN_S: f64 = 0.1;
+/// Half a millisecond of slack for rounded timestamps.
+const SLACK_US: f64 = 500.0;
+
+pub struct ClipCursor {
+    clip: usize,
+    in_s: f64,
+    out_s: f64,
+    demuxer: Box<dyn Demuxer>,
+    video: VideoDecoderBox,
+    video_track: u32,
+    audio: Option<(AudioDecoderBox, u32)>,
+    /// The frame on screen (the last one at or before the time asked for).
+    current: Option<Frame>,
+    demux_ended: bool,
+    video_done: bool,
+    audio_done: bool,
+    saw_key: bool,
+    samples: Vec<f32>,
+    scratch: Option<Float32Array>,
+}
+
+impl ClipCursor {
+    /// Opens `reader` for clip `clip` showing `[in_s, out_s)`; with `mix_audio`, the source's audio
+    /// (when this browser decodes it) goes into the mixer, else the clip is silent.
+    pub async fn open(
+        reader: JsValue,
+        clip: usize,
+        in_s: f64,
+        out_s: f64,
+        mix_audio: bool,
+    ) -> Result<Self, ApiError> {
+        let mut demuxer = media::open(Box::new(JsByteSource::new(reader)?))?;
+        let info = demuxer.info().clone();
+        let vt = info
+            .video_track()
+            .ok_or_else(|| ApiError::unsupported("the input has no video track"))?;
+        let video =
+            VideoDecoderBox::open(&video_decoder_config(vt).await?, &vt.codec_name, |_| true)?;
+        let mut audio = None;
+        if mix_audio {
+            if let Some(at) = info.audio_track() {
+                if let Some(config) = audio_decoder_config(at).await {
+                    audio = Some((AudioDecoderBox::open(&config, &at.codec_name)?, at.id));
+                }
+            }
+        }
+        if in_s > 0.0 {
+            demuxer.seek(in_s)?;
+        }
+        Ok(Self {
+            clip,
+            in_s,
+            out_s,
+            demuxer,
+            video,
+            video_track: vt.id,
+            audio_done: audio.is_none(),
+            audio,
+            current: None,
+            demux_ended: false,
+            video_done: false,
+            saw_key: false,
+            samples: Vec::new(),
+            scratch: None,
+        })
+    }
+
+    /// Whether this cursor feeds the clip's audio to the mixer.
+    pub fn has_audio(&self) -> bool {
+        self.audio.is_some()
+    }
+
+    /// The frame on screen at source time `t` (the last one with timestamp <= t), or the first
+    /// frame when `t` precedes it; older frames are closed.
+    pub async fn frame_at(
+        &mut self,
+        t: f64,
+        mixer: Option<&mut AudioMixer>,
+    ) -> Result<Option<&Frame>, ApiError> {
+        let t_us = t * 1e6 + SLACK_US;
+        let mut mixer = mixer;
+        loop {
+            if let Some(e) = self.video.queue().error() {
+                return Err(e);
+            }
+            // Take every decoded frame that is due; the newest due one is on screen.
+            while let Some(next) = self.video.queue().pop() {
+                let due = next.timestamp_us() <= t_us || self.current.is_none();
+                if due {
+                    self.current = Some(next);
+                } else {
+                    self.video.queue().push_front(next);
+                    break;
+                }
+            }
+            let ahead = self.video.queue().len() > 0;
+            let drained = self.video_done && self.video.pending() == 0;
+            if ahead || drained {
+                return Ok(self.current.as_ref());
+            }
+            if !self.demux_ended {
+                self.feed(mixer.as_deref_mut()).await?;
+            }
+            if self.video.pending() > 0 || !self.video_done {
+                self.video.wait().await;
+            }
+        }
+    }
+
+    /// Feeds packets until the decoder has enough queued or the needed data is read.
+    async fn feed(&mut self, mut mixer: Option<&mut AudioMixer>) -> Result<(), ApiError> {
+        while !self.demux_ended && (self.video.pending() < MAX_DECODE_QUEUE || self.video_done) {
+            let Some(packet) = self.demuxer.next_packet()? else {
+                self.demux_ended = true;
+                break;
+            };
+            if packet.track_id == self.video_track && !self.video_done {
+                if packet.pts_us as f64 / 1e6 > self.out_s + VIDEO_TAIL_S {
+                    self.video_done = true;
+                    self.video.flush().await?;
+                } else if self.saw_key || packet.is_key {
+                    self.saw_key = true;
+                    self.video.decode(&packet)?;
+                }
+            } else if self
+                .audio
+                .as_ref()
+                .is_some_and(|(_, id)| *id == packet.track_id)
+                && !self.audio_done
+            {
+                self.decode_audio(&packet, mixer.as_deref_mut()).await?;
+            }
+            if self.video_done && self.audio_done {
+                self.demux_ended = true;
+            }
+            // Once video has enough lookahead, stop reading unless audio still lags behind it.
+            if self.video.queue().len() > LOOKAHEAD_FRAMES && (self.audio_done || self.video_done) {
+                break;
+            }
+        }
+        if self.demux_ended && !self.video_done {
+            self.video_done = true;
+            self.video.flush().await?;
+        }
+        self.drain_audio(mixer)
+    }
+
+    /// Decodes an audio packet inside the clip's range (with margins); past it, audio is done.
+    async fn decode_audio(
+        &mut self,
+        packet: &Packet,
+        mixer: Option<&mut AudioMixer>,
+    ) -> Result<(), ApiError> {
+        let t = packet.pts_us as f64 / 1e6;
+        let Some((decoder, _)) = &self.audio else {
+            return Ok(());
+        };
+        if t > self.out_s + AUDIO_MARGIN_S {
+            self.audio_done = true;
+        } else if t + AUDIO_MARGIN_S >= self.in_s {
+            decoder.room(MAX_DECODE_QUEUE).await?;
+            decoder.decode(packet)?;
+        }
+        self.drain_audio(mixer)
+    }
+
+    /// Hands every decoded audio block to the mixer.
+    fn drain_audio(&mut self, mixer: Option<&mut AudioMixer>) -> Result<(), ApiError> {
+        let (Some((decoder, _)), Some(mixer)) = (&self.audio, mixer) else {
+            return Ok(());
+        };
+        while let Some(block) = decoder.queue().pop() {
+            let planes = block.copy_planes(&mut self.scratch, &mut self.samples)?;
+            mixer.push_source(self.clip, block.timestamp_s(), block.sample_rate(), &planes)?;
+        }
+        decoder.queue().error().map_or(Ok(()), Err)
+    }
+
+    /// Reads the rest of the clip's audio into the mixer and tells it the clip is complete.
+    pub async fn finish_audio(&mut self, mixer: &mut AudioMixer) -> Result<(), ApiError> {
+        while self.audio.is_some() && !self.audio_done && !self.demux_ended {
+            let Some(packet) = self.demuxer.next_packet()? else {
+                break;
+            };
+            if self
+                .audio
+                .as_ref()
+                .is_some_and(|(_, id)| *id == packet.track_id)
+            {
+                self.decode_audio(&packet, Some(mixer)).await?;
+            }
+        }
+        self.audio_done = true;
+        if let Some((decoder, _)) = &self.audio {
+            decoder.flush().await?;
+        }
+        self.drain_audio(Some(mixer))?;
+        mixer.finish_clip(self.clip)
+    }
+}

@@ -1,0 +1,77 @@
+//! Encoder negotiation for a job: the candidates of [`crate::media::encoding`] tried in order
+//! with `isConfigSupported`; what was used, and why, goes into the job's notes.
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use super::api::{json, to_js};
+use super::codec::{negotiate_audio, negotiate_video, video_config};
+use crate::engine::RenderSettings;
+use crate::media::encoding::{self, AudioCandidate, VideoCandidate};
+use crate::ApiError;
+
+/// The `VideoEncoderConfig` of an encoding [`choose_encoders`] returned (for the benchmark's
+/// pure-encode baseline, which must configure its encoder exactly as the engine does).
+#[wasm_bindgen(js_name = videoEncoderConfig)]
+pub fn video_encoder_config(encoding_json: &str) -> Result<web_sys::VideoEncoderConfig, JsValue> {
+    #[derive(serde::Deserialize)]
+    struct VideoOnly {
+        video: VideoCandidate,
+    }
+    let e: VideoOnly = serde_json::from_str(encoding_json)
+        .map_err(|e| to_js(ApiError::internal(format!("bad encoding: {e}"))))?;
+    Ok(video_config(&e.video))
+}
+
+/// What a job's reels are encoded as (the `encoding` [`super::render_reel`] takes).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Encoding {
+    container: &'static str,
+    video: VideoCandidate,
+    audio: Option<AudioCandidate>,
+    gop: u32,
+    notes: Vec<String>,
+}
+
+/// Negotiates the encoders for `settings_json` (the engine's [`RenderSettings`] of a job).
+/// Returns the encoding JSON.
+#[wasm_bindgen(js_name = chooseEncoders)]
+pub async fn choose_encoders(settings_json: String) -> Result<String, JsValue> {
+    let settings: RenderSettings = serde_json::from_str(&settings_json)
+        .map_err(|e| to_js(ApiError::internal(format!("bad render settings: {e}"))))?;
+    let video_req = settings.video_request();
+    let (width, height) = (settings.width, settings.height);
+    let (candidates, mut notes) = encoding::video_candidates(&video_req);
+    let video = negotiate_video(&candidates).await.ok_or_else(|| {
+        to_js(ApiError::invalid_parameter(
+            "Output.Video",
+            format!(
+                "this browser cannot encode {width}x{height} video with H.264, VP9, AV1 or VP8"
+            ),
+        ))
+    })?;
+    notes.extend(encoding::video_choice_note(&video_req, video.family));
+    let audio = match settings.audio_request() {
+        Some(req) => {
+            let chosen = negotiate_audio(&encoding::audio_candidates(&req))
+                .await
+                .ok_or_else(|| {
+                    to_js(ApiError::invalid_parameter(
+                        "Output.Audio",
+                        "this browser cannot encode audio as AAC or Opus",
+                    ))
+                })?;
+            notes.extend(encoding::audio_choice_note(&req, chosen.family));
+            Some(chosen)
+        }
+        None => None,
+    };
+    json(&Encoding {
+        container: settings.container.name(),
+        video,
+        audio,
+        gop: settings.gop.max(1),
+        notes,
+    })
+}

@@ -1,0 +1,244 @@
+//! The output file, streamed: encoded chunks go into the container writer as they come out of
+//! the encoders (interleaved by time, so a player reading front to back finds both tracks
+//! together) and the bytes go to the sink as they are written. The writer is created once each
+//! encoder has reported its decoder configuration (with its first chunk). MP4 keeps `moov`
+//! first: the writer returns the header at the end and the sink puts it before the body.
+
+use std::collections::VecDeque;
+
+use js_sys::{Function, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::codec::{js_message, EncodedChunk};
+use crate::media::encoding::{AudioCandidate, AudioFamily, VideoCandidate, VideoFamily};
+use crate::media::mux::{
+    AudioCodec, AudioTrack, OpusConfig, TrackConfig, VideoCodec, VideoTrack, VpxConfig,
+};
+use crate::media::mux_mp4::{Mp4Writer, Sample};
+use crate::media::mux_webm::{DocType, WebmWriter};
+use crate::ApiError;
+
+/// MP4 timescale of the video track.
+const VIDEO_TIMESCALE: u32 = 90_000;
+/// Chromium's Opus encoder may omit the OpusHead; libopus' usual look-ahead is then assumed.
+const OPUS_DEFAULT_PRE_SKIP: u16 = 312;
+
+enum Writer {
+    Mp4(Mp4Writer),
+    Webm(WebmWriter),
+}
+
+/// A JS object with `write(bytes: Uint8Array)`, receiving the file body in order.
+struct Sink {
+    target: JsValue,
+    write: Function,
+}
+
+impl Sink {
+    fn new(target: JsValue) -> Result<Self, ApiError> {
+        let write = Reflect::get(&target, &"write".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<Function>().ok())
+            .ok_or_else(|| ApiError::internal("the output sink has no write function"))?;
+        Ok(Self { target, write })
+    }
+    fn write(&self, bytes: &[u8]) -> Result<(), ApiError> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        self.write
+            .call1(&self.target, &Uint8Array::from(bytes))
+            .map(|_| ())
+            .map_err(|e| {
+                ApiError::internal(format!("writing the output failed: {}", js_message(&e)))
+            })
+    }
+}
+
+pub struct OutputMux {
+    container: String,
+    video: VideoCandidate,
+    audio: Option<AudioCandidate>,
+    writer: Option<Writer>,
+    sink: Sink,
+    pending: [VecDeque<EncodedChunk>; 2],
+    descriptions: [Option<Vec<u8>>; 2],
+    bytes: u64,
+}
+
+/// What the container holds once written.
+pub struct MuxedFile {
+    /// Bytes to put before the body (MP4: ftyp+moov+mdat header; WebM: EBML head and Segment start).
+    pub head: Vec<u8>,
+    /// Bytes after the body (WebM: last cluster and Cues).
+    pub tail: Vec<u8>,
+    /// Body bytes written to the sink.
+    pub body_bytes: u64,
+}
+
+impl OutputMux {
+    pub fn new(
+        container: &str,
+        video: &VideoCandidate,
+        audio: Option<&AudioCandidate>,
+        sink: JsValue,
+    ) -> Result<Self, ApiError> {
+        if !matches!(container, "mp4" | "mov" | "webm" | "mkv") {
+            return Err(ApiError::invalid_parameter(
+                "Output.Container",
+                format!("{container} cannot be written in the browser; use mp4, mov, webm or mkv"),
+            ));
+        }
+        Ok(Self {
+            container: container.to_string(),
+            video: video.clone(),
+            audio: audio.cloned(),
+            writer: None,
+            sink: Sink::new(sink)?,
+            pending: [VecDeque::new(), VecDeque::new()],
+            descriptions: [None, None],
+            bytes: 0,
+        })
+    }
+
+    /// Takes new chunks of track 0 (video) or 1 (audio) and the encoder's description, and
+    /// writes whatever can be interleaved so far. `done`: both encoders are flushed.
+    pub fn push(
+        &mut self,
+        track: usize,
+        chunks: impl Iterator<Item = EncodedChunk>,
+        description: Option<Vec<u8>>,
+    ) {
+        self.pending[track].extend(chunks);
+        if self.descriptions[track].is_none() {
+            self.descriptions[track] = description;
+        }
+    }
+
+    /// Writes the chunks that are safe to interleave now; with `done`, all of them.
+    pub fn write_ready(&mut self, done: bool) -> Result<(), ApiError> {
+        let tracks = if self.audio.is_some() { 2 } else { 1 };
+        if self.writer.is_none() {
+            let ready = (0..tracks).all(|t| !self.pending[t].is_empty())
+                || (done && !self.pending[0].is_empty());
+            if !ready {
+                return Ok(());
+            }
+            self.writer = Some(self.open_writer()?);
+        }
+        loop {
+            let next = match (
+                self.pending[0].front(),
+                self.pending
+                    .get(1)
+                    .and_then(|p| p.front())
+                    .filter(|_| tracks == 2),
+            ) {
+                (Some(v), Some(a)) => usize::from(a.timestamp_us < v.timestamp_us),
+                (Some(_), None) if done || tracks == 1 => 0,
+                (None, Some(_)) if done => 1,
+                _ => break,
+            };
+            let Some(chunk) = self.pending[next].pop_front() else {
+                break;
+            };
+            self.write_chunk(next, chunk)?;
+        }
+        Ok(())
+    }
+
+    fn write_chunk(&mut self, track: usize, c: EncodedChunk) -> Result<(), ApiError> {
+        let bytes = match self.writer.as_mut() {
+            Some(Writer::Mp4(w)) => {
+                let sample = Sample {
+                    pts_us: c.timestamp_us,
+                    dts_us: c.timestamp_us,
+                    duration_us: c.duration_us,
+                    is_key: c.key,
+                    size: c.data.len() as u32,
+                };
+                w.push(track, sample)?;
+                c.data
+            }
+            Some(Writer::Webm(w)) => {
+                w.push(track, c.timestamp_us, c.duration_us, c.key, &c.data)?
+            }
+            None => return Err(ApiError::internal("output chunk before the writer exists")),
+        };
+        self.bytes += bytes.len() as u64;
+        self.sink.write(&bytes)
+    }
+
+    fn open_writer(&self) -> Result<Writer, ApiError> {
+        let mut tracks = vec![self.video_track()?];
+        if let Some(a) = &self.audio {
+            tracks.push(audio_track(a, self.descriptions[1].as_deref())?);
+        }
+        Ok(match self.container.as_str() {
+            "webm" => Writer::Webm(WebmWriter::new(DocType::Webm, &tracks)?),
+            "mkv" => Writer::Webm(WebmWriter::new(DocType::Matroska, &tracks)?),
+            _ => Writer::Mp4(Mp4Writer::new(&tracks)?),
+        })
+    }
+
+    fn video_track(&self) -> Result<TrackConfig, ApiError> {
+        let v = &self.video;
+        let missing = |what: &str| {
+            ApiError::internal(format!(
+                "the encoder reported no {what} decoder configuration"
+            ))
+        };
+        let codec = match v.family {
+            VideoFamily::Avc => VideoCodec::Avc {
+                avcc: self.descriptions[0]
+                    .clone()
+                    .ok_or_else(|| missing("H.264"))?,
+            },
+            VideoFamily::Vp9 => VideoCodec::Vp9(VpxConfig::from_codec_string(&v.codec)?),
+            VideoFamily::Av1 => VideoCodec::Av1 {
+                av1c: self.descriptions[0].clone().ok_or_else(|| missing("AV1"))?,
+            },
+            VideoFamily::Vp8 => VideoCodec::Vp8,
+        };
+        Ok(TrackConfig::Video(VideoTrack {
+            codec,
+            width: v.width,
+            height: v.height,
+            timescale: VIDEO_TIMESCALE,
+        }))
+    }
+
+    /// Writes everything left and closes the file.
+    pub fn finish(mut self) -> Result<MuxedFile, ApiError> {
+        self.write_ready(true)?;
+        let (head, tail) = match self.writer.take() {
+            Some(Writer::Mp4(w)) => (w.finish()?, Vec::new()),
+            Some(Writer::Webm(w)) => w.finish()?,
+            None => return Err(ApiError::internal("the video encoder produced no output")),
+        };
+        Ok(MuxedFile {
+            head,
+            tail,
+            body_bytes: self.bytes,
+        })
+    }
+}
+
+fn audio_track(a: &AudioCandidate, description: Option<&[u8]>) -> Result<TrackConfig, ApiError> {
+    let codec = match a.family {
+        AudioFamily::Aac => AudioCodec::Aac {
+            audio_specific_config: description.map(<[u8]>::to_vec).ok_or_else(|| {
+                ApiError::internal("the encoder reported no AAC decoder configuration")
+            })?,
+        },
+        AudioFamily::Opus => AudioCodec::Opus(match description {
+            Some(head) if !head.is_empty() => OpusConfig::from_opus_head(head)?,
+            _ => OpusConfig::simple(OPUS_DEFAULT_PRE_SKIP, a.sample_rate),
+        }),
+    };
+    Ok(TrackConfig::Audio(AudioTrack {
+        codec,
+        sample_rate: a.sample_rate,
+        channels: a.number_of_channels as u16,
+    }))
+}

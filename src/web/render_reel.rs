@@ -1,0 +1,489 @@
+//! Renders one reel, driven from Rust: per output frame the draw list says what to show, clip
+//! cursors supply decoded frames, the YUV compositor composes them (or a decoded frame goes to
+//! the encoder as it is), WebCodecs encodes, and the container bytes stream to the sink. Audio:
+//! each clip's decoded audio goes into the mixer, whose blocks are encoded in order.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use js_sys::{Float32Array, Function, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{
+    AudioData, AudioDataInit, AudioSampleFormat, VideoColorPrimaries, VideoColorSpaceInit,
+    VideoFrame, VideoFrameBufferInit, VideoFrameInit, VideoMatrixCoefficients, VideoPixelFormat,
+    VideoTransferCharacteristics,
+};
+
+use super::api::to_js;
+use super::codec::wasm_view;
+use super::codec::{js_message, AudioBlock, AudioEncoderBox, Frame, VideoEncoderBox};
+use super::cursor::ClipCursor;
+use super::job_signal::JobSignal;
+use super::output_mux::OutputMux;
+use crate::media::encoding::{AudioCandidate, VideoCandidate};
+use crate::render::compose::picture::Picture;
+use crate::render::compose::store::FrameLayout;
+use crate::render::compose::{Compositor, FrameStore};
+use crate::render::passthrough::passthrough_source;
+use crate::render::{self, AudioMixer, RenderPlan};
+use crate::ApiError;
+
+/// Frames waiting inside the encoders; more only adds memory.
+const MAX_ENCODE_QUEUE: u32 = 6;
+/// Audio frames per encoded block.
+const AUDIO_BLOCK: usize = 1024;
+
+/// How the reel is encoded: the configurations negotiated for the job.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Encoding {
+    container: String,
+    video: VideoCandidate,
+    audio: Option<AudioCandidate>,
+    gop: u32,
+}
+
+/// A rendered reel: the container's head and tail around the body written to the sink.
+#[wasm_bindgen]
+pub struct WasmRenderedReel {
+    head: Vec<u8>,
+    tail: Vec<u8>,
+    frames: u32,
+    body_bytes: f64,
+    readbacks: u32,
+}
+
+#[wasm_bindgen]
+impl WasmRenderedReel {
+    pub fn head(&self) -> Vec<u8> {
+        self.head.clone()
+    }
+    pub fn tail(&self) -> Vec<u8> {
+        self.tail.clone()
+    }
+    pub fn frames(&self) -> u32 {
+        self.frames
+    }
+    /// Bytes written to the sink between head and tail.
+    #[wasm_bindgen(js_name = bodyBytes)]
+    pub fn body_bytes(&self) -> f64 {
+        self.body_bytes
+    }
+    /// Decoded frames without a CPU layout that were read back through a canvas.
+    pub fn readbacks(&self) -> u32 {
+        self.readbacks
+    }
+}
+
+/// Renders the reel `plan_json` (a [`RenderPlan`]) encoded as `encoding_json`.
+/// `open_source(i)` resolves to a reader over source `i`; `source_has_audio[i]` says whether it
+/// has an audio track; `sink.write(bytes)` receives the file body in order.
+#[wasm_bindgen(js_name = renderReel)]
+#[allow(clippy::too_many_arguments)] // one argument per input the worker provides
+pub async fn render_reel(
+    plan_json: String,
+    encoding_json: String,
+    open_source: Function,
+    source_has_audio: Vec<u8>,
+    sink: JsValue,
+    signal: JsValue,
+    on_progress: Function,
+) -> Result<WasmRenderedReel, JsValue> {
+    let plan: RenderPlan = serde_json::from_str(&plan_json)
+        .map_err(|e| to_js(ApiError::internal(format!("bad render plan: {e}"))))?;
+    let encoding: Encoding = serde_json::from_str(&encoding_json)
+        .map_err(|e| to_js(ApiError::internal(format!("bad encoding: {e}"))))?;
+    let job = JobSignal::new(signal, on_progress);
+    let sources = Sources {
+        open: open_source,
+        has_audio: source_has_audio.iter().map(|&b| b != 0).collect(),
+    };
+    Renderer::new(&plan, &encoding, sink, &sources)
+        .map_err(to_js)?
+        .run(&job)
+        .await
+        .map_err(to_js)
+}
+
+struct Sources {
+    open: Function,
+    has_audio: Vec<bool>,
+}
+
+impl Sources {
+    async fn open(&self, index: usize) -> Result<JsValue, ApiError> {
+        let promise: Promise = self
+            .open
+            .call1(&JsValue::UNDEFINED, &JsValue::from(index as u32))
+            .map_err(super::source::js_error_to_api)?
+            .dyn_into()
+            .map_err(|_| ApiError::internal("openSource did not return a promise"))?;
+        wasm_bindgen_futures::JsFuture::from(promise)
+            .await
+            .map_err(super::source::js_error_to_api)
+    }
+}
+
+struct Renderer<'a> {
+    plan: &'a RenderPlan,
+    encoding: &'a Encoding,
+    sources: &'a Sources,
+    mixer: Option<AudioMixer>,
+    video: VideoEncoderBox,
+    audio: Option<AudioEncoderBox>,
+    mux: OutputMux,
+    cursors: BTreeMap<usize, ClipCursor>,
+    finished: BTreeSet<usize>,
+    compositor: Compositor,
+    store: FrameStore,
+    audio_frames: u64,
+    audio_scratch: Vec<f32>,
+    readbacks: u32,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(
+        plan: &'a RenderPlan,
+        encoding: &'a Encoding,
+        sink: JsValue,
+        sources: &'a Sources,
+    ) -> Result<Self, ApiError> {
+        render::validate_plan(plan)?;
+        let mut mixer = match &encoding.audio {
+            Some(a) => Some(AudioMixer::new(
+                &render::mix_clips(plan),
+                a.sample_rate,
+                a.number_of_channels,
+                plan.duration_s,
+            )?),
+            None => None,
+        };
+        if let Some(m) = mixer.as_mut() {
+            // Clips whose source has no audio contribute silence.
+            for (i, c) in plan.clips.iter().enumerate() {
+                if !sources.has_audio.get(c.source).copied().unwrap_or(false) {
+                    m.mark_silent(i)?;
+                }
+            }
+        }
+        Ok(Self {
+            plan,
+            encoding,
+            sources,
+            mixer,
+            video: VideoEncoderBox::open(&encoding.video)?,
+            audio: encoding
+                .audio
+                .as_ref()
+                .map(AudioEncoderBox::open)
+                .transpose()?,
+            mux: OutputMux::new(
+                &encoding.container,
+                &encoding.video,
+                encoding.audio.as_ref(),
+                sink,
+            )?,
+            cursors: BTreeMap::new(),
+            finished: BTreeSet::new(),
+            compositor: Compositor::new(plan.width, plan.height),
+            store: FrameStore::default(),
+            audio_frames: 0,
+            audio_scratch: Vec::new(),
+            readbacks: 0,
+        })
+    }
+
+    async fn run(mut self, job: &JobSignal) -> Result<WasmRenderedReel, ApiError> {
+        let total = render::frame_count(self.plan);
+        let frame_us = 1e6 / self.plan.fps;
+        for i in 0..total {
+            job.check()?;
+            let ops = render::frame_ops(self.plan, i)?;
+            let active: BTreeSet<usize> = ops.layers.iter().filter_map(|l| l.clip).collect();
+            self.retire_before(
+                active.first().copied().unwrap_or(self.plan.clips.len()),
+                &active,
+            )
+            .await?;
+            for &clip in &active {
+                self.ensure_cursor(clip).await?;
+            }
+            let timestamp = (i as f64 * frame_us).round();
+            let frame = match self.passthrough_frame(&ops, timestamp, frame_us).await? {
+                Some(f) => f,
+                None => self.composed_frame(&ops, timestamp, frame_us).await?,
+            };
+            let key = self.encoding.gop > 0 && i % u64::from(self.encoding.gop) == 0;
+            let encoded = self.video.encode(frame.raw(), key, MAX_ENCODE_QUEUE).await;
+            drop(frame);
+            encoded?;
+            self.pump_audio().await?;
+            self.collect(false)?;
+            if i % 15 == 0 {
+                job.progress(i as f64 / total.max(1) as f64);
+            }
+        }
+        self.retire_before(self.plan.clips.len(), &BTreeSet::new())
+            .await?;
+        self.pump_audio().await?;
+        self.video.flush().await?;
+        if let Some(a) = &self.audio {
+            a.flush().await?;
+        }
+        self.collect(true)?;
+        job.progress(1.0);
+        let readbacks = self.readbacks;
+        let file = self.mux.finish()?;
+        Ok(WasmRenderedReel {
+            head: file.head,
+            tail: file.tail,
+            frames: total as u32,
+            body_bytes: file.body_bytes as f64,
+            readbacks,
+        })
+    }
+
+    /// Clips before `earliest` that are not on screen are over: their audio is finished and their
+    /// decoders freed. A clip shorter than one output frame never shows; its audio is still mixed.
+    async fn retire_before(
+        &mut self,
+        earliest: usize,
+        active: &BTreeSet<usize>,
+    ) -> Result<(), ApiError> {
+        let done: Vec<usize> = self
+            .cursors
+            .keys()
+            .copied()
+            .filter(|c| *c < earliest && !active.contains(c))
+            .collect();
+        for clip in done {
+            self.finish_clip(clip).await?;
+        }
+        for clip in 0..earliest.min(self.plan.clips.len()) {
+            if !self.finished.contains(&clip) && !self.cursors.contains_key(&clip) {
+                self.ensure_cursor(clip).await?;
+                self.finish_clip(clip).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn ensure_cursor(&mut self, clip: usize) -> Result<(), ApiError> {
+        if self.cursors.contains_key(&clip) || self.finished.contains(&clip) {
+            return Ok(());
+        }
+        let c = &self.plan.clips[clip];
+        let reader = self.sources.open(c.source).await?;
+        let cursor = ClipCursor::open(reader, clip, c.in_s, c.out_s, self.mixer.is_some()).await?;
+        self.cursors.insert(clip, cursor);
+        Ok(())
+    }
+
+    async fn finish_clip(&mut self, clip: usize) -> Result<(), ApiError> {
+        let Some(mut cursor) = self.cursors.remove(&clip) else {
+            return Ok(());
+        };
+        self.finished.insert(clip);
+        if let Some(mixer) = self.mixer.as_mut() {
+            let source_has_audio = self
+                .sources
+                .has_audio
+                .get(self.plan.clips[clip].source)
+                .copied()
+                .unwrap_or(false);
+            if cursor.has_audio() {
+                cursor.finish_audio(mixer).await?;
+            } else if source_has_audio {
+                // An audio track this browser cannot decode plays as silence (noted by the caller).
+                mixer.mark_silent(clip)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The decoded frame itself, retimed, when the output frame is exactly that frame.
+    async fn passthrough_frame(
+        &mut self,
+        ops: &render::FrameOps,
+        timestamp: f64,
+        frame_us: f64,
+    ) -> Result<Option<Frame>, ApiError> {
+        let Some((clip, t)) = passthrough_source(ops, self.plan) else {
+            return Ok(None);
+        };
+        let (w, h) = (self.plan.width, self.plan.height);
+        let Some(cursor) = self.cursors.get_mut(&clip) else {
+            return Ok(None);
+        };
+        let Some(f) = cursor.frame_at(t, self.mixer.as_mut()).await? else {
+            return Ok(None);
+        };
+        let raw = f.raw();
+        if raw.display_width() != w || raw.display_height() != h || raw.coded_width() < w {
+            return Ok(None);
+        }
+        let init = VideoFrameInit::new();
+        init.set_timestamp_f64(timestamp);
+        init.set_duration_f64(frame_us.round());
+        let frame =
+            VideoFrame::new_with_video_frame_and_video_frame_init(raw, &init).map_err(|e| {
+                ApiError::internal(format!(
+                    "retiming a decoded frame failed: {}",
+                    js_message(&e)
+                ))
+            })?;
+        self.store.clear();
+        Ok(Some(Frame::new(frame)))
+    }
+
+    /// Composes the output frame from the decoded frames its layers show.
+    async fn composed_frame(
+        &mut self,
+        ops: &render::FrameOps,
+        timestamp: f64,
+        frame_us: f64,
+    ) -> Result<Frame, ApiError> {
+        for layer in &ops.layers {
+            let Some(clip) = layer.clip else { continue };
+            for op in &layer.draws {
+                let Some(cursor) = self.cursors.get_mut(&clip) else {
+                    continue;
+                };
+                let Some(f) = cursor
+                    .frame_at(op.source_time_s, self.mixer.as_mut())
+                    .await?
+                else {
+                    continue;
+                };
+                let ts = f.timestamp_us() as i64;
+                if !self.store.contains(clip, ts) {
+                    self.readbacks += stage(&mut self.store, f, clip, ts, op.rotation).await?;
+                }
+                self.store.show(clip, op.source_time_s, ts);
+            }
+        }
+        let store = &self.store;
+        let lookup = |clip: usize, op: &render::DrawOp| store.lookup(clip, op);
+        let picture = self.compositor.compose(ops, &self.plan.sources, &lookup);
+        let frame = i420_frame(picture, timestamp, frame_us.round())?;
+        self.store.next_frame();
+        Ok(frame)
+    }
+
+    /// Encodes every mixed audio block that is complete.
+    async fn pump_audio(&mut self) -> Result<(), ApiError> {
+        let (Some(mixer), Some(encoder), Some(config)) =
+            (self.mixer.as_mut(), &self.audio, &self.encoding.audio)
+        else {
+            return Ok(());
+        };
+        let channels = config.number_of_channels as usize;
+        while let Some(block) = mixer.pull(AUDIO_BLOCK) {
+            if block.is_empty() {
+                break;
+            }
+            let frames = block.len() / channels.max(1);
+            self.audio_scratch.clear();
+            self.audio_scratch.extend_from_slice(&block);
+            let timestamp =
+                (self.audio_frames as f64 * 1e6 / f64::from(config.sample_rate)).round();
+            let init = AudioDataInit::new(
+                &Float32Array::from(self.audio_scratch.as_slice()),
+                AudioSampleFormat::F32,
+                config.number_of_channels,
+                frames as u32,
+                config.sample_rate as f32,
+                0,
+            );
+            init.set_timestamp_f64(timestamp);
+            let data = AudioData::new(&init).map_err(|e| {
+                ApiError::internal(format!("making an audio block failed: {}", js_message(&e)))
+            })?;
+            let data = AudioBlock::new(data);
+            self.audio_frames += frames as u64;
+            encoder.encode(data.raw(), MAX_ENCODE_QUEUE).await?;
+        }
+        Ok(())
+    }
+
+    /// Moves encoded chunks into the container; `done` once both encoders are flushed.
+    fn collect(&mut self, done: bool) -> Result<(), ApiError> {
+        let video: Vec<_> = std::iter::from_fn(|| self.video.chunks().pop()).collect();
+        self.mux
+            .push(0, video.into_iter(), self.video.description());
+        if let Some(a) = &self.audio {
+            let audio: Vec<_> = std::iter::from_fn(|| a.chunks().pop()).collect();
+            self.mux.push(1, audio.into_iter(), a.description());
+        }
+        self.mux.write_ready(done)
+    }
+}
+
+/// Copies decoded frame `f` into the store (returns 1 when it had to be read back through a canvas).
+async fn stage(
+    store: &mut FrameStore,
+    f: &Frame,
+    clip: usize,
+    ts: i64,
+    rotation: u32,
+) -> Result<u32, ApiError> {
+    let (width, height) = f.visible_size();
+    match f.pixel_format() {
+        Some(format) => {
+            let format = format?;
+            let size = f.allocation_size()?;
+            let planes = f.copy_to(store.staging(size)).await?;
+            let offsets: Vec<u32> = planes.iter().map(|p| p.offset as u32).collect();
+            let strides: Vec<u32> = planes.iter().map(|p| p.stride as u32).collect();
+            let layout = FrameLayout {
+                format,
+                width,
+                height,
+                full_range: f.full_range(),
+                offsets: &offsets,
+                strides: &strides,
+            };
+            store.insert_staged(clip, ts, &layout, rotation)?;
+            Ok(0)
+        }
+        None => {
+            let rgba = f.read_back_rgba(width, height)?;
+            store.staging(rgba.len()).copy_from_slice(&rgba);
+            let layout = FrameLayout {
+                format: crate::analysis::PixelFormat::RGBA,
+                width,
+                height,
+                full_range: true,
+                offsets: &[0],
+                strides: &[width * 4],
+            };
+            store.insert_staged(clip, ts, &layout, rotation)?;
+            Ok(1)
+        }
+    }
+}
+
+/// A `VideoFrame` holding a copy of the composed picture (BT.709, limited range).
+fn i420_frame(picture: &Picture, timestamp: f64, duration: f64) -> Result<Frame, ApiError> {
+    let data = picture.data();
+    let init = VideoFrameBufferInit::new_with_f64(
+        picture.height() as u32,
+        picture.width() as u32,
+        VideoPixelFormat::I420,
+        timestamp,
+    );
+    init.set_duration_f64(duration);
+    let colour = VideoColorSpaceInit::new();
+    colour.set_primaries(Some(VideoColorPrimaries::Bt709));
+    colour.set_transfer(Some(VideoTransferCharacteristics::Bt709));
+    colour.set_matrix(Some(VideoMatrixCoefficients::Bt709));
+    colour.set_full_range(Some(false));
+    init.set_color_space(&colour);
+    // The constructor copies the bytes out of wasm memory before returning.
+    let view = wasm_view(data.as_ptr() as u32, data.len() as u32);
+    VideoFrame::new_with_u8_array_and_video_frame_buffer_init(&view, &init)
+        .map(Frame::new)
+        .map_err(|e| {
+            ApiError::internal(format!("making an output frame failed: {}", js_message(&e)))
+        })
+}

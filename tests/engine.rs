@@ -1,0 +1,394 @@
+//! The engine's mapping rules: one test per rule, each from a real request through validation.
+
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
+use reelcut::engine::{
+    concat_ranges, export_reels, frame_rate, highlight_request, output_size, placement,
+    plan_concat, plan_config, reel_outputs, render_plan, render_settings, request_seed, Purpose,
+    SourceInput,
+};
+use reelcut::job::spec::{
+    Container, EffectMode, JobSpec, ScaleType, SelectionMode, TransitionItem,
+};
+use reelcut::job::validate::{parse_request, Capabilities};
+use reelcut::plan::{Candidate, PlannedClip, Reel, SourceMeta};
+use reelcut::render::{Placement, SourceGeometry};
+use serde_json::{json, Value};
+
+const ICE: &str = "SubmitScreenMediaHighlightsJob";
+const IMM: &str = "CreateHighlightTask";
+
+fn spec(action: &str, request: Value) -> JobSpec {
+    parse_request(action, &request, &Capabilities::with_render()).unwrap()
+}
+
+fn ice(output: Value) -> JobSpec {
+    spec(
+        ICE,
+        json!({ "InputConfig": { "MediaArray": ["a.mp4", "b.mp4"] }, "OutputConfig": output }),
+    )
+}
+
+fn compose(output: Value) -> JobSpec {
+    let mut request = json!({
+        "Type": "Compose",
+        "Sources": [{ "URI": "a.mp4" }],
+        "Output": { "URI": "memory:", "Container": "mp4" },
+    });
+    for (k, v) in output.as_object().unwrap() {
+        request["Output"][k] = v.clone();
+    }
+    spec(IMM, request)
+}
+
+fn input(w: u32, h: u32, fps: f64, has_audio: bool) -> SourceInput {
+    SourceInput {
+        duration_s: 60.0,
+        has_audio,
+        frame_rate: fps,
+        geometry: SourceGeometry::simple(w, h),
+    }
+}
+
+fn clip(source: usize, in_s: f64, out_s: f64, transition: Option<(&str, f64)>) -> PlannedClip {
+    PlannedClip {
+        source,
+        in_s,
+        out_s,
+        score: 0.12345,
+        reasons: vec!["loud".to_string()],
+        transition_in: transition.map(|(name, d)| TransitionItem {
+            name: name.to_string(),
+            duration_s: d,
+            weight: 50,
+        }),
+        hook: false,
+    }
+}
+
+#[test]
+fn retrieval_highlights_follow_max_and_target_duration() {
+    let s = spec(
+        IMM,
+        json!({ "Type": "Retrieval", "Mode": "Scene", "Sources": [{ "URI": "a" }],
+                "Highlight": { "Content": "Pet" },
+                "Output": { "URI": "memory:", "MaxDuration": 8, "TargetDuration": 6 } }),
+    );
+    let r = highlight_request(&s, Purpose::Retrieval, vec![(0.0, 60.0)]);
+    assert_eq!(r.mode, SelectionMode::Scene);
+    assert_eq!(r.content.as_deref(), Some("Pet"));
+    assert_eq!((r.min_clip_s, r.max_clip_s), (1.0, 8.0));
+    assert_eq!((r.max_count, r.target_total_s), (None, Some(6.0)));
+    assert_eq!(r.ranges, vec![(0.0, 60.0)]);
+    assert_eq!(r.options().profile.name(), "pet");
+
+    // The 1-15 s highlight bounds hold whatever MaxDuration says.
+    let long = spec(
+        IMM,
+        json!({ "Type": "Retrieval", "Sources": [{ "URI": "a" }], "Output": { "URI": "memory:", "MaxDuration": 40 } }),
+    );
+    let r = highlight_request(&long, Purpose::Retrieval, vec![]);
+    assert_eq!((r.mode, r.max_clip_s), (SelectionMode::Average, 15.0));
+    let short = spec(
+        IMM,
+        json!({ "Type": "Retrieval", "Sources": [{ "URI": "a" }], "Output": { "URI": "memory:", "MaxDuration": 0.5 } }),
+    );
+    assert_eq!(
+        highlight_request(&short, Purpose::Retrieval, vec![]).max_clip_s,
+        1.0
+    );
+}
+
+#[test]
+fn planning_gets_every_candidate_up_to_15_s() {
+    let s = ice(json!({ "MaxDuration": 8 }));
+    let r = highlight_request(&s, Purpose::Planning, vec![(0.0, 10.0), (0.0, 20.0)]);
+    assert_eq!(r.mode, SelectionMode::Scene, "ICE always ranks by content");
+    assert_eq!(
+        (r.max_clip_s, r.max_count, r.target_total_s),
+        (15.0, Some(50), None)
+    );
+}
+
+#[test]
+fn plan_config_carries_count_durations_hook_and_transitions() {
+    let s = spec(
+        ICE,
+        json!({
+            "InputConfig": { "MediaArray": ["a.mp4"],
+                             "HighlightStrategy": { "IntroConfig": { "Mode": "Auto" }, "TargetDuration": 18 } },
+            "EditingConfig": { "ProcessConfig": { "AllowTransition": true, "TransitionList": ["fadecolor", "wipeleft"] } },
+            "OutputConfig": { "MediaURL": "r_{index}.mp4", "Count": 3, "MaxDuration": 20 },
+        }),
+    );
+    let c = plan_config(&s);
+    assert_eq!(c.count, 3);
+    assert_eq!(
+        (c.max_duration_s, c.target_duration_s),
+        (Some(20.0), Some(18.0))
+    );
+    assert!(c.intro_auto);
+    assert_eq!(c.min_clip_s, 1.0);
+    assert_eq!(c.transition_mode, EffectMode::Random);
+    let names: Vec<&str> = c.transitions.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["fadecolor", "wipeleft"]);
+    assert!(c
+        .transitions
+        .iter()
+        .all(|t| t.weight == 50 && t.duration_s == 0.5));
+    assert_eq!(c.seed, request_seed(&s));
+}
+
+#[test]
+fn the_seed_is_the_requests_fnv1a() {
+    let a = ice(json!({ "Count": 2, "MediaURL": "x_{index}.mp4" }));
+    let b = ice(json!({ "Count": 2, "MediaURL": "x_{index}.mp4" }));
+    let c = ice(json!({ "Count": 2, "MediaURL": "y_{index}.mp4" }));
+    assert_eq!(request_seed(&a), request_seed(&b));
+    assert_ne!(request_seed(&a), request_seed(&c));
+    // 32-bit FNV-1a of the spec's JSON text.
+    let text = serde_json::to_string(&a).unwrap();
+    let mut h: u32 = 0x811c_9dc5;
+    for byte in text.bytes() {
+        h = (h ^ u32::from(byte)).wrapping_mul(0x0100_0193);
+    }
+    assert_eq!(request_seed(&a), u64::from(h));
+}
+
+#[test]
+fn concat_joins_the_requests_ranges_in_order() {
+    let s = spec(
+        IMM,
+        json!({ "Type": "Concat",
+                "Sources": [{ "URI": "a", "StartTime": 12, "Duration": 5 }, { "URI": "b" }],
+                "Output": { "URI": "memory:", "Container": "webm" } }),
+    );
+    assert_eq!(concat_ranges(&s), vec![(0, 12.0, 5.0), (1, 0.0, 0.0)]);
+    let metas = [
+        SourceMeta {
+            duration_s: 30.0,
+            has_audio: true,
+        },
+        SourceMeta {
+            duration_s: 3.0,
+            has_audio: false,
+        },
+    ];
+    let plan = plan_concat(&s, &metas).unwrap();
+    let ranges: Vec<(usize, f64, f64)> = plan.reels[0]
+        .clips
+        .iter()
+        .map(|c| (c.source, c.in_s, c.out_s))
+        .collect();
+    assert_eq!(ranges, vec![(0, 12.0, 17.0), (1, 0.0, 3.0)]);
+}
+
+#[test]
+fn each_exported_highlight_is_a_one_clip_reel() {
+    let highlights = [
+        Candidate {
+            source: 1,
+            start: 4.0,
+            end: 9.5,
+            score: 0.8,
+            reasons: vec!["a".into()],
+        },
+        Candidate {
+            source: 0,
+            start: 20.0,
+            end: 23.0,
+            score: 0.5,
+            reasons: vec![],
+        },
+    ];
+    let reels = export_reels(&highlights);
+    assert_eq!(reels.len(), 2);
+    assert_eq!(reels[0].clips.len(), 1);
+    let c = &reels[0].clips[0];
+    assert_eq!((c.source, c.in_s, c.out_s, c.score), (1, 4.0, 9.5, 0.8));
+    assert!(c.transition_in.is_none() && !c.hook);
+    assert_eq!(reels[0].duration_s, 5.5);
+    assert_eq!(reels[1].clips[0].source, 0);
+}
+
+#[test]
+fn output_size_requested_largest_input_or_fit() {
+    let inputs = [input(1280, 720, 25.0, true), input(1920, 1080, 30.0, true)];
+    // Requested.
+    assert_eq!(
+        output_size(&ice(json!({ "Width": 1080, "Height": 1920 })), &inputs),
+        (1080, 1920)
+    );
+    // Default: the largest input's display size.
+    assert_eq!(output_size(&ice(json!({})), &inputs), (1920, 1080));
+    // fit: the main input's shape inside the box (1080 x 607.5, even).
+    let fit = compose(
+        json!({ "Video": { "TranscodeVideo": { "Resolution": "1080x1920", "ScaleType": "fit" } } }),
+    );
+    assert_eq!(
+        output_size(&fit, &[input(1920, 1080, 30.0, true)]),
+        (1080, 606)
+    );
+    // fill keeps the box; fit without a requested size is the input's own size.
+    let fill = compose(
+        json!({ "Video": { "TranscodeVideo": { "Resolution": "1080x1920", "ScaleType": "fill" } } }),
+    );
+    assert_eq!(
+        output_size(&fill, &[input(1920, 1080, 30.0, true)]),
+        (1080, 1920)
+    );
+    let fit_no_size = compose(json!({ "Video": { "TranscodeVideo": { "ScaleType": "fit" } } }));
+    assert_eq!(
+        output_size(&fit_no_size, &[input(1920, 1080, 30.0, true)]),
+        (1920, 1080)
+    );
+}
+
+#[test]
+fn each_scale_type_has_one_placement() {
+    assert_eq!(placement(None), None);
+    assert_eq!(
+        placement(Some(ScaleType::Stretch)),
+        Some(Placement::Stretch)
+    );
+    assert_eq!(placement(Some(ScaleType::Crop)), Some(Placement::Cover));
+    assert_eq!(placement(Some(ScaleType::Fill)), Some(Placement::Letterbox));
+    assert_eq!(placement(Some(ScaleType::Fit)), Some(Placement::Letterbox));
+}
+
+#[test]
+fn frame_rate_is_the_main_inputs_at_most_60() {
+    let s = ice(json!({}));
+    assert_eq!(frame_rate(&s, &[input(640, 360, 29.97003, true)]), 29.97);
+    assert_eq!(frame_rate(&s, &[input(640, 360, 0.0, true)]), 30.0);
+    assert_eq!(frame_rate(&s, &[input(640, 360, 120.0, true)]), 60.0);
+    let main_is_first = [input(640, 360, 25.0, true), input(640, 360, 50.0, true)];
+    assert_eq!(frame_rate(&s, &main_is_first), 25.0);
+    let asked = |fps: f64| compose(json!({ "Video": { "TranscodeVideo": { "FrameRate": fps } } }));
+    assert_eq!(frame_rate(&asked(24.0), &main_is_first), 24.0);
+    assert_eq!(frame_rate(&asked(120.0), &main_is_first), 60.0);
+}
+
+#[test]
+fn settings_gop_container_volume_and_audio() {
+    let inputs = [input(640, 360, 25.0, true)];
+    let s = spec(
+        ICE,
+        json!({ "InputConfig": { "MediaArray": ["a.mp4"] },
+                "EditingConfig": { "MediaConfig": { "Volume": 0.5 } },
+                "OutputConfig": { "MediaURL": "reel.webm", "Bitrate": 2000 } }),
+    );
+    let r = render_settings(&s, &inputs);
+    assert_eq!(r.gop, 150, "the default key-frame interval");
+    assert_eq!(r.container, Container::Webm);
+    assert_eq!(r.source_volume, 0.5);
+    assert_eq!(r.video.bitrate_bps, Some(2_000_000));
+    assert!(r.audio.is_some());
+    assert_eq!(r.placement, None);
+
+    let c = compose(
+        json!({ "Video": { "TranscodeVideo": { "GOPSize": 60, "Codec": "vp9" } },
+                            "Audio": { "TranscodeAudio": { "SampleRate": 44100, "Channel": 1 } } }),
+    );
+    let r = render_settings(&c, &inputs);
+    assert_eq!((r.gop, r.container), (60, Container::Mp4));
+    let audio = r.audio.unwrap();
+    assert_eq!((audio.sample_rate, audio.channels), (Some(44100), Some(1)));
+
+    // No audio track without audio in the inputs, or when it is disabled.
+    assert!(render_settings(&c, &[input(640, 360, 25.0, false)])
+        .audio
+        .is_none());
+    let silent = compose(json!({ "Audio": { "DisableAudio": true } }));
+    assert!(render_settings(&silent, &inputs).audio.is_none());
+}
+
+#[test]
+fn the_render_plan_overlaps_clips_by_their_transitions() {
+    let s = spec(
+        ICE,
+        json!({ "InputConfig": { "MediaArray": ["a.mp4", "b.mp4"] },
+                "EditingConfig": { "MediaConfig": { "Volume": 2 } } }),
+    );
+    let inputs = [input(1920, 1080, 30.0, true), input(1280, 720, 30.0, true)];
+    let settings = render_settings(&s, &inputs);
+    let reel = Reel {
+        clips: vec![
+            clip(0, 10.0, 14.0, Some(("fade", 0.5))), // clip 0 never has a transition
+            clip(1, 2.0, 6.0, Some(("wipeleft", 0.5))),
+            clip(0, 30.0, 33.0, Some(("fade", 0.0))), // 0 s = a hard cut
+        ],
+        duration_s: 10.5,
+        notes: vec![],
+    };
+    let plan = render_plan(&settings, &inputs, &reel);
+    let starts: Vec<f64> = plan.clips.iter().map(|c| c.out_start_s).collect();
+    assert_eq!(starts, vec![0.0, 3.5, 7.5]);
+    assert!(plan.clips[0].transition_in.is_none());
+    let t = plan.clips[1].transition_in.as_ref().unwrap();
+    assert_eq!((t.name.as_str(), t.duration_s), ("wipeleft", 0.5));
+    assert!(plan.clips[2].transition_in.is_none());
+    assert_eq!(plan.duration_s, 10.5);
+    assert!(plan.clips.iter().all(|c| c.volume == 2.0));
+    assert_eq!((plan.width, plan.height, plan.fps), (1920, 1080, 30.0));
+    assert_eq!(plan.sources.len(), 2);
+}
+
+#[test]
+fn outputs_have_their_index_location_and_rounded_clips() {
+    let s = ice(json!({ "MediaURL": "https://up.example/r_{index}.mp4?sig={index}", "Count": 2 }));
+    let inputs = [input(640, 360, 25.0, true), input(640, 360, 25.0, true)];
+    let settings = render_settings(&s, &inputs);
+    let full = Reel {
+        clips: vec![
+            clip(0, 1.23456, 4.0, None),
+            clip(1, 2.0, 5.5, Some(("fade", 0.5))),
+        ],
+        duration_s: 6.26544,
+        notes: vec!["short".to_string()],
+    };
+    let empty = Reel {
+        clips: vec![],
+        duration_s: 0.0,
+        notes: vec![],
+    };
+    let outs = reel_outputs(&s, &settings, &inputs, &[full, empty]);
+    assert_eq!(outs[0].index, 1);
+    assert_eq!(
+        outs[0].uri.as_deref(),
+        Some("https://up.example/r_1.mp4?sig=1")
+    );
+    assert!(outs[0].render.is_some() && outs[0].failure.is_none());
+    assert_eq!(outs[0].notes, ["short"]);
+    let clips = serde_json::to_value(&outs[0].clips).unwrap();
+    assert_eq!(
+        clips,
+        json!([
+            { "Source": 0, "In": 1.235, "Out": 4.0, "Score": 0.123, "Reasons": ["loud"] },
+            { "Source": 1, "In": 2.0, "Out": 5.5, "Score": 0.123, "Reasons": ["loud"], "Transition": "fade" },
+        ])
+    );
+    assert_eq!(
+        outs[1].uri.as_deref(),
+        Some("https://up.example/r_2.mp4?sig=2")
+    );
+    assert!(outs[1].render.is_none());
+    assert_eq!(
+        outs[1].failure.as_ref().unwrap().code,
+        "InvalidMedia.Unsupported"
+    );
+
+    // memory: outputs have no location.
+    let m = compose(json!({}));
+    let outs = reel_outputs(
+        &m,
+        &render_settings(&m, &inputs),
+        &inputs,
+        &[Reel {
+            clips: vec![clip(0, 0.0, 2.0, None)],
+            duration_s: 2.0,
+            notes: vec![],
+        }],
+    );
+    assert_eq!(outs[0].uri.as_deref(), Some("memory:"));
+}
