@@ -45,6 +45,8 @@ fn main() {
             out_start_s: 0.0,
             transition_in: None,
             volume: 1.0,
+            in_cut: None,
+            out_cut: None,
         }],
         sources: vec![SourceGeometry::simple(sw as u32, sh as u32)],
         duration_s: 10.0,

@@ -1041,3 +1041,38 @@ mod decode_plan {
         assert_eq!(decoded(&order, 0.0, 100.0), (0..20).collect::<Vec<_>>());
     }
 }
+
+mod exact_cut {
+    use reelcut::analysis::cuts::exact_cut;
+    use reelcut::analysis::{FrameView, PixelFormat, PlaneLayout, Thumbnail};
+
+    fn grey(level: u8) -> Thumbnail {
+        let (w, h) = (32u32, 18u32);
+        let data = vec![level; (w * h * 4) as usize];
+        let view = FrameView {
+            format: PixelFormat::RGBA,
+            width: w,
+            height: h,
+            data: &data,
+            planes: vec![PlaneLayout {
+                offset: 0,
+                stride: (w * 4) as usize,
+            }],
+            full_range: true,
+        };
+        Thumbnail::from_frame(&view).expect("thumbnail")
+    }
+
+    #[test]
+    fn the_cut_is_the_frame_that_differs_most_from_the_one_before() {
+        // Old shot darkening slightly, then the new shot at 1.0 s.
+        let frames = vec![
+            (0.933, grey(60)),
+            (0.967, grey(62)),
+            (1.0, grey(200)),
+            (1.033, grey(198)),
+        ];
+        assert_eq!(exact_cut(&frames), Some(1.0));
+        assert_eq!(exact_cut(&frames[..1]), None);
+    }
+}

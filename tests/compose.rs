@@ -30,6 +30,8 @@ fn clip(
         out_start_s,
         transition_in: tr,
         volume: 1.0,
+        in_cut: None,
+        out_cut: None,
     }
 }
 
@@ -769,6 +771,7 @@ fn frame_store_keeps_frames_while_they_show() {
         width: w,
         height: h,
         full_range: false,
+        bt601: false,
         offsets: &[0, 128, 160],
         strides: &[16, 8, 8],
     };

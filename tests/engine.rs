@@ -47,6 +47,7 @@ fn input(w: u32, h: u32, fps: f64, has_audio: bool) -> SourceInput {
         has_audio,
         frame_rate: fps,
         geometry: SourceGeometry::simple(w, h),
+        cuts: Vec::new(),
     }
 }
 
@@ -391,4 +392,35 @@ fn outputs_have_their_index_location_and_rounded_clips() {
         }],
     );
     assert_eq!(outs[0].uri.as_deref(), Some("memory:"));
+}
+
+#[test]
+fn clip_edges_on_a_hard_cut_carry_its_window_for_exact_trimming() {
+    use reelcut::render::CutWindow;
+    let s = spec(ICE, json!({ "InputConfig": { "MediaArray": ["a.mp4"] } }));
+    let window = CutWindow {
+        start: 9.933,
+        end: 10.0,
+    };
+    let mut a = input(1920, 1080, 30.0, true);
+    a.cuts = vec![
+        window,
+        CutWindow {
+            start: 19.933,
+            end: 20.0,
+        },
+    ];
+    let inputs = [a];
+    let settings = render_settings(&s, &inputs);
+    let reel = Reel {
+        // Starts on the first cut (either side of it), ends mid-shot; the next clip ends on the second cut.
+        clips: vec![clip(0, 9.933, 14.0, None), clip(0, 15.0, 20.0, None)],
+        duration_s: 9.067,
+        notes: vec![],
+    };
+    let plan = render_plan(&settings, &inputs, &reel);
+    assert_eq!(plan.clips[0].in_cut, Some(window));
+    assert_eq!(plan.clips[0].out_cut, None);
+    assert_eq!(plan.clips[1].in_cut, None);
+    assert_eq!(plan.clips[1].out_cut.map(|w| w.end), Some(20.0));
 }

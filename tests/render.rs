@@ -34,6 +34,8 @@ fn clip(
         out_start_s,
         transition_in: tr.map(|(n, d)| ClipTransition::new(n, d)),
         volume: 1.0,
+        in_cut: None,
+        out_cut: None,
     }
 }
 

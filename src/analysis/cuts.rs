@@ -2,7 +2,9 @@
 //! in speech pauses, never mid-word). The scorer cuts highlights at these and the planner trims
 //! clips at them, so the rule is written here once.
 
-use super::SourceFeatures;
+use serde::{Deserialize, Serialize};
+
+use super::{BoundaryKind, SourceFeatures, Thumbnail};
 
 /// Most seconds a clip edge inside a speech pause keeps away from the speech around it: a long
 /// pause is entered late and left early, so a clip carries little dead air; a pause shorter than
@@ -26,7 +28,56 @@ pub struct EditPoint {
     pub kind: EditKind,
 }
 
+/// Where a hard cut lies as analysis saw it: between `start` (the old shot's last analysed frame)
+/// and `end` (the new shot's first analysed frame). Frames in between were not analysed (or not
+/// decoded), so the exact cut frame is found while rendering ([`exact_cut`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct CutWindow {
+    pub start: f64,
+    pub end: f64,
+}
+
+impl CutWindow {
+    /// Whether a clip edge at `t` lies on this cut (within `slack` seconds of the window).
+    pub fn holds(&self, t: f64, slack: f64) -> bool {
+        t >= self.start - slack && t <= self.end + slack
+    }
+}
+
+/// The presentation time of the first frame of the new shot among `frames` (time order, the
+/// frames around one [`CutWindow`]): the frame that differs most from the one before it, by mean
+/// absolute luma difference of their thumbnails. `None` with fewer than two frames.
+pub fn exact_cut(frames: &[(f64, Thumbnail)]) -> Option<f64> {
+    frames
+        .windows(2)
+        .map(|w| (w[1].0, luma_difference(&w[0].1, &w[1].1)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(t, _)| t)
+}
+
+fn luma_difference(a: &Thumbnail, b: &Thumbnail) -> f32 {
+    let n = a.luma.len().min(b.luma.len()).max(1) as f32;
+    a.luma
+        .iter()
+        .zip(&b.luma)
+        .map(|(x, y)| (x - y).abs())
+        .sum::<f32>()
+        / n
+}
+
 impl SourceFeatures {
+    /// The hard cuts of the source (fades and dissolves have no single cut frame).
+    pub fn cut_windows(&self) -> Vec<CutWindow> {
+        self.shots
+            .iter()
+            .filter(|s| s.kind == BoundaryKind::Cut && s.start.is_finite() && s.end.is_finite())
+            .map(|s| CutWindow {
+                start: s.start,
+                end: s.end,
+            })
+            .collect()
+    }
+
     /// Where a clip may start: just after each shot boundary (its `end`, the new shot's first
     /// frame) and, in each speech pause, [`PAUSE_EDGE_S`] before the speech resumes (the middle of
     /// a shorter pause). In time order per kind; not merged.

@@ -22,7 +22,7 @@ mod planning;
 use serde::{Deserialize, Serialize};
 
 use crate::plan::SourceMeta;
-use crate::render::SourceGeometry;
+use crate::render::{CutWindow, SourceGeometry};
 
 pub use highlights::{highlight_request, HighlightRequest, Purpose};
 pub use output::{
@@ -45,6 +45,9 @@ pub struct SourceInput {
     pub frame_rate: f64,
     /// Display geometry of the video track.
     pub geometry: SourceGeometry,
+    /// The source's hard cuts, from the analysis (none for a Concat, which is not analysed).
+    #[serde(default)]
+    pub cuts: Vec<CutWindow>,
 }
 
 impl SourceInput {

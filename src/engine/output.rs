@@ -8,7 +8,8 @@ use crate::media::encoding::{AudioRequest, VideoRequest};
 use crate::job::spec::{AudioCodec, Container, JobSpec, ScaleType, VideoCodec, DEFAULT_GOP_SIZE};
 use crate::plan::{reel_timeline, Reel};
 use crate::render::{
-    self, layout::display_size, ClipTransition, Placement, RenderClip, RenderPlan, SourceGeometry,
+    self, layout::display_size, ClipTransition, CutWindow, Placement, RenderClip, RenderPlan,
+    SourceGeometry,
 };
 use crate::ApiError;
 
@@ -217,6 +218,8 @@ pub fn render_plan(settings: &RenderSettings, sources: &[SourceInput], reel: &Re
                     .filter(|_| e.transition_in_s > 0.0)
                     .map(|t| ClipTransition::new(&t.name, e.transition_in_s)),
                 volume: settings.source_volume,
+                in_cut: cut_at(sources, c.source, c.in_s),
+                out_cut: cut_at(sources, c.source, c.out_s),
             }
         })
         .collect();
@@ -229,6 +232,18 @@ pub fn render_plan(settings: &RenderSettings, sources: &[SourceInput], reel: &Re
         sources: sources.iter().map(|s| s.geometry).collect(),
         duration_s: timeline.last().map_or(0.0, |e| e.out_end_s),
     }
+}
+
+/// The hard cut of `source` a clip edge at `t` lies on (within one source frame of its window).
+fn cut_at(sources: &[SourceInput], source: usize, t: f64) -> Option<CutWindow> {
+    let s = sources.get(source)?;
+    let frame = 1.0
+        / if s.frame_rate > 0.0 {
+            s.frame_rate
+        } else {
+            FALLBACK_FPS
+        };
+    s.cuts.iter().copied().find(|w| w.holds(t, frame))
 }
 
 /// One output of the job, before it is rendered.

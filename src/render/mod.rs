@@ -58,6 +58,8 @@ pub mod transitions;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::analysis::cuts::CutWindow;
+
 pub use draw::{frame_count, frame_ops, mix_clips, validate_plan};
 pub use layout::{default_placement, output_size};
 pub use mix::{AudioMixer, FadeCurve, MixClip};
@@ -178,6 +180,13 @@ pub struct RenderClip {
     pub transition_in: Option<ClipTransition>,
     /// Audio gain (MediaConfig.Volume, 0..10, 1 = unchanged).
     pub volume: f32,
+    /// The hard cut `in_s` lies on, if any: the renderer starts the clip on the new shot's exact
+    /// first frame, so no frame of the shot before flashes in.
+    #[serde(default)]
+    pub in_cut: Option<CutWindow>,
+    /// The hard cut `out_s` lies on, if any: the renderer holds the old shot's exact last frame.
+    #[serde(default)]
+    pub out_cut: Option<CutWindow>,
 }
 
 impl RenderClip {

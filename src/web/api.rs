@@ -143,6 +143,19 @@ impl WasmHighlightSession {
             .unwrap_or_default()
     }
 
+    /// The hard cuts of a source as JSON ([`analysis::SourceFeatures::cut_windows`]), for the
+    /// engine's `SourceInput.cuts`: clip edges on them are trimmed to the exact frame.
+    #[wasm_bindgen(js_name = cutWindows)]
+    pub fn cut_windows(&self, source: usize) -> Result<String, JsValue> {
+        json(
+            &self
+                .sources
+                .get(source)
+                .map(analysis::SourceFeatures::cut_windows)
+                .unwrap_or_default(),
+        )
+    }
+
     /// Runs the scorer; `request_json` is an [`engine::HighlightRequest`] (see
     /// `highlightRequest`). Returns the report JSON.
     #[wasm_bindgen(js_name = findHighlights)]

@@ -9,6 +9,8 @@ use super::codec::{
     audio_decoder_config, video_decoder_config, AudioDecoderBox, Frame, VideoDecoderBox,
 };
 use super::source::JsByteSource;
+use crate::analysis::cuts::{exact_cut, CutWindow};
+use crate::analysis::{FrameView, Thumbnail};
 use crate::media::{self, Demuxer, Packet};
 use crate::render::AudioMixer;
 use crate::ApiError;
@@ -22,6 +24,27 @@ const VIDEO_TAIL_S: f64 = 1.0;
 const AUDIO_MARGIN_S: f64 = 0.1;
 /// Half a millisecond of slack for rounded timestamps.
 const SLACK_US: f64 = 500.0;
+/// How far around an analysed cut window frames are compared to find the exact cut.
+const FRAME_MARGIN_S: f64 = 0.05;
+
+/// A decoded frame reduced to a thumbnail for cut finding; `None` without a CPU layout.
+async fn thumbnail(f: &Frame, pixels: &mut Vec<u8>) -> Result<Option<Thumbnail>, ApiError> {
+    let Some(format) = f.pixel_format() else {
+        return Ok(None);
+    };
+    let format = format?;
+    let planes = f.copy_into(pixels).await?;
+    let (width, height) = f.visible_size();
+    let view = FrameView {
+        format,
+        width,
+        height,
+        data: pixels,
+        planes,
+        full_range: f.full_range(),
+    };
+    Thumbnail::from_frame(&view).map(Some)
+}
 
 pub struct ClipCursor {
     clip: usize,
@@ -39,16 +62,31 @@ pub struct ClipCursor {
     saw_key: bool,
     samples: Vec<f32>,
     scratch: Option<Float32Array>,
+    /// The cut the clip starts on, until its exact frame is found.
+    in_cut: Option<CutWindow>,
+    /// The cut the clip ends on, until its exact frame is found.
+    out_cut: Option<CutWindow>,
+    /// First frame of the shot after the clip's end (microseconds): it and later frames never show.
+    end_us: Option<f64>,
+    pixels: Vec<u8>,
+}
+
+/// Where the clip's edges lie on hard cuts (see [`crate::render::RenderClip::in_cut`]).
+#[derive(Clone, Copy, Default)]
+pub struct ClipCuts {
+    pub in_cut: Option<CutWindow>,
+    pub out_cut: Option<CutWindow>,
 }
 
 impl ClipCursor {
-    /// Opens `reader` for clip `clip` showing `[in_s, out_s)`; with `mix_audio`, the source's audio
-    /// (when this browser decodes it) goes into the mixer, else the clip is silent.
+    /// Opens `reader` for clip `clip` showing `[in_s, out_s)`, trimmed to the exact frames of the
+    /// cuts in `cuts`; with `mix_audio`, the source's audio (when this browser decodes it) goes
+    /// into the mixer, else the clip is silent.
     pub async fn open(
         reader: JsValue,
         clip: usize,
-        in_s: f64,
-        out_s: f64,
+        (in_s, out_s): (f64, f64),
+        cuts: ClipCuts,
         mix_audio: bool,
     ) -> Result<Self, ApiError> {
         let mut demuxer = media::open(Box::new(JsByteSource::new(reader)?))?;
@@ -84,6 +122,10 @@ impl ClipCursor {
             saw_key: false,
             samples: Vec::new(),
             scratch: None,
+            in_cut: cuts.in_cut,
+            out_cut: cuts.out_cut,
+            end_us: None,
+            pixels: Vec::new(),
         })
     }
 
@@ -101,14 +143,44 @@ impl ClipCursor {
     ) -> Result<Option<&Frame>, ApiError> {
         let t_us = t * 1e6 + SLACK_US;
         let mut mixer = mixer;
+        if let Some(window) = self.in_cut.take() {
+            // Start on the new shot's first frame: drop what precedes it.
+            if let Some(cut) = self.find_cut(window, mixer.as_deref_mut()).await? {
+                let frames = self.video.queue().take_all();
+                let (before, after): (Vec<Frame>, Vec<Frame>) =
+                    frames.into_iter().partition(|f| f.timestamp_us() < cut);
+                if after.is_empty() {
+                    self.video.queue().restore(before);
+                } else {
+                    self.video.queue().restore(after);
+                }
+            }
+        }
         loop {
             if let Some(e) = self.video.queue().error() {
                 return Err(e);
             }
+            // The clip ends on a cut: find its exact frame before showing anything near it.
+            if let Some(window) = self.out_cut {
+                let near = self
+                    .video
+                    .queue()
+                    .front_map(|f| f.timestamp_us() >= (window.start - FRAME_MARGIN_S) * 1e6);
+                if near == Some(true) {
+                    self.out_cut = None;
+                    self.end_us = self.find_cut(window, mixer.as_deref_mut()).await?;
+                }
+            }
             // Take every decoded frame that is due; the newest due one is on screen.
             while let Some(next) = self.video.queue().pop() {
-                let due = next.timestamp_us() <= t_us || self.current.is_none();
-                if due {
+                let ts = next.timestamp_us();
+                if self.current.is_some() && self.end_us.is_some_and(|end| ts >= end) {
+                    // The next shot has begun: hold the old shot's last frame to the clip's end.
+                    self.video_done = true;
+                    self.video.queue().clear();
+                    return Ok(self.current.as_ref());
+                }
+                if ts <= t_us || self.current.is_none() {
                     self.current = Some(next);
                 } else {
                     self.video.queue().push_front(next);
@@ -129,6 +201,54 @@ impl ClipCursor {
         }
     }
 
+    /// The exact time (microseconds) of the first frame after the cut in `window`, from the
+    /// frames decoded around it (decoding ahead to the window's end when needed); `None` when
+    /// too few frames are there or they have no CPU layout. Queued frames stay queued.
+    async fn find_cut(
+        &mut self,
+        window: CutWindow,
+        mut mixer: Option<&mut AudioMixer>,
+    ) -> Result<Option<f64>, ApiError> {
+        let until_us = (window.end + FRAME_MARGIN_S) * 1e6;
+        while self
+            .video
+            .queue()
+            .back_map(|f| f.timestamp_us())
+            .is_none_or(|t| t < until_us)
+            && !(self.video_done && self.video.pending() == 0)
+        {
+            if let Some(e) = self.video.queue().error() {
+                return Err(e);
+            }
+            if !self.demux_ended {
+                self.feed(mixer.as_deref_mut()).await?;
+            }
+            if self.video.pending() > 0 || !self.video_done {
+                self.video.wait().await;
+            }
+        }
+        let frames = self.video.queue().take_all();
+        let from_us = (window.start - FRAME_MARGIN_S) * 1e6;
+        let mut probes = Vec::new();
+        let mut result = Ok(());
+        for f in self.current.iter().chain(&frames) {
+            let ts = f.timestamp_us();
+            if ts < from_us || ts > until_us {
+                continue;
+            }
+            match thumbnail(f, &mut self.pixels).await {
+                Ok(Some(th)) => probes.push((ts, th)),
+                Ok(None) => {}
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        self.video.queue().restore(frames);
+        result?;
+        Ok(exact_cut(&probes))
+    }
     /// Feeds packets until the decoder has enough queued or the needed data is read.
     async fn feed(&mut self, mut mixer: Option<&mut AudioMixer>) -> Result<(), ApiError> {
         while !self.demux_ended && (self.video.pending() < MAX_DECODE_QUEUE || self.video_done) {

@@ -17,7 +17,7 @@ use web_sys::{
 use super::api::to_js;
 use super::codec::wasm_view;
 use super::codec::{js_message, AudioBlock, AudioEncoderBox, Frame, VideoEncoderBox};
-use super::cursor::ClipCursor;
+use super::cursor::{ClipCursor, ClipCuts};
 use super::job_signal::JobSignal;
 use super::output_mux::OutputMux;
 use crate::media::encoding::{AudioCandidate, VideoCandidate};
@@ -274,7 +274,12 @@ impl<'a> Renderer<'a> {
         }
         let c = &self.plan.clips[clip];
         let reader = self.sources.open(c.source).await?;
-        let cursor = ClipCursor::open(reader, clip, c.in_s, c.out_s, self.mixer.is_some()).await?;
+        let cuts = ClipCuts {
+            in_cut: c.in_cut,
+            out_cut: c.out_cut,
+        };
+        let cursor =
+            ClipCursor::open(reader, clip, (c.in_s, c.out_s), cuts, self.mixer.is_some()).await?;
         self.cursors.insert(clip, cursor);
         Ok(())
     }
@@ -440,6 +445,7 @@ async fn stage(
                 width,
                 height,
                 full_range: f.full_range(),
+                bt601: f.is_bt601(),
                 offsets: &offsets,
                 strides: &strides,
             };
@@ -454,6 +460,7 @@ async fn stage(
                 width,
                 height,
                 full_range: true,
+                bt601: false,
                 offsets: &[0],
                 strides: &[width * 4],
             };

@@ -1,6 +1,7 @@
 // Rendering in Chromium: screen-highlights reels, Compose with transitions, Concat, WebM, per-highlight
 // export, uploads (including a flaky server) and cancel; every file is checked with ffprobe/ffmpeg.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -101,6 +102,57 @@ test('Compose with Sequential transitions: valid file, transitions recorded, dur
   assert.ok(overlaps >= 1, 'at least one transition was used');
   assert.ok(duration < clipSum - 0.2, `transitions overlap clips: ${duration} < ${clipSum}`);
   assert.ok(Math.abs(duration - out.Duration) < 0.1);
+});
+
+/** One frame at `t` seconds as gray (luma) bytes, `w x h`, through ffmpeg; `vf` is applied first. */
+function grayFrame(file, t, w, h, vf = null) {
+  const args = ['-v', 'error', '-ss', String(t), '-i', file, '-frames:v', '1', ...(vf ? ['-vf', vf] : []), '-f', 'rawvideo', '-pix_fmt', 'gray', '-'];
+  const out = spawnSync('ffmpeg', args, { maxBuffer: 64 << 20 });
+  assert.equal(out.status, 0, `ffmpeg frame at ${t} s of ${file}: ${out.stderr}`);
+  assert.equal(out.stdout.length, w * h, 'frame size');
+  return out.stdout;
+}
+
+/** Mean luma and mean absolute horizontal luma step over rows [y0, y1) of a gray frame. */
+function bandStats(px, w, y0, y1) {
+  let sum = 0, steps = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let x = 0; x < w; x++) {
+      const v = px[y * w + x];
+      sum += v;
+      if (x > 0) steps += Math.abs(v - px[y * w + x - 1]);
+    }
+  }
+  const n = (y1 - y0) * w;
+  return { mean: sum / n, detail: steps / n };
+}
+
+test('landscape into portrait: blurred bands above and below, the sharp picture in the middle', async () => {
+  const src = path.join(SHARED_MEDIA, 'bbb-720p-surround51.mp4');
+  const record = await host.run('CreateHighlightTask', {
+    Type: 'Concat',
+    Sources: [{ URI: host.server.fileUrl(src), StartTime: 1, Duration: 2 }],
+    Output: { URI: host.uploadUrl('portrait.mp4'), Container: 'mp4', Video: { TranscodeVideo: { Resolution: '1080x1920' } } },
+  });
+  assert.equal(record.Status, 'Succeeded', `${record.Code}: ${record.Message}`);
+  const file = local(record.Outputs[0].URI);
+  const { video } = checkMediaFile(file);
+  assert.deepEqual([video.width, video.height], [1080, 1920]);
+  // 1280x720 fitted into 1080 wide is 1080x608 at rows 656..1264; the rest is the blurred fill.
+  const px = grayFrame(file, 1.0, 1080, 1920);
+  const top = bandStats(px, 1080, 40, 600);
+  const bottom = bandStats(px, 1080, 1320, 1880);
+  const middle = bandStats(px, 1080, 700, 1220);
+  for (const [name, band] of [['top', top], ['bottom', bottom]]) {
+    assert.ok(band.mean > 30, `${name} band is a picture, not black bars (mean luma ${band.mean.toFixed(1)})`);
+    assert.ok(band.detail < middle.detail / 3, `${name} band is blurred (detail ${band.detail.toFixed(2)} vs ${middle.detail.toFixed(2)} in the middle)`);
+  }
+  // The middle is the source frame, scaled: compare with ffmpeg's own scaling of it.
+  const want = grayFrame(src, 2.0, 1080, 608, 'scale=1080:608:flags=area');
+  let se = 0;
+  for (let y = 0; y < 608; y++) for (let x = 0; x < 1080; x++) se += (px[(656 + y) * 1080 + x] - want[y * 1080 + x]) ** 2;
+  const psnr = 10 * Math.log10((255 * 255) / (se / (608 * 1080)));
+  assert.ok(psnr > 24, `the middle is the source picture (PSNR ${psnr.toFixed(1)} dB vs ffmpeg's scaled frame)`);
 });
 
 test('Concat joins the ranges exactly', async () => {
@@ -245,4 +297,52 @@ test('rendered files play in Chromium (MP4 and WebM)', async () => {
     assert.ok(Math.abs(played.duration - 3) < 0.1, `played duration ${played.duration}`);
     assert.equal(played.width, 1280);
   }
+});
+
+/** A 32x18 grey thumbnail of frame `k` of a constant-rate `file` at `fps` (ffmpeg's -ss gives the first frame at or after it). */
+function thumbAt(file, k, fps) {
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-ss', ((k - 0.25) / fps).toFixed(4), '-i', file, '-frames:v', '1', '-vf', 'scale=32:18,format=gray', '-f', 'rawvideo', '-'], { maxBuffer: 1 << 20 });
+  assert.equal(r.status, 0, String(r.stderr));
+  return r.stdout;
+}
+const thumbDistance = (a, b) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]), 0) / a.length;
+
+test('clips that start or end on a shot cut show no frame of the neighbouring shot', async () => {
+  const record = await host.run('CreateHighlightTask', {
+    Type: 'Compose',
+    Mode: 'Scene',
+    Sources: [{ URI: drama }],
+    Output: { URI: host.uploadUrl('cuts.mp4'), Container: 'mp4', MaxDuration: 20 },
+  });
+  assert.equal(record.Status, 'Succeeded', `${record.Code}: ${record.Message}`);
+  const out = local(record.Outputs[0].URI);
+  const fps = truth.fps;
+  const src = fixture('drama.mp4');
+  // Output frame n shows t = n / fps; a clip covers output times [start, end).
+  const firstFrame = (t) => Math.ceil(t * fps - 1e-6);
+  let checked = 0;
+  let outStart = 0;
+  for (const clip of record.Outputs[0].Clips) {
+    const outEnd = outStart + (clip.Out - clip.In);
+    const startCut = truth.cuts.find((c) => Math.abs(c - clip.In) < 0.12);
+    if (startCut !== undefined) {
+      const cutFrame = Math.round(startCut * fps);
+      const shown = thumbAt(out, firstFrame(outStart), fps);
+      const newShot = thumbAt(src, cutFrame, fps);
+      const oldShot = thumbAt(src, cutFrame - 1, fps);
+      assert.ok(thumbDistance(shown, newShot) < thumbDistance(shown, oldShot), `clip at ${clip.In} s starts on the shot after the cut at ${startCut} s`);
+      checked++;
+    }
+    const endCut = truth.cuts.find((c) => Math.abs(c - clip.Out) < 0.12);
+    if (endCut !== undefined) {
+      const cutFrame = Math.round(endCut * fps);
+      const shown = thumbAt(out, firstFrame(outEnd) - 1, fps);
+      const oldShot = thumbAt(src, cutFrame - 1, fps);
+      const newShot = thumbAt(src, cutFrame, fps);
+      assert.ok(thumbDistance(shown, oldShot) < thumbDistance(shown, newShot), `clip ending at ${clip.Out} s ends on the shot before the cut at ${endCut} s`);
+      checked++;
+    }
+    outStart = outEnd;
+  }
+  assert.ok(checked > 0, 'some clip edge lies on a cut');
 });

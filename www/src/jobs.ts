@@ -51,6 +51,8 @@ interface SourceInput {
   hasAudio: boolean;
   frameRate: number;
   geometry: RenderPlanJson['sources'][number];
+  /** Hard cuts from the analysis (`analysis::cuts::CutWindow`). */
+  cuts: { start: number; end: number }[];
 }
 
 /** What to render and record for each reel (`src/engine/output.rs`). */
@@ -158,14 +160,16 @@ function findHighlights(core: CoreModule, a: Analysed, spec: JobSpec, purpose: '
 }
 
 /** What the engine needs to know about each input (plain facts of the demuxed media). */
-function sourceInputs(infos: MediaInfo[]): SourceInput[] {
-  return infos.map((info) => {
+/** What the engine needs of each input; `session` adds the analysis' hard cuts. */
+function sourceInputs(infos: MediaInfo[], session?: Core.WasmHighlightSession): SourceInput[] {
+  return infos.map((info, i) => {
     const v = info.tracks.find((t) => t.kind === 'Video')!.video!;
     return {
       durationS: info.duration_s,
       hasAudio: info.tracks.some((t) => t.kind === 'Audio'),
       frameRate: v.frame_rate,
       geometry: { codedW: v.coded_width, codedH: v.coded_height, rotation: v.rotation, pixelAspect: v.pixel_aspect, displayW: v.display_width, displayH: v.display_height },
+      cuts: session ? (JSON.parse(session.cutWindows(i)) as { start: number; end: number }[]) : [],
     };
   });
 }
@@ -203,7 +207,7 @@ async function retrieval(ctx: JobContext): Promise<JobResult> {
     };
     if (exporting) {
       const reels = JSON.parse(ctx.core.exportReels(JSON.stringify(report.highlights))) as PlannedReel[];
-      const outputs = await renderAndDeliver(ctx, a.infos, reels, 0.5, result.Notes!);
+      const outputs = await renderAndDeliver(ctx, a.infos, reels, 0.5, result.Notes!, a.session);
       result.Outputs = outputs;
       outputs.forEach((o, i) => (result.Highlights![i].Output = o.URI));
     }
@@ -222,13 +226,13 @@ async function compose(ctx: JobContext): Promise<JobResult> {
     const report = findHighlights(core, a, spec, 'Planning');
     const cuts = a.infos.map((_, i) => ({ source: i, times: Array.from(a.session.cutPoints(i)) }));
     const plan = JSON.parse(
-      core.planJobReels(JSON.stringify(spec), JSON.stringify(sourceInputs(a.infos)), JSON.stringify(report.highlights), JSON.stringify(cuts)),
+      core.planJobReels(JSON.stringify(spec), JSON.stringify(sourceInputs(a.infos, a.session)), JSON.stringify(report.highlights), JSON.stringify(cuts)),
     ) as { reels: PlannedReel[]; notes: string[] };
     const notes = [...a.notes, ...report.notes, ...plan.notes];
     if (plan.reels.every((r) => r.clips.length === 0)) {
       throw new ReelcutError('InvalidMedia.Unsupported', 'no highlight could be found to make a reel from (the inputs may be silent, black or too short)');
     }
-    const outputs = await renderAndDeliver(ctx, a.infos, plan.reels, 0.42, notes);
+    const outputs = await renderAndDeliver(ctx, a.infos, plan.reels, 0.42, notes, a.session);
     if (spec.api === 'ScreenMediaHighlights') {
       // The screen-highlights API names its outputs SubJobList, each with a MediaURL.
       const SubJobList = outputs.map(({ URI, ...o }) => ({ ...o, MediaURL: URI }));
@@ -264,9 +268,9 @@ async function concat(ctx: JobContext): Promise<JobResult> {
 }
 
 /** Renders each planned reel, delivers it, and describes the outputs; progress covers [from, 1]. */
-async function renderAndDeliver(ctx: JobContext, infos: MediaInfo[], reels: PlannedReel[], from: number, notes: string[]): Promise<NonNullable<JobResult['Outputs']>> {
+async function renderAndDeliver(ctx: JobContext, infos: MediaInfo[], reels: PlannedReel[], from: number, notes: string[], session?: Core.WasmHighlightSession): Promise<NonNullable<JobResult['Outputs']>> {
   const { core, spec } = ctx;
-  const sources = sourceInputs(infos);
+  const sources = sourceInputs(infos, session);
   const job = JSON.parse(core.jobOutputs(JSON.stringify(spec), JSON.stringify(sources), JSON.stringify(reels))) as JobOutputs;
   const { container, width, height, fps } = job.settings;
   const encoding = JSON.parse(await core.chooseEncoders(JSON.stringify(job.settings))) as Encoding;

@@ -34,6 +34,40 @@ fn rgb_to_yuv_f32([r, g, b]: [f32; 3]) -> [f32; 3] {
     ]
 }
 
+/// Whether a `VideoColorSpace.matrix` name is BT.601 (SD video); everything else is taken as
+/// BT.709, the matrix the output is written and tagged in.
+pub fn is_bt601(matrix: &str) -> bool {
+    matches!(matrix, "smpte170m" | "bt470bg")
+}
+
+/// The limited-range `Cb, Cr` (centred on 0) contributions of a BT.601 sample to BT.709: rows
+/// `Y`, `Cb`, `Cr`, columns `Cb`, `Cr`, 16 fractional bits. Luma maps to itself (greys are grey in
+/// both), so only the chroma terms are needed.
+fn bt601_to_bt709() -> [[i32; 2]; 3] {
+    // Normalised (y, pb, pr) of BT.601 → RGB → (y, pb, pr) of BT.709, one unit vector at a time.
+    let to_rgb = |y: f32, pb: f32, pr: f32| {
+        let (kr, kb) = (0.299f32, 0.114f32);
+        let r = y + 2.0 * (1.0 - kr) * pr;
+        let b = y + 2.0 * (1.0 - kb) * pb;
+        let g = (y - kr * r - kb * b) / (1.0 - kr - kb);
+        [r, g, b]
+    };
+    let from_rgb = |[r, g, b]: [f32; 3]| {
+        let y = KR * r + (1.0 - KR - KB) * g + KB * b;
+        [
+            y,
+            (b - y) / (2.0 * (1.0 - KB)),
+            (r - y) / (2.0 * (1.0 - KR)),
+        ]
+    };
+    let pb = from_rgb(to_rgb(0.0, 1.0, 0.0));
+    let pr = from_rgb(to_rgb(0.0, 0.0, 1.0));
+    // Code values: luma spans 219 levels, chroma 224.
+    let scale = [219.0 / 224.0, 1.0, 1.0];
+    let fix = |v: f32| (v * 65536.0).round() as i32;
+    [0, 1, 2].map(|row| [fix(pb[row] * scale[row]), fix(pr[row] * scale[row])])
+}
+
 fn round_u8(v: f32) -> u8 {
     v.round().clamp(0.0, 255.0) as u8
 }
@@ -270,6 +304,33 @@ impl Picture {
             copy_plane(&vs, 0, &mut v, per_sample, range.chroma());
         }
         Ok(pic)
+    }
+
+    /// Re-expresses a picture encoded with the BT.601 matrix in BT.709 (each luma pixel takes the
+    /// chroma of its 2x2 block).
+    pub fn convert_bt601_to_bt709(&mut self) {
+        let m = bt601_to_bt709();
+        let w = self.width;
+        let [y, mut u, mut v] = self.planes_mut();
+        let apply = |c: [i32; 2], cb: i32, cr: i32| (c[0] * cb + c[1] * cr + (1 << 15)) >> 16;
+        for cy in 0..u.height {
+            for k in 0..2 {
+                let (urow, vrow) = (u.row_mut(cy).to_vec(), v.row_mut(cy).to_vec());
+                let row = &mut y.data[(2 * cy + k) * w..(2 * cy + k + 1) * w];
+                for (pair, (&cb, &cr)) in row.chunks_exact_mut(2).zip(urow.iter().zip(&vrow)) {
+                    let d = apply(m[0], i32::from(cb) - 128, i32::from(cr) - 128);
+                    for p in pair {
+                        *p = (i32::from(*p) + d).clamp(0, 255) as u8;
+                    }
+                }
+            }
+            let (urow, vrow) = (u.row_mut(cy), v.row_mut(cy));
+            for (cb, cr) in urow.iter_mut().zip(vrow.iter_mut()) {
+                let (b, r) = (i32::from(*cb) - 128, i32::from(*cr) - 128);
+                *cb = (128 + apply(m[1], b, r)).clamp(0, 255) as u8;
+                *cr = (128 + apply(m[2], b, r)).clamp(0, 255) as u8;
+            }
+        }
     }
 
     /// This picture rotated clockwise by `degrees` (0, 90, 180, 270; others count as 0).
@@ -513,6 +574,13 @@ mod tests {
         assert_eq!(rgb_to_yuv([255, 255, 255]), [235, 128, 128]);
         // BT.709 red: Y 63, Cb 102, Cr 240.
         assert_eq!(rgb_to_yuv([255, 0, 0]), [63, 102, 240]);
+        // BT.601 red (81, 90, 240) is BT.709 red.
+        let mut p = Picture::filled(2, 2, [81, 90, 240]);
+        p.convert_bt601_to_bt709();
+        let got = [p.plane(0).data[0], p.plane(1).data[0], p.plane(2).data[0]];
+        for (g, w) in got.iter().zip([63u8, 102, 240]) {
+            assert!(g.abs_diff(w) <= 1, "{got:?}");
+        }
         let m = RgbMatrix::bt709();
         for rgb in [[0, 0, 0], [255, 0, 0], [12, 200, 99], [255, 255, 255]] {
             let f = rgb_to_yuv(rgb);

@@ -32,6 +32,8 @@ pub struct FrameLayout<'a> {
     pub width: u32,
     pub height: u32,
     pub full_range: bool,
+    /// Encoded with the BT.601 matrix (converted to BT.709 on the way in).
+    pub bt601: bool,
     pub offsets: &'a [u32],
     pub strides: &'a [u32],
 }
@@ -105,6 +107,10 @@ impl FrameStore {
             };
             Picture::from_frame(&view, self.spare.pop().unwrap_or_default())?
         };
+        let mut picture = picture;
+        if layout.bt601 && !layout.format.is_rgb() {
+            picture.convert_bt601_to_bt709();
+        }
         let mut frame = SourceFrame::new(picture, layout.width, layout.height);
         frame.prepare_rotation(rotation);
         self.insert(clip, timestamp_us, frame);

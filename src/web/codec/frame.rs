@@ -32,6 +32,16 @@ impl Frame {
             None => (self.0.coded_width(), self.0.coded_height()),
         }
     }
+    /// Whether the frame's YUV uses the BT.601 matrix (SD sources), not BT.709.
+    pub fn is_bt601(&self) -> bool {
+        matches!(
+            self.0.color_space().matrix(),
+            Some(
+                web_sys::VideoMatrixCoefficients::Smpte170m
+                    | web_sys::VideoMatrixCoefficients::Bt470bg
+            )
+        )
+    }
     pub fn full_range(&self) -> bool {
         self.0.color_space().full_range().unwrap_or(false)
     }

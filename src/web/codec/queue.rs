@@ -41,6 +41,25 @@ impl<T> OutputQueue<T> {
     pub fn len(&self) -> usize {
         self.items.borrow().len()
     }
+    /// `f` of the oldest item, if any.
+    pub fn front_map<R>(&self, f: impl FnOnce(&T) -> R) -> Option<R> {
+        self.items.borrow().front().map(f)
+    }
+    /// `f` of the newest item, if any.
+    pub fn back_map<R>(&self, f: impl FnOnce(&T) -> R) -> Option<R> {
+        self.items.borrow().back().map(f)
+    }
+    /// Takes every item, oldest first.
+    pub fn take_all(&self) -> Vec<T> {
+        self.items.borrow_mut().drain(..).collect()
+    }
+    /// Puts items back in front of any that arrived meanwhile (they stay in order).
+    pub fn restore(&self, items: Vec<T>) {
+        let mut q = self.items.borrow_mut();
+        for item in items.into_iter().rev() {
+            q.push_front(item);
+        }
+    }
     pub fn error(&self) -> Option<ApiError> {
         self.error.borrow().clone()
     }
