@@ -8,7 +8,7 @@ import { openDemuxer, type MediaInfo } from './decode';
 import { deliver, removeOpfs } from './deliver';
 import type { SyncReader } from './io';
 import type { JobResult, JobSpec } from './protocol';
-import { BlobSink } from './sink';
+import { openSink } from './sink';
 import { parseErrorBody, ReelcutError } from './types';
 
 type CoreModule = typeof Core;
@@ -290,23 +290,31 @@ async function renderAndDeliver(ctx: JobContext, infos: MediaInfo[], reels: Plan
       const uri = out.uri;
       ctx.progress('render', from + k * span);
       const renderStart = performance.now();
-      const sink = new BlobSink();
-      const rendered = await core.renderReel(
-        JSON.stringify(plan),
-        JSON.stringify(encoding),
-        (i: number) => ctx.open(spec.sources[i].uri),
-        Uint8Array.from(sources.map((src) => Number(src.hasAudio))),
-        sink,
-        ctx.signal,
-        (f: number) => ctx.progress('render', from + (k + f * 0.95) * span),
-      );
-      const blob = sink.finish(rendered.head() as Uint8Array<ArrayBuffer>, rendered.tail() as Uint8Array<ArrayBuffer>, MIME[container] ?? 'video/mp4');
-      const frames = rendered.frames();
-      if (rendered.readbacks() > 0) notes.push(`output ${k + 1}: ${rendered.readbacks()} decoded frames had no CPU pixel layout and were read back through a canvas`);
-      rendered.free();
-      const renderSeconds = (performance.now() - renderStart) / 1000;
-      ctx.progress('deliver', from + (k + 0.95) * span);
-      const delivered = await deliver(uri, blob, ctx.jobId, ctx.signal);
+      const sink = await openSink(uri, ctx.jobId, out.index);
+      let blob: Blob;
+      let frames: number;
+      let delivered: Awaited<ReturnType<typeof deliver>>;
+      let renderSeconds: number;
+      try {
+        const rendered = await core.renderReel(
+          JSON.stringify(plan),
+          JSON.stringify(encoding),
+          (i: number) => ctx.open(spec.sources[i].uri),
+          Uint8Array.from(sources.map((src) => Number(src.hasAudio))),
+          sink,
+          ctx.signal,
+          (f: number) => ctx.progress('render', from + (k + f * 0.95) * span),
+        );
+        blob = await sink.finish(rendered.head() as Uint8Array<ArrayBuffer>, rendered.tail() as Uint8Array<ArrayBuffer>, MIME[container] ?? 'video/mp4');
+        frames = rendered.frames();
+        if (rendered.readbacks() > 0) notes.push(`output ${k + 1}: ${rendered.readbacks()} decoded frames had no CPU pixel layout and were read back through a canvas`);
+        rendered.free();
+        renderSeconds = (performance.now() - renderStart) / 1000;
+        ctx.progress('deliver', from + (k + 0.95) * span);
+        delivered = await deliver(uri, blob, ctx.jobId, ctx.signal);
+      } finally {
+        await sink.dispose();
+      }
       if (delivered.location.startsWith('opfs:')) written.push(delivered.location);
       outputs.push({
         Index: out.index,

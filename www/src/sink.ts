@@ -1,27 +1,46 @@
-// Where the Rust renderer writes a file body as it is produced. Bytes are gathered into Blobs of
-// a few MiB as they arrive, so the worker holds at most one such batch whatever the output length
-// (the browser keeps Blob data outside the worker and pages it to disk when it grows).
+// Where the Rust renderer writes a file body as it is produced (`sink.write(bytes)`, in order).
+// An output that goes to OPFS or to an upload is written straight into a work file in OPFS, so
+// neither the worker nor the browser holds it in memory; a `memory:` output, whose result is a
+// Blob anyway, is gathered into Blobs of a few MiB as it arrives (the worker holds one batch).
 
 const BATCH_BYTES = 4 * 1024 * 1024;
+const WORK_DIR = 'reelcut-work';
 
-export class BlobSink {
+export interface OutputSink {
+  write(bytes: Uint8Array<ArrayBuffer>): void;
+  /** The whole file: the container's head, the body written so far, its tail. */
+  finish(head: Uint8Array<ArrayBuffer>, tail: Uint8Array<ArrayBuffer>, type: string): Promise<Blob>;
+  /** Releases what the sink holds (its work file); call once the finished file is delivered. */
+  dispose(): Promise<void>;
+}
+
+/** The sink for an output delivered to `uri` (`memory:`/null, `opfs:`, or an upload). */
+export async function openSink(uri: string | null, jobId: string, index: number): Promise<OutputSink> {
+  if (!uri || uri.startsWith('memory:')) return new BlobSink();
+  return OpfsSink.create(`${jobId}-${index}.body`);
+}
+
+class BlobSink implements OutputSink {
   private parts: Blob[] = [];
   private batch: Uint8Array<ArrayBuffer>[] = [];
   private batchBytes = 0;
 
-  /** Called by the renderer with each piece of the body, in order (the array is its own copy). */
   write(bytes: Uint8Array<ArrayBuffer>): void {
     this.batch.push(bytes);
     this.batchBytes += bytes.byteLength;
     if (this.batchBytes >= BATCH_BYTES) this.seal();
   }
 
-  /** The whole file: the container's head, the body written so far, its tail. */
-  finish(head: Uint8Array<ArrayBuffer>, tail: Uint8Array<ArrayBuffer>, type: string): Blob {
+  async finish(head: Uint8Array<ArrayBuffer>, tail: Uint8Array<ArrayBuffer>, type: string): Promise<Blob> {
     this.seal();
     const blob = new Blob([head, ...this.parts, tail], { type });
     this.parts = [];
     return blob;
+  }
+
+  async dispose(): Promise<void> {
+    this.parts = [];
+    this.batch = [];
   }
 
   private seal(): void {
@@ -29,5 +48,53 @@ export class BlobSink {
     this.parts.push(new Blob(this.batch));
     this.batch = [];
     this.batchBytes = 0;
+  }
+}
+
+interface SyncAccessHandle {
+  write(buffer: Uint8Array, options: { at: number }): number;
+  flush(): void;
+  close(): void;
+}
+
+class OpfsSink implements OutputSink {
+  private offset = 0;
+  private open = true;
+
+  private constructor(
+    private dir: FileSystemDirectoryHandle,
+    private name: string,
+    private file: FileSystemFileHandle,
+    private handle: SyncAccessHandle,
+  ) {}
+
+  static async create(name: string): Promise<OpfsSink> {
+    const root = await navigator.storage.getDirectory();
+    const dir = await root.getDirectoryHandle(WORK_DIR, { create: true });
+    const file = await dir.getFileHandle(name, { create: true });
+    const handle = await (file as unknown as { createSyncAccessHandle(): Promise<SyncAccessHandle> }).createSyncAccessHandle();
+    return new OpfsSink(dir, name, file, handle);
+  }
+
+  write(bytes: Uint8Array<ArrayBuffer>): void {
+    this.offset += this.handle.write(bytes, { at: this.offset });
+  }
+
+  async finish(head: Uint8Array<ArrayBuffer>, tail: Uint8Array<ArrayBuffer>, type: string): Promise<Blob> {
+    this.close();
+    // The body stays on disk: the Blob refers to the work file, which outlives the delivery.
+    return new Blob([head, await this.file.getFile(), tail], { type });
+  }
+
+  async dispose(): Promise<void> {
+    this.close();
+    await this.dir.removeEntry(this.name).catch(() => undefined);
+  }
+
+  private close(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.handle.flush();
+    this.handle.close();
   }
 }
