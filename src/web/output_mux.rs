@@ -6,7 +6,7 @@
 
 use std::collections::VecDeque;
 
-use js_sys::{Function, Reflect, Uint8Array};
+use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::codec::{js_message, EncodedChunk};
@@ -28,7 +28,8 @@ enum Writer {
     Webm(WebmWriter),
 }
 
-/// A JS object with `write(bytes: Uint8Array)`, receiving the file body in order.
+/// A JS object with `write(bytes: Uint8Array)`, receiving the file body in order. `bytes` is a
+/// view of wasm memory, valid only during the call: a sink that keeps the bytes copies them.
 struct Sink {
     target: JsValue,
     write: Function,
@@ -47,7 +48,10 @@ impl Sink {
             return Ok(());
         }
         self.write
-            .call1(&self.target, &Uint8Array::from(bytes))
+            .call1(
+                &self.target,
+                &super::codec::wasm_view(bytes.as_ptr() as u32, bytes.len() as u32),
+            )
             .map(|_| ())
             .map_err(|e| {
                 ApiError::internal(format!("writing the output failed: {}", js_message(&e)))

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use js_sys::{Float32Array, Function, Promise};
+use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{
@@ -15,8 +15,8 @@ use web_sys::{
 };
 
 use super::api::to_js;
-use super::codec::wasm_view;
 use super::codec::{js_message, AudioBlock, AudioEncoderBox, Frame, VideoEncoderBox};
+use super::codec::{wasm_f32_view, wasm_view};
 use super::cursor::{ClipCursor, ClipCuts};
 use super::job_signal::JobSignal;
 use super::output_mux::OutputMux;
@@ -137,7 +137,6 @@ struct Renderer<'a> {
     compositor: Compositor,
     store: FrameStore,
     audio_frames: u64,
-    audio_scratch: Vec<f32>,
     readbacks: u32,
 }
 
@@ -188,7 +187,6 @@ impl<'a> Renderer<'a> {
             compositor: Compositor::new(plan.width, plan.height),
             store: FrameStore::default(),
             audio_frames: 0,
-            audio_scratch: Vec::new(),
             readbacks: 0,
         })
     }
@@ -388,12 +386,10 @@ impl<'a> Renderer<'a> {
                 break;
             }
             let frames = block.len() / channels.max(1);
-            self.audio_scratch.clear();
-            self.audio_scratch.extend_from_slice(&block);
             let timestamp =
                 (self.audio_frames as f64 * 1e6 / f64::from(config.sample_rate)).round();
             let init = AudioDataInit::new(
-                &Float32Array::from(self.audio_scratch.as_slice()),
+                &wasm_f32_view(&block),
                 AudioSampleFormat::F32,
                 config.number_of_channels,
                 frames as u32,

@@ -7,6 +7,7 @@ const BATCH_BYTES = 4 * 1024 * 1024;
 const WORK_DIR = 'reelcut-work';
 
 export interface OutputSink {
+  /** `bytes` views wasm memory and is valid only during the call: keep a copy, never the view. */
   write(bytes: Uint8Array<ArrayBuffer>): void;
   /** The whole file: the container's head, the body written so far, its tail. */
   finish(head: Uint8Array<ArrayBuffer>, tail: Uint8Array<ArrayBuffer>, type: string): Promise<Blob>;
@@ -26,7 +27,7 @@ class BlobSink implements OutputSink {
   private batchBytes = 0;
 
   write(bytes: Uint8Array<ArrayBuffer>): void {
-    this.batch.push(bytes);
+    this.batch.push(bytes.slice());
     this.batchBytes += bytes.byteLength;
     if (this.batchBytes >= BATCH_BYTES) this.seal();
   }

@@ -133,6 +133,17 @@ impl Drop for Frame {
     }
 }
 
+/// A `Float32Array` over `samples` in this module's memory (valid until the memory grows: for
+/// APIs that copy what they are given, such as the `AudioData` constructor).
+pub fn wasm_f32_view(samples: &[f32]) -> Float32Array {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    Float32Array::new_with_byte_offset_and_length(
+        &memory.buffer(),
+        samples.as_ptr() as u32,
+        samples.len() as u32,
+    )
+}
+
 /// A `Uint8Array` over `len` bytes of this module's memory at `ptr`.
 pub fn wasm_view(ptr: u32, len: u32) -> Uint8Array {
     let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();

@@ -16,7 +16,7 @@ pub use config::{audio_decoder_config, video_decoder_config};
 pub use encoder::{
     negotiate_audio, negotiate_video, video_config, AudioEncoderBox, EncodedChunk, VideoEncoderBox,
 };
-pub use frame::{wasm_view, AudioBlock, Frame};
+pub use frame::{wasm_f32_view, wasm_view, AudioBlock, Frame};
 pub use video_decoder::VideoDecoderBox;
 pub use wake::Notify;
 
