@@ -2,7 +2,7 @@
 // WebCodecs settings as the engine, closing each frame at once (no analysis). Runs in a worker, as
 // the engine does, so the two timings are comparable.
 import init, * as core from '../pkg/reelcut.js';
-import { openDemuxer } from '../src/decode';
+import { openDemuxer } from '../src/media';
 import { videoChunk, videoDecoderConfig, waitForDequeue } from './webcodecs';
 import { httpReader } from '../src/io';
 

@@ -2,7 +2,7 @@
 // The engine itself drives WebCodecs from Rust (src/web/codec); these exist only so the baselines
 // use the same decoder settings, in plain TypeScript as a hand-written app would.
 
-import type { TrackInfo } from '../src/decode';
+import type { TrackInfo } from '../src/media';
 
 export async function videoDecoderConfig(track: TrackInfo): Promise<VideoDecoderConfig> {
   const v = track.video!;

@@ -4,7 +4,7 @@
 // plan config, output size, render plans, record clips) comes from the Rust engine (src/engine/).
 
 import type * as Core from '../pkg/reelcut.js';
-import { openDemuxer, type MediaInfo } from './decode';
+import { openDemuxer, type MediaInfo } from './media';
 import { deliver, removeOpfs } from './deliver';
 import type { SyncReader } from './io';
 import type { JobResult, JobSpec } from './protocol';
@@ -15,7 +15,6 @@ type CoreModule = typeof Core;
 
 export interface JobContext {
   core: CoreModule;
-  memory: WebAssembly.Memory;
   spec: JobSpec;
   jobId: string;
   signal: AbortSignal;

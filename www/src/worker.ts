@@ -46,7 +46,6 @@ async function runJob(jobId: string, spec: JobSpec, media: MediaMap): Promise<vo
   try {
     const result = await runJobKind({
       core,
-      memory: (await ready).memory,
       spec,
       jobId,
       signal: abort.signal,
