@@ -241,24 +241,33 @@ fn box_rgb(data: &[u8], g: PlaneGeom, order: [usize; 3], out: &mut [[f32; 3]]) {
     }
 }
 
+impl FrameView<'_> {
+    /// A decoded frame has a size and a layout for each of its format's planes (the bytes of
+    /// each plane are checked where they are read).
+    pub fn check_shape(&self) -> Result<(), ApiError> {
+        if self.width == 0 || self.height == 0 {
+            return Err(ApiError::corrupt("zero-size video frame"));
+        }
+        if self.planes.len() < self.format.plane_count() {
+            return Err(ApiError::corrupt(format!(
+                "video frame in {:?} needs {} plane layouts, got {}",
+                self.format,
+                self.format.plane_count(),
+                self.planes.len()
+            )));
+        }
+        Ok(())
+    }
+}
+
 impl Thumbnail {
     /// Reduces a decoded frame to a thumbnail, validating the plane layout against the buffer.
     ///
     /// RGB frames use BT.709 luma weights; limited-range YUV is stretched to full range, so the same
     /// picture gives (nearly) the same thumbnail whatever format the decoder chose.
     pub fn from_frame(frame: &FrameView) -> Result<Self, ApiError> {
+        frame.check_shape()?;
         let (w, h) = (frame.width as usize, frame.height as usize);
-        if w == 0 || h == 0 {
-            return Err(ApiError::corrupt("zero-size video frame"));
-        }
-        if frame.planes.len() < frame.format.plane_count() {
-            return Err(ApiError::corrupt(format!(
-                "video frame in {:?} needs {} plane layouts, got {}",
-                frame.format,
-                frame.format.plane_count(),
-                frame.planes.len()
-            )));
-        }
         let mut thumb = Thumbnail {
             luma: vec![0.0; THUMB_W * THUMB_H],
             cb: vec![0.0; CHROMA_W * CHROMA_H],

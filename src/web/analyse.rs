@@ -270,7 +270,7 @@ impl FrameSink {
             self.analyse_frame(&frame, t, analyzer).await?;
             self.frames += 1;
         }
-        video.queue().error().map_or(Ok(()), Err)
+        video.queue().check()
     }
 
     async fn analyse_frame(
@@ -334,5 +334,5 @@ fn drain_audio(
             .borrow_mut()
             .push_audio(t, block.sample_rate(), &planes);
     }
-    audio.queue().error().map_or(Ok(()), Err)
+    audio.queue().check()
 }

@@ -157,9 +157,7 @@ impl ClipCursor {
             }
         }
         loop {
-            if let Some(e) = self.video.queue().error() {
-                return Err(e);
-            }
+            self.video.queue().check()?;
             // The clip ends on a cut: find its exact frame before showing anything near it.
             if let Some(window) = self.out_cut {
                 let near = self
@@ -217,9 +215,7 @@ impl ClipCursor {
             .is_none_or(|t| t < until_us)
             && !(self.video_done && self.video.pending() == 0)
         {
-            if let Some(e) = self.video.queue().error() {
-                return Err(e);
-            }
+            self.video.queue().check()?;
             if !self.demux_ended {
                 self.feed(mixer.as_deref_mut()).await?;
             }
@@ -315,7 +311,7 @@ impl ClipCursor {
             let planes = block.copy_planes(&mut self.scratch, &mut self.samples)?;
             mixer.push_source(self.clip, block.timestamp_s(), block.sample_rate(), &planes)?;
         }
-        decoder.queue().error().map_or(Ok(()), Err)
+        decoder.queue().check()
     }
 
     /// Reads the rest of the clip's audio into the mixer and tells it the clip is complete.

@@ -259,18 +259,8 @@ impl Picture {
     /// [`rgb_to_yuv`]'s matrix, chroma averaged over each 2x2 block. A 4:2:2 or 4:4:4 frame's
     /// chroma is averaged down to 4:2:0. `reuse` is an old buffer to write into.
     pub fn from_frame(frame: &FrameView, reuse: Vec<u8>) -> Result<Self, ApiError> {
+        frame.check_shape()?;
         let (fw, fh) = (frame.width as usize, frame.height as usize);
-        if fw == 0 || fh == 0 {
-            return Err(ApiError::corrupt("zero-size video frame"));
-        }
-        if frame.planes.len() < frame.format.plane_count() {
-            return Err(ApiError::corrupt(format!(
-                "video frame in {:?} needs {} plane layouts, got {}",
-                frame.format,
-                frame.format.plane_count(),
-                frame.planes.len()
-            )));
-        }
         let (w, h) = (even_up(fw), even_up(fh));
         let mut data = reuse;
         data.clear();

@@ -13,8 +13,6 @@ use super::{decode_error, js_message, AudioBlock};
 use crate::media::Packet;
 use crate::ApiError;
 
-const WAIT_MS: i32 = 50;
-
 pub struct AudioDecoderBox {
     decoder: AudioDecoder,
     queue: Rc<OutputQueue<AudioBlock>>,
@@ -30,13 +28,9 @@ impl AudioDecoderBox {
         let q = queue.clone();
         let output =
             Closure::<dyn FnMut(AudioData)>::new(move |d: AudioData| q.push(AudioBlock::new(d)));
-        let q = queue.clone();
         let name = codec_name.to_string();
-        let error = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
-            q.fail(decode_error("audio", &name, &e))
-        });
-        let q = queue.clone();
-        let dequeue = Closure::<dyn FnMut()>::new(move || q.notify.notify());
+        let error = queue.error_callback(move |e| decode_error("audio", &name, e));
+        let dequeue = queue.dequeue_callback();
         let init = AudioDecoderInit::new(
             error.as_ref().unchecked_ref(),
             output.as_ref().unchecked_ref(),
@@ -71,33 +65,24 @@ impl AudioDecoderBox {
     }
 
     pub fn decode(&self, packet: &Packet) -> Result<(), ApiError> {
-        if let Some(e) = self.queue.error() {
-            return Err(e);
-        }
+        self.queue.check()?;
         let chunk = audio_chunk(packet).map_err(|e| decode_error("audio", &self.codec, &e))?;
         self.decoder
             .decode(&chunk)
             .map_err(|e| decode_error("audio", &self.codec, &e))
     }
 
+    /// Waits until at most `max` chunks are queued in the decoder.
     pub async fn room(&self, max: u32) -> Result<(), ApiError> {
-        while self.pending() > max {
-            if let Some(e) = self.queue.error() {
-                return Err(e);
-            }
-            self.queue.notify.wait(WAIT_MS).await;
-        }
-        self.queue.error().map_or(Ok(()), Err)
+        self.queue.wait_while(|| self.pending() > max).await
     }
 
     pub async fn flush(&self) -> Result<(), ApiError> {
         if self.decoder.state() != CodecState::Configured {
-            return self.queue.error().map_or(Ok(()), Err);
+            return self.queue.check();
         }
         let result = self.decoder.flush().await;
-        if let Some(e) = self.queue.error() {
-            return Err(e);
-        }
+        self.queue.check()?;
         result
             .map(|_| ())
             .map_err(|e| decode_error("audio", &self.codec, &e))

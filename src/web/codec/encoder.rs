@@ -19,8 +19,6 @@ use super::queue::OutputQueue;
 use crate::media::encoding::{AudioCandidate, VideoCandidate};
 use crate::ApiError;
 
-const WAIT_MS: i32 = 50;
-
 /// One encoded sample, copied out of the browser.
 pub struct EncodedChunk {
     pub timestamp_us: i64,
@@ -106,12 +104,12 @@ impl Outputs {
             description: Rc::new(RefCell::new(None)),
         }
     }
-    fn take_description(&self, metadata: &JsValue) {
-        if self.description.borrow().is_none() {
-            if let Some(d) = description_of(metadata) {
-                *self.description.borrow_mut() = Some(d);
-            }
-        }
+}
+
+/// Keeps the first decoder description an encoder reports.
+fn keep_description(slot: &RefCell<Option<Vec<u8>>>, metadata: &JsValue) {
+    if slot.borrow().is_none() {
+        *slot.borrow_mut() = description_of(metadata);
     }
 }
 
@@ -129,11 +127,7 @@ impl VideoEncoderBox {
         let (q, d) = (out.queue.clone(), out.description.clone());
         let output = Closure::<dyn FnMut(EncodedVideoChunk, JsValue)>::new(
             move |chunk: EncodedVideoChunk, meta: JsValue| {
-                Outputs {
-                    queue: q.clone(),
-                    description: d.clone(),
-                }
-                .take_description(&meta);
+                keep_description(&d, &meta);
                 let mut data = vec![0u8; chunk.byte_length() as usize];
                 if let Err(e) = chunk.copy_to_with_u8_slice(&mut data) {
                     q.fail(ApiError::internal(format!(
@@ -150,15 +144,10 @@ impl VideoEncoderBox {
                 });
             },
         );
-        let q = out.queue.clone();
-        let error = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
-            q.fail(ApiError::internal(format!(
-                "the video encoder failed: {}",
-                js_message(&e)
-            )))
+        let error = out.queue.error_callback(|e| {
+            ApiError::internal(format!("the video encoder failed: {}", js_message(e)))
         });
-        let q = out.queue.clone();
-        let dequeue = Closure::<dyn FnMut()>::new(move || q.notify.notify());
+        let dequeue = out.queue.dequeue_callback();
         let init = VideoEncoderInit::new(
             error.as_ref().unchecked_ref(),
             output.as_ref().unchecked_ref(),
@@ -203,11 +192,10 @@ impl VideoEncoderBox {
         key: bool,
         max_queue: u32,
     ) -> Result<(), ApiError> {
-        while self.encoder.encode_queue_size() > max_queue {
-            self.check()?;
-            self.out.queue.notify.wait(WAIT_MS).await;
-        }
-        self.check()?;
+        let queue = &self.out.queue;
+        queue
+            .wait_while(|| self.encoder.encode_queue_size() > max_queue)
+            .await?;
         let options = VideoEncoderEncodeOptions::new();
         options.set_key_frame(key);
         self.encoder
@@ -218,16 +206,12 @@ impl VideoEncoderBox {
     }
 
     pub async fn flush(&self) -> Result<(), ApiError> {
-        self.check()?;
+        self.out.queue.check()?;
         let result = self.encoder.flush().await;
-        self.check()?;
+        self.out.queue.check()?;
         result.map(|_| ()).map_err(|e| {
             ApiError::internal(format!("the video encoder failed: {}", js_message(&e)))
         })
-    }
-
-    fn check(&self) -> Result<(), ApiError> {
-        self.out.queue.error().map_or(Ok(()), Err)
     }
 }
 
@@ -254,11 +238,7 @@ impl AudioEncoderBox {
         let (q, d) = (out.queue.clone(), out.description.clone());
         let output = Closure::<dyn FnMut(EncodedAudioChunk, JsValue)>::new(
             move |chunk: EncodedAudioChunk, meta: JsValue| {
-                Outputs {
-                    queue: q.clone(),
-                    description: d.clone(),
-                }
-                .take_description(&meta);
+                keep_description(&d, &meta);
                 let mut data = vec![0u8; chunk.byte_length() as usize];
                 if let Err(e) = chunk.copy_to_with_u8_slice(&mut data) {
                     q.fail(ApiError::internal(format!(
@@ -275,15 +255,10 @@ impl AudioEncoderBox {
                 });
             },
         );
-        let q = out.queue.clone();
-        let error = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
-            q.fail(ApiError::internal(format!(
-                "the audio encoder failed: {}",
-                js_message(&e)
-            )))
+        let error = out.queue.error_callback(|e| {
+            ApiError::internal(format!("the audio encoder failed: {}", js_message(e)))
         });
-        let q = out.queue.clone();
-        let dequeue = Closure::<dyn FnMut()>::new(move || q.notify.notify());
+        let dequeue = out.queue.dequeue_callback();
         let init = AudioEncoderInit::new(
             error.as_ref().unchecked_ref(),
             output.as_ref().unchecked_ref(),
@@ -322,27 +297,22 @@ impl AudioEncoderBox {
     }
 
     pub async fn encode(&self, data: &AudioData, max_queue: u32) -> Result<(), ApiError> {
-        while self.encoder.encode_queue_size() > max_queue {
-            self.check()?;
-            self.out.queue.notify.wait(WAIT_MS).await;
-        }
-        self.check()?;
+        let queue = &self.out.queue;
+        queue
+            .wait_while(|| self.encoder.encode_queue_size() > max_queue)
+            .await?;
         self.encoder
             .encode(data)
             .map_err(|e| ApiError::internal(format!("encoding audio failed: {}", js_message(&e))))
     }
 
     pub async fn flush(&self) -> Result<(), ApiError> {
-        self.check()?;
+        self.out.queue.check()?;
         let result = self.encoder.flush().await;
-        self.check()?;
+        self.out.queue.check()?;
         result.map(|_| ()).map_err(|e| {
             ApiError::internal(format!("the audio encoder failed: {}", js_message(&e)))
         })
-    }
-
-    fn check(&self) -> Result<(), ApiError> {
-        self.out.queue.error().map_or(Ok(()), Err)
     }
 }
 

@@ -5,13 +5,35 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsValue;
+
 use super::Notify;
 use crate::ApiError;
+
+/// Longest wait for a callback before re-checking state (a codec that errored may stay silent).
+const WAIT_MS: i32 = 50;
 
 pub struct OutputQueue<T> {
     items: RefCell<VecDeque<T>>,
     error: RefCell<Option<ApiError>>,
     pub notify: Notify,
+}
+
+impl<T: 'static> OutputQueue<T> {
+    /// The codec's `error` callback: fails the queue with `describe(error)`.
+    pub fn error_callback(
+        self: &Rc<Self>,
+        describe: impl Fn(&JsValue) -> ApiError + 'static,
+    ) -> Closure<dyn FnMut(JsValue)> {
+        let q = self.clone();
+        Closure::new(move |e: JsValue| q.fail(describe(&e)))
+    }
+    /// The codec's `dequeue` handler: wakes the task waiting for room.
+    pub fn dequeue_callback(self: &Rc<Self>) -> Closure<dyn FnMut()> {
+        let q = self.clone();
+        Closure::new(move || q.notify.notify())
+    }
 }
 
 impl<T> OutputQueue<T> {
@@ -62,6 +84,22 @@ impl<T> OutputQueue<T> {
     }
     pub fn error(&self) -> Option<ApiError> {
         self.error.borrow().clone()
+    }
+    /// `Err` with the first error, once a callback reported one.
+    pub fn check(&self) -> Result<(), ApiError> {
+        self.error().map_or(Ok(()), Err)
+    }
+    /// Waits for the next output, dequeue or error (or a short timeout).
+    pub async fn wait(&self) {
+        self.notify.wait(WAIT_MS).await;
+    }
+    /// Waits while `busy()` holds (a codec's queue is full), failing on the first error.
+    pub async fn wait_while(&self, busy: impl Fn() -> bool) -> Result<(), ApiError> {
+        while busy() {
+            self.check()?;
+            self.wait().await;
+        }
+        self.check()
     }
     /// Drops every queued output (closing the frames).
     pub fn clear(&self) {

@@ -13,9 +13,6 @@ use super::{decode_error, js_message, Frame};
 use crate::media::Packet;
 use crate::ApiError;
 
-/// Longest wait for a callback before re-checking state (a codec that errored may stay silent).
-const WAIT_MS: i32 = 50;
-
 pub struct VideoDecoderBox {
     decoder: VideoDecoder,
     queue: Rc<OutputQueue<Frame>>,
@@ -41,13 +38,9 @@ impl VideoDecoderBox {
                 q.push(frame);
             }
         });
-        let q = queue.clone();
         let name = codec_name.to_string();
-        let error = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
-            q.fail(decode_error("video", &name, &e))
-        });
-        let q = queue.clone();
-        let dequeue = Closure::<dyn FnMut()>::new(move || q.notify.notify());
+        let error = queue.error_callback(move |e| decode_error("video", &name, e));
+        let dequeue = queue.dequeue_callback();
         let init = VideoDecoderInit::new(
             error.as_ref().unchecked_ref(),
             output.as_ref().unchecked_ref(),
@@ -83,9 +76,7 @@ impl VideoDecoderBox {
     }
 
     pub fn decode(&self, packet: &Packet) -> Result<(), ApiError> {
-        if let Some(e) = self.queue.error() {
-            return Err(e);
-        }
+        self.queue.check()?;
         let chunk = video_chunk(packet).map_err(|e| decode_error("video", &self.codec, &e))?;
         self.decoder
             .decode(&chunk)
@@ -94,18 +85,16 @@ impl VideoDecoderBox {
 
     /// Waits for the next output, dequeue or error (or a short timeout).
     pub async fn wait(&self) {
-        self.queue.notify.wait(WAIT_MS).await;
+        self.queue.wait().await;
     }
 
     /// Emits every frame still inside the decoder.
     pub async fn flush(&self) -> Result<(), ApiError> {
         if self.decoder.state() != CodecState::Configured {
-            return self.queue.error().map_or(Ok(()), Err);
+            return self.queue.check();
         }
         let result = self.decoder.flush().await;
-        if let Some(e) = self.queue.error() {
-            return Err(e);
-        }
+        self.queue.check()?;
         result
             .map(|_| ())
             .map_err(|e| decode_error("video", &self.codec, &e))
