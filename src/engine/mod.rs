@@ -18,6 +18,7 @@
 mod highlights;
 mod output;
 mod planning;
+mod result;
 
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +29,10 @@ pub use highlights::{highlight_request, HighlightRequest, Purpose};
 pub use output::{
     frame_rate, output_clips, output_size, placement, reel_outputs, render_plan, render_settings,
     round_ms, AudioEncoding, OutputClip, ReelOutput, RenderSettings, VideoEncoding,
+};
+pub use result::{
+    highlight_records, rendered_output, source_input, source_summary, unrendered_output, Delivery,
+    HighlightRecord, JobResult, OutputRecord, OutputStatus, SourceSummary, SubJob, WrittenOutput,
 };
 pub use planning::{
     concat_ranges, export_reels, plan_concat, plan_config, plan_reels, request_seed,

@@ -28,6 +28,7 @@ pub const DEFAULT_GOP_SIZE: u32 = 150;
 
 /// Which cloud API the request was written for; decides status names, result and message shapes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum Api {
     /// `SubmitScreenMediaHighlightsJob` (ICE): returns `JobId`, statuses Init/Processing/Finished.
     ScreenMediaHighlights,
@@ -37,6 +38,7 @@ pub enum Api {
 
 /// What the job produces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum JobKind {
     /// Find highlights and list them (times, scores, reasons); optionally export one file each when
     /// [`OutputSpec::container`] is set (IMM `Type: Retrieval`).
@@ -58,6 +60,7 @@ impl JobKind {
 
 /// How highlight candidates are found (IMM `Mode`); the scorer reads the same value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum SelectionMode {
     /// Recognise highlights from the content: rank by score over all sources. Always used by the
     /// ICE API.
@@ -76,6 +79,7 @@ pub enum SelectionMode {
 /// `Slow` are refused at submit as "not supported yet" (`capabilities.rs`) rather than accepted
 /// and ignored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum PlotPacing {
     /// Shorter clips and quicker cutting (not built).
     Fast,
@@ -87,6 +91,7 @@ pub enum PlotPacing {
 
 /// One input: a media reference (SPEC section 2) and the range to use.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct SourceSpec {
     /// `MediaArray[i]` / `Sources[i].URI`: a `media` map key, `blob:`/`http(s)://`/`opfs:` URL, or
@@ -101,6 +106,7 @@ pub struct SourceSpec {
 
 /// Output container names (IMM `Output.Container`; ICE infers it from `MediaURL`'s extension).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum Container {
     /// ISO BMFF / MP4 (written).
@@ -137,6 +143,21 @@ impl Container {
         Container::Webm,
     ];
 
+    /// The MIME type of a file in this container.
+    pub fn mime(self) -> &'static str {
+        match self {
+            Container::Mp4 => "video/mp4",
+            Container::Mov => "video/quicktime",
+            Container::Webm => "video/webm",
+            Container::Mkv => "video/x-matroska",
+            Container::Asf => "video/x-ms-asf",
+            Container::Avi => "video/x-msvideo",
+            Container::Mxf => "application/mxf",
+            Container::Ts => "video/mp2t",
+            Container::Flv => "video/x-flv",
+        }
+    }
+
     /// The name as written in requests (`"mp4"`).
     pub fn name(self) -> &'static str {
         match self {
@@ -169,6 +190,7 @@ impl Container {
 
 /// Output video codec (`TranscodeVideo.Codec`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum VideoCodec {
     /// H.264 / AVC.
@@ -183,6 +205,7 @@ pub enum VideoCodec {
 
 /// Output audio codec (`TranscodeAudio.Codec`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum AudioCodec {
     /// AAC-LC (only where the browser has an encoder).
@@ -201,6 +224,7 @@ pub enum AudioCodec {
 /// one meaning of each value everywhere in reelcut; the renderer's [`crate::render::Placement`]
 /// says how it is drawn (`src/engine/` maps one to the other).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum ScaleType {
     /// Both axes scaled independently to the output size: the picture is distorted.
@@ -218,6 +242,7 @@ pub enum ScaleType {
 
 /// Video settings of the written files. All `None`/`false` = keep the source's / encoder default.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct VideoSpec {
     /// `DisableVideo`: write no video track.
@@ -250,6 +275,7 @@ impl VideoSpec {
 
 /// Audio settings of the written files. All `None`/`false` = keep the source's / encoder default.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct AudioSpec {
     /// `DisableAudio`: write no audio track.
@@ -273,6 +299,7 @@ impl AudioSpec {
 
 /// Where and how the results are written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct OutputSpec {
     /// `OutputConfig.MediaURL` / `Output.URI`, possibly with `{index}` (see [`OutputSpec::uri_for`]).
@@ -307,6 +334,7 @@ impl OutputSpec {
 /// How a list of effects is applied (IMM `TransitionMode` / `VfxEffectMode`; the ICE
 /// `ProcessConfig` maps onto it, see `job/ice.rs`). The planner reads the same value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum EffectMode {
     /// None: hard cuts everywhere (the default).
     #[default]
@@ -325,6 +353,7 @@ pub enum EffectMode {
 /// One transition the request allows (IMM `Edit.Transitions[]`, ICE `TransitionList` entries); the
 /// planner chooses among these and puts the chosen one on the clip it leads into.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct TransitionItem {
     /// Canonical lowercase catalogue name (see `catalog.rs`).
@@ -338,6 +367,7 @@ pub struct TransitionItem {
 
 /// Transitions between clips.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct TransitionSpec {
     /// How the list is used.
@@ -348,6 +378,7 @@ pub struct TransitionSpec {
 
 /// One visual effect of the list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct VfxItem {
     /// Canonical lowercase catalogue name.
@@ -358,6 +389,7 @@ pub struct VfxItem {
 
 /// Visual effects applied to clips.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct VfxSpec {
     /// How the list is used.
@@ -368,6 +400,7 @@ pub struct VfxSpec {
 
 /// How background music is chosen (`BackgroundMusicMode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum MusicMode {
     /// No music (the IMM default; the ICE default when no music is given).
     Closed,
@@ -379,6 +412,7 @@ pub enum MusicMode {
 
 /// One background-music track.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct MusicTrack {
     /// Media reference, as for sources.
@@ -389,6 +423,7 @@ pub struct MusicTrack {
 
 /// Background music.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct MusicSpec {
     /// How tracks are chosen.
@@ -399,6 +434,7 @@ pub struct MusicSpec {
 
 /// Images/videos/text drawn with the reel (ICE `InputConfig.*Array`); empty for IMM.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct OverlaySpec {
     /// `OpeningArray`: media references, one picked per output, played before the reel.
@@ -424,6 +460,7 @@ impl OverlaySpec {
 
 /// Streaming-format segmentation (IMM `Output.Segment`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum SegmentFormat {
     /// HTTP Live Streaming playlist + segments.
@@ -434,6 +471,7 @@ pub enum SegmentFormat {
 
 /// Segmented output settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct SegmentSpec {
     /// `hls` when `Format` is absent.
@@ -446,6 +484,7 @@ pub struct SegmentSpec {
 
 /// A validated job: everything the engine needs, in one shape for both APIs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct JobSpec {
     /// The API the request came through (decides result and message shapes).

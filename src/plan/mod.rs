@@ -68,6 +68,18 @@ pub struct Candidate {
     pub reasons: Vec<String>,
 }
 
+impl From<&crate::analysis::score::Highlight> for Candidate {
+    fn from(h: &crate::analysis::score::Highlight) -> Self {
+        Candidate {
+            source: h.source,
+            start: h.start,
+            end: h.end,
+            score: h.score,
+            reasons: h.reasons.clone(),
+        }
+    }
+}
+
 /// Legal edit points of one source: every shot cut and speech-pause time, in seconds.
 ///
 /// A clip may only be trimmed at one of these (or at its candidate's own edges), so a trim never

@@ -5,17 +5,16 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{Float32Array, Function};
+use js_sys::Float32Array;
 use wasm_bindgen::prelude::*;
 
-use super::api::to_js;
 use super::codec::{
     audio_decoder_config, video_decoder_config, AudioDecoderBox, Frame, VideoDecoderBox,
 };
 use super::job_signal::JobSignal;
 use super::source::JsByteSource;
 use crate::analysis::sampling::DecodePlan;
-use crate::analysis::{FrameView, PixelFormat, PlaneLayout, SourceAnalyzer};
+use crate::analysis::{FrameView, PixelFormat, PlaneLayout, SourceAnalyzer, SourceFeatures};
 use crate::media::bitstream::ReferenceClassifier;
 use crate::media::{self, MediaInfo, TrackKind};
 use crate::ApiError;
@@ -29,63 +28,27 @@ const VIDEO_TAIL_S: f64 = 2.0;
 /// Size of the read-back for frames without a CPU layout (GPU frames).
 const READBACK_SIZE: (u32, u32) = (160, 90);
 
-/// One analysed input: its features (handed to a highlight session), container facts and notes.
-#[wasm_bindgen]
-pub struct WasmAnalysedSource {
-    pub(super) analyzer: Option<SourceAnalyzer>,
-    info: MediaInfo,
-    range: (f64, f64),
-    notes: Vec<String>,
-    frames: u32,
-    decoded: u32,
-}
-
-#[wasm_bindgen]
-impl WasmAnalysedSource {
-    /// `MediaInfo` as JSON.
-    #[wasm_bindgen(js_name = infoJson)]
-    pub fn info_json(&self) -> Result<String, JsValue> {
-        super::api::json(&self.info)
-    }
-    /// The analysed range in source seconds: `[start, end]` (end clamped to the media).
-    pub fn range(&self) -> Vec<f64> {
-        vec![self.range.0, self.range.1]
-    }
-    pub fn notes(&self) -> Vec<String> {
-        self.notes.clone()
-    }
+/// One analysed input: its features, container facts and notes.
+pub(super) struct AnalysedSource {
+    pub features: SourceFeatures,
+    pub info: MediaInfo,
+    /// The analysed range in source seconds (end clamped to the media).
+    pub range: (f64, f64),
+    pub notes: Vec<String>,
     /// Video frames analysed.
-    pub fn frames(&self) -> u32 {
-        self.frames
-    }
+    pub frames: u32,
     /// Video frames decoded (analysed ones and the references they need).
-    pub fn decoded(&self) -> u32 {
-        self.decoded
-    }
+    pub decoded: u32,
 }
 
 /// Analyses `[start_s, start_s + duration_s)` of the input behind `reader` (`duration_s` 0: to
-/// the end). `signal` is the job's `AbortSignal`; `on_progress(fraction)` is called as it goes.
-#[wasm_bindgen(js_name = analyseSource)]
-pub async fn analyse_source(
-    reader: JsValue,
-    start_s: f64,
-    duration_s: f64,
-    signal: JsValue,
-    on_progress: Function,
-) -> Result<WasmAnalysedSource, JsValue> {
-    let job = JobSignal::new(signal, on_progress);
-    analyse(reader, start_s, duration_s, &job)
-        .await
-        .map_err(to_js)
-}
-
-async fn analyse(
+/// the end); `job` carries the cancel signal and the stage's progress.
+pub(super) async fn analyse(
     reader: JsValue,
     start_s: f64,
     duration_s: f64,
     job: &JobSignal,
-) -> Result<WasmAnalysedSource, ApiError> {
+) -> Result<AnalysedSource, ApiError> {
     let mut demuxer = media::open(Box::new(JsByteSource::new(reader)?))?;
     let info = demuxer.info().clone();
     let mut notes = Vec::new();
@@ -234,8 +197,8 @@ async fn analyse(
     let analyzer = Rc::try_unwrap(analyzer)
         .map_err(|_| ApiError::internal("analyzer still shared after decoding"))?
         .into_inner();
-    Ok(WasmAnalysedSource {
-        analyzer: Some(analyzer),
+    Ok(AnalysedSource {
+        features: analyzer.finish(),
         info,
         range: (start, end),
         notes,

@@ -1,7 +1,7 @@
 //! Encoder negotiation for a job: the candidates of [`crate::media::encoding`] tried in order
 //! with `isConfigSupported`; what was used, and why, goes into the job's notes.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use super::api::{json, to_js};
@@ -23,33 +23,39 @@ pub fn video_encoder_config(encoding_json: &str) -> Result<web_sys::VideoEncoder
     Ok(video_config(&e.video))
 }
 
-/// What a job's reels are encoded as (the `encoding` [`super::render_reel`] takes).
-#[derive(Serialize)]
+/// What a job's reels are encoded as: the configurations negotiated for the job.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Encoding {
-    container: &'static str,
-    video: VideoCandidate,
-    audio: Option<AudioCandidate>,
-    gop: u32,
-    notes: Vec<String>,
+pub struct Encoding {
+    pub container: String,
+    pub video: VideoCandidate,
+    pub audio: Option<AudioCandidate>,
+    pub gop: u32,
+    /// What was chosen instead of what was asked for, and why.
+    pub notes: Vec<String>,
 }
 
 /// Negotiates the encoders for `settings_json` (the engine's [`RenderSettings`] of a job).
-/// Returns the encoding JSON.
+/// Returns the encoding JSON (the benchmark's pure-encode baseline uses it).
 #[wasm_bindgen(js_name = chooseEncoders)]
 pub async fn choose_encoders(settings_json: String) -> Result<String, JsValue> {
     let settings: RenderSettings = serde_json::from_str(&settings_json)
         .map_err(|e| to_js(ApiError::internal(format!("bad render settings: {e}"))))?;
+    json(&negotiate_encoders(&settings).await.map_err(to_js)?)
+}
+
+/// Tries the candidates for `settings` in order with `isConfigSupported`.
+pub async fn negotiate_encoders(settings: &RenderSettings) -> Result<Encoding, ApiError> {
     let video_req = settings.video_request();
     let (width, height) = (settings.width, settings.height);
     let (candidates, mut notes) = encoding::video_candidates(&video_req);
     let video = negotiate_video(&candidates).await.ok_or_else(|| {
-        to_js(ApiError::invalid_parameter(
+        ApiError::invalid_parameter(
             "Output.Video",
             format!(
                 "this browser cannot encode {width}x{height} video with H.264, VP9, AV1 or VP8"
             ),
-        ))
+        )
     })?;
     notes.extend(encoding::video_choice_note(&video_req, video.family));
     let audio = match settings.audio_request() {
@@ -57,18 +63,18 @@ pub async fn choose_encoders(settings_json: String) -> Result<String, JsValue> {
             let chosen = negotiate_audio(&encoding::audio_candidates(&req))
                 .await
                 .ok_or_else(|| {
-                    to_js(ApiError::invalid_parameter(
+                    ApiError::invalid_parameter(
                         "Output.Audio",
                         "this browser cannot encode audio as AAC or Opus",
-                    ))
+                    )
                 })?;
             notes.extend(encoding::audio_choice_note(&req, chosen.family));
             Some(chosen)
         }
         None => None,
     };
-    json(&Encoding {
-        container: settings.container.name(),
+    Ok(Encoding {
+        container: settings.container.name().to_string(),
         video,
         audio,
         gop: settings.gop.max(1),

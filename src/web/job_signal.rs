@@ -1,20 +1,21 @@
 //! The running job as Rust sees it: its `AbortSignal` (cancel) and its progress callback.
 
-use js_sys::{Function, Reflect};
+use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 
 use crate::ApiError;
 
 pub struct JobSignal {
     signal: JsValue,
-    on_progress: Function,
+    on_progress: Box<dyn Fn(f64)>,
 }
 
 impl JobSignal {
-    pub fn new(signal: JsValue, on_progress: Function) -> Self {
+    /// `signal` is the job's `AbortSignal`; `on_progress` takes the stage's fraction done.
+    pub fn new(signal: JsValue, on_progress: impl Fn(f64) + 'static) -> Self {
         Self {
             signal,
-            on_progress,
+            on_progress: Box::new(on_progress),
         }
     }
 
@@ -33,8 +34,6 @@ impl JobSignal {
 
     /// Reports `fraction` (0..1) of this stage done.
     pub fn progress(&self, fraction: f64) {
-        let _ = self
-            .on_progress
-            .call1(&JsValue::UNDEFINED, &JsValue::from_f64(fraction));
+        (self.on_progress)(fraction);
     }
 }

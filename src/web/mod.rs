@@ -6,14 +6,12 @@ mod api;
 mod codec;
 mod cursor;
 mod encoders;
-mod engine;
+mod job;
 mod job_signal;
 mod output_mux;
 mod render_reel;
 mod source;
 
-pub use analyse::*;
 pub use api::*;
 pub use encoders::*;
-pub use engine::*;
-pub use render_reel::*;
+pub use job::*;

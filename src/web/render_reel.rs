@@ -5,22 +5,20 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use js_sys::{Function, Promise};
+use js_sys::Promise;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use web_sys::{
     AudioData, AudioDataInit, AudioSampleFormat, VideoColorPrimaries, VideoColorSpaceInit,
     VideoFrame, VideoFrameBufferInit, VideoFrameInit, VideoMatrixCoefficients, VideoPixelFormat,
     VideoTransferCharacteristics,
 };
 
-use super::api::to_js;
 use super::codec::{js_message, AudioBlock, AudioEncoderBox, Frame, VideoEncoderBox};
 use super::codec::{wasm_f32_view, wasm_view};
 use super::cursor::{ClipCursor, ClipCuts};
+use super::encoders::Encoding;
 use super::job_signal::JobSignal;
 use super::output_mux::OutputMux;
-use crate::media::encoding::{AudioCandidate, VideoCandidate};
 use crate::render::compose::picture::Picture;
 use crate::render::compose::store::FrameLayout;
 use crate::render::compose::{Compositor, FrameStore};
@@ -33,92 +31,37 @@ const MAX_ENCODE_QUEUE: u32 = 6;
 /// Audio frames per encoded block.
 const AUDIO_BLOCK: usize = 1024;
 
-/// How the reel is encoded: the configurations negotiated for the job.
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Encoding {
-    container: String,
-    video: VideoCandidate,
-    audio: Option<AudioCandidate>,
-    gop: u32,
-}
-
 /// A rendered reel: the container's head and tail around the body written to the sink.
-#[wasm_bindgen]
-pub struct WasmRenderedReel {
-    head: Vec<u8>,
-    tail: Vec<u8>,
-    frames: u32,
-    body_bytes: f64,
-    readbacks: u32,
-}
-
-#[wasm_bindgen]
-impl WasmRenderedReel {
-    pub fn head(&self) -> Vec<u8> {
-        self.head.clone()
-    }
-    pub fn tail(&self) -> Vec<u8> {
-        self.tail.clone()
-    }
-    pub fn frames(&self) -> u32 {
-        self.frames
-    }
-    /// Bytes written to the sink between head and tail.
-    #[wasm_bindgen(js_name = bodyBytes)]
-    pub fn body_bytes(&self) -> f64 {
-        self.body_bytes
-    }
+pub(super) struct RenderedReel {
+    pub head: Vec<u8>,
+    pub tail: Vec<u8>,
+    pub frames: u32,
     /// Decoded frames without a CPU layout that were read back through a canvas.
-    pub fn readbacks(&self) -> u32 {
-        self.readbacks
-    }
+    pub readbacks: u32,
 }
 
-/// Renders the reel `plan_json` (a [`RenderPlan`]) encoded as `encoding_json`.
-/// `open_source(i)` resolves to a reader over source `i`; `source_has_audio[i]` says whether it
-/// has an audio track; `sink.write(bytes)` receives the file body in order.
-#[wasm_bindgen(js_name = renderReel)]
-#[allow(clippy::too_many_arguments)] // one argument per input the worker provides
-pub async fn render_reel(
-    plan_json: String,
-    encoding_json: String,
-    open_source: Function,
-    source_has_audio: Vec<u8>,
+/// Renders the reel `plan` encoded as `encoding`, writing the file body to `sink` in order
+/// (`sink.write(bytes)`).
+pub(super) async fn render_reel(
+    plan: &RenderPlan,
+    encoding: &Encoding,
+    sources: &Sources<'_>,
     sink: JsValue,
-    signal: JsValue,
-    on_progress: Function,
-) -> Result<WasmRenderedReel, JsValue> {
-    let plan: RenderPlan = serde_json::from_str(&plan_json)
-        .map_err(|e| to_js(ApiError::internal(format!("bad render plan: {e}"))))?;
-    let encoding: Encoding = serde_json::from_str(&encoding_json)
-        .map_err(|e| to_js(ApiError::internal(format!("bad encoding: {e}"))))?;
-    let job = JobSignal::new(signal, on_progress);
-    let sources = Sources {
-        open: open_source,
-        has_audio: source_has_audio.iter().map(|&b| b != 0).collect(),
-    };
-    Renderer::new(&plan, &encoding, sink, &sources)
-        .map_err(to_js)?
-        .run(&job)
-        .await
-        .map_err(to_js)
+    job: &JobSignal,
+) -> Result<RenderedReel, ApiError> {
+    Renderer::new(plan, encoding, sink, sources)?.run(job).await
 }
 
-struct Sources {
-    open: Function,
-    has_audio: Vec<bool>,
+/// The reel's inputs: `open(i)` resolves to a reader over source `i`; `has_audio[i]` says
+/// whether it has an audio track.
+pub(super) struct Sources<'a> {
+    pub open: &'a dyn Fn(usize) -> Result<Promise, ApiError>,
+    pub has_audio: Vec<bool>,
 }
 
-impl Sources {
+impl Sources<'_> {
     async fn open(&self, index: usize) -> Result<JsValue, ApiError> {
-        let promise: Promise = self
-            .open
-            .call1(&JsValue::UNDEFINED, &JsValue::from(index as u32))
-            .map_err(super::source::js_error_to_api)?
-            .dyn_into()
-            .map_err(|_| ApiError::internal("openSource did not return a promise"))?;
-        wasm_bindgen_futures::JsFuture::from(promise)
+        wasm_bindgen_futures::JsFuture::from((self.open)(index)?)
             .await
             .map_err(super::source::js_error_to_api)
     }
@@ -127,7 +70,7 @@ impl Sources {
 struct Renderer<'a> {
     plan: &'a RenderPlan,
     encoding: &'a Encoding,
-    sources: &'a Sources,
+    sources: &'a Sources<'a>,
     mixer: Option<AudioMixer>,
     video: VideoEncoderBox,
     audio: Option<AudioEncoderBox>,
@@ -145,7 +88,7 @@ impl<'a> Renderer<'a> {
         plan: &'a RenderPlan,
         encoding: &'a Encoding,
         sink: JsValue,
-        sources: &'a Sources,
+        sources: &'a Sources<'a>,
     ) -> Result<Self, ApiError> {
         render::validate_plan(plan)?;
         let mut mixer = match &encoding.audio {
@@ -191,7 +134,7 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    async fn run(mut self, job: &JobSignal) -> Result<WasmRenderedReel, ApiError> {
+    async fn run(mut self, job: &JobSignal) -> Result<RenderedReel, ApiError> {
         let total = render::frame_count(self.plan);
         let frame_us = 1e6 / self.plan.fps;
         for i in 0..total {
@@ -232,11 +175,10 @@ impl<'a> Renderer<'a> {
         job.progress(1.0);
         let readbacks = self.readbacks;
         let file = self.mux.finish()?;
-        Ok(WasmRenderedReel {
+        Ok(RenderedReel {
             head: file.head,
             tail: file.tail,
             frames: total as u32,
-            body_bytes: file.body_bytes as f64,
             readbacks,
         })
     }

@@ -1,0 +1,313 @@
+//! What a finished job adds to its record, as both APIs return it: highlights, the sources' facts,
+//! and one record per output. Built here from the stages' results so the browser shell never
+//! assembles a record field by hand; the TypeScript declarations are generated from these types.
+
+use serde::Serialize;
+
+use super::output::{round_ms, OutputClip, RenderSettings};
+use super::{ReelOutput, SourceInput};
+use crate::analysis::score::HighlightReport;
+use crate::job::spec::JobSpec;
+use crate::media::MediaInfo;
+use crate::render::SourceGeometry;
+use crate::ApiError;
+
+/// A job's result: the fields a finished job adds to its record.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct JobResult {
+    /// Retrieval: the highlights, highest score first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub highlights: Option<Vec<HighlightRecord>>,
+    /// The scoring profile used (analysed jobs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// What the caller should know: analysis, planning and encoder choices.
+    pub notes: Vec<String>,
+    /// One entry per input, in request order.
+    pub sources: Vec<SourceSummary>,
+    /// Highlight tasks: the written files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outputs: Option<Vec<OutputRecord>>,
+    /// Screen-highlights jobs: the written files, each naming its `MediaURL`.
+    #[serde(rename = "SubJobList", skip_serializing_if = "Option::is_none")]
+    pub sub_job_list: Option<Vec<SubJob>>,
+}
+
+/// One highlight of a Retrieval.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct HighlightRecord {
+    /// Index into the request's sources.
+    pub source: usize,
+    #[serde(rename = "URI")]
+    pub uri: String,
+    /// Source seconds, to the millisecond.
+    pub start: f64,
+    pub end: f64,
+    /// 0..1.
+    pub score: f64,
+    pub reasons: Vec<String>,
+    /// Where this highlight's own file went (Retrieval with `Output.Container`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+}
+
+/// The facts of one input.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct SourceSummary {
+    #[serde(rename = "URI")]
+    pub uri: String,
+    pub container: String,
+    /// Seconds.
+    pub duration: f64,
+    /// Video codec name (`h264`, `vp9`, ...), if any.
+    pub video: Option<String>,
+    pub audio: Option<String>,
+    pub width: u32,
+    pub height: u32,
+    /// Video frames analysed (0 when the job does not analyse, as a Concat).
+    pub frames: u32,
+    /// Video frames decoded for the analysis (analysed ones and the references they need).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decoded_frames: Option<u32>,
+}
+
+/// Whether an output was written and delivered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub enum OutputStatus {
+    Success,
+    Failed,
+}
+
+/// A highlight task's output record: its location and what was written there.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct OutputRecord {
+    /// The location asked for (`{index}` replaced); `memory:` for in-memory outputs.
+    #[serde(rename = "URI")]
+    pub uri: Option<String>,
+    #[serde(flatten)]
+    pub written: WrittenOutput,
+}
+
+/// A screen-highlights job's SubJobList entry: the same facts, located by `MediaURL`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct SubJob {
+    #[serde(rename = "MediaURL")]
+    pub media_url: Option<String>,
+    #[serde(flatten)]
+    pub written: WrittenOutput,
+}
+
+/// What was written for one output (both APIs).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct WrittenOutput {
+    /// 1-based.
+    pub index: u32,
+    pub status: OutputStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<String>,
+    /// Where a file whose upload failed is kept (an `opfs:` path).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upload_attempts: Option<u32>,
+    /// Seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frame_rate: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frames: Option<u32>,
+    /// Wall time of decoding, composing, encoding and muxing this output.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub render_seconds: Option<f64>,
+    /// Bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub video_codec: Option<String>,
+    /// `null` for a silent output.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audio_codec: Option<Option<String>>,
+    pub clips: Vec<OutputClip>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// The engine's view of one demuxed input (`cuts`: the analysis' hard cuts, none for a Concat).
+pub fn source_input(info: &MediaInfo, cuts: Vec<crate::render::CutWindow>) -> Option<SourceInput> {
+    let video = info.video_track()?.video.as_ref()?;
+    Some(SourceInput {
+        duration_s: info.duration_s,
+        has_audio: info.audio_track().is_some(),
+        frame_rate: video.frame_rate,
+        geometry: SourceGeometry {
+            coded_w: video.coded_width,
+            coded_h: video.coded_height,
+            rotation: video.rotation,
+            pixel_aspect: video.pixel_aspect,
+            display_w: video.display_width,
+            display_h: video.display_height,
+        },
+        cuts,
+    })
+}
+
+/// The record's entry for one input; `decoded` is set for analysed inputs.
+pub fn source_summary(uri: &str, info: &MediaInfo, frames: u32, decoded: Option<u32>) -> SourceSummary {
+    let video = info.video_track();
+    let geometry = video.and_then(|t| t.video.as_ref());
+    SourceSummary {
+        uri: uri.to_string(),
+        container: info.container.clone(),
+        duration: info.duration_s,
+        video: video.map(|t| t.codec_name.clone()),
+        audio: info.audio_track().map(|t| t.codec_name.clone()),
+        width: geometry.map_or(0, |v| v.display_width),
+        height: geometry.map_or(0, |v| v.display_height),
+        frames,
+        decoded_frames: decoded,
+    }
+}
+
+/// A Retrieval's highlight list, to the millisecond.
+pub fn highlight_records(spec: &JobSpec, report: &HighlightReport) -> Vec<HighlightRecord> {
+    report
+        .highlights
+        .iter()
+        .map(|h| HighlightRecord {
+            source: h.source,
+            uri: spec.sources.get(h.source).map(|s| s.uri.clone()).unwrap_or_default(),
+            start: round_ms(h.start),
+            end: round_ms(h.end),
+            score: round_ms(h.score),
+            reasons: h.reasons.clone(),
+            output: None,
+        })
+        .collect()
+}
+
+/// An output that failed before it was rendered (no material for it).
+pub fn unrendered_output(out: &ReelOutput) -> OutputRecord {
+    let error = out
+        .failure
+        .clone()
+        .unwrap_or_else(|| ApiError::internal("no render plan"));
+    OutputRecord {
+        uri: out.uri.clone(),
+        written: WrittenOutput {
+            status: OutputStatus::Failed,
+            error_code: Some(error.code),
+            error_message: Some(error.message),
+            clips: Vec::new(),
+            ..WrittenOutput::empty(out.index)
+        },
+    }
+}
+
+/// What rendering and delivering one output gave.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Delivery {
+    pub frames: u32,
+    pub render_seconds: f64,
+    pub size: f64,
+    pub video_codec: String,
+    pub audio_codec: Option<String>,
+    pub upload_attempts: Option<u32>,
+    /// The delivery's failure and where the file is kept instead.
+    pub error: Option<(ApiError, String)>,
+}
+
+/// The record of a rendered output.
+pub fn rendered_output(out: &ReelOutput, settings: &RenderSettings, delivery: Delivery) -> OutputRecord {
+    let duration = out.render.as_ref().map_or(0.0, |r| r.duration_s);
+    let (status, error_code, error_message, location) = match delivery.error {
+        None => (OutputStatus::Success, None, None, None),
+        Some((e, kept)) => (OutputStatus::Failed, Some(e.code), Some(e.message), Some(kept)),
+    };
+    OutputRecord {
+        uri: Some(out.uri.clone().unwrap_or_else(|| "memory:".into())),
+        written: WrittenOutput {
+            index: out.index,
+            status,
+            error_code,
+            error_message,
+            location,
+            upload_attempts: delivery.upload_attempts,
+            duration: Some(round_ms(duration)),
+            width: Some(settings.width),
+            height: Some(settings.height),
+            frame_rate: Some(settings.fps),
+            frames: Some(delivery.frames),
+            render_seconds: Some(round_ms(delivery.render_seconds)),
+            size: Some(delivery.size),
+            container: Some(settings.container.name().to_string()),
+            video_codec: Some(delivery.video_codec),
+            audio_codec: Some(delivery.audio_codec),
+            clips: out.clips.clone(),
+            notes: out.notes.clone(),
+        },
+    }
+}
+
+impl WrittenOutput {
+    fn empty(index: u32) -> Self {
+        WrittenOutput {
+            index,
+            status: OutputStatus::Failed,
+            error_code: None,
+            error_message: None,
+            location: None,
+            upload_attempts: None,
+            duration: None,
+            width: None,
+            height: None,
+            frame_rate: None,
+            frames: None,
+            render_seconds: None,
+            size: None,
+            container: None,
+            video_codec: None,
+            audio_codec: None,
+            clips: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+}
+
+impl JobResult {
+    /// Puts the outputs where the job's API names them (`Outputs`, or `SubJobList` with `MediaURL`).
+    pub fn set_outputs(&mut self, spec: &JobSpec, outputs: Vec<OutputRecord>) {
+        if spec.api == crate::job::spec::Api::ScreenMediaHighlights {
+            self.sub_job_list = Some(
+                outputs
+                    .into_iter()
+                    .map(|o| SubJob {
+                        media_url: o.uri,
+                        written: o.written,
+                    })
+                    .collect(),
+            );
+        } else {
+            self.outputs = Some(outputs);
+        }
+    }
+}

@@ -1,0 +1,472 @@
+//! `runJob`: a validated job from its inputs to its result, in Rust. Analysis, highlights,
+//! planning, rendering and the record are driven here; the worker supplies only what the
+//! browser shell owns ([`JobIo`]: readers, sinks, delivery, progress, the cancel signal).
+
+use js_sys::{Promise, Reflect};
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use super::analyse::analyse;
+use super::api::{to_js, to_value};
+use super::encoders::{negotiate_encoders, Encoding};
+use super::job_signal::JobSignal;
+use super::render_reel::{render_reel, Sources};
+use super::source::{js_error_to_api, JsByteSource};
+use crate::analysis::score::{find_highlights, HighlightReport};
+use crate::analysis::SourceFeatures;
+use crate::engine::{self, Delivery, JobResult, Purpose, ReelOutput, SourceInput};
+use crate::job::spec::{JobKind, JobSpec};
+use crate::media::{self, MediaInfo};
+use crate::plan::{CutPoints, Reel};
+use crate::ApiError;
+
+#[wasm_bindgen(typescript_custom_section)]
+const JOB_IO: &str = r#"
+/** What the worker lends a running job (`www/src/jobs.ts`). */
+export interface JobIo {
+  /** The job's cancel signal. */
+  signal: AbortSignal;
+  /** A reader over a source (`www/src/io.ts` SyncReader). */
+  open(uri: string): Promise<unknown>;
+  /** Progress of the whole job, 0..1, by stage. */
+  progress(stage: string, fraction: number): void;
+  /** Where output `index` (1-based) to `uri` (`null`: memory) is written as it is produced. */
+  openSink(uri: string | null, index: number): Promise<unknown>;
+  /** Delivers a finished file; never throws for a failed upload (see `Delivered`). */
+  deliver(uri: string | null, blob: Blob): Promise<unknown>;
+  /** Removes an OPFS file an earlier output of a failed job wrote. */
+  removeOpfs(path: string): Promise<void>;
+}
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(typescript_type = "JobIo")]
+    #[derive(Clone)]
+    pub type JobIo;
+    #[wasm_bindgen(method, getter)]
+    fn signal(this: &JobIo) -> JsValue;
+    #[wasm_bindgen(method, catch)]
+    fn open(this: &JobIo, uri: &str) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method)]
+    fn progress(this: &JobIo, stage: &str, fraction: f64);
+    #[wasm_bindgen(method, catch, js_name = openSink)]
+    fn open_sink(this: &JobIo, uri: Option<String>, index: u32) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn deliver(this: &JobIo, uri: Option<String>, blob: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = removeOpfs)]
+    fn remove_opfs(this: &JobIo, path: &str) -> Result<Promise, JsValue>;
+}
+
+/// Where a delivered file went (`www/src/deliver.ts` `Delivered`).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Delivered {
+    location: String,
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    blob: JsValue,
+    upload_attempts: Option<u32>,
+    error: Option<DeliveryError>,
+}
+
+#[derive(Deserialize)]
+struct DeliveryError {
+    #[serde(rename = "Code")]
+    code: String,
+    #[serde(rename = "Message")]
+    message: String,
+}
+
+/// Runs a validated job to its result (the fields a finished job adds to its record).
+#[wasm_bindgen(js_name = runJob, unchecked_return_type = "JobResult")]
+pub async fn run_job(
+    #[wasm_bindgen(unchecked_param_type = "JobSpec")] spec: JsValue,
+    io: JobIo,
+) -> Result<JsValue, JsValue> {
+    let spec: JobSpec = serde_wasm_bindgen::from_value(spec)
+        .map_err(|e| to_js(ApiError::internal(format!("bad job spec: {e}"))))?;
+    let job = Job { spec: &spec, io };
+    let (result, blobs) = match spec.kind {
+        JobKind::Retrieval => job.retrieval().await,
+        JobKind::Concat => job.concat().await,
+        _ => job.compose().await,
+    }
+    .map_err(to_js)?;
+    let value = to_value(&result).map_err(to_js)?;
+    attach_blobs(&value, &blobs);
+    Ok(value)
+}
+
+/// `memory:` outputs carry their file: a `Blob` set on the output's record, by position.
+fn attach_blobs(result: &JsValue, blobs: &[(usize, JsValue)]) {
+    for key in ["Outputs", "SubJobList"] {
+        let Ok(list) = Reflect::get(result, &key.into()) else {
+            continue;
+        };
+        if list.is_undefined() || list.is_null() {
+            continue;
+        }
+        for (i, blob) in blobs {
+            if let Ok(entry) = Reflect::get(&list, &JsValue::from(*i as u32)) {
+                let _ = Reflect::set(&entry, &"Blob".into(), blob);
+            }
+        }
+    }
+}
+
+async fn settle(promise: Result<Promise, JsValue>) -> Result<JsValue, ApiError> {
+    JsFuture::from(promise.map_err(js_error_to_api)?)
+        .await
+        .map_err(js_error_to_api)
+}
+
+/// The analysed inputs of a job.
+struct Analysed {
+    features: Vec<SourceFeatures>,
+    infos: Vec<MediaInfo>,
+    ranges: Vec<(f64, f64)>,
+    result: JobResult,
+}
+
+struct Job<'a> {
+    spec: &'a JobSpec,
+    io: JobIo,
+}
+
+type Outcome = Result<(JobResult, Vec<(usize, JsValue)>), ApiError>;
+
+impl Job<'_> {
+    fn signal(&self, stage: &'static str, from: f64, to: f64) -> JobSignal {
+        let io = self.io.clone();
+        JobSignal::new(self.io.signal(), move |f| {
+            io.progress(stage, from + f.clamp(0.0, 1.0) * (to - from))
+        })
+    }
+
+    /// Analyses every source in order; progress covers `[from, to]`.
+    async fn analyse_all(&self, from: f64, to: f64) -> Result<Analysed, ApiError> {
+        let n = self.spec.sources.len();
+        let mut out = Analysed {
+            features: Vec::with_capacity(n),
+            infos: Vec::with_capacity(n),
+            ranges: Vec::with_capacity(n),
+            result: JobResult::default(),
+        };
+        for (i, src) in self.spec.sources.iter().enumerate() {
+            let span = (to - from) / n as f64;
+            let job = self.signal("analyse", from + i as f64 * span, from + (i + 1) as f64 * span);
+            let named = |e: ApiError| ApiError::new(e.code, format!("{}: {}", src.uri, e.message));
+            let reader = settle(self.io.open(&src.uri)).await.map_err(named)?;
+            let a = analyse(reader, src.start_s, src.duration_s, &job)
+                .await
+                .map_err(named)?;
+            out.result.sources.push(engine::source_summary(
+                &src.uri,
+                &a.info,
+                a.frames,
+                Some(a.decoded),
+            ));
+            out.result.notes.extend(a.notes.iter().map(|m| {
+                if n > 1 {
+                    format!("source {i}: {m}")
+                } else {
+                    m.clone()
+                }
+            }));
+            out.ranges.push(a.range);
+            out.infos.push(a.info);
+            out.features.push(a.features);
+        }
+        Ok(out)
+    }
+
+    fn highlights(&self, a: &Analysed, purpose: Purpose) -> HighlightReport {
+        let request = engine::highlight_request(self.spec, purpose, a.ranges.clone());
+        find_highlights(&a.features, &request.options())
+    }
+
+    async fn retrieval(&self) -> Outcome {
+        let exporting = self.spec.outputs.container.is_some();
+        let mut a = self
+            .analyse_all(0.0, if exporting { 0.5 } else { 0.98 })
+            .await?;
+        self.io
+            .progress("score", if exporting { 0.5 } else { 0.99 });
+        let report = self.highlights(&a, Purpose::Retrieval);
+        let mut result = std::mem::take(&mut a.result);
+        result.highlights = Some(engine::highlight_records(self.spec, &report));
+        result.profile = Some(report.profile.clone());
+        result.notes.extend(report.notes.iter().cloned());
+        let mut blobs = Vec::new();
+        if exporting {
+            let candidates: Vec<_> = report.highlights.iter().map(Into::into).collect();
+            let reels = engine::export_reels(&candidates);
+            let inputs = self.inputs(&a.infos, Some(&a.features))?;
+            let (outputs, b) = self.render_all(&inputs, &reels, 0.5, &mut result.notes).await?;
+            if let Some(list) = result.highlights.as_mut() {
+                for (h, o) in list.iter_mut().zip(&outputs) {
+                    h.output = o.uri.clone();
+                }
+            }
+            result.set_outputs(self.spec, outputs);
+            blobs = b;
+        }
+        Ok((result, blobs))
+    }
+
+    async fn compose(&self) -> Outcome {
+        let mut a = self.analyse_all(0.0, 0.4).await?;
+        self.io.progress("plan", 0.4);
+        let report = self.highlights(&a, Purpose::Planning);
+        let cuts: Vec<CutPoints> = a
+            .features
+            .iter()
+            .enumerate()
+            .map(|(source, f)| CutPoints {
+                source,
+                times: f.cut_points(),
+            })
+            .collect();
+        let inputs = self.inputs(&a.infos, Some(&a.features))?;
+        let metas: Vec<_> = inputs.iter().map(SourceInput::meta).collect();
+        let candidates: Vec<_> = report.highlights.iter().map(Into::into).collect();
+        let plan = engine::plan_reels(self.spec, &metas, &candidates, &cuts);
+        let mut result = std::mem::take(&mut a.result);
+        result.profile = Some(report.profile.clone());
+        result.notes.extend(report.notes.iter().cloned());
+        result.notes.extend(plan.notes.iter().cloned());
+        if plan.reels.iter().all(|r| r.clips.is_empty()) {
+            return Err(ApiError::unsupported(
+                "no highlight could be found to make a reel from (the inputs may be silent, black or too short)",
+            ));
+        }
+        let (outputs, blobs) = self
+            .render_all(&inputs, &plan.reels, 0.42, &mut result.notes)
+            .await?;
+        result.set_outputs(self.spec, outputs);
+        Ok((result, blobs))
+    }
+
+    async fn concat(&self) -> Outcome {
+        let mut infos = Vec::with_capacity(self.spec.sources.len());
+        let mut result = JobResult::default();
+        for src in &self.spec.sources {
+            let named = |e: ApiError| {
+                if e.message.starts_with(&src.uri) {
+                    e
+                } else {
+                    ApiError::new(e.code, format!("{}: {}", src.uri, e.message))
+                }
+            };
+            let reader = settle(self.io.open(&src.uri)).await.map_err(named)?;
+            let demuxer = media::open(Box::new(JsByteSource::new(reader).map_err(named)?))
+                .map_err(named)?;
+            let info = demuxer.info().clone();
+            if info.video_track().is_none() {
+                return Err(named(ApiError::unsupported("the input has no video track")));
+            }
+            result
+                .sources
+                .push(engine::source_summary(&src.uri, &info, 0, None));
+            infos.push(info);
+        }
+        let inputs = self.inputs(&infos, None)?;
+        let metas: Vec<_> = inputs.iter().map(SourceInput::meta).collect();
+        let plan = engine::plan_concat(self.spec, &metas)?;
+        result.notes.extend(plan.notes.iter().cloned());
+        let (outputs, blobs) = self
+            .render_all(&inputs, &plan.reels, 0.02, &mut result.notes)
+            .await?;
+        result.set_outputs(self.spec, outputs);
+        Ok((result, blobs))
+    }
+
+    /// What the engine needs of each input; `features` adds the analysis' hard cuts.
+    fn inputs(
+        &self,
+        infos: &[MediaInfo],
+        features: Option<&[SourceFeatures]>,
+    ) -> Result<Vec<SourceInput>, ApiError> {
+        infos
+            .iter()
+            .enumerate()
+            .map(|(i, info)| {
+                let cuts = features
+                    .and_then(|f| f.get(i))
+                    .map(SourceFeatures::cut_windows)
+                    .unwrap_or_default();
+                engine::source_input(info, cuts)
+                    .ok_or_else(|| ApiError::unsupported("the input has no video track"))
+            })
+            .collect()
+    }
+
+    /// Renders and delivers every reel; progress covers `[from, 1]`. A failed job leaves no
+    /// partial outputs behind in OPFS.
+    async fn render_all(
+        &self,
+        inputs: &[SourceInput],
+        reels: &[Reel],
+        from: f64,
+        notes: &mut Vec<String>,
+    ) -> Result<(Vec<engine::OutputRecord>, Vec<(usize, JsValue)>), ApiError> {
+        let settings = engine::render_settings(self.spec, inputs);
+        let outputs = engine::reel_outputs(self.spec, &settings, inputs, reels);
+        let encoding = negotiate_encoders(&settings).await?;
+        notes.extend(encoding.notes.iter().cloned());
+        let mut written = Vec::new();
+        let mut records = Vec::with_capacity(outputs.len());
+        let mut blobs = Vec::new();
+        let span = (1.0 - from) / outputs.len().max(1) as f64;
+        for (k, out) in outputs.iter().enumerate() {
+            let start = from + k as f64 * span;
+            match self
+                .render_one(out, inputs, &encoding, (start, span), notes)
+                .await
+            {
+                Ok(None) => records.push(engine::unrendered_output(out)),
+                Ok(Some((delivery, delivered))) => {
+                    if delivered.location.starts_with("opfs:") {
+                        written.push(delivered.location.clone());
+                    }
+                    if delivered.blob.is_object() {
+                        blobs.push((records.len(), delivered.blob.clone()));
+                    }
+                    records.push(engine::rendered_output(out, &settings, delivery));
+                }
+                Err(e) => {
+                    for path in &written {
+                        let _ = settle(self.io.remove_opfs(path)).await;
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        Ok((records, blobs))
+    }
+
+    async fn render_one(
+        &self,
+        out: &ReelOutput,
+        inputs: &[SourceInput],
+        encoding: &Encoding,
+        (start, span): (f64, f64),
+        notes: &mut Vec<String>,
+    ) -> Result<Option<(Delivery, Delivered)>, ApiError> {
+        let Some(plan) = &out.render else {
+            return Ok(None);
+        };
+        self.io.progress("render", start);
+        let began = js_sys::Date::now();
+        let sink = settle(self.io.open_sink(out.uri.clone(), out.index)).await?;
+        let rendered = self
+            .render_to(plan, inputs, encoding, &sink, (start, span))
+            .await;
+        let delivered = match rendered {
+            Ok(reel) => {
+                let finished = self.finish(&sink, &reel.head, &reel.tail, encoding).await;
+                match finished {
+                    Ok(blob) => {
+                        let render_seconds = (js_sys::Date::now() - began) / 1000.0;
+                        self.io.progress("deliver", start + 0.95 * span);
+                        if reel.readbacks > 0 {
+                            notes.push(format!("output {}: {} decoded frames had no CPU pixel layout and were read back through a canvas", out.index, reel.readbacks));
+                        }
+                        self.deliver(out, &blob).await.map(|d| {
+                            let size = Reflect::get(&blob, &"size".into())
+                                .ok()
+                                .and_then(|v| v.as_f64())
+                                .unwrap_or(0.0);
+                            (reel.frames, render_seconds, size, d)
+                        })
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            Err(e) => Err(e),
+        };
+        // The sink's work file goes whatever happened (a delivered file no longer needs it).
+        if let Ok(dispose) = Reflect::get(&sink, &"dispose".into()) {
+            if let Ok(f) = dispose.dyn_into::<js_sys::Function>() {
+                if let Ok(p) = f.call0(&sink) {
+                    let _ = JsFuture::from(Promise::resolve(&p)).await;
+                }
+            }
+        }
+        let (frames, render_seconds, size, delivered) = delivered?;
+        let delivery = Delivery {
+            frames,
+            render_seconds,
+            size,
+            video_codec: encoding.video.codec.clone(),
+            audio_codec: encoding.audio.as_ref().map(|a| a.codec.clone()),
+            upload_attempts: delivered.upload_attempts,
+            error: delivered.error.as_ref().map(|e| {
+                (
+                    ApiError::new(e.code.clone(), e.message.clone()),
+                    delivered.location.clone(),
+                )
+            }),
+        };
+        Ok(Some((delivery, delivered)))
+    }
+
+    async fn render_to(
+        &self,
+        plan: &crate::render::RenderPlan,
+        inputs: &[SourceInput],
+        encoding: &Encoding,
+        sink: &JsValue,
+        (start, span): (f64, f64),
+    ) -> Result<super::render_reel::RenderedReel, ApiError> {
+        let io = self.io.clone();
+        let uris: Vec<String> = self.spec.sources.iter().map(|s| s.uri.clone()).collect();
+        let open = move |i: usize| {
+            let uri = uris
+                .get(i)
+                .ok_or_else(|| ApiError::internal(format!("no source {i}")))?;
+            io.open(uri).map_err(js_error_to_api)
+        };
+        let sources = Sources {
+            open: &open,
+            has_audio: inputs.iter().map(|s| s.has_audio).collect(),
+        };
+        let job = self.signal("render", start, start + 0.95 * span);
+        render_reel(plan, encoding, &sources, sink.clone(), &job).await
+    }
+
+    /// The whole file from the sink: head, streamed body, tail.
+    async fn finish(
+        &self,
+        sink: &JsValue,
+        head: &[u8],
+        tail: &[u8],
+        encoding: &Encoding,
+    ) -> Result<JsValue, ApiError> {
+        let finish: js_sys::Function = Reflect::get(sink, &"finish".into())
+            .map_err(js_error_to_api)?
+            .dyn_into()
+            .map_err(|_| ApiError::internal("the output sink has no finish()"))?;
+        let mime = crate::job::spec::Container::from_name(&encoding.container)
+            .map_or("video/mp4", |c| c.mime());
+        let promise = finish
+            .call3(
+                sink,
+                &js_sys::Uint8Array::from(head).into(),
+                &js_sys::Uint8Array::from(tail).into(),
+                &mime.into(),
+            )
+            .map_err(js_error_to_api)?;
+        JsFuture::from(Promise::resolve(&promise))
+            .await
+            .map_err(js_error_to_api)
+    }
+
+    async fn deliver(&self, out: &ReelOutput, blob: &JsValue) -> Result<Delivered, ApiError> {
+        let value = settle(self.io.deliver(out.uri.clone(), blob)).await?;
+        serde_wasm_bindgen::from_value(value)
+            .map_err(|e| ApiError::internal(format!("bad delivery report: {e}")))
+    }
+}
