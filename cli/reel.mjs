@@ -60,13 +60,21 @@ async function main() {
   ensureBuilt();
   fs.mkdirSync(outDir, { recursive: true });
   const server = await startServer();
-  const uploads = { base: `${server.base}/upload`, dir: outDir };
-  server.addRoute(uploadRoute(outDir));
+  const uploads = uploadRoute(outDir, { base: server.base });
+  server.addRoute(uploads);
+  let withInputs;
+  let back;
+  let rewritten;
+  try {
+    ({ request: withInputs, back } = rewriteLocalReferences(action, params, baseDir, server.fileUrl));
+    rewritten = rewriteLocalOutputs(action, withInputs, uploads);
+  } catch (e) {
+    await server.close();
+    return fail(outDir, { Code: e.code ?? 'InvalidParameter.Request', Message: e.message });
+  }
   const host = await launchEngineHost(server.base, { log: (m) => console.error(m) });
   let record;
   try {
-    const { request: withInputs, back } = rewriteLocalReferences(action, params, baseDir, server.fileUrl);
-    const rewritten = rewriteLocalOutputs(action, withInputs, uploads.base);
     let lastLine = 0;
     record = await runInPage(host.page, action, rewritten, (p) => {
       if (Date.now() - lastLine < 250 && p.Fraction < 1) return;
