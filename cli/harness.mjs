@@ -315,25 +315,67 @@ export function uploadRoute(outDir, { failFirst = 0, base = '' } = {}) {
   return route;
 }
 
-/** Submits a request in the page and waits for the final record; progress goes to onProgress. */
-export async function runInPage(page, action, request, onProgress = null) {
+/**
+ * Submits a request in the page and waits for the final record; progress goes to onProgress.
+ * `network` overrides the engine's timeouts and retries (see www/src/net.ts).
+ */
+export async function runInPage(page, action, request, onProgress = null, { network = null } = {}) {
   if (onProgress) await page.exposeFunction('__reelProgress', onProgress).catch(() => {});
   return page.evaluate(
-    async ({ action, request, withProgress }) => {
-      window.__engine ??= await window.reelcut.createEngine({ databaseName: 'reelcut-cli' });
+    async ({ action, request, withProgress, network }) => {
+      window.__engine ??= await window.reelcut.createEngine({ databaseName: 'reelcut-cli', ...(network ? { network } : {}) });
       const engine = window.__engine;
       let record;
       try {
         record = await engine.submit(action, request, { onProgress: withProgress ? (p) => window.__reelProgress(p) : undefined });
       } catch (e) {
-        return { Action: action, Status: 'Failed', Code: e.code ?? 'Internal', Message: String(e.message ?? e).replace(/^[\w.]+: /, '') };
+        const code = e.code ?? 'Internal';
+        // The message may already start with the code: say it once.
+        const message = String(e.message ?? e).replace(/^(?:[\w.]+: )+/, '');
+        return { Action: action, Status: 'Failed', Code: code, Message: message };
       }
       const final = await engine.waitFor(record.JobId ?? record.TaskId);
       await engine.flushNotifications();
       return (await engine.getJob(record.JobId ?? record.TaskId)) ?? final;
     },
-    { action, request, withProgress: !!onProgress },
+    { action, request, withProgress: !!onProgress, network },
   );
+}
+
+/**
+ * Outputs whose upload failed are kept by the engine in the browser's OPFS (`Location: opfs:/…`),
+ * which dies with the CLI's browser profile: copy each into `<outDir>/undelivered/` (through a
+ * one-time upload URL of the local server) and point the record at the copy. Returns the record.
+ */
+export async function rescueUndelivered(page, record, uploads, outDir) {
+  const lists = [record.Outputs, record.SubJobList].filter(Array.isArray);
+  for (const list of lists) {
+    for (const o of list) {
+      if (typeof o.Location !== 'string' || !o.Location.startsWith('opfs:')) continue;
+      const name = `undelivered/${record.JobId ?? record.TaskId ?? 'job'}-${o.Index ?? 1}-${path.basename(o.Location).replace(/[^\w.-]+/g, '_')}`;
+      const url = uploads.expect(name);
+      const ok = await page
+        .evaluate(
+          async ({ location, url }) => {
+            const parts = location.replace(/^opfs:\/*/, '').split('/').filter(Boolean);
+            let dir = await navigator.storage.getDirectory();
+            for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p);
+            const file = await (await dir.getFileHandle(parts[parts.length - 1])).getFile();
+            const res = await fetch(url, { method: 'PUT', body: file });
+            return res.ok;
+          },
+          { location: o.Location, url },
+        )
+        .catch(() => false);
+      if (!ok) continue;
+      const local = path.join(outDir, name);
+      const from = o.Location;
+      o.Location = local;
+      for (const k of ['ErrorMessage']) if (typeof o[k] === 'string') o[k] = o[k].split(from).join(local);
+      if (typeof record.Message === 'string') record.Message = record.Message.split(from).join(local);
+    }
+  }
+  return record;
 }
 
 /**
