@@ -8,8 +8,7 @@ use super::spec::{
 };
 use super::validate::{
     check_music, check_output_uri, check_target, music_tracks, output_duration, request_error,
-    transition_name, MAX_ICE_COUNT,
-    MAX_ICE_TRANSITIONS, MAX_VOLUME, MUSIC_MODES,
+    transition_name, MAX_ICE_COUNT, MAX_ICE_TRANSITIONS, MAX_VOLUME, MUSIC_MODES,
 };
 use serde_json::Value;
 use std::collections::BTreeMap;

@@ -223,7 +223,8 @@ pub(super) fn parse_highlight_task(request: &Value) -> Result<JobSpec> {
     }
     let speed = opt(&o, "Speed", |v, a| number_in(v, a, 0.5, 1.0))?.unwrap_or(1.0);
     let max_duration = opt(&o, "MaxDuration", output_duration)?;
-    let target = opt(&o, "TargetDuration", output_duration)?.map(|t| (t, o.at.key("TargetDuration")));
+    let target =
+        opt(&o, "TargetDuration", output_duration)?.map(|t| (t, o.at.key("TargetDuration")));
     let target_duration_s = check_target(target, max_duration, "Output.MaxDuration")?;
 
     let segment = match o.get("Segment") {

@@ -2,6 +2,7 @@
 //! Sans-I/O writers (progressive MP4, WebM/Matroska).
 
 pub mod bitstream;
+pub mod budget;
 mod byte_reader;
 mod codec_config;
 pub mod demux_mkv;
