@@ -1288,3 +1288,54 @@ fn table_budget_scales_with_the_file_and_has_a_ceiling() {
     let e = b.take(100_000, 32, "c").err().expect("over");
     assert_eq!(e.code, "InvalidMedia.Corrupt");
 }
+
+#[test]
+fn codec_failures_are_corrupt_or_unsupported_naming_codec_and_time() {
+    use reelcut::media::codec_error::{codec_failure, CodecRole};
+    let key = codec_failure(
+        CodecRole::Decoder,
+        "video",
+        "avc1.64001f",
+        Some(3_200_000),
+        "DataError",
+        "EncodedVideoChunk was marked as type key but wasn't a key frame",
+    );
+    assert_eq!(key.code, "InvalidMedia.Corrupt");
+    assert!(
+        key.message.contains("avc1.64001f") && key.message.contains("3.200 s"),
+        "{}",
+        key.message
+    );
+    let closed = codec_failure(
+        CodecRole::Decoder,
+        "audio",
+        "opus",
+        Some(0),
+        "InvalidStateError",
+        "Cannot call 'decode' on a closed codec.",
+    );
+    assert_eq!(closed.code, "InvalidMedia.Corrupt");
+    let unsupported = codec_failure(
+        CodecRole::Decoder,
+        "video",
+        "hev1.1.6.L93",
+        None,
+        "NotSupportedError",
+        "",
+    );
+    assert_eq!(unsupported.code, "InvalidMedia.Unsupported");
+    assert!(unsupported.message.contains("hev1.1.6.L93"));
+    let enc = codec_failure(
+        CodecRole::Encoder,
+        "video",
+        "avc1.640028",
+        Some(1_000_000),
+        "EncodingError",
+        "boom",
+    );
+    assert_eq!(enc.code, "InvalidMedia.Unsupported");
+    assert!(enc.message.contains("avc1.640028") && enc.message.contains("1.000 s of the output"));
+    for e in [key, closed, unsupported, enc] {
+        assert_ne!(e.code, "Internal");
+    }
+}
