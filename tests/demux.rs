@@ -1285,7 +1285,7 @@ fn table_budget_scales_with_the_file_and_has_a_ceiling() {
     let mut b = TableBudget::for_file(1000);
     assert!(b.take(500_000, 32, "a").is_ok());
     assert!(b.take(500_000, 32, "b").is_ok());
-    let e = b.take(100_000, 32, "c").err().expect("over");
+    let e = b.take(100_000, 32, "c").expect_err("over");
     assert_eq!(e.code, "InvalidMedia.Corrupt");
 }
 
