@@ -458,6 +458,7 @@ fn op(w: f64, h: f64, blur_px: f32) -> DrawOp {
 
 fn frame(w: u32, h: u32, background: [u8; 4], layers: Vec<Layer>) -> FrameOps {
     FrameOps {
+        xfade: None,
         t: 0.0,
         width: w,
         height: h,
@@ -789,4 +790,33 @@ fn frame_store_keeps_frames_while_they_show() {
     assert_eq!(store.len(), 1, "shown in the last output frame: kept");
     store.next_frame();
     assert!(store.is_empty(), "not shown: dropped");
+}
+
+/// Every pixel `xfade` transition (the 35 beyond the layer ones) against ffmpeg's own rendering
+/// at 25, 50 and 75 %.
+#[test]
+fn every_pixel_transition_matches_xfade() {
+    let (a, b) = (natural(TW, TH, 0.3), natural(TW, TH, 2.4));
+    let mut failures = Vec::new();
+    for (name, kind) in reelcut::render::transitions::xfade::TABLE {
+        let filter = format!(
+            "[0:v][1:v]xfade=transition={}:duration=1:offset=0.5",
+            kind.ffmpeg_name()
+        );
+        let reference = ffmpeg_yuv(&[(&a, 40), (&b, 40)], 20, &filter, TW, TH);
+        let plan = xfade_plan(name, None);
+        for (n, p) in AT_PROGRESS {
+            let ours = render(&plan, n, &[a.clone(), b.clone()]);
+            let db = psnr(&ours, &reference[n as usize]);
+            println!(
+                "{name} ({}) at {:.0} %: PSNR vs ffmpeg xfade {db:.2} dB",
+                kind.ffmpeg_name(),
+                p * 100.0
+            );
+            if db < 30.0 {
+                failures.push(format!("{name} at {p}: {db:.2} dB"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
 }

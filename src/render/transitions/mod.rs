@@ -18,11 +18,23 @@
 //! (ffmpeg's fadeblack is `mix(mix(A, C, s1), mix(C, B, s2), progress)`: it passes closest to the
 //! colour a little after the middle, and is not a plain "A to black, black to B".)
 
+pub mod xfade;
+
 use super::{ClipTransition, ColorFill, Dissolve, Layer};
 use crate::ApiError;
+pub use xfade::Xfade;
 
-/// Names accepted by [`Transition::parse`].
-pub const SUPPORTED: &[&str] = &[
+/// Every name [`Transition::parse`] accepts: the layer transitions, then the pixel ones of
+/// [`xfade::TABLE`].
+pub fn supported() -> impl Iterator<Item = &'static str> {
+    LAYER_TRANSITIONS
+        .iter()
+        .copied()
+        .chain(xfade::TABLE.iter().map(|(name, _)| *name))
+}
+
+/// Transitions drawn as layer settings (opacity, veil, clip rect, offset, dissolve mask).
+pub const LAYER_TRANSITIONS: &[&str] = &[
     "fade",
     "fadeblack",
     "fadewhite",
@@ -45,6 +57,8 @@ pub enum Transition {
     SlideLeft,
     SlideRight,
     Dissolve,
+    /// Drawn by [`xfade::draw`] from the two layers' pictures.
+    Xfade(Xfade),
 }
 
 impl Transition {
@@ -62,13 +76,16 @@ impl Transition {
             "slideleft" => Self::SlideLeft,
             "slideright" => Self::SlideRight,
             "dissolve" => Self::Dissolve,
+            other if Xfade::from_name(other).is_some() => {
+                Self::Xfade(Xfade::from_name(other).expect("checked"))
+            }
             _ => {
                 return Err(ApiError::invalid_parameter(
                     "Transitions",
                     format!(
                         "transition {} is not supported yet (supported: {})",
                         spec.name,
-                        SUPPORTED.join(", ")
+                        supported().collect::<Vec<_>>().join(", ")
                     ),
                 ))
             }
@@ -116,6 +133,8 @@ impl Transition {
                 b.offset_x = -(z as f64);
                 a.offset_x = (width as i64 - z) as f64;
             }
+            // The compositor draws both layers and mixes them (see `FrameOps::xfade`).
+            Self::Xfade(_) => {}
             Self::Dissolve => {
                 b.dissolve = Some(Dissolve {
                     progress: p as f32,
@@ -167,10 +186,9 @@ mod tests {
     #[test]
     fn unknown_name_is_an_error_value() {
         let e =
-            Transition::parse(&ClipTransition::new("circleopen", 1.0)).expect_err("unsupported");
+            Transition::parse(&ClipTransition::new("cube", 1.0)).expect_err("unsupported");
         assert!(
-            e.message
-                .contains("transition circleopen is not supported yet"),
+            e.message.contains("transition cube is not supported yet"),
             "{}",
             e.message
         );
