@@ -799,10 +799,15 @@ fn every_pixel_transition_matches_xfade() {
     let (a, b) = (natural(TW, TH, 0.3), natural(TW, TH, 2.4));
     let mut failures = Vec::new();
     for (name, kind) in reelcut::render::transitions::xfade::TABLE {
-        let filter = format!(
-            "[0:v][1:v]xfade=transition={}:duration=1:offset=0.5",
-            kind.ffmpeg_name()
-        );
+        let xf = kind.ffmpeg_name();
+        let filter = if xf == "circlecrop" || xf == "rectcrop" {
+            // xfade's black on YUV input is luma 0; run it on RGB (as for fadeblack).
+            let to_rgb = "scale=in_color_matrix=bt709:in_range=tv:out_range=pc:flags=bilinear+accurate_rnd+full_chroma_int,format=gbrp";
+            let to_yuv = "scale=out_color_matrix=bt709:in_range=pc:out_range=tv:flags=bilinear+accurate_rnd,format=yuv420p";
+            format!("[0:v]{to_rgb}[a];[1:v]{to_rgb}[b];[a][b]xfade=transition={xf}:duration=1:offset=0.5,{to_yuv}")
+        } else {
+            format!("[0:v][1:v]xfade=transition={xf}:duration=1:offset=0.5")
+        };
         let reference = ffmpeg_yuv(&[(&a, 40), (&b, 40)], 20, &filter, TW, TH);
         let plan = xfade_plan(name, None);
         for (n, p) in AT_PROGRESS {

@@ -149,9 +149,23 @@ impl Compositor {
                 b = self.out.clone();
             }
             let parts = (&mut self.scratch, &mut self.coverage, &mut self.tools);
-            compose_layers(&mut a, parts, std::slice::from_ref(la), ops.background, sources, frame);
+            compose_layers(
+                &mut a,
+                parts,
+                std::slice::from_ref(la),
+                ops.background,
+                sources,
+                frame,
+            );
             let parts = (&mut self.scratch, &mut self.coverage, &mut self.tools);
-            compose_layers(&mut b, parts, std::slice::from_ref(lb), ops.background, sources, frame);
+            compose_layers(
+                &mut b,
+                parts,
+                std::slice::from_ref(lb),
+                ops.background,
+                sources,
+                frame,
+            );
             let black = rgb_to_yuv([0, 0, 0]);
             super::transitions::xfade::draw(x.kind, &a, &b, x.progress, black, &mut self.out);
             self.held = a;
@@ -159,7 +173,14 @@ impl Compositor {
             return &self.out;
         }
         let parts = (&mut self.scratch, &mut self.coverage, &mut self.tools);
-        compose_layers(&mut self.out, parts, &ops.layers, ops.background, sources, frame);
+        compose_layers(
+            &mut self.out,
+            parts,
+            &ops.layers,
+            ops.background,
+            sources,
+            frame,
+        );
         &self.out
     }
 }
@@ -173,69 +194,68 @@ fn compose_layers(
     sources: &[SourceGeometry],
     frame: &FrameLookup<'_>,
 ) {
-        let (w, h) = (out.width(), out.height());
-        
-        let canvas = PixelBox::all(w, h);
-        // The first layer usually covers the canvas opaquely: then clearing it first is wasted.
-        let covered = layers.first().is_some_and(|l| {
-            l.opacity >= 1.0
-                && l.dissolve.is_none()
-                && l.clip_rect.is_none()
-                && whole(l.offset_x) == 0
-                && whole(l.offset_y) == 0
-                && l.background.is_some_and(|c| c[3] == 255)
-        });
-        if !covered {
-            out.fill(rgb_to_yuv([bg[0], bg[1], bg[2]]));
+    let (w, h) = (out.width(), out.height());
+
+    let canvas = PixelBox::all(w, h);
+    // The first layer usually covers the canvas opaquely: then clearing it first is wasted.
+    let covered = layers.first().is_some_and(|l| {
+        l.opacity >= 1.0
+            && l.dissolve.is_none()
+            && l.clip_rect.is_none()
+            && whole(l.offset_x) == 0
+            && whole(l.offset_y) == 0
+            && l.background.is_some_and(|c| c[3] == 255)
+    });
+    if !covered {
+        out.fill(rgb_to_yuv([bg[0], bg[1], bg[2]]));
+    }
+    for layer in layers {
+        let opacity = weight(layer.opacity);
+        let dissolve = layer
+            .dissolve
+            .map(|d| (d.seed, blend::dissolve_threshold(d.progress)));
+        if opacity == 0 || dissolve.is_some_and(|(_, t)| t == 0) {
+            continue;
         }
-        for layer in layers {
-            let opacity = weight(layer.opacity);
-            let dissolve = layer
-                .dissolve
-                .map(|d| (d.seed, blend::dissolve_threshold(d.progress)));
-            if opacity == 0 || dissolve.is_some_and(|(_, t)| t == 0) {
-                continue;
-            }
-            let (ox, oy) = (whole(layer.offset_x), whole(layer.offset_y));
-            let shifted =
-                PixelBox::of_rect(Rect::new(ox as f64, oy as f64, w as f64, h as f64), w, h);
-            let mut area = canvas.intersect(shifted);
-            if let Some(r) = layer.clip_rect {
-                area = area.intersect(PixelBox::of_rect(r, w, h));
-            }
-            if area.is_empty() {
-                continue;
-            }
-            let opaque_bg = layer.background.is_some_and(|c| c[3] == 255);
-            let ctx = LayerCtx {
-                layer,
-                sources,
-                frame,
-            };
-            if opacity >= OPAQUE && dissolve.is_none() && opaque_bg {
-                ctx.render(out, None, (ox, oy), area, tools);
-                continue;
-            }
-            let cov = if opaque_bg {
-                None
-            } else {
-                coverage.clear();
-                coverage.resize(w * h, 0);
-                Some(&mut coverage[..])
-            };
-            ctx.render(scratch, cov, (0, 0), canvas, tools);
-            let cov = (!opaque_bg).then_some(&coverage[..]);
-            mix_layer(
-                out,
-                scratch,
-                cov,
-                (ox, oy),
-                area,
-                opacity,
-                dissolve,
-                &mut tools.weights,
-            );
+        let (ox, oy) = (whole(layer.offset_x), whole(layer.offset_y));
+        let shifted = PixelBox::of_rect(Rect::new(ox as f64, oy as f64, w as f64, h as f64), w, h);
+        let mut area = canvas.intersect(shifted);
+        if let Some(r) = layer.clip_rect {
+            area = area.intersect(PixelBox::of_rect(r, w, h));
         }
+        if area.is_empty() {
+            continue;
+        }
+        let opaque_bg = layer.background.is_some_and(|c| c[3] == 255);
+        let ctx = LayerCtx {
+            layer,
+            sources,
+            frame,
+        };
+        if opacity >= OPAQUE && dissolve.is_none() && opaque_bg {
+            ctx.render(out, None, (ox, oy), area, tools);
+            continue;
+        }
+        let cov = if opaque_bg {
+            None
+        } else {
+            coverage.clear();
+            coverage.resize(w * h, 0);
+            Some(&mut coverage[..])
+        };
+        ctx.render(scratch, cov, (0, 0), canvas, tools);
+        let cov = (!opaque_bg).then_some(&coverage[..]);
+        mix_layer(
+            out,
+            scratch,
+            cov,
+            (ox, oy),
+            area,
+            opacity,
+            dissolve,
+            &mut tools.weights,
+        );
+    }
 }
 
 /// Offsets are whole pixels by contract; anything else is rounded (NaN: 0).

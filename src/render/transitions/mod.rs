@@ -185,8 +185,7 @@ mod tests {
 
     #[test]
     fn unknown_name_is_an_error_value() {
-        let e =
-            Transition::parse(&ClipTransition::new("cube", 1.0)).expect_err("unsupported");
+        let e = Transition::parse(&ClipTransition::new("cube", 1.0)).expect_err("unsupported");
         assert!(
             e.message.contains("transition cube is not supported yet"),
             "{}",

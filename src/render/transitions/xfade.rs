@@ -60,10 +60,10 @@ pub enum Xfade {
 pub const TABLE: &[(&str, Xfade)] = &[
     ("wipeup", Xfade::WipeUp),
     ("wipedown", Xfade::WipeDown),
-    ("wipetopleft", Xfade::WipeTl),       // wipetl
-    ("wipetopright", Xfade::WipeTr),      // wipetr
-    ("wipebottomleft", Xfade::WipeBl),    // wipebl
-    ("wipebottomright", Xfade::WipeBr),   // wipebr
+    ("wipetopleft", Xfade::WipeTl),     // wipetl
+    ("wipetopright", Xfade::WipeTr),    // wipetr
+    ("wipebottomleft", Xfade::WipeBl),  // wipebl
+    ("wipebottomright", Xfade::WipeBr), // wipebr
     ("slideup", Xfade::SlideUp),
     ("slidedown", Xfade::SlideDown),
     ("smoothleft", Xfade::SmoothLeft),
@@ -77,15 +77,15 @@ pub const TABLE: &[(&str, Xfade)] = &[
     ("radial", Xfade::Radial),
     ("circleopen", Xfade::CircleOpen),
     ("circleclose", Xfade::CircleClose),
-    ("verticalopen", Xfade::VertOpen),    // vertopen
-    ("verticalclose", Xfade::VertClose),  // vertclose
-    ("horizontalopen", Xfade::HorzOpen),  // horzopen
+    ("verticalopen", Xfade::VertOpen),     // vertopen
+    ("verticalclose", Xfade::VertClose),   // vertclose
+    ("horizontalopen", Xfade::HorzOpen),   // horzopen
     ("horizontalclose", Xfade::HorzClose), // horzclose
     ("pixelize", Xfade::Pixelize),
-    ("diagonaltopleft", Xfade::DiagTl),     // diagtl
-    ("diagonaltopright", Xfade::DiagTr),    // diagtr
-    ("diagonalbottomleft", Xfade::DiagBl),  // diagbl
-    ("diagonalbottomright", Xfade::DiagBr), // diagbr
+    ("diagonaltopleft", Xfade::DiagTl),       // diagtl
+    ("diagonaltopright", Xfade::DiagTr),      // diagtr
+    ("diagonalbottomleft", Xfade::DiagBl),    // diagbl
+    ("diagonalbottomright", Xfade::DiagBr),   // diagbr
     ("horizontalsliceleft", Xfade::HlSlice),  // hlslice
     ("horizontalsliceright", Xfade::HrSlice), // hrslice
     ("verticalsliceup", Xfade::VuSlice),      // vuslice
@@ -206,13 +206,13 @@ impl Xfade {
     }
 }
 
-/// The slices: A where `smoothstep(-0.5, 0, t - 1.5 q) > fract(10 t)`.
+/// The slices (weight of A): B where `smoothstep(-0.5, 0, t - 1.5 q) > fract(10 t)`.
 fn slice(t: f32, q: f32) -> f32 {
     let s = smoothstep(-0.5, 0.0, t - q * 1.5);
     if s <= (10.0 * t).fract() {
-        0.0
-    } else {
         1.0
+    } else {
+        0.0
     }
 }
 
@@ -388,7 +388,11 @@ fn draw_plane(
                 let ly = luma_at(y, f);
                 for x in 0..pw {
                     let lx = luma_at(x, f);
-                    let (t, n) = if kind == SqueezeH { (ly / h, h) } else { (lx / w, w) };
+                    let (t, n) = if kind == SqueezeH {
+                        (ly / h, h)
+                    } else {
+                        (lx / w, w)
+                    };
                     let z = 0.5 + (t - 0.5) / q;
                     dst.row_mut(y)[x] = if !(0.0..=1.0).contains(&z) || q <= 0.0 {
                         pb.row(y)[x]
