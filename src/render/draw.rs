@@ -180,7 +180,7 @@ pub fn frame_ops(plan: &RenderPlan, frame_index: u64) -> Result<FrameOps, ApiErr
         plan.height,
         seed_for(b),
     );
-    if let Transition::Xfade(kind) = transition {
+    if let Transition::Pixel(kind) = transition {
         ops.xfade = Some(XfadeMix {
             kind,
             progress: (1.0 - p) as f32,

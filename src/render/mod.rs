@@ -229,11 +229,11 @@ pub struct FrameOps {
     pub xfade: Option<XfadeMix>,
 }
 
-/// An `xfade` transition at one frame.
+/// A pixel transition (`xfade` or gl-transitions) at one frame.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct XfadeMix {
-    pub kind: transitions::Xfade,
+    pub kind: transitions::Pixel,
     /// ffmpeg's progress: 1 at the start of the overlap (only A), 0 at its end.
     pub progress: f32,
 }

@@ -167,7 +167,7 @@ impl Compositor {
                 frame,
             );
             let black = rgb_to_yuv([0, 0, 0]);
-            super::transitions::xfade::draw(x.kind, &a, &b, x.progress, black, &mut self.out);
+            x.kind.draw(&a, &b, x.progress, black, &mut self.out);
             self.held = a;
             self.held_b = b;
             return &self.out;

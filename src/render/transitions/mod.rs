@@ -18,11 +18,44 @@
 //! (ffmpeg's fadeblack is `mix(mix(A, C, s1), mix(C, B, s2), progress)`: it passes closest to the
 //! colour a little after the middle, and is not a plain "A to black, black to B".)
 
+pub mod gl;
 pub mod xfade;
 
 use super::{ClipTransition, ColorFill, Dissolve, Layer};
 use crate::ApiError;
+pub use gl::Gl;
 pub use xfade::Xfade;
+
+/// A transition computed from the two layers' finished pictures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Pixel {
+    Xfade(Xfade),
+    Gl(Gl),
+}
+
+impl Pixel {
+    pub fn from_name(name: &str) -> Option<Self> {
+        Xfade::from_name(name)
+            .map(Self::Xfade)
+            .or_else(|| Gl::from_name(name).map(Self::Gl))
+    }
+
+    /// Draws the transition between `a` and `b` at ffmpeg progress `q` (1 = only A) into `out`.
+    pub fn draw(
+        self,
+        a: &crate::render::compose::picture::Picture,
+        b: &crate::render::compose::picture::Picture,
+        q: f32,
+        black: [u8; 3],
+        out: &mut crate::render::compose::picture::Picture,
+    ) {
+        match self {
+            Self::Xfade(k) => xfade::draw(k, a, b, q, black, out),
+            Self::Gl(k) => gl::draw(k, a, b, 1.0 - q, out),
+        }
+    }
+}
 
 /// Every name [`Transition::parse`] accepts: the layer transitions, then the pixel ones of
 /// [`xfade::TABLE`].
@@ -31,6 +64,7 @@ pub fn supported() -> impl Iterator<Item = &'static str> {
         .iter()
         .copied()
         .chain(xfade::TABLE.iter().map(|(name, _)| *name))
+        .chain(gl::TABLE.iter().map(|(name, _)| *name))
 }
 
 /// Transitions drawn as layer settings (opacity, veil, clip rect, offset, dissolve mask).
@@ -57,8 +91,8 @@ pub enum Transition {
     SlideLeft,
     SlideRight,
     Dissolve,
-    /// Drawn by [`xfade::draw`] from the two layers' pictures.
-    Xfade(Xfade),
+    /// Drawn by [`Pixel::draw`] from the two layers' pictures.
+    Pixel(Pixel),
 }
 
 impl Transition {
@@ -76,8 +110,8 @@ impl Transition {
             "slideleft" => Self::SlideLeft,
             "slideright" => Self::SlideRight,
             "dissolve" => Self::Dissolve,
-            other if Xfade::from_name(other).is_some() => {
-                Self::Xfade(Xfade::from_name(other).expect("checked"))
+            other if Pixel::from_name(other).is_some() => {
+                Self::Pixel(Pixel::from_name(other).expect("checked"))
             }
             _ => {
                 return Err(ApiError::invalid_parameter(
@@ -134,7 +168,7 @@ impl Transition {
                 a.offset_x = (width as i64 - z) as f64;
             }
             // The compositor draws both layers and mixes them (see `FrameOps::xfade`).
-            Self::Xfade(_) => {}
+            Self::Pixel(_) => {}
             Self::Dissolve => {
                 b.dissolve = Some(Dissolve {
                     progress: p as f32,
