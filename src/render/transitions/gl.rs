@@ -106,9 +106,9 @@ fn in_triangle(pt: (f32, f32), t: [(f32, f32); 3]) -> bool {
     b1 == b2 && b2 == b3
 }
 
-/// gl-transitions' `rand`: `fract(sin(dot(v, (12.9898, 78.233))) * 43758.5453)`.
+/// gl-transitions' `rand`: `fract(sin(dot(v, (12.9898, 78.233))) * 43758.5453)` (in f32).
 fn rand(x: f32, y: f32) -> f32 {
-    fract((x * 12.9898 + y * 78.233).sin() * 43758.5453)
+    fract((x * 12.9898 + y * 78.233).sin() * 43_758.547)
 }
 
 /// The value of transition `kind` at GL coordinates `(u, v)` and progress `p`.
@@ -142,9 +142,8 @@ pub fn value(kind: Gl, t: &TexRef<'_>, u: f32, v: f32, p: f32) -> f32 {
             };
             let first = [(0.5, p), (0.5 - p, 0.0), (0.5 + p, 0.0)];
             let second = [(0.5, 1.0 - p), (0.5 - p, 1.0), (0.5 + p, 1.0)];
-            if p >= 0.1 && (in_triangle(pt, first) || in_triangle(pt, second)) {
-                t.to(u, v)
-            } else if p >= 1.0 {
+            let inside = in_triangle(pt, first) || in_triangle(pt, second);
+            if (p >= 0.1 && inside) || p >= 1.0 {
                 t.to(u, v)
             } else {
                 t.from(u, v)
