@@ -31,7 +31,7 @@ test('Concat with transitions: ranges overlap, the output is shorter by the tran
   const record = await host.run('CreateHighlightTask', {
     Type: 'Concat',
     Sources: [{ URI: b, StartTime: 2, Duration: 3 }, { URI: a, StartTime: 1, Duration: 2.5 }, { URI: b, StartTime: 30, Duration: 1.5 }],
-    Edit: { TransitionMode: 'Sequential', Transitions: [{ Transition: 'circleopen', Duration: 0.5 }, { Transition: 'crosswarp', Duration: 0.5 }] },
+    Edit: { Mode: 'Sequential', TransitionMode: 'Sequential', Transitions: [{ Transition: 'circleopen', Duration: 0.5 }, { Transition: 'crosswarp', Duration: 0.5 }] },
     Output: { URI: host.uploadUrl('concat_tr.mp4'), Container: 'mp4' },
   });
   assert.equal(record.Status, 'Succeeded', `${record.Code}: ${record.Message}`);
