@@ -1170,21 +1170,21 @@ fn gating_with_render() {
                 ("/Edit/TransitionMode", s(json!("Random"))),
                 (
                     "/Edit/Transitions",
-                    s(json!([{ "Transition": "fade" }, { "Transition": "radial" }])),
+                    s(json!([{ "Transition": "fade" }, { "Transition": "cube" }])),
                 ),
             ],
             "InvalidParameter.Edit.Transitions.Transition",
-            "transition 'radial' is not supported yet",
+            "transition 'cube' is not supported yet",
         ),
         bad(
             ICE,
             ice_min,
             &[(
                 "/EditingConfig",
-                s(json!({ "ProcessConfig": { "TransitionList": ["directional"] } })),
+                s(json!({ "ProcessConfig": { "TransitionList": ["cube"] } })),
             )],
             "InvalidParameter.EditingConfig.ProcessConfig.TransitionList",
-            "transition 'directional' is not supported yet",
+            "transition 'cube' is not supported yet",
         ),
         bad(
             IMM,
