@@ -3,6 +3,7 @@
 // queue, the job records (IndexedDB), the events and the completion notifications.
 
 import type { FromWorker, JobResult, JobSpec, ToWorker } from './protocol';
+import { capabilities, type Capabilities } from './capabilities';
 import { notify } from './notify';
 import { JobStore, type StoredJob } from './store';
 import {
@@ -18,6 +19,7 @@ import {
 
 export * from './types';
 export type { JobSpec, JobResult } from './protocol';
+export { capabilities, type Capabilities } from './capabilities';
 
 type Action = JobRecord['Action'];
 type EngineEvent = 'progress' | 'complete' | 'failed';
@@ -66,7 +68,7 @@ export class Engine {
   private startWorker(): void {
     this.worker = this.options.workerUrl
       ? new Worker(this.options.workerUrl, { type: 'module' })
-      : new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+      : new Worker(/* webpackChunkName: "worker" */ new URL('./worker.ts', import.meta.url), { type: 'module' });
     this.worker.onmessage = (ev: MessageEvent<FromWorker>) => void this.onWorkerMessage(ev.data);
     this.worker.onerror = (ev) => {
       ev.preventDefault();
@@ -190,6 +192,11 @@ export class Engine {
         resolve(r);
       };
     });
+  }
+
+  /** What this browser can decode and encode (and whether it has AAC and OPFS), before any job. */
+  capabilities(): Promise<Capabilities> {
+    return capabilities();
   }
 
   /** Waits for pending completion notifications (tests, CLI). */
