@@ -47,6 +47,20 @@ if (newest(['www', 'webpack.config.js', 'tsconfig.json']) > mtime('dist/reelcut.
   ];
   for (const [from, to] of pages) fs.copyFileSync(path.join(root, from), path.join(root, 'dist', to));
   fixDeclarationSpecifiers(path.join(root, 'dist/types/src'));
+  plainUrlPatterns(path.join(root, 'dist/package'));
+}
+
+/**
+ * webpack writes `new URL(/* worker import *\/ "./x.js", import.meta.url)`; vite recognises the
+ * worker and asset patterns only without the comment, so the package's files drop them.
+ */
+function plainUrlPatterns(dir) {
+  for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.js'))) {
+    const file = path.join(dir, name);
+    const text = fs.readFileSync(file, 'utf8');
+    const fixed = text.replace(/\/\* webpackChunkName: "[^"]*" \*\/ /g, '').replace(/new URL\(\/\* (?:worker|asset) import \*\/ /g, 'new URL(');
+    if (fixed !== text) fs.writeFileSync(file, fixed);
+  }
 }
 
 /**
