@@ -14,6 +14,7 @@ import { SHARED_MEDIA } from './lib.mjs';
 const SHOTS = process.env.REELCUT_SHOTS ?? fs.mkdtempSync(path.join(os.tmpdir(), 'reelcut-app-shots-'));
 const BIKES = path.join(SHARED_MEDIA, 'bikes-noaudio.mp4');
 const BBB = path.join(SHARED_MEDIA, 'bbb-720p-surround51.mp4');
+const GREEN = path.join(SHARED_MEDIA, 'green-screen-720p.mp4');
 const SPEECH = path.join(SHARED_MEDIA, 'speech-timecode-720p.mp4');
 
 let server;
@@ -24,7 +25,7 @@ const outside = [];
 const pageErrors = [];
 
 before(async () => {
-  for (const f of [BIKES, BBB, SPEECH]) assert.ok(fs.existsSync(f), `${f} is missing: the app test needs ../shared/media`);
+  for (const f of [BIKES, BBB, GREEN, SPEECH]) assert.ok(fs.existsSync(f), `${f} is missing: the app test needs ../shared/media`);
   server = await startServer();
   const { chromium } = await import('playwright-core');
   userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelcut-app-'));
@@ -51,25 +52,26 @@ const shot = async (name, opts = {}) => {
 };
 
 /** Drops a file from the local server onto the drop zone, as a drag from the desktop would. */
-async function dropFile(file) {
-  const url = server.fileUrl(file);
-  const dt = await page.evaluateHandle(async ({ url, name }) => {
-    const blob = await (await fetch(url)).blob();
+async function dropFiles(files) {
+  const list = files.map((f) => ({ url: server.fileUrl(f), name: path.basename(f) }));
+  const dt = await page.evaluateHandle(async (list) => {
     const dt = new DataTransfer();
-    dt.items.add(new File([blob], name, { type: 'video/mp4' }));
+    for (const { url, name } of list) dt.items.add(new File([await (await fetch(url)).blob()], name, { type: 'video/mp4' }));
     return dt;
-  }, { url, name: path.basename(file) });
+  }, list);
   await page.dispatchEvent('#drop', 'drop', { dataTransfer: dt });
 }
 
 const progressNow = () => page.getByRole('progressbar').getAttribute('aria-valuenow');
 
-test('drop an episode, find highlights: progress, score timeline with reasons, highlight played in place', async () => {
-  await dropFile(BBB);
+test('drop two episodes, find highlights: progress, score timeline with reasons, highlight played in place', async () => {
+  await dropFiles([GREEN, BBB]);
   await page.getByText('bbb-720p-surround51.mp4 (').waitFor();
+  await page.getByText('green-screen-720p.mp4 (').waitFor();
   await page.getByRole('button', { name: 'Find highlights' }).click();
-  const timeline = page.getByRole('img', { name: 'Score timeline of bbb-720p-surround51.mp4' });
+  const timeline = page.getByRole('img', { name: 'Score timeline of green-screen-720p.mp4' });
   await timeline.waitFor({ timeout: 120_000 });
+  await page.getByRole('img', { name: 'Score timeline of bbb-720p-surround51.mp4' }).waitFor();
   assert.equal(await progressNow(), '100');
   assert.match(await page.getByRole('progressbar').getAttribute('aria-valuetext'), /done: 100%/);
   // Tooltip with the reasons on the first highlight.
@@ -81,8 +83,8 @@ test('drop an episode, find highlights: progress, score timeline with reasons, h
   await shot('1-highlights-1280');
   // Played in place: the preview seeks to the highlight's start and plays.
   const start = Number((await target.getAttribute('data-tip')).match(/^#1 (\d+):(\d+\.\d)/).slice(1).reduce((m, s) => m * 60 + Number(s), 0));
-  await page.getByRole('button', { name: /^Play highlight 1 of bbb-720p-surround51\.mp4/ }).click();
-  const video = page.getByLabel('Preview of bbb-720p-surround51.mp4');
+  await page.getByRole('button', { name: /^Play highlight 1 of green-screen-720p\.mp4/ }).click();
+  const video = page.getByLabel('Preview of green-screen-720p.mp4');
   await page.waitForFunction((v) => v.currentTime > 0 || !v.paused, await video.elementHandle(), { timeout: 10_000 });
   const t = await video.evaluate((v) => ({ t: v.currentTime, err: v.error?.code ?? null }));
   assert.equal(t.err, null, 'the episode plays in the page');
@@ -99,6 +101,10 @@ test('a setting the engine refuses (music) is shown with its code, not dropped',
   assert.match(text, /InvalidParameter\.[A-Za-z.]*Music/i, text);
   await shot('2-refused-music');
   await page.getByLabel('Music').setInputFiles([]);
+  await page.getByLabel('Title').fill('Episode 1 in 6 seconds');
+  await page.getByRole('button', { name: 'Make reels' }).click();
+  await page.waitForFunction(() => /TitleArray/.test(document.querySelector('[role=alert]').textContent));
+  await page.getByLabel('Title').fill('');
 });
 
 test('make one short 9:16 reel: played in a <video>, clips listed, Download, result JSON', async () => {

@@ -233,6 +233,7 @@ function episodeBlock(src: SourceInfo, index: number, highlights: Highlight[], c
   const block = el('div', { class: 'episode' });
   block.append(el('h3', {}, `Episode ${index + 1}: ${name}`));
   block.append(timeline(src, name, highlights, chosen));
+  if (!highlights.length && !chosen.length) block.append(el('p', { class: 'muted' }, 'No highlight was chosen from this episode (the others scored higher).'));
   const body = el('div', { class: 'ep-body' });
   const file = filesByKey.get(src.URI);
   const video = el('video', { controls: '', preload: 'metadata', 'aria-label': `Preview of ${name}` }) as HTMLVideoElement;
