@@ -135,6 +135,7 @@ async function makeReels(): Promise<void> {
 
 async function start(submit: () => Promise<string>): Promise<void> {
   showError(null);
+  lastFraction = 0;
   setProgress(0, 'validating', null);
   try {
     currentJob = await submit();
@@ -143,7 +144,7 @@ async function start(submit: () => Promise<string>): Promise<void> {
   } catch (e) {
     // The engine refuses what it cannot do (for example music or titles in this build): show it.
     const err = e as { code?: string; message?: string };
-    showError(err.code ? `${humanCode(err.code)} (${err.code}): ${err.message?.replace(`${err.code}: `, '')}` : String(e));
+    showError(err.code ? `${humanCode(err.code)} (${err.code}): ${words(err.message?.replace(`${err.code}: `, ''))}` : String(e));
     setProgress(0, 'not started', null);
   }
 }
@@ -161,8 +162,14 @@ function setProgress(fraction: number, stage: string, eta: number | null): void 
   (bar.firstElementChild as HTMLElement).style.width = `${pct}%`;
   statusLine.textContent = text;
 }
+let lastFraction = 0;
 function onProgress(p: ProgressEvent): void {
+  lastFraction = p.Fraction;
   setProgress(p.Fraction, p.Stage, p.EtaSeconds);
+}
+/** Messages name inputs by their media key (`episode2:name.mp4`); people know them by file name. */
+function words(message: string | undefined): string {
+  return (message ?? '').replace(/\b(?:episode\d+|music):/g, '');
 }
 const CODE_WORDS: Record<string, string> = {
   InvalidParameter: 'A setting is not accepted',
@@ -191,8 +198,8 @@ function showRecord(record: JobRecord): void {
   void refreshJobs();
   const failed = record.Code && record.Code !== 'Success';
   if (failed) {
-    setProgress(1, 'stopped', null);
-    showError(`${humanCode(record.Code!)} (${record.Code}): ${record.Message}`);
+    setProgress(lastFraction, 'stopped at', null);
+    showError(`${humanCode(record.Code!)} (${record.Code}): ${words(record.Message)}`);
     return;
   }
   setProgress(1, 'done', 0);
@@ -381,7 +388,7 @@ async function reelBlock(record: JobRecord, o: OutputLike, i: number, sources: S
   const right = el('div');
   right.append(el('h3', {}, `Reel ${o.Index ?? i + 1}` + (o.Duration ? ` · ${fmt(o.Duration)}` : '') + (o.Width ? ` · ${o.Width}×${o.Height}` : '')));
   if (o.Status !== 'Success') {
-    right.append(el('p', { class: 'error' }, `${humanCode(o.ErrorCode ?? 'Internal')} (${o.ErrorCode}): ${o.ErrorMessage}`));
+    right.append(el('p', { class: 'error' }, `${humanCode(o.ErrorCode ?? 'Internal')} (${o.ErrorCode}): ${words(o.ErrorMessage)}`));
   }
   const blob = await outputBlob(o);
   if (blob) {
@@ -426,7 +433,7 @@ async function refreshJobs(): Promise<void> {
           const running = !['Finished', 'Succeeded', 'Failed', 'Canceled'].includes(r.Status);
           const status = r.Status === 'Finished' ? (r.Code === 'Success' ? 'Finished' : 'Failed') : r.Status;
           item.append(el('span', { class: `st ${status}` }, status), el('span', {}, kind), el('time', { datetime: r.CreateTime }, new Date(r.CreateTime).toLocaleString()));
-          if (r.Code && r.Code !== 'Success') item.append(el('span', { class: 'error' }, `${humanCode(r.Code)} (${r.Code}): ${r.Message}`));
+          if (r.Code && r.Code !== 'Success') item.append(el('span', { class: 'error' }, `${humanCode(r.Code)} (${r.Code}): ${words(r.Message)}`));
           if (running) {
             const c = button('Cancel', 'secondary');
             c.setAttribute('aria-label', `Cancel job ${id}`);
