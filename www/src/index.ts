@@ -4,6 +4,7 @@
 
 import type { FromWorker, JobResult, JobSpec, ToWorker } from './protocol';
 import { setNetworkPolicy } from './net';
+import { capabilities, type Capabilities } from './capabilities';
 import { notify } from './notify';
 import { JobStore, type StoredJob } from './store';
 import {
@@ -20,6 +21,7 @@ import {
 export * from './types';
 export { DEFAULT_NETWORK_POLICY, type NetworkPolicy } from './net';
 export type { JobSpec, JobResult } from './protocol';
+export { capabilities, type Capabilities } from './capabilities';
 
 type Action = JobRecord['Action'];
 type EngineEvent = 'progress' | 'complete' | 'failed';
@@ -71,7 +73,7 @@ export class Engine {
   private startWorker(): void {
     this.worker = this.options.workerUrl
       ? new Worker(this.options.workerUrl, { type: 'module' })
-      : new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+      : new Worker(/* webpackChunkName: "worker" */ new URL('./worker.ts', import.meta.url), { type: 'module' });
     this.worker.onmessage = (ev: MessageEvent<FromWorker>) => void this.onWorkerMessage(ev.data);
     this.worker.onerror = (ev) => {
       ev.preventDefault();
@@ -197,6 +199,11 @@ export class Engine {
         resolve(r);
       };
     });
+  }
+
+  /** What this browser can decode and encode (and whether it has AAC and OPFS), before any job. */
+  capabilities(): Promise<Capabilities> {
+    return capabilities();
   }
 
   /** Waits for pending completion notifications (tests, CLI). */
