@@ -4,12 +4,13 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
-export default (env = {}) => ({
+const pages = (env) => ({
   mode: env.development ? 'development' : 'production',
   devtool: env.development ? 'source-map' : false,
   target: 'web',
   entry: {
     reelcut: './www/src/index.ts',
+    app: './www/app/app.ts',
     demo: './www/demo/demo.ts',
     bench: './www/bench/bench.ts',
   },
@@ -38,3 +39,24 @@ export default (env = {}) => ({
   ignoreWarnings: [{ module: /@ffmpeg[\\/]ffmpeg[\\/]dist[\\/]esm[\\/]classes\.js$/, message: /Critical dependency/ }],
   stats: 'errors-warnings',
 });
+
+// The npm package: only the library (ESM entry, its worker, the wasm) in dist/package/. The entry
+// keeps `new Worker(new URL('./reelcut.worker.js', import.meta.url))` and the worker keeps
+// `new URL('./reelcut_bg.wasm', import.meta.url)`, the patterns webpack 5 and vite follow when an
+// app bundles the package.
+const pkg = (env) => ({
+  ...pages(env),
+  name: 'package',
+  entry: { reelcut: './www/src/index.ts' },
+  output: {
+    path: path.join(root, 'dist/package'),
+    filename: '[name].js',
+    chunkFilename: 'reelcut.[name].js',
+    assetModuleFilename: '[name][ext]',
+    library: { type: 'module' },
+    clean: true,
+  },
+  optimization: { splitChunks: false, chunkIds: 'named', minimize: false },
+});
+
+export default (env = {}) => [{ ...pages(env), name: 'pages' }, pkg(env)];

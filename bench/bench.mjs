@@ -99,7 +99,8 @@ function sampler() {
 const server = await startServer();
 // The peer reels (and reelcut's) are uploaded here by the page so ffprobe can check them.
 const reelDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelcut-bench-reels-'));
-server.addRoute(uploadRoute(reelDir));
+const reelUploads = uploadRoute(reelDir, { base: server.base });
+server.addRoute(reelUploads);
 const host = await launchEngineHost(server.base, { log: (m) => console.error(m) });
 const page = host.page;
 await page.addScriptTag({ type: 'module', content: "import * as b from './bench.js'; window.reelcutBench = b; window.benchReady = true;" });
@@ -201,7 +202,7 @@ if (!skipPeers) {
   const RANGES = [{ start: 5, duration: 5 }, { start: 25, duration: 5 }, { start: 45, duration: 5 }];
   const REEL = { width: 1080, height: 1920, videoBitrate: 4_000_000, audioBitrate: 128_000 };
   const reelJob = `15 s ${REEL.width}x${REEL.height} letterboxed reel of ${RANGES.map((r) => `${r.start}-${r.start + r.duration} s`).join(', ')} of ${file}, H.264 4 Mbit/s`;
-  const upload = (name) => `${server.base}/upload/${name}`;
+  const upload = (name) => reelUploads.expect(name);
   const checked = (who, name) => {
     const c = checkReel(path.join(reelDir, name), { width: REEL.width, height: REEL.height, duration: RANGES.reduce((s, r) => s + r.duration, 0) });
     result.peer_outputs.push({ peer: who, ...c });

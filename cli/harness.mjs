@@ -2,6 +2,7 @@
 // (static files, input files with Range, upload endpoints) and headless Chromium with the engine page.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import crypto from 'node:crypto';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,31 +26,72 @@ export function ensureFixtures(sets = ['drama']) {
 const TYPES = { '.js': 'text/javascript', '.html': 'text/html', '.wasm': 'application/wasm', '.json': 'application/json', '.css': 'text/css', '.map': 'application/json' };
 
 /**
- * Serves dist/ at `/`, any local file at `/files/<url-encoded absolute path>` (with Range), and lets
- * tests add routes. Bound to 127.0.0.1 (a secure context for WebCodecs/OPFS).
+ * Serves dist/ at `/` and, with Range, only the local files registered with `fileUrl(path)`: each
+ * gets an opaque random token (`/files/<token>/<name>`), so no request can name a path of its own.
+ * Every request must carry `Host: 127.0.0.1:<port>` (a page on another name that resolves here, the
+ * DNS-rebinding shape, gets 421). Bound to 127.0.0.1 only (a secure context for WebCodecs/OPFS).
+ * Tests add routes; they run after the Host check.
  */
 export async function startServer({ port = 0 } = {}) {
   const routes = [];
+  const files = new Map(); // token -> absolute path
+  let expectedHost = null;
   const server = http.createServer((req, res) => {
+    if (req.headers.host !== expectedHost) {
+      req.resume();
+      return void res.writeHead(421, { 'content-type': 'text/plain' }).end('wrong Host');
+    }
     const url = new URL(req.url, 'http://x');
     for (const route of routes) if (route(req, res, url)) return;
     if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
-    if (url.pathname.startsWith('/files/')) return serveFile(req, res, decodeURIComponent(url.pathname.slice(7)));
-    const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
-    const file = path.join(root, 'dist', rel);
-    if (!file.startsWith(path.join(root, 'dist'))) return void res.writeHead(403).end();
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      req.resume();
+      return void res.writeHead(405, { allow: 'GET, HEAD' }).end();
+    }
+    if (url.pathname.startsWith('/files/')) {
+      const token = url.pathname.slice(7).split('/')[0];
+      const file = files.get(token);
+      if (!file) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return serveFile(req, res, file);
+    }
+    let rel;
+    try {
+      rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
+    } catch {
+      return void res.writeHead(400).end();
+    }
+    const dist = path.join(root, 'dist');
+    const file = path.join(dist, rel);
+    if (!file.startsWith(dist + path.sep)) return void res.writeHead(403).end();
     return serveFile(req, res, file);
   });
   await new Promise((r) => server.listen(port, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${server.address().port}`;
+  const { address, port: bound } = server.address();
+  if (address !== '127.0.0.1') throw new Error(`server bound to ${address}, expected 127.0.0.1`);
+  expectedHost = `127.0.0.1:${bound}`;
+  const base = `http://${expectedHost}`;
+  const tokens = new Map(); // absolute path -> token
   return {
     base,
-    /** URL under which the engine reads a local file. */
-    fileUrl: (p) => `${base}/files/${encodeURIComponent(path.resolve(p))}`,
+    /** Registers a local file and returns the opaque URL under which the engine reads it. */
+    fileUrl: (p) => {
+      const abs = path.resolve(p);
+      let token = tokens.get(abs);
+      if (!token) {
+        token = randomToken();
+        tokens.set(abs, token);
+        files.set(token, abs);
+      }
+      return `${base}/files/${token}/${encodeURIComponent(path.basename(abs))}`;
+    },
     /** A route is `(req, res, url) => handled?`. */
     addRoute: (route) => routes.push(route),
     close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
   };
+}
+
+function randomToken() {
+  return crypto.randomBytes(16).toString('hex');
 }
 
 function serveFile(req, res, file) {
@@ -155,12 +197,20 @@ function safeParse(s) {
 }
 
 /**
- * Output locations written as plain file names (no scheme) land in `outDir`: they are rewritten to
- * an upload URL of the local server (the engine PUTs there, as it would to a pre-signed URL), and
- * `uploadRoute` stores the bodies. `{index}` survives the rewrite. Returns the rewritten request.
+ * Output locations written as plain file names (no scheme) land in `outDir`: each is registered with
+ * `uploads.expect(name)` and rewritten to its one-time upload URL on the local server (the engine
+ * PUTs there, as it would to a pre-signed URL). `{index}` survives the rewrite. A name that would
+ * leave `outDir` (`..`, an absolute path, a backslash) is refused before anything runs. Returns the
+ * rewritten request.
  */
-export function rewriteLocalOutputs(action, request, uploadBase) {
-  const mapOut = (uri) => (typeof uri === 'string' && uri !== '' && !SCHEME.test(uri) ? `${uploadBase}/${uri.split('/').map((p) => encodeURIComponent(p).replace(/%7Bindex%7D/gi, '{index}')).join('/')}` : uri);
+export function rewriteLocalOutputs(action, request, uploads) {
+  const field = action === 'SubmitScreenMediaHighlightsJob' ? 'OutputConfig.MediaURL' : 'Output.URI';
+  const mapOut = (uri) => {
+    if (typeof uri !== 'string' || uri === '' || SCHEME.test(uri)) return uri;
+    const problem = localOutputProblem(uri);
+    if (problem) throw Object.assign(new Error(`${field} is ${JSON.stringify(uri)}: ${problem}`), { code: `InvalidParameter.${field}` });
+    return uploads.expect(uri);
+  };
   const req = structuredClone(request);
   const obj = (v) => (typeof v === 'string' ? safeParse(v) : v);
   if (action === 'SubmitScreenMediaHighlightsJob') {
@@ -173,57 +223,175 @@ export function rewriteLocalOutputs(action, request, uploadBase) {
   return req;
 }
 
-/** A server route that writes PUT bodies under `/upload/<name>` into `outDir`. */
-export function uploadRoute(outDir, { failFirst = 0 } = {}) {
-  let failures = 0;
-  return (req, res, url) => {
-    if (!url.pathname.startsWith('/upload/') || req.method !== 'PUT') return false;
-    if (failures < failFirst) {
-      failures++;
-      req.resume();
-      res.writeHead(503).end('try again');
-      return true;
-    }
-    const name = decodeURIComponent(url.pathname.slice('/upload/'.length));
-    const file = path.join(outDir, name);
-    if (!file.startsWith(path.resolve(outDir) + path.sep)) return void res.writeHead(403).end(), true;
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const out = fs.createWriteStream(file);
-    req.pipe(out);
-    out.on('finish', () => res.writeHead(201).end());
-    out.on('error', () => res.writeHead(500).end());
-    return true;
-  };
+/** Why a plain output name cannot be written inside `--out`, or null. */
+export function localOutputProblem(name) {
+  if (name.includes('\\')) return 'a backslash is not allowed in an output name';
+  if (path.isAbsolute(name)) return 'an output name must be relative to --out';
+  const parts = name.split('/');
+  if (parts.some((p) => p === '..' || p === '.')) return "an output name may not contain '.' or '..' segments";
+  if (parts.some((p) => p === '')) return 'an output name may not contain empty segments';
+  return null;
 }
 
-/** Submits a request in the page and waits for the final record; progress goes to onProgress. */
-export async function runInPage(page, action, request, onProgress = null) {
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Upload endpoints for the expected outputs only. `route.expect(name)` registers an output name
+ * (`{index}` allowed) under a random token and returns its URL path `/upload/<token>/<name>`; a PUT
+ * is accepted only to a registered token, for a name matching its template, and only once per name
+ * (a second PUT of a delivered name gets 409). The body goes to a temporary file renamed into place
+ * when complete, so a broken upload never replaces a file. Anything else gets 403/405.
+ * `route.localPath(url)` maps an upload URL back to the file in `outDir`.
+ */
+export function uploadRoute(outDir, { failFirst = 0, base = '' } = {}) {
+  const dir = path.resolve(outDir);
+  const expected = new Map(); // token -> { pattern, delivered: Set<name> }
+  let failures = 0;
+  const route = (req, res, url) => {
+    if (!url.pathname.startsWith('/upload/')) return false;
+    const refuse = (status, text) => {
+      req.resume();
+      res.writeHead(status, { 'content-type': 'text/plain' }).end(text);
+      return true;
+    };
+    if (req.method !== 'PUT') return refuse(405, 'PUT only');
+    const [token, ...rest] = url.pathname.slice('/upload/'.length).split('/');
+    const entry = expected.get(token);
+    let name = null;
+    try {
+      name = rest.map(decodeURIComponent).join('/');
+    } catch {
+      /* malformed */
+    }
+    if (!entry || !name || !entry.pattern.test(name) || localOutputProblem(name)) return refuse(403, 'not an expected output');
+    if (entry.delivered.has(name)) return refuse(409, 'already delivered');
+    const file = path.join(dir, name);
+    if (!file.startsWith(dir + path.sep)) return refuse(403, 'outside the output folder');
+    if (failures < failFirst) {
+      failures++;
+      return refuse(503, 'try again');
+    }
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const part = `${file}.part-${randomToken().slice(0, 8)}`;
+    const out = fs.createWriteStream(part);
+    let done = false;
+    const abandon = () => {
+      if (done) return;
+      done = true;
+      out.destroy();
+      fs.rmSync(part, { force: true });
+    };
+    req.on('aborted', abandon);
+    req.on('error', abandon);
+    req.pipe(out);
+    out.on('finish', () => {
+      if (done) return;
+      done = true;
+      fs.renameSync(part, file);
+      entry.delivered.add(name);
+      res.writeHead(201).end();
+    });
+    out.on('error', () => {
+      abandon();
+      res.writeHead(500).end();
+    });
+    return true;
+  };
+  route.expect = (name) => {
+    const token = randomToken();
+    const pattern = new RegExp(`^${escapeRegExp(name).replace(/\\\{index\\\}/g, '[1-9][0-9]{0,3}')}$`);
+    expected.set(token, { pattern, delivered: new Set() });
+    return `${base}/upload/${token}/${name.split('/').map((p) => encodeURIComponent(p).replace(/%7Bindex%7D/gi, '{index}')).join('/')}`;
+  };
+  route.localPath = (url) => {
+    const m = /\/upload\/[0-9a-f]{32}\/(.*)$/.exec(url);
+    if (!m || (base && !url.startsWith(base + '/upload/'))) return null;
+    try {
+      return path.join(dir, decodeURIComponent(m[1]));
+    } catch {
+      return null;
+    }
+  };
+  return route;
+}
+
+/**
+ * Submits a request in the page and waits for the final record; progress goes to onProgress.
+ * `network` overrides the engine's timeouts and retries (see www/src/net.ts).
+ */
+export async function runInPage(page, action, request, onProgress = null, { network = null } = {}) {
   if (onProgress) await page.exposeFunction('__reelProgress', onProgress).catch(() => {});
   return page.evaluate(
-    async ({ action, request, withProgress }) => {
-      window.__engine ??= await window.reelcut.createEngine({ databaseName: 'reelcut-cli' });
+    async ({ action, request, withProgress, network }) => {
+      window.__engine ??= await window.reelcut.createEngine({ databaseName: 'reelcut-cli', ...(network ? { network } : {}) });
       const engine = window.__engine;
       let record;
       try {
         record = await engine.submit(action, request, { onProgress: withProgress ? (p) => window.__reelProgress(p) : undefined });
       } catch (e) {
-        return { Action: action, Status: 'Failed', Code: e.code ?? 'Internal', Message: String(e.message ?? e).replace(/^[\w.]+: /, '') };
+        const code = e.code ?? 'Internal';
+        // The message may already start with the code: say it once.
+        const message = String(e.message ?? e).replace(/^(?:[\w.]+: )+/, '');
+        return { Action: action, Status: 'Failed', Code: code, Message: message };
       }
       const final = await engine.waitFor(record.JobId ?? record.TaskId);
       await engine.flushNotifications();
       return (await engine.getJob(record.JobId ?? record.TaskId)) ?? final;
     },
-    { action, request, withProgress: !!onProgress },
+    { action, request, withProgress: !!onProgress, network },
   );
 }
 
-/** Maps engine-side URLs in a record back to the references the user wrote (uploads → local paths). */
+/**
+ * Outputs whose upload failed are kept by the engine in the browser's OPFS (`Location: opfs:/…`),
+ * which dies with the CLI's browser profile: copy each into `<outDir>/undelivered/` (through a
+ * one-time upload URL of the local server) and point the record at the copy. Returns the record.
+ */
+export async function rescueUndelivered(page, record, uploads, outDir) {
+  const lists = [record.Outputs, record.SubJobList].filter(Array.isArray);
+  for (const list of lists) {
+    for (const o of list) {
+      if (typeof o.Location !== 'string' || !o.Location.startsWith('opfs:')) continue;
+      const name = `undelivered/${record.JobId ?? record.TaskId ?? 'job'}-${o.Index ?? 1}-${path.basename(o.Location).replace(/[^\w.-]+/g, '_')}`;
+      const url = uploads.expect(name);
+      const ok = await page
+        .evaluate(
+          async ({ location, url }) => {
+            const parts = location.replace(/^opfs:\/*/, '').split('/').filter(Boolean);
+            let dir = await navigator.storage.getDirectory();
+            for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p);
+            const file = await (await dir.getFileHandle(parts[parts.length - 1])).getFile();
+            const res = await fetch(url, { method: 'PUT', body: file });
+            return res.ok;
+          },
+          { location: o.Location, url },
+        )
+        .catch(() => false);
+      if (!ok) continue;
+      const local = path.join(outDir, name);
+      const from = o.Location;
+      o.Location = local;
+      for (const k of ['ErrorMessage']) if (typeof o[k] === 'string') o[k] = o[k].split(from).join(local);
+      if (typeof record.Message === 'string') record.Message = record.Message.split(from).join(local);
+    }
+  }
+  return record;
+}
+
+/**
+ * Maps engine-side URLs in a record back to the references the user wrote (inputs → as written,
+ * uploads → local paths), also inside messages, so no internal `/files/<token>` URL reaches the user.
+ */
 export function restoreReferences(record, back, uploads = null) {
+  const pairs = [...back.entries()].sort((a, b) => b[0].length - a[0].length);
+  const uploadUrl = /https?:\/\/127\.0\.0\.1:\d+\/upload\/[0-9a-f]{32}\/[^\s"'),;]*/g;
   const fix = (v) => {
     if (typeof v !== 'string') return v;
     if (back.has(v)) return back.get(v);
-    if (uploads && v.startsWith(uploads.base + '/')) return path.join(uploads.dir, decodeURIComponent(v.slice(uploads.base.length + 1)));
-    return v;
+    let s = v;
+    for (const [url, ref] of pairs) if (s.includes(url)) s = s.split(url).join(ref);
+    if (uploads) s = s.replace(uploadUrl, (u) => uploads.localPath(u) ?? u);
+    return s;
   };
   const walk = (v) => {
     if (Array.isArray(v)) return v.map(walk);

@@ -5,7 +5,7 @@
 //   npm run reel                                   (makes the sample drama episode and runs on it)
 import fs from 'node:fs';
 import path from 'node:path';
-import { ensureBuilt, ensureFixtures, launchEngineHost, restoreReferences, rewriteLocalOutputs, rewriteLocalReferences, runInPage, startServer, succeeded, uploadRoute } from './harness.mjs';
+import { ensureBuilt, ensureFixtures, launchEngineHost, rescueUndelivered, restoreReferences, rewriteLocalOutputs, rewriteLocalReferences, runInPage, startServer, succeeded, uploadRoute } from './harness.mjs';
 
 const ACTIONS = ['CreateHighlightTask', 'SubmitScreenMediaHighlightsJob'];
 
@@ -60,20 +60,36 @@ async function main() {
   ensureBuilt();
   fs.mkdirSync(outDir, { recursive: true });
   const server = await startServer();
-  const uploads = { base: `${server.base}/upload`, dir: outDir };
-  server.addRoute(uploadRoute(outDir));
+  const uploads = uploadRoute(outDir, { base: server.base });
+  server.addRoute(uploads);
+  let withInputs;
+  let back;
+  let rewritten;
+  try {
+    ({ request: withInputs, back } = rewriteLocalReferences(action, params, baseDir, server.fileUrl));
+    rewritten = rewriteLocalOutputs(action, withInputs, uploads);
+  } catch (e) {
+    await server.close();
+    return fail(outDir, { Code: e.code ?? 'InvalidParameter.Request', Message: e.message });
+  }
   const host = await launchEngineHost(server.base, { log: (m) => console.error(m) });
   let record;
   try {
-    const { request: withInputs, back } = rewriteLocalReferences(action, params, baseDir, server.fileUrl);
-    const rewritten = rewriteLocalOutputs(action, withInputs, uploads.base);
     let lastLine = 0;
-    record = await runInPage(host.page, action, rewritten, (p) => {
-      if (Date.now() - lastLine < 250 && p.Fraction < 1) return;
-      lastLine = Date.now();
-      const eta = p.EtaSeconds == null ? '' : `, ETA ${p.EtaSeconds.toFixed(1)} s`;
-      console.error(`[reel] ${p.Stage} ${(p.Fraction * 100).toFixed(1)}%${eta}`);
-    });
+    record = await runInPage(
+      host.page,
+      action,
+      rewritten,
+      (p) => {
+        if (Date.now() - lastLine < 250 && p.Fraction < 1) return;
+        lastLine = Date.now();
+        const eta = p.EtaSeconds == null ? '' : `, ETA ${p.EtaSeconds.toFixed(1)} s`;
+        console.error(`[reel] ${p.Stage} ${(p.Fraction * 100).toFixed(1)}%${eta}`);
+      },
+      { network: networkFromEnv() },
+    );
+    // Files the engine could not deliver are copied out of the browser profile before it goes.
+    record = await rescueUndelivered(host.page, record, uploads, outDir);
     record = restoreReferences(record, back, uploads);
   } finally {
     await host.close();
@@ -81,8 +97,12 @@ async function main() {
   }
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, 'result.json'), JSON.stringify(record, null, 2) + '\n');
+  if (record.Notification && record.Notification.Status !== 'Delivered') {
+    console.error(`[reel] notification to ${record.Notification.Target} failed after ${record.Notification.Attempts} attempt(s): ${record.Notification.Error}`);
+  }
   if (!succeeded(record)) {
     console.error(`[reel] failed: ${record.Code}: ${record.Message}`);
+    for (const o of record.Outputs ?? record.SubJobList ?? []) if (o.Location) console.error(`  output ${o.Index} not delivered; kept at ${o.Location}`);
     process.exit(1);
   }
   const n = record.Highlights?.length ?? 0;
@@ -91,6 +111,16 @@ async function main() {
   for (const o of outputs) console.error(`  output ${o.Index}: ${o.Status} ${o.URI ?? o.MediaURL} ${o.Duration ?? ''} s ${o.ErrorCode ?? ''}`);
   for (const h of (record.Highlights ?? []).slice(0, 10)) {
     console.error(`  ${h.Score.toFixed(2)}  ${path.basename(h.URI)} ${h.Start.toFixed(2)}-${h.End.toFixed(2)} s  ${h.Reasons.join('; ')}`);
+  }
+}
+
+/** REELCUT_NETWORK='{"connectTimeoutMs":…,"idleTimeoutMs":…,"retryDelaysMs":[…]}' overrides the engine's network policy. */
+function networkFromEnv() {
+  if (!process.env.REELCUT_NETWORK) return null;
+  try {
+    return JSON.parse(process.env.REELCUT_NETWORK);
+  } catch {
+    usage('REELCUT_NETWORK must be JSON, e.g. {"connectTimeoutMs":5000}');
   }
 }
 

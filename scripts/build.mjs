@@ -35,7 +35,51 @@ if (newest(['www', 'webpack.config.js', 'tsconfig.json']) > mtime('dist/reelcut.
   run('node', ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
   console.error('[build] webpack');
   run('node', ['node_modules/webpack-cli/bin/cli.js', '--config', 'webpack.config.js']);
-  for (const page of ['www/demo/index.html', 'www/pages/cli.html']) {
-    fs.copyFileSync(path.join(root, page), path.join(root, 'dist', path.basename(page)));
+  // The app is the served page (index.html, a PWA); the old demo stays as demo.html.
+  const pages = [
+    ['www/app/index.html', 'index.html'],
+    ['www/app/app.css', 'app.css'],
+    ['www/app/sw.js', 'sw.js'],
+    ['www/app/manifest.webmanifest', 'manifest.webmanifest'],
+    ['www/app/icon.svg', 'icon.svg'],
+    ['www/demo/index.html', 'demo.html'],
+    ['www/pages/cli.html', 'cli.html'],
+  ];
+  for (const [from, to] of pages) fs.copyFileSync(path.join(root, from), path.join(root, 'dist', to));
+  fixDeclarationSpecifiers(path.join(root, 'dist/types/src'));
+  plainUrlPatterns(path.join(root, 'dist/package'));
+}
+
+/**
+ * webpack writes `new URL(/* worker import *\/ "./x.js", import.meta.url)`; vite recognises the
+ * worker and asset patterns only without the comment, so the package's files drop them.
+ */
+function plainUrlPatterns(dir) {
+  for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.js'))) {
+    const file = path.join(dir, name);
+    const text = fs.readFileSync(file, 'utf8');
+    const fixed = text.replace(/\/\* webpackChunkName: "[^"]*" \*\/ /g, '').replace(/new URL\(\/\* (?:worker|asset) import \*\/ /g, 'new URL(');
+    if (fixed !== text) fs.writeFileSync(file, fixed);
+  }
+}
+
+/**
+ * Relative specifiers in the emitted declarations get an explicit `.js` (`'./types'` becomes
+ * `'./types.js'`), so the package's types resolve under moduleResolution node16/nodenext as well
+ * as bundler.
+ */
+function fixDeclarationSpecifiers(dir) {
+  for (const name of fs.readdirSync(dir)) {
+    const file = path.join(dir, name);
+    if (fs.statSync(file).isDirectory()) {
+      fixDeclarationSpecifiers(file);
+      continue;
+    }
+    if (!name.endsWith('.d.ts')) continue;
+    const text = fs.readFileSync(file, 'utf8');
+    const fixed = text.replace(/((?:from|import)\s*\(?\s*)(['"])(\.{1,2}\/[^'"]+?)\2/g, (m, pre, q, spec) =>
+      /\.(js|mjs|cjs|json)$/.test(spec) ? m : `${pre}${q}${spec}.js${q}`,
+    );
+    if (fixed !== text) fs.writeFileSync(file, fixed);
   }
 }

@@ -11,6 +11,7 @@
 pub mod analysis;
 pub mod dsp;
 pub mod engine;
+pub mod fuzzing;
 pub mod job;
 pub mod media;
 pub mod plan;

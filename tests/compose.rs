@@ -458,6 +458,7 @@ fn op(w: f64, h: f64, blur_px: f32) -> DrawOp {
 
 fn frame(w: u32, h: u32, background: [u8; 4], layers: Vec<Layer>) -> FrameOps {
     FrameOps {
+        xfade: None,
         t: 0.0,
         width: w,
         height: h,
@@ -789,4 +790,132 @@ fn frame_store_keeps_frames_while_they_show() {
     assert_eq!(store.len(), 1, "shown in the last output frame: kept");
     store.next_frame();
     assert!(store.is_empty(), "not shown: dropped");
+}
+
+/// Every pixel `xfade` transition (the 35 beyond the layer ones) against ffmpeg's own rendering
+/// at 25, 50 and 75 %.
+#[test]
+fn every_pixel_transition_matches_xfade() {
+    let (a, b) = (natural(TW, TH, 0.3), natural(TW, TH, 2.4));
+    let mut failures = Vec::new();
+    for (name, kind) in reelcut::render::transitions::xfade::TABLE {
+        let xf = kind.ffmpeg_name();
+        let filter = if xf == "circlecrop" || xf == "rectcrop" {
+            // xfade's black on YUV input is luma 0; run it on RGB (as for fadeblack).
+            let to_rgb = "scale=in_color_matrix=bt709:in_range=tv:out_range=pc:flags=bilinear+accurate_rnd+full_chroma_int,format=gbrp";
+            let to_yuv = "scale=out_color_matrix=bt709:in_range=pc:out_range=tv:flags=bilinear+accurate_rnd,format=yuv420p";
+            format!("[0:v]{to_rgb}[a];[1:v]{to_rgb}[b];[a][b]xfade=transition={xf}:duration=1:offset=0.5,{to_yuv}")
+        } else {
+            format!("[0:v][1:v]xfade=transition={xf}:duration=1:offset=0.5")
+        };
+        let reference = ffmpeg_yuv(&[(&a, 40), (&b, 40)], 20, &filter, TW, TH);
+        let plan = xfade_plan(name, None);
+        for (n, p) in AT_PROGRESS {
+            let ours = render(&plan, n, &[a.clone(), b.clone()]);
+            let db = psnr(&ours, &reference[n as usize]);
+            println!(
+                "{name} ({}) at {:.0} %: PSNR vs ffmpeg xfade {db:.2} dB",
+                kind.ffmpeg_name(),
+                p * 100.0
+            );
+            if db < 30.0 {
+                failures.push(format!("{name} at {p}: {db:.2} dB"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+// ---------------------------------------------------------------- gl-transitions
+
+/// A scalar reference of a few gl-transitions straight from their GLSL (uv y up, nearest
+/// sample, clamp to edge), on the luma plane only.
+fn gl_reference(name: &str, a: &Picture, b: &Picture, p: f64) -> Vec<u8> {
+    let (w, h) = (a.width(), a.height());
+    let tex = |pic: &Picture, u: f64, v: f64| {
+        let x = ((u * w as f64).floor().max(0.0) as usize).min(w - 1);
+        let y = (((1.0 - v) * h as f64).floor().max(0.0) as usize).min(h - 1);
+        f64::from(pic.plane(0).row(y)[x])
+    };
+    let ss = |e0: f64, e1: f64, x: f64| {
+        let t = ((x - e0) / (e1 - e0)).clamp(0.0, 1.0);
+        t * t * (3.0 - 2.0 * t)
+    };
+    let mut out = Vec::with_capacity(w * h);
+    for y in 0..h {
+        for x in 0..w {
+            let (u, v) = (
+                (x as f64 + 0.5) / w as f64,
+                1.0 - (y as f64 + 0.5) / h as f64,
+            );
+            let val = match name {
+                "windowslice" => {
+                    let pr = ss(-0.5, 0.0, u - p * 1.5);
+                    let s = if (10.0 * u).fract() >= pr { 1.0 } else { 0.0 };
+                    tex(a, u, v) * (1.0 - s) + tex(b, u, v) * s
+                }
+                "crosswarp" => {
+                    let m = ss(0.0, 1.0, p * 2.0 + u - 1.0);
+                    let fa = tex(a, (u - 0.5) * (1.0 - m) + 0.5, (v - 0.5) * (1.0 - m) + 0.5);
+                    let fb = tex(b, (u - 0.5) * m + 0.5, (v - 0.5) * m + 0.5);
+                    fa * (1.0 - m) + fb * m
+                }
+                "simplezoom" => {
+                    let z = ss(0.0, 0.8, p);
+                    let fa = tex(a, 0.5 + (u - 0.5) * (1.0 - z), 0.5 + (v - 0.5) * (1.0 - z));
+                    let m = ss(0.6, 1.0, p);
+                    fa * (1.0 - m) + tex(b, u, v) * m
+                }
+                "directional" => {
+                    let py = v + p;
+                    if py <= 1.0 {
+                        tex(a, u, py)
+                    } else {
+                        tex(b, u, py - 1.0)
+                    }
+                }
+                _ => unreachable!(),
+            };
+            out.push(val.round().clamp(0.0, 255.0) as u8);
+        }
+    }
+    out
+}
+
+#[test]
+fn gl_transitions_match_their_definitions() {
+    let (a, b) = (natural(TW, TH, 0.3), natural(TW, TH, 2.4));
+    let mut failures = Vec::new();
+    for (name, _) in reelcut::render::transitions::gl::TABLE {
+        let plan = xfade_plan(name, None);
+        // The ends: only A just after the cut, only B at its end.
+        let start = render(&plan, 10, &[a.clone(), b.clone()]);
+        let end = render(&plan, 30, &[a.clone(), b.clone()]);
+        let (db_a, db_b) = (psnr(&start, &a), psnr(&end, &b));
+        println!("{name}: start vs A {db_a:.2} dB, end vs B {db_b:.2} dB");
+        if db_a < 40.0 || db_b < 40.0 {
+            failures.push(format!("{name} ends: {db_a:.2} / {db_b:.2} dB"));
+        }
+        for (n, p) in AT_PROGRESS {
+            let ours = render(&plan, n, &[a.clone(), b.clone()]);
+            // Every frame in the middle differs from both pictures.
+            assert!(
+                psnr(&ours, &a) < 60.0 && psnr(&ours, &b) < 60.0,
+                "{name} at {p}"
+            );
+            if ["windowslice", "crosswarp", "simplezoom", "directional"].contains(name) {
+                let want = gl_reference(name, &a, &b, p);
+                let f = |v: &[u8]| v.iter().map(|&x| f64::from(x)).collect::<Vec<f64>>();
+                let db = psnr_values(&f(ours.plane(0).data), &f(&want));
+                println!(
+                    "{name} at {:.0} %: luma PSNR vs reference {db:.2} dB",
+                    p * 100.0
+                );
+                if db < 30.0 {
+                    failures.push(format!("{name} at {p}: {db:.2} dB"));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
 }

@@ -1139,3 +1139,203 @@ fn bench_demux_speed() {
         println!("{path}: {n} packets in {:?}", t.elapsed());
     }
 }
+
+// -------------------------------------------------------------------------------------------------
+// Issue 11: headers that lie, and tables larger than the file could hold.
+// -------------------------------------------------------------------------------------------------
+
+/// Offsets of the payloads of every box of type `fourcc` (found by scanning, good enough for the
+/// small ffmpeg fixtures).
+fn box_payloads(data: &[u8], fourcc: &[u8; 4]) -> Vec<usize> {
+    data.windows(4)
+        .enumerate()
+        .filter(|(i, w)| *w == fourcc && *i >= 4)
+        .map(|(i, _)| i + 4)
+        .collect()
+}
+
+fn put_u32(data: &mut [u8], at: usize, v: u32) {
+    data[at..at + 4].copy_from_slice(&v.to_be_bytes());
+}
+
+fn get_u32(data: &[u8], at: usize) -> u32 {
+    u32::from_be_bytes(data[at..at + 4].try_into().expect("4 bytes"))
+}
+
+#[test]
+fn mp4_movie_header_claiming_10_hours_uses_the_samples() {
+    let mut data = std::fs::read(fixtures().join("src.mp4")).expect("src.mp4");
+    let mvhd = box_payloads(&data, b"mvhd")[0];
+    assert_eq!(data[mvhd], 0, "version 0 mvhd");
+    let timescale = get_u32(&data, mvhd + 12);
+    put_u32(&mut data, mvhd + 16, 36_000 * timescale);
+    let d = open_bytes(data).expect("opens");
+    let info = d.info();
+    assert!(
+        close(info.duration_s, 2.0, 0.1),
+        "duration {} s, not the header's 36000 s",
+        info.duration_s
+    );
+    assert!(
+        info.notes
+            .iter()
+            .any(|n| n.contains("mvhd") && n.contains("36000")),
+        "{:?}",
+        info.notes
+    );
+    let (_, v) = video(info);
+    assert_eq!(v.frame_count, 20);
+}
+
+#[test]
+fn mp4_edit_list_claiming_10_hours_uses_the_samples() {
+    let mut data = std::fs::read(fixtures().join("src.mp4")).expect("src.mp4");
+    let mvhd = box_payloads(&data, b"mvhd")[0];
+    let timescale = get_u32(&data, mvhd + 12);
+    let mut patched = 0;
+    for elst in box_payloads(&data, b"elst") {
+        // version/flags, entry count, then (segment duration, media time, rate) for version 0.
+        if data[elst] == 0 && get_u32(&data, elst + 4) >= 1 {
+            put_u32(&mut data, elst + 8, 36_000 * timescale);
+            patched += 1;
+        }
+    }
+    assert!(patched > 0, "src.mp4 has an edit list");
+    put_u32(&mut data, mvhd + 16, 36_000 * timescale);
+    let d = open_bytes(data).expect("opens");
+    let info = d.info();
+    assert!(close(info.duration_s, 2.0, 0.1), "{}", info.duration_s);
+    for t in &info.tracks {
+        assert!(
+            close(t.duration_s, 2.0, 0.1),
+            "track {}: {}",
+            t.id,
+            t.duration_s
+        );
+    }
+    assert!(
+        info.notes.iter().any(|n| n.contains("edit list")),
+        "{:?}",
+        info.notes
+    );
+}
+
+#[test]
+fn mp4_with_an_honest_header_keeps_it_and_notes_nothing() {
+    let (_, d, _) = fixture("src.mp4");
+    assert!(d.info().notes.is_empty(), "{:?}", d.info().notes);
+}
+
+#[test]
+fn matroska_info_duration_claiming_10_hours_uses_the_blocks() {
+    let mut data = std::fs::read(fixtures().join("vp8.webm")).expect("vp8.webm");
+    // Duration (0x4489) as an 8-byte float (size 0x88) or a 4-byte one (0x84), in TimecodeScale units.
+    let at = data
+        .windows(3)
+        .position(|w| w[0] == 0x44 && w[1] == 0x89 && (w[2] == 0x88 || w[2] == 0x84))
+        .expect("Info Duration");
+    let units = 36_000_000.0; // 36000 s at the default 1 ms TimecodeScale
+    if data[at + 2] == 0x88 {
+        data[at + 3..at + 11].copy_from_slice(&f64::to_be_bytes(units));
+    } else {
+        data[at + 3..at + 7].copy_from_slice(&(units as f32).to_be_bytes());
+    }
+    let d = open_bytes(data).expect("opens");
+    let info = d.info();
+    assert!(close(info.duration_s, 2.0, 0.1), "{}", info.duration_s);
+    assert!(
+        info.notes.iter().any(|n| n.contains("Info Duration")),
+        "{:?}",
+        info.notes
+    );
+    let (_, v) = video(info);
+    assert!(
+        v.frame_count <= 21,
+        "frame count {} from the real duration",
+        v.frame_count
+    );
+}
+
+#[test]
+fn one_table_budget_for_all_tracks_of_a_file() {
+    // src.mp4 padded to 22 MB with a trailing 'free' box: its budget is 44 MiB. Each track then
+    // claims 1.2 M constant-size samples (38 MiB of tables each): one would fit, two do not.
+    let mut data = std::fs::read(fixtures().join("src.mp4")).expect("src.mp4");
+    let pad = 22_000_000 - data.len();
+    data.extend_from_slice(&(pad as u32).to_be_bytes());
+    data.extend_from_slice(b"free");
+    data.resize(22_000_000, 0);
+    let stsz = box_payloads(&data, b"stsz");
+    assert_eq!(stsz.len(), 2, "two tracks");
+    for &p in &stsz {
+        put_u32(&mut data, p + 4, 1); // constant sample size 1
+        put_u32(&mut data, p + 8, 1_200_000); // sample count
+    }
+    let err = open_bytes(data).err().expect("refused");
+    assert_eq!(err.code, "InvalidMedia.Corrupt", "{err}");
+    assert!(err.to_string().contains("budget of 42 MiB"), "{err}");
+}
+
+#[test]
+fn table_budget_scales_with_the_file_and_has_a_ceiling() {
+    use reelcut::media::budget::{TableBudget, MAX_TABLE_BYTES, MIN_TABLE_BYTES};
+    assert_eq!(TableBudget::for_file(1000).total(), MIN_TABLE_BYTES);
+    assert_eq!(TableBudget::for_file(50 << 20).total(), 100 << 20);
+    assert_eq!(TableBudget::for_file(10 << 30).total(), MAX_TABLE_BYTES);
+    let mut b = TableBudget::for_file(1000);
+    assert!(b.take(500_000, 32, "a").is_ok());
+    assert!(b.take(500_000, 32, "b").is_ok());
+    let e = b.take(100_000, 32, "c").expect_err("over");
+    assert_eq!(e.code, "InvalidMedia.Corrupt");
+}
+
+#[test]
+fn codec_failures_are_corrupt_or_unsupported_naming_codec_and_time() {
+    use reelcut::media::codec_error::{codec_failure, CodecRole};
+    let key = codec_failure(
+        CodecRole::Decoder,
+        "video",
+        "avc1.64001f",
+        Some(3_200_000),
+        "DataError",
+        "EncodedVideoChunk was marked as type key but wasn't a key frame",
+    );
+    assert_eq!(key.code, "InvalidMedia.Corrupt");
+    assert!(
+        key.message.contains("avc1.64001f") && key.message.contains("3.200 s"),
+        "{}",
+        key.message
+    );
+    let closed = codec_failure(
+        CodecRole::Decoder,
+        "audio",
+        "opus",
+        Some(0),
+        "InvalidStateError",
+        "Cannot call 'decode' on a closed codec.",
+    );
+    assert_eq!(closed.code, "InvalidMedia.Corrupt");
+    let unsupported = codec_failure(
+        CodecRole::Decoder,
+        "video",
+        "hev1.1.6.L93",
+        None,
+        "NotSupportedError",
+        "",
+    );
+    assert_eq!(unsupported.code, "InvalidMedia.Unsupported");
+    assert!(unsupported.message.contains("hev1.1.6.L93"));
+    let enc = codec_failure(
+        CodecRole::Encoder,
+        "video",
+        "avc1.640028",
+        Some(1_000_000),
+        "EncodingError",
+        "boom",
+    );
+    assert_eq!(enc.code, "InvalidMedia.Unsupported");
+    assert!(enc.message.contains("avc1.640028") && enc.message.contains("1.000 s of the output"));
+    for e in [key, closed, unsupported, enc] {
+        assert_ne!(e.code, "Internal");
+    }
+}

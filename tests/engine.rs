@@ -90,9 +90,10 @@ fn retrieval_highlights_follow_max_and_target_duration() {
     );
     let r = highlight_request(&long, Purpose::Retrieval, vec![]);
     assert_eq!((r.mode, r.max_clip_s), (SelectionMode::Average, 15.0));
+    // (Below 1 s, MaxDuration is refused at submit: tests/validation.rs.)
     let short = spec(
         IMM,
-        json!({ "Type": "Retrieval", "Sources": [{ "URI": "a" }], "Output": { "URI": "memory:", "MaxDuration": 0.5 } }),
+        json!({ "Type": "Retrieval", "Sources": [{ "URI": "a" }], "Output": { "URI": "memory:", "MaxDuration": 1 } }),
     );
     assert_eq!(
         highlight_request(&short, Purpose::Retrieval, vec![]).max_clip_s,

@@ -3,8 +3,8 @@
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
 use reelcut::plan::{
-    plan_concat, plan_reels, reel_timeline, Candidate, CutPoints, EffectMode, Plan, PlanConfig,
-    PlannedClip, Reel, SourceMeta, TransitionItem,
+    add_concat_transitions, plan_concat, plan_reels, reel_timeline, Candidate, CutPoints,
+    EffectMode, Plan, PlanConfig, PlannedClip, Reel, SourceMeta, TransitionItem,
 };
 
 const EPS: f64 = 1e-6;
@@ -942,4 +942,44 @@ fn large_input_stays_fast() {
     for reel in &plan.reels {
         assert!((reel.duration_s - 60.0).abs() <= 6.0, "{}", reel.duration_s);
     }
+}
+
+#[test]
+fn concat_with_transitions_overlaps_its_ranges() {
+    let sources = [src(60.0), src(30.0)];
+    let ranges = [(0, 10.0, 5.0), (1, 0.0, 10.0), (0, 40.0, 1.5)];
+    let mut plan = plan_concat(&sources, &ranges).unwrap();
+    let cfg = PlanConfig {
+        transition_mode: EffectMode::Sequential,
+        transitions: vec![tc("circleopen", 1.0, 1), tc("wipeup", 0.75, 1)],
+        ..PlanConfig::default()
+    };
+    add_concat_transitions(&mut plan, &cfg);
+    let r = &plan.reels[0];
+    let names: Vec<Option<&str>> = r
+        .clips
+        .iter()
+        .map(|c| c.transition_in.as_ref().map(|t| t.name.as_str()))
+        .collect();
+    // The last range is 1.5 s long: a 0.75 s transition would leave it less than 1 s alone.
+    assert_eq!(names, vec![None, Some("circleopen"), None]);
+    assert!(
+        (r.duration_s - (16.5 - 1.0)).abs() < EPS,
+        "{}",
+        r.duration_s
+    );
+    assert!(
+        r.notes.iter().any(|n| n.contains("shorter")),
+        "{:?}",
+        r.notes
+    );
+    assert!(
+        r.notes.iter().any(|n| n.contains("hard cut")),
+        "{:?}",
+        r.notes
+    );
+    // Closed: unchanged.
+    let mut closed = plan_concat(&sources, &ranges).unwrap();
+    add_concat_transitions(&mut closed, &PlanConfig::default());
+    assert!((closed.reels[0].duration_s - 16.5).abs() < EPS);
 }

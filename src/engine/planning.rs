@@ -55,9 +55,12 @@ pub fn concat_ranges(spec: &JobSpec) -> Vec<(usize, f64, f64)> {
         .collect()
 }
 
-/// Plans a Concat: the request's ranges joined exactly, in order.
+/// Plans a Concat: the request's ranges in order, joined by hard cuts or, with
+/// `Edit.TransitionMode`/`Transitions`, by those transitions (each overlap shortens the output).
 pub fn plan_concat(spec: &JobSpec, sources: &[SourceMeta]) -> Result<Plan, ApiError> {
-    plan::plan_concat(sources, &concat_ranges(spec))
+    let mut plan = plan::plan_concat(sources, &concat_ranges(spec))?;
+    plan::add_concat_transitions(&mut plan, &plan_config(spec));
+    Ok(plan)
 }
 
 /// A Retrieval with `Output.Container` writes each highlight as its own file: one reel of one

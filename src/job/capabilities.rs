@@ -61,13 +61,12 @@ impl Capabilities {
 
     /// What the render issue adds: Compose/Concat/screen-highlights reels and per-highlight exports
     /// in mp4/mov/webm/mkv, encoding settings, and the transitions of
-    /// [`catalog::RENDER_TRANSITIONS`], the sources' own audio gain; no music, vfx, overlays,
+    /// [`catalog::render_transitions`], the sources' own audio gain; no music, vfx, overlays,
     /// segments, speed or audio-only output yet.
     pub fn with_render() -> Self {
         Capabilities {
             render: true,
-            transitions: catalog::RENDER_TRANSITIONS
-                .iter()
+            transitions: catalog::render_transitions()
                 .map(|s| s.to_string())
                 .collect(),
             transcode: true,

@@ -7,8 +7,8 @@ use super::spec::{
     VfxSpec, VideoSpec, DEFAULT_MUSIC_VOLUME, DEFAULT_TRANSITION_DURATION_S, DEFAULT_WEIGHT,
 };
 use super::validate::{
-    check_music, check_target, music_tracks, request_error, transition_name, MAX_ICE_COUNT,
-    MAX_ICE_TRANSITIONS, MAX_VOLUME, MUSIC_MODES,
+    check_music, check_output_uri, check_target, music_tracks, output_duration, request_error,
+    transition_name, MAX_ICE_COUNT, MAX_ICE_TRANSITIONS, MAX_VOLUME, MUSIC_MODES,
 };
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -206,6 +206,7 @@ pub(super) fn parse_screen_highlights(request: &Value) -> Result<JobSpec> {
             opt(&oc, "Count", |v, a| integer_in(v, a, 1, MAX_ICE_COUNT))?.map_or(1, |c| c as u32);
         if let Some((v, at)) = oc.get("MediaURL") {
             let url = non_empty(v, &at)?;
+            check_output_uri(&url, v, &at)?;
             if let Some(c) = container_from_url(&url, v, &at)? {
                 outputs.container = Some(c);
             }
@@ -236,7 +237,7 @@ pub(super) fn parse_screen_highlights(request: &Value) -> Result<JobSpec> {
         }
         outputs.width = width;
         outputs.height = height;
-        max_duration = opt(&oc, "MaxDuration", positive)?;
+        max_duration = opt(&oc, "MaxDuration", output_duration)?;
         outputs.video.bitrate_bps = opt(&oc, "Bitrate", positive)?.map(|kbps| bps(kbps * 1000.0));
         if let Some((v, at)) = oc.get("Video") {
             let vo = Obj::new(v, &at, &["Crf"])?;

@@ -10,8 +10,8 @@ use super::spec::{
     VideoSpec, DEFAULT_TRANSITION_DURATION_S, DEFAULT_WEIGHT,
 };
 use super::validate::{
-    check_music, check_target, music_tracks, request_error, transition_name, EFFECT_MODES,
-    MUSIC_MODES,
+    check_music, check_output_uri, check_target, music_tracks, output_duration, request_error,
+    transition_name, EFFECT_MODES, MUSIC_MODES,
 };
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -209,6 +209,7 @@ pub(super) fn parse_highlight_task(request: &Value) -> Result<JobSpec> {
     )?;
     let (uri_v, uri_at) = o.need("URI")?;
     let uri = non_empty(uri_v, &uri_at)?;
+    check_output_uri(&uri, uri_v, &uri_at)?;
     let container_names: Vec<&str> = Container::ALL.iter().map(|c| c.name()).collect();
     let container_table: Vec<(&str, Container)> =
         Container::ALL.iter().map(|c| (c.name(), *c)).collect();
@@ -221,8 +222,9 @@ pub(super) fn parse_highlight_task(request: &Value) -> Result<JobSpec> {
         )));
     }
     let speed = opt(&o, "Speed", |v, a| number_in(v, a, 0.5, 1.0))?.unwrap_or(1.0);
-    let max_duration = opt(&o, "MaxDuration", positive)?;
-    let target = opt(&o, "TargetDuration", positive)?.map(|t| (t, o.at.key("TargetDuration")));
+    let max_duration = opt(&o, "MaxDuration", output_duration)?;
+    let target =
+        opt(&o, "TargetDuration", output_duration)?.map(|t| (t, o.at.key("TargetDuration")));
     let target_duration_s = check_target(target, max_duration, "Output.MaxDuration")?;
 
     let segment = match o.get("Segment") {

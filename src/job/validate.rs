@@ -116,6 +116,66 @@ pub(super) fn check_music(
     Ok(())
 }
 
+/// The shortest output duration a request may ask for: the minimum clip length (1 s).
+pub(super) const MIN_OUTPUT_DURATION_S: f64 = 1.0;
+
+/// `MaxDuration` / `TargetDuration`: a number of seconds, at least the minimum clip (1 s), so a
+/// request that cannot produce a single clip is refused here rather than blamed on its input.
+pub(super) fn output_duration(value: &Value, at: &At) -> Result<f64> {
+    let x = number(value, at)?;
+    if x.is_nan() || x < MIN_OUTPUT_DURATION_S {
+        return Err(at.bad(
+            value,
+            format!(
+                "allowed >= {} (seconds; the shortest clip is {} s)",
+                num(MIN_OUTPUT_DURATION_S),
+                num(MIN_OUTPUT_DURATION_S)
+            ),
+        ));
+    }
+    Ok(x)
+}
+
+/// An output location every sink can write: no backslash (OPFS and the CLI refuse it), no `.` or
+/// `..` path segment (also percent-encoded: an http(s) URL would be normalised out of its folder,
+/// an OPFS path or a CLI name would leave its directory), and an `opfs:` path that names a file.
+pub(super) fn check_output_uri(uri: &str, value: &Value, at: &At) -> Result<()> {
+    if uri.contains('\\') {
+        return Err(at.bad(
+            value,
+            "a backslash is not allowed in an output location (use '/' between folders)",
+        ));
+    }
+    let lower = uri.to_ascii_lowercase();
+    let path = if let Some(rest) = lower.strip_prefix("opfs:") {
+        rest
+    } else if let Some(rest) = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+    {
+        let rest = rest.split(['?', '#']).next().unwrap_or("");
+        rest.find('/').map_or("", |i| &rest[i..])
+    } else if lower.starts_with("memory:") {
+        return Ok(());
+    } else {
+        lower.as_str()
+    };
+    let dots = |seg: &str| {
+        let seg = seg.replace("%2e", ".");
+        seg == "." || seg == ".."
+    };
+    if path.split('/').any(dots) {
+        return Err(at.bad(
+            value,
+            "an output location may not contain '.' or '..' path segments",
+        ));
+    }
+    if lower.starts_with("opfs:") && (path.trim_matches('/').is_empty() || path.ends_with('/')) {
+        return Err(at.bad(value, "an opfs: location must name a file"));
+    }
+    Ok(())
+}
+
 /// `TargetDuration` must not exceed `MaxDuration`.
 pub(super) fn check_target(
     target: Option<(f64, At)>,

@@ -18,7 +18,8 @@ use super::codec_config::{
     parse_flac_streaminfo, parse_opus_head, vp9_codec_string,
 };
 use super::types::{
-    AudioInfo, ByteSource, Demuxer, MediaInfo, Packet, TrackInfo, TrackKind, VideoInfo,
+    duration_tolerance_s, round3, AudioInfo, ByteSource, Demuxer, MediaInfo, Packet, TrackInfo,
+    TrackKind, VideoInfo,
 };
 use crate::ApiError;
 
@@ -266,6 +267,7 @@ impl MkvDemuxer {
                 container: String::new(),
                 duration_s: 0.0,
                 tracks: Vec::new(),
+                notes: Vec::new(),
             },
             tracks: Vec::new(),
             timecode_scale: 1_000_000,
@@ -438,12 +440,31 @@ impl MkvDemuxer {
             cluster: None,
         };
 
-        // Duration: Info, else the end of the last cluster.
+        // Duration: the end of the last block (the samples), cross-checked with Info's Duration,
+        // which is used only where it agrees (or when no block end can be found cheaply).
+        let mut notes = Vec::new();
+        let scale_s = d.timecode_scale as f64 / 1e9;
         let duration_s = match duration_units {
-            Some(u) => u * d.timecode_scale as f64 / 1e9,
-            None => d
-                .scan_end_time()?
-                .map_or(0.0, |t| t as f64 * d.timecode_scale as f64 / 1e9),
+            Some(u) => {
+                let header_s = u * scale_s;
+                match d.scan_tail_end_time()? {
+                    Some(end) => {
+                        let content_s = end.max(0) as f64 * scale_s;
+                        if (header_s - content_s).abs() > duration_tolerance_s(content_s) {
+                            notes.push(format!(
+                                "the segment header (Info Duration) says {} s but the blocks end at {} s; the blocks are used",
+                                round3(header_s),
+                                round3(content_s)
+                            ));
+                            content_s
+                        } else {
+                            header_s
+                        }
+                    }
+                    None => header_s,
+                }
+            }
+            None => d.scan_end_time()?.map_or(0.0, |t| t as f64 * scale_s),
         };
         let mut infos = Vec::new();
         let exposed: Vec<u64> = d.tracks.iter().map(|t| t.number).collect();
@@ -455,6 +476,7 @@ impl MkvDemuxer {
             container: container.into(),
             duration_s,
             tracks: infos,
+            notes,
         };
         Ok(d)
     }
@@ -654,6 +676,21 @@ impl MkvDemuxer {
         let Some(first) = self.first_cluster else {
             return Ok(None);
         };
+        if let Some(end) = self.scan_tail_end_time()? {
+            return Ok(Some(end));
+        }
+        self.walk_end_time(Cursor {
+            pos: first,
+            cluster: None,
+        })
+    }
+
+    /// The end time of the last block found from a Cluster in the file's tail, if any (a bounded
+    /// read: at most the tail and the clusters that start in it).
+    fn scan_tail_end_time(&mut self) -> Result<Option<i64>, ApiError> {
+        let Some(first) = self.first_cluster else {
+            return Ok(None);
+        };
         let len = self.src.len();
         let tail_start = len.saturating_sub(TAIL_SEARCH).max(first);
         let tail = self.src.read_at(tail_start, (len - tail_start) as usize)?;
@@ -687,10 +724,7 @@ impl MkvDemuxer {
                 return Ok(Some(end));
             }
         }
-        self.walk_end_time(Cursor {
-            pos: first,
-            cluster: None,
-        })
+        Ok(None)
     }
 
     /// Latest block end time from `cur` to the end of the segment.

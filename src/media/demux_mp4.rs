@@ -11,13 +11,15 @@
 //! to microseconds plus the length of leading empty edits. Samples before `media_time` are still
 //! returned (with negative pts) because later frames need them to decode.
 
+use super::budget::TableBudget;
 use super::byte_reader::ByteReader;
 use super::codec_config::{
     av1_codec_string, avc_codec_string, hevc_codec_string, opus_head_from_dops, parse_aac_config,
     parse_flac_streaminfo, vp9_codec_string_from_vpcc,
 };
 use super::types::{
-    AudioInfo, ByteSource, Demuxer, MediaInfo, Packet, TrackInfo, TrackKind, VideoInfo,
+    duration_tolerance_s, round3, AudioInfo, ByteSource, Demuxer, MediaInfo, Packet, TrackInfo,
+    TrackKind, VideoInfo,
 };
 use crate::ApiError;
 
@@ -294,7 +296,8 @@ impl Mp4Demuxer {
         let moov = moov.ok_or_else(|| {
             truncated("no 'moov' box (the movie header) was found; the file may be incomplete or still being written")
         })?;
-        let parsed = parse_moov(&moov, file_len)?;
+        let mut budget = TableBudget::for_file(file_len);
+        let parsed = parse_moov(&moov, file_len, &mut budget)?;
         drop(moov);
         Self::build(src, parsed, moofs, file_len)
     }
@@ -392,26 +395,66 @@ impl Mp4Demuxer {
             });
         }
 
+        // Durations come from the sample tables; headers (`elst`, `mvhd`) are cross-checked and
+        // used only where they agree (a header claiming 10 h over 8 s of samples is a lie).
+        let mut notes = Vec::new();
         let mut track_infos = Vec::new();
         for ((t, info), (count, dur)) in tracks.iter().zip(infos).zip(counts.iter().zip(&media_dur))
         {
+            // Where the samples' presentation ends: the latest composition end in the moov
+            // tables (B-frames shift it past the decode-time sum), else the summed durations.
+            let pts_end = t
+                .moov_samples
+                .iter()
+                .map(|s| s.dts + i64::from(s.cts_offset) + i64::from(s.duration))
+                .max()
+                .map_or(*dur, |e| e.max(*dur));
+            let sample_s = (pts_end - t.edits.media_time.max(0)).max(0) as f64
+                / f64::from(t.timescale)
+                + t.edits.start_us.max(0) as f64 / 1e6;
             let duration_s = match t.edits.duration {
-                Some(d) if d > 0 => d as f64 / f64::from(movie_timescale),
-                _ => (*dur - t.edits.media_time.max(0)).max(0) as f64 / f64::from(t.timescale),
+                Some(d) if d > 0 => {
+                    let edit_s = d as f64 / f64::from(movie_timescale);
+                    if edit_s > sample_s + duration_tolerance_s(sample_s) {
+                        notes.push(format!(
+                            "track {}: its edit list says {} s but its samples cover {} s; the samples are used",
+                            t.id,
+                            round3(edit_s),
+                            round3(sample_s)
+                        ));
+                        sample_s
+                    } else {
+                        edit_s
+                    }
+                }
+                _ => sample_s,
             };
             let media_s = *dur as f64 / f64::from(t.timescale);
             track_infos.push(info.finish(t, duration_s, media_s, *count));
         }
-        // Like players, prefer the movie header's duration; fragmented files leave it at 0.
+        let content_s = track_infos.iter().map(|t| t.duration_s).fold(0.0, f64::max);
+        // The movie header's duration is kept when it agrees with the samples (it may round
+        // differently); fragmented files leave it at 0.
         let duration_s = if movie_duration > 0 && movie_duration != u64::from(u32::MAX) {
-            movie_duration as f64 / f64::from(movie_timescale)
+            let header_s = movie_duration as f64 / f64::from(movie_timescale);
+            if (header_s - content_s).abs() > duration_tolerance_s(content_s) {
+                notes.push(format!(
+                    "the movie header ('mvhd') says {} s but the samples cover {} s; the samples are used",
+                    round3(header_s),
+                    round3(content_s)
+                ));
+                content_s
+            } else {
+                header_s
+            }
         } else {
-            track_infos.iter().map(|t| t.duration_s).fold(0.0, f64::max)
+            content_s
         };
         let info = MediaInfo {
             container: "mp4".into(),
             duration_s,
             tracks: track_infos,
+            notes,
         };
         Ok(Self {
             src,
@@ -683,7 +726,11 @@ impl PendingInfo {
     }
 }
 
-fn parse_moov(moov: &[u8], file_len: u64) -> Result<ParsedMoov, ApiError> {
+fn parse_moov(
+    moov: &[u8],
+    file_len: u64,
+    budget: &mut TableBudget,
+) -> Result<ParsedMoov, ApiError> {
     let mut movie_timescale = 0;
     let mut movie_duration = 0;
     let mut traks = Vec::new();
@@ -704,7 +751,7 @@ fn parse_moov(moov: &[u8], file_len: u64) -> Result<ParsedMoov, ApiError> {
                 };
             }
             b"trak" => {
-                if let Some(t) = parse_trak(payload, file_len)? {
+                if let Some(t) = parse_trak(payload, file_len, budget)? {
                     traks.push(t);
                 }
             }
@@ -747,7 +794,11 @@ fn parse_moov(moov: &[u8], file_len: u64) -> Result<ParsedMoov, ApiError> {
 }
 
 /// Parses one `trak`; `None` for tracks that are neither video nor audio (text, timecode, hint).
-fn parse_trak(trak: &[u8], file_len: u64) -> Result<Option<ParsedTrak>, ApiError> {
+fn parse_trak(
+    trak: &[u8],
+    file_len: u64,
+    budget: &mut TableBudget,
+) -> Result<Option<ParsedTrak>, ApiError> {
     let tkhd =
         find_box(trak, b"tkhd")?.ok_or_else(|| corrupt("an MP4 track has no 'tkhd' header"))?;
     let mut r = ByteReader::new(tkhd);
@@ -811,7 +862,7 @@ fn parse_trak(trak: &[u8], file_len: u64) -> Result<Option<ParsedTrak>, ApiError
     let stsd = find_box(stbl, b"stsd")?
         .ok_or_else(|| corrupt(format!("MP4 track {id} has no 'stsd' box")))?;
     let info = parse_stsd(stsd, kind, &matrix, (tk_width, tk_height))?;
-    let samples = build_samples(stbl, kind, file_len)?;
+    let samples = build_samples(stbl, kind, file_len, budget)?;
     Ok(Some(ParsedTrak {
         id,
         kind,
@@ -1129,7 +1180,12 @@ impl Sizes<'_> {
 }
 
 /// Expands the sample tables of one track into a list of samples in decode order.
-fn build_samples(stbl: &[u8], kind: TrackKind, file_len: u64) -> Result<Vec<Sample>, ApiError> {
+fn build_samples(
+    stbl: &[u8],
+    kind: TrackKind,
+    file_len: u64,
+    budget: &mut TableBudget,
+) -> Result<Vec<Sample>, ApiError> {
     let (mut stsz, mut stz2, mut stco, mut co64, mut stsc, mut stts, mut ctts, mut stss) =
         (None, None, None, None, None, None, None, None);
     for b in boxes(stbl) {
@@ -1191,6 +1247,12 @@ fn build_samples(stbl: &[u8], kind: TrackKind, file_len: u64) -> Result<Vec<Samp
             "an MP4 track claims an implausible {count} samples"
         )));
     }
+    // All tracks of the file share one budget, checked before the table is allocated.
+    budget.take(
+        u64::from(count),
+        std::mem::size_of::<Sample>(),
+        "an MP4 track's sample table",
+    )?;
     // Chunk offsets.
     let chunk_offsets: Vec<u64> = if let Some(p) = stco {
         let mut r = ByteReader::new(p);

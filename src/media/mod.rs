@@ -2,8 +2,10 @@
 //! Sans-I/O writers (progressive MP4, WebM/Matroska).
 
 pub mod bitstream;
+pub mod budget;
 mod byte_reader;
 mod codec_config;
+pub mod codec_error;
 pub mod demux_mkv;
 pub mod demux_mp4;
 pub mod encoding;

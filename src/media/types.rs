@@ -118,6 +118,21 @@ pub struct MediaInfo {
     pub container: String,
     pub duration_s: f64,
     pub tracks: Vec<TrackInfo>,
+    /// What the demuxer noticed about the file, for the job record: for example a header duration
+    /// that disagrees with the sample tables (the samples win).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// How far a header's duration may stray from the samples' before the samples are used instead
+/// (and a note says so): a quarter second, or 1 % of the content for long files.
+pub fn duration_tolerance_s(content_s: f64) -> f64 {
+    (content_s * 0.01).max(0.25)
+}
+
+/// Seconds rounded to milliseconds, for messages.
+pub fn round3(s: f64) -> f64 {
+    (s * 1000.0).round() / 1000.0
 }
 
 impl MediaInfo {

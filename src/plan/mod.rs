@@ -28,6 +28,7 @@ mod transitions;
 
 use serde::{Deserialize, Serialize};
 
+use self::intervals::Span;
 use crate::ApiError;
 
 pub use crate::job::spec::{EffectMode, TransitionItem};
@@ -203,6 +204,63 @@ pub fn plan_reels(
 /// (`InvalidParameter.Sources.URI`), a negative or non-finite start or a start at or past the end
 /// of its source (`InvalidParameter.Sources.StartTime`), a negative or non-finite duration
 /// (`InvalidParameter.Sources.Duration`), no ranges at all (`InvalidParameter.Sources`).
+/// Joins a Concat's ranges with the config's transitions, by the rules of highlight reels
+/// (Closed / Sequential / Random by weight / Auto; a transition longer than either joined clip
+/// minus 1 s is skipped). Each transition overlaps the two ranges it joins, so the reel is shorter
+/// than the sum of its ranges by the transitions' durations; the reel's notes say so.
+pub fn add_concat_transitions(plan: &mut Plan, cfg: &PlanConfig) {
+    if cfg.transition_mode == EffectMode::Closed {
+        return;
+    }
+    let palette = transitions::palette(cfg);
+    if let Some(note) = transitions::config_note(cfg) {
+        plan.notes.push(note);
+    }
+    for (r, reel) in plan.reels.iter_mut().enumerate() {
+        let spans: Vec<(Span, bool)> = reel
+            .clips
+            .iter()
+            .map(|c| {
+                let span = Span {
+                    source: c.source,
+                    a: c.in_s,
+                    b: c.out_s,
+                };
+                (span, false)
+            })
+            .collect();
+        let picks = transitions::choose(&spans, cfg, &palette, r);
+        let (mut joined, mut overlap) = (0usize, 0.0);
+        for (clip, pick) in reel.clips.iter_mut().zip(&picks) {
+            clip.transition_in = pick.map(|i| palette[i].clone());
+            if let Some(t) = &clip.transition_in {
+                joined += 1;
+                overlap += t.duration_s;
+            }
+        }
+        reel.duration_s = (reel.duration_s - overlap).max(0.0);
+        let cuts = reel.clips.len().saturating_sub(1);
+        let skipped = cuts - joined;
+        if joined > 0 {
+            reel.notes.push(format!(
+                "{joined} transition(s) join the Concat ranges; each overlaps the two ranges it joins, \
+                 so the output is {overlap:.3} s shorter than the ranges' total"
+            ));
+        }
+        if skipped > 0
+            && matches!(
+                cfg.transition_mode,
+                EffectMode::Sequential | EffectMode::Random
+            )
+        {
+            reel.notes.push(format!(
+                "{skipped} cut(s) between Concat ranges are hard cuts: the transition was longer \
+                 than a joined range minus 1 s, overlapped the previous transition, or had weight 0"
+            ));
+        }
+    }
+}
+
 pub fn plan_concat(sources: &[SourceMeta], ranges: &[(usize, f64, f64)]) -> Result<Plan, ApiError> {
     if ranges.is_empty() {
         return Err(ApiError::invalid_parameter(

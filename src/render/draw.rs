@@ -11,7 +11,7 @@
 //! - no clip on screen (gaps, or `t >= duration_s`): the black background only.
 
 use super::layout::{default_placement, place_source};
-use super::{FrameOps, Layer, MixClip, RenderClip, RenderPlan, Transition, BLACK};
+use super::{FrameOps, Layer, MixClip, RenderClip, RenderPlan, Transition, XfadeMix, BLACK};
 use crate::ApiError;
 
 /// Tolerance on clip boundaries, so `n / fps` rounding never drops or doubles a frame at a cut.
@@ -124,6 +124,7 @@ pub fn frame_ops(plan: &RenderPlan, frame_index: u64) -> Result<FrameOps, ApiErr
         height: plan.height,
         background: BLACK,
         layers: Vec::new(),
+        xfade: None,
     };
     // Written so that a NaN duration also means "nothing to draw".
     let before_end = t < plan.duration_s - EPS_S;
@@ -179,6 +180,12 @@ pub fn frame_ops(plan: &RenderPlan, frame_index: u64) -> Result<FrameOps, ApiErr
         plan.height,
         seed_for(b),
     );
+    if let Transition::Pixel(kind) = transition {
+        ops.xfade = Some(XfadeMix {
+            kind,
+            progress: (1.0 - p) as f32,
+        });
+    }
     ops.layers.push(layer_a);
     ops.layers.push(layer_b);
     Ok(ops)

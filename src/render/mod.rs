@@ -223,6 +223,19 @@ pub struct FrameOps {
     pub background: [u8; 4],
     /// Bottom first.
     pub layers: Vec<Layer>,
+    /// A pixel transition between the two layers: each is composed on its own picture and the
+    /// output is [`transitions::xfade::draw`] of the two.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub xfade: Option<XfadeMix>,
+}
+
+/// A pixel transition (`xfade` or gl-transitions) at one frame.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct XfadeMix {
+    pub kind: transitions::Pixel,
+    /// ffmpeg's progress: 1 at the start of the overlap (only A), 0 at its end.
+    pub progress: f32,
 }
 
 /// One clip's picture, composed on a scratch canvas and then composited onto the output.

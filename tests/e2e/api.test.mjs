@@ -145,8 +145,8 @@ test('Notification: HTTP POST retried until it succeeds; BroadcastChannel delive
     'reelcut-api-notify',
   );
   assert.equal(calls, 3, 'two failures then success');
-  assert.equal(res.a.Notification.delivered, true);
-  assert.equal(res.a.Notification.attempts, 3);
+  assert.equal(res.a.Notification.Status, 'Delivered');
+  assert.equal(res.a.Notification.Attempts, 3);
   const msg = received[0];
   assert.equal(msg.subject, res.a.TaskId);
   const content = JSON.parse(msg.content);

@@ -1,7 +1,8 @@
 // The command line contract: npm run reel -- --request REQ.json --out DIR (and the shortcut).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -82,4 +83,93 @@ test('a render request writes its output files into --out and their paths into r
   assert.equal(result.Status, 'Finished');
   assert.equal(result.SubJobList[0].MediaURL, path.join(out, 'reel_1.mp4'));
   assert.ok(fs.statSync(path.join(out, 'reel_1.mp4')).size > 10_000);
+});
+
+/** Runs the CLI without blocking this process (a test server must answer meanwhile). */
+function reelAsync(args, env = {}) {
+  return new Promise((resolve) => {
+    const child = spawn('node', [path.join(root, 'cli/reel.mjs'), ...args], { cwd: root, env: { ...process.env, ...env } });
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    child.stdout.resume();
+    const kill = setTimeout(() => child.kill('SIGKILL'), 300_000);
+    child.on('exit', (status) => {
+      clearTimeout(kill);
+      resolve({ status, stderr });
+    });
+  });
+}
+
+/** A 127.0.0.1 server that answers every PUT with 500 and never answers a POST; closes itself after 120 s. */
+async function faultServer() {
+  const held = new Set();
+  const server = http.createServer((req, res) => {
+    res.setHeader('access-control-allow-origin', '*');
+    res.setHeader('access-control-allow-methods', 'PUT, POST');
+    res.setHeader('access-control-allow-headers', 'content-type');
+    if (req.method === 'OPTIONS') return void res.writeHead(204).end();
+    req.resume();
+    if (req.method === 'PUT') return void res.writeHead(500).end('boom');
+    held.add(res);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const close = () => {
+    for (const r of held) r.destroy();
+    server.closeAllConnections?.();
+    server.close();
+  };
+  setTimeout(close, 120_000).unref();
+  return { base: `http://127.0.0.1:${server.address().port}`, close };
+}
+
+test('an output that cannot be uploaded: exit 1, Output.UploadFailed, the file kept in --out/undelivered/; a hung notification does not keep the CLI from exiting', async () => {
+  const fault = await faultServer();
+  try {
+    const dir = tempDir();
+    fs.copyFileSync(path.join(SHARED_MEDIA, 'bikes-noaudio.mp4'), path.join(dir, 'bikes.mp4'));
+    fs.writeFileSync(
+      path.join(dir, 'req.json'),
+      JSON.stringify({ Action: 'CreateHighlightTask', Type: 'Concat', Sources: [{ URI: 'bikes.mp4', StartTime: 0, Duration: 1.5 }], Output: { URI: `${fault.base}/up/reel.mp4`, Container: 'mp4' }, Notification: `${fault.base}/notify` }),
+    );
+    const out = path.join(dir, 'out');
+    const r = await reelAsync(['--request', path.join(dir, 'req.json'), '--out', out], { REELCUT_NETWORK: JSON.stringify({ connectTimeoutMs: 1500, idleTimeoutMs: 1500, retryDelaysMs: [100] }) });
+    assert.equal(r.status, 1, r.stderr);
+    const result = JSON.parse(fs.readFileSync(path.join(out, 'result.json'), 'utf8'));
+    assert.equal(result.Status, 'Failed');
+    assert.equal(result.Code, 'Output.UploadFailed');
+    const o = result.Outputs[0];
+    assert.equal(o.Status, 'Failed');
+    assert.ok(o.Location.startsWith(path.join(out, 'undelivered') + path.sep), o.Location);
+    assert.ok(fs.statSync(o.Location).size > 1000, 'the undelivered file is there');
+    assert.ok(o.ErrorMessage.includes(o.Location), 'the message names where the file is');
+    assert.doesNotMatch(JSON.stringify(result), /opfs:|\/files\//);
+    assert.equal(result.Notification.Status, 'Failed');
+    assert.match(r.stderr, /Output\.UploadFailed/);
+    assert.match(r.stderr, /undelivered/);
+    assert.doesNotMatch(r.stderr, /\/files\/|%2F/);
+  } finally {
+    fault.close();
+  }
+});
+
+test('output names that leave --out are refused with InvalidParameter before anything runs', () => {
+  for (const name of ['../escape_{index}.mp4', 'a\\b.mp4']) {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'req.json'), JSON.stringify({ Action: 'SubmitScreenMediaHighlightsJob', InputConfig: { MediaArray: ['x.mp4'] }, OutputConfig: { MediaURL: name } }));
+    const r = reel(['--request', path.join(dir, 'req.json'), '--out', path.join(dir, 'out')]);
+    assert.equal(r.status, 1, r.stderr);
+    const result = JSON.parse(fs.readFileSync(path.join(dir, 'out', 'result.json'), 'utf8'));
+    assert.equal(result.Code, 'InvalidParameter.OutputConfig.MediaURL', name);
+    assert.ok(!fs.existsSync(path.join(dir, 'escape_1.mp4')));
+  }
+});
+
+test('a missing input is reported with the path the user wrote, not an internal URL', () => {
+  const dir = tempDir();
+  fs.writeFileSync(path.join(dir, 'req.json'), JSON.stringify({ Action: 'CreateHighlightTask', Type: 'Retrieval', Sources: [{ URI: 'nope/missing.mp4' }], Output: { URI: 'x.json' } }));
+  const r = reel(['--request', path.join(dir, 'req.json'), '--out', path.join(dir, 'out')]);
+  assert.notEqual(r.status, 0);
+  const result = JSON.parse(fs.readFileSync(path.join(dir, 'out', 'result.json'), 'utf8'));
+  assert.match(result.Message, /nope\/missing\.mp4/);
+  assert.doesNotMatch(result.Message + r.stderr, /\/files\/|%2F|127\.0\.0\.1/);
 });

@@ -25,12 +25,16 @@ export async function openHost() {
   const server = await startServer();
   // Rendered files are PUT here, as to a pre-signed URL, and land in uploadDir.
   const uploadDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelcut-out-'));
-  server.addRoute(uploadRoute(uploadDir));
+  const uploads = uploadRoute(uploadDir, { base: server.base });
+  server.addRoute(uploads);
   const host = await launchEngineHost(server.base, { log: (m) => process.env.REELCUT_DEBUG && console.error(m) });
   return {
     server,
     uploadDir,
-    uploadUrl: (name) => `${server.base}/upload/${name}`,
+    /** A one-time upload URL for an expected output (`{index}` allowed). */
+    uploadUrl: (name) => uploads.expect(name),
+    /** The file an upload URL wrote, inside uploadDir. */
+    localPath: (url) => uploads.localPath(url),
     page: host.page,
     context: host.context,
     /** Runs a request (either API) and returns the final job record. */

@@ -17,7 +17,7 @@ before(async () => {
 });
 after(async () => host?.close());
 
-const local = (uri) => path.join(host.uploadDir, decodeURIComponent(uri.slice(host.uploadUrl('').length)));
+const local = (uri) => host.localPath(uri);
 const overlap = (a0, a1, b0, b1) => Math.max(0, Math.min(a1, b1) - Math.max(a0, b0));
 
 function sharedTime(a, b) {

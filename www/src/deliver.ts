@@ -2,6 +2,7 @@
 // (written to the origin private file system), or an http(s) URL (HTTP PUT, retried with backoff;
 // the file waits in OPFS until the upload succeeds, so a failed upload loses nothing).
 
+import { networkPolicy, sleep, timedPut } from './net';
 import { ReelcutError } from './types';
 
 export interface Delivered {
@@ -12,7 +13,6 @@ export interface Delivered {
   error?: { Code: string; Message: string };
 }
 
-const PUT_RETRY_DELAYS_MS = [500, 1500, 4000];
 const OUTBOX = 'reelcut-outbox';
 
 async function opfsPath(path: string, create: boolean): Promise<{ dir: FileSystemDirectoryHandle; name: string }> {
@@ -55,20 +55,29 @@ export async function deliver(uri: string | null, blob: Blob, jobId: string, sig
   await writeOpfs(outbox, blob);
   let lastError = '';
   let attempts = 0;
-  for (let attempt = 0; attempt <= PUT_RETRY_DELAYS_MS.length; attempt++) {
+  // Retry policy (net.ts): 1 + retryDelaysMs.length attempts, each bounded by the connect and idle
+  // timeouts; a 4xx other than 408/429 (an expired or refused pre-signed URL) is not retried.
+  const delays = networkPolicy().retryDelaysMs;
+  for (let attempt = 0; attempt <= delays.length; attempt++) {
     if (signal.aborted) break;
     attempts++;
     try {
-      const res = await fetch(uri, { method: 'PUT', body: blob, headers: { 'content-type': blob.type || 'application/octet-stream' }, signal });
-      if (res.ok) {
+      const status = await timedPut(uri, blob, { 'content-type': blob.type || 'application/octet-stream' }, signal);
+      if (status >= 200 && status < 300) {
         await removeOpfs(outbox);
         return { location: uri, uploadAttempts: attempts };
       }
-      lastError = `HTTP ${res.status}`;
+      lastError = `HTTP ${status}`;
+      if (status >= 400 && status < 500 && status !== 408 && status !== 429) break;
     } catch (e) {
       lastError = (e as Error).message ?? String(e);
     }
-    if (attempt < PUT_RETRY_DELAYS_MS.length) await new Promise((r) => setTimeout(r, PUT_RETRY_DELAYS_MS[attempt]));
+    if (attempt < delays.length) await sleep(delays[attempt], signal);
+  }
+  // A cancel is a cancel, not a failed upload: the job ends Canceled and keeps nothing.
+  if (signal.aborted) {
+    await removeOpfs(outbox);
+    throw new ReelcutError('Job.Canceled', 'the job was canceled while its output was being uploaded');
   }
   return {
     location: outbox,

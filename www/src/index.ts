@@ -3,6 +3,8 @@
 // queue, the job records (IndexedDB), the events and the completion notifications.
 
 import type { FromWorker, JobResult, JobSpec, ToWorker } from './protocol';
+import { setNetworkPolicy } from './net';
+import { capabilities, type Capabilities } from './capabilities';
 import { notify } from './notify';
 import { JobStore, type StoredJob } from './store';
 import {
@@ -17,7 +19,9 @@ import {
 } from './types';
 
 export * from './types';
+export { DEFAULT_NETWORK_POLICY, type NetworkPolicy } from './net';
 export type { JobSpec, JobResult } from './protocol';
+export { capabilities, type Capabilities } from './capabilities';
 
 type Action = JobRecord['Action'];
 type EngineEvent = 'progress' | 'complete' | 'failed';
@@ -54,24 +58,28 @@ export class Engine {
   private seq = Date.now();
   private cancelTimer: ReturnType<typeof setTimeout> | null = null;
   private notifications: Promise<unknown>[] = [];
+  /** The running job a cancel was asked for: whatever it reports next, it ends Canceled. */
+  private canceling: string | null = null;
 
   /** @internal use createEngine() */
   constructor(
     private store: JobStore,
     private options: EngineOptions,
   ) {
+    setNetworkPolicy(options.network);
     this.startWorker();
   }
 
   private startWorker(): void {
     this.worker = this.options.workerUrl
       ? new Worker(this.options.workerUrl, { type: 'module' })
-      : new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+      : new Worker(/* webpackChunkName: "worker" */ new URL('./worker.ts', import.meta.url), { type: 'module' });
     this.worker.onmessage = (ev: MessageEvent<FromWorker>) => void this.onWorkerMessage(ev.data);
     this.worker.onerror = (ev) => {
       ev.preventDefault();
       void this.onWorkerCrash(`worker error: ${ev.message}`);
     };
+    this.send({ type: 'configure', network: this.options.network });
   }
 
   private send(msg: ToWorker): void {
@@ -170,6 +178,7 @@ export class Engine {
       const [job] = this.queue.splice(queued, 1);
       await this.finish(job, { Code: 'Job.Canceled', Message: 'the job was canceled before it started' }, 'Canceled');
     } else if (this.current?.id === id) {
+      this.canceling = id;
       this.send({ type: 'cancel', jobId: id });
       this.cancelTimer = setTimeout(() => void this.onWorkerCrash('cancel', true), CANCEL_GRACE_MS);
     }
@@ -190,6 +199,11 @@ export class Engine {
         resolve(r);
       };
     });
+  }
+
+  /** What this browser can decode and encode (and whether it has AAC and OPFS), before any job. */
+  capabilities(): Promise<Capabilities> {
+    return capabilities();
   }
 
   /** Waits for pending completion notifications (tests, CLI). */
@@ -244,13 +258,16 @@ export class Engine {
         break;
       }
       case 'done':
-        if (this.current?.id === msg.jobId) await this.finish(this.current, null, null, msg.result);
+        if (this.current?.id !== msg.jobId) break;
+        if (this.canceling === msg.jobId) await this.finish(this.current, { Code: 'Job.Canceled', Message: 'the job was canceled' }, 'Canceled');
+        else await this.finish(this.current, null, null, msg.result);
         break;
       case 'failed':
         if (this.current?.id === msg.jobId) {
           const job = this.current;
           if (msg.fatal) this.restartWorker();
-          await this.finish(job, msg.error, msg.error.Code === 'Job.Canceled' ? 'Canceled' : 'Failed');
+          const canceled = msg.error.Code === 'Job.Canceled' || this.canceling === msg.jobId;
+          await this.finish(job, canceled ? { Code: 'Job.Canceled', Message: msg.error.Code === 'Job.Canceled' ? msg.error.Message : 'the job was canceled' } : msg.error, canceled ? 'Canceled' : 'Failed');
         }
         break;
       case 'resolve':
@@ -299,30 +316,47 @@ export class Engine {
   private async finish(job: QueuedJob, error: ApiErrorBody | null, failStatus: 'Failed' | 'Canceled' | null, result?: JobResult): Promise<void> {
     if (this.cancelTimer) clearTimeout(this.cancelTimer);
     this.cancelTimer = null;
+    if (this.canceling === job.id) this.canceling = null;
+    // An output that was not delivered (its upload failed) makes the job fail: never Success.
+    const undelivered = error ? null : undeliveredOutput(result);
+    const jobError = error ?? undelivered;
+    const status = error ? failStatus : undelivered ? 'Failed' : null;
     const record = await this.update(job.id, (r) => {
       const ice = r.Action === 'SubmitScreenMediaHighlightsJob';
       r.EndTime = now();
-      r.Progress = { Stage: 'done', Fraction: 1, EtaSeconds: 0 };
-      if (error) {
-        r.Status = ice ? 'Finished' : failStatus!;
-        r.Code = error.Code;
-        r.Message = error.Message;
-        if (ice) r.Result = 'Failed';
-      } else {
-        r.Status = ice ? 'Finished' : 'Succeeded';
-        r.Code = 'Success';
-        r.Message = 'ok';
+      // A canceled job keeps the progress it had reached: it did not get to "done".
+      r.Progress = status === 'Canceled' ? { Stage: 'canceled', Fraction: r.Progress?.Fraction ?? 0, EtaSeconds: null } : { Stage: 'done', Fraction: 1, EtaSeconds: 0 };
+      if (!error && result) {
         const earlierNotes = r.Notes ?? [];
         Object.assign(r, result);
         // Notes written before the run (e.g. "resumed after reload") stay in front of the result's.
         if (earlierNotes.length) r.Notes = [...earlierNotes, ...(result?.Notes ?? [])];
       }
+      if (jobError) {
+        r.Status = ice ? 'Finished' : status!;
+        r.Code = jobError.Code;
+        r.Message = jobError.Message;
+        if (ice) r.Result = 'Failed';
+      } else {
+        r.Status = ice ? 'Finished' : 'Succeeded';
+        r.Code = 'Success';
+        r.Message = 'ok';
+      }
     });
     if (this.current === job) this.current = null;
     if (record) {
       job.opts.onComplete?.(record);
-      this.emit(error ? 'failed' : 'complete', record);
-      if (job.spec.notify) this.notifications.push(notify(job.spec.notify, completionMessage(record)).then((res) => this.update(job.id, (r) => (r.Notification = res))));
+      this.emit(jobError ? 'failed' : 'complete', record);
+      // Notifications run beside the queue (the next job starts now) and are bounded by the network
+      // policy's timeouts; the outcome is recorded on the job as Notification {Status, Attempts, Error}.
+      if (job.spec.notify) {
+        const target = job.spec.notify;
+        this.notifications.push(
+          notify(target, completionMessage(record))
+            .catch((e) => ({ Target: target, Status: 'Failed' as const, Attempts: 1, Error: e instanceof Error ? e.message : String(e) }))
+            .then((res) => this.update(job.id, (r) => (r.Notification = res))),
+        );
+      }
     }
     this.pump();
   }
@@ -350,6 +384,16 @@ export class Engine {
     }
     this.pump();
   }
+}
+
+/** The first output whose file was rendered but not delivered, as the job's error. */
+function undeliveredOutput(result: JobResult | undefined): ApiErrorBody | null {
+  const outputs = (result?.Outputs ?? result?.SubJobList ?? []) as { Index?: number; Status?: string; ErrorCode?: string; ErrorMessage?: string }[];
+  const failed = outputs.filter((o) => o.Status === 'Failed' && o.ErrorCode === 'Output.UploadFailed');
+  if (failed.length === 0) return null;
+  const first = failed[0];
+  const more = failed.length > 1 ? ` (and ${failed.length - 1} more output(s) not delivered)` : '';
+  return { Code: 'Output.UploadFailed', Message: `output ${first.Index ?? 1} was not delivered: ${first.ErrorMessage ?? 'upload failed'}${more}` };
 }
 
 /** The completion message in each API's format (SPEC sections 3 and 4). */

@@ -10,6 +10,8 @@ export interface SyncReader {
   close(): void;
 }
 
+import { dropBody, networkPolicy, readBody, timedFetch } from './net';
+
 declare class FileReaderSync {
   readAsArrayBuffer(blob: Blob): ArrayBuffer;
 }
@@ -65,34 +67,52 @@ export async function opfsReader(uri: string): Promise<SyncReader> {
   }
 }
 
-/** http(s) URL: probe size and Range support once, then read slices with synchronous XHR. */
+/**
+ * http(s) URL: probe size and Range support once, then read slices with synchronous XHR. Every
+ * wait is bounded (net.ts): the probe by the connect timeout, a body read without Range by the idle
+ * timeout, each Range slice by connect + idle timeout; a stalled input fails the job, not hangs it.
+ */
 export async function httpReader(url: string): Promise<SyncReader> {
   let res: Response;
+  let controller: AbortController;
   try {
-    res = await fetch(url, { headers: { Range: 'bytes=0-0' } });
+    ({ res, controller } = await timedFetch(url, { headers: { Range: 'bytes=0-0' } }));
   } catch (e) {
     throw new Error(`InvalidMedia.NotFound: ${url} could not be fetched (${(e as Error).message})`);
   }
-  if (res.status === 404 || res.status === 410) throw new Error(`InvalidMedia.NotFound: ${url} returned HTTP ${res.status}`);
-  if (!res.ok) throw new Error(`InvalidMedia.NotFound: ${url} returned HTTP ${res.status}`);
+  if (!res.ok) {
+    dropBody(res, controller);
+    throw new Error(`InvalidMedia.NotFound: ${url} returned HTTP ${res.status}`);
+  }
   const range = res.headers.get('content-range');
   const total = range ? Number(/\/(\d+)\s*$/.exec(range)?.[1]) : NaN;
   if (res.status !== 206 || !Number.isFinite(total)) {
     // No Range support: the only way in is the whole body.
-    const blob = await res.blob();
-    return blobReader(blob);
+    try {
+      return blobReader(await readBody(res, controller));
+    } catch (e) {
+      throw new Error(`InvalidMedia.NotFound: ${url} could not be read (${(e as Error).message})`);
+    }
   }
-  await res.body?.cancel();
+  dropBody(res, controller);
   return {
     size: total,
     read(offset, length) {
       const end = Math.min(total, offset + length) - 1;
       if (end < offset) return new Uint8Array(0);
+      const { connectTimeoutMs, idleTimeoutMs } = networkPolicy();
       const xhr = new XMLHttpRequest();
       xhr.open('GET', url, false);
       xhr.setRequestHeader('Range', `bytes=${offset}-${end}`);
       xhr.responseType = 'arraybuffer';
-      xhr.send();
+      // Synchronous XHR (worker only) has one timer: connect + idle bounds a slice.
+      xhr.timeout = connectTimeoutMs + idleTimeoutMs;
+      try {
+        xhr.send();
+      } catch (e) {
+        const what = (e as DOMException).name === 'TimeoutError' ? `timed out after ${xhr.timeout} ms` : (e as Error).message;
+        throw new Error(`InvalidMedia.NotFound: ${url} could not be read at bytes ${offset}-${end} (${what})`);
+      }
       if (xhr.status !== 206 && xhr.status !== 200) {
         throw new Error(`InvalidMedia.NotFound: ${url} returned HTTP ${xhr.status} for bytes ${offset}-${end}`);
       }

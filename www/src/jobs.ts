@@ -149,6 +149,9 @@ function sourceSummary(uri: string, info: MediaInfo, frames: number) {
     Width: v?.video?.display_width ?? 0,
     Height: v?.video?.display_height ?? 0,
     Frames: frames,
+    // Issue 11 (minimal change, moves with this code): what the demuxer noticed, e.g. a header
+    // duration the samples contradict.
+    ...(info.notes?.length ? { Notes: info.notes } : {}),
   };
 }
 

@@ -33,6 +33,8 @@ export interface MediaInfo {
   container: string;
   duration_s: number;
   tracks: TrackInfo[];
+  /** Demuxer notes (a header the samples contradict, ...). */
+  notes?: string[];
 }
 
 /** Opens the Rust demuxer over a reader and reads its `MediaInfo`. */

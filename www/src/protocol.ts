@@ -1,11 +1,13 @@
 // Messages between the page (index.ts) and the engine worker (worker.ts).
 
+import type { NetworkPolicy } from './net';
 import type { ApiErrorBody, MediaMap } from './types';
 
 export type ToWorker =
   | { type: 'validate'; reqId: number; action: string; request: unknown }
   | { type: 'run'; jobId: string; spec: JobSpec; media: MediaMap }
   | { type: 'cancel'; jobId: string }
+  | { type: 'configure'; network?: Partial<NetworkPolicy> }
   | { type: 'resolved'; reqId: number; value?: string | Blob; error?: ApiErrorBody };
 
 export type FromWorker =

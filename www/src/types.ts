@@ -1,5 +1,7 @@
 // Public types of the reelcut package.
 
+import type { NetworkPolicy } from './net';
+
 /** A cloud-style error: `InvalidParameter.<Field>`, `InvalidMedia.*`, `Output.UploadFailed`, `Job.*`, `Internal`. */
 export interface ApiErrorBody {
   Code: string;
@@ -54,6 +56,11 @@ export interface EngineOptions {
   databaseName?: string;
   /** URL of the worker script; by default the bundled one. */
   workerUrl?: string | URL;
+  /**
+   * Timeouts and retries of every network step (uploads, notifications, input reads); see
+   * `DEFAULT_NETWORK_POLICY` and the README's "Limits and guarantees".
+   */
+  network?: Partial<NetworkPolicy>;
 }
 
 export interface SubmitOptions {

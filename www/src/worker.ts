@@ -3,6 +3,7 @@
 import init, * as core from '../pkg/reelcut.js';
 import { runJobKind } from './jobs';
 import { blobReader, httpReader, opfsReader, type SyncReader } from './io';
+import { setNetworkPolicy } from './net';
 import type { FromWorker, JobSpec, ToWorker } from './protocol';
 import { parseErrorBody, ReelcutError, type MediaMap } from './types';
 
@@ -33,6 +34,9 @@ self.onmessage = async (ev: MessageEvent<ToWorker>) => {
     case 'cancel':
       running.get(msg.jobId)?.abort();
       break;
+    case 'configure':
+      setNetworkPolicy(msg.network);
+      break;
     case 'resolved':
       pendingResolves.get(msg.reqId)?.(msg);
       pendingResolves.delete(msg.reqId);
@@ -52,11 +56,17 @@ async function runJob(jobId: string, spec: JobSpec, media: MediaMap): Promise<vo
       open: (uri) => openReference(uri, media),
       progress: (stage, fraction) => post({ type: 'progress', jobId, stage, fraction }),
     });
-    post({ type: 'done', jobId, result });
+    // A job canceled while it finished (say, during an upload) is Canceled, never a success.
+    if (abort.signal.aborted) post({ type: 'failed', jobId, error: { Code: 'Job.Canceled', Message: 'the job was canceled' }, fatal: false });
+    else post({ type: 'done', jobId, result });
   } catch (e) {
     // A trap inside wasm leaves the instance unusable: the page restarts this worker.
     const fatal = e instanceof WebAssembly.RuntimeError;
-    const error = fatal ? { Code: 'Internal', Message: `engine failure: ${(e as Error).message}` } : parseErrorBody(e);
+    const error = abort.signal.aborted
+      ? { Code: 'Job.Canceled', Message: 'the job was canceled' }
+      : fatal
+        ? { Code: 'Internal', Message: `engine failure: ${(e as Error).message}` }
+        : parseErrorBody(e);
     post({ type: 'failed', jobId, error, fatal });
   } finally {
     running.delete(jobId);

@@ -105,6 +105,9 @@ pub struct Compositor {
     /// not opaque; empty otherwise.
     coverage: Vec<u8>,
     tools: Tools,
+    /// The two layer pictures of a pixel transition (empty until the first one).
+    held: Picture,
+    held_b: Picture,
 }
 
 /// What a draw reads: `frame(clip, op)` gives the decoded frame a layer's op shows, if any.
@@ -119,6 +122,8 @@ impl Compositor {
             out,
             coverage: Vec::new(),
             tools: Tools::default(),
+            held: Picture::default(),
+            held_b: Picture::default(),
         }
     }
 
@@ -135,70 +140,121 @@ impl Compositor {
         sources: &[SourceGeometry],
         frame: &FrameLookup<'_>,
     ) -> &Picture {
-        let (w, h) = (self.out.width(), self.out.height());
-        let bg = ops.background;
-        let canvas = PixelBox::all(w, h);
-        // The first layer usually covers the canvas opaquely: then clearing it first is wasted.
-        let covered = ops.layers.first().is_some_and(|l| {
-            l.opacity >= 1.0
-                && l.dissolve.is_none()
-                && l.clip_rect.is_none()
-                && whole(l.offset_x) == 0
-                && whole(l.offset_y) == 0
-                && l.background.is_some_and(|c| c[3] == 255)
-        });
-        if !covered {
-            self.out.fill(rgb_to_yuv([bg[0], bg[1], bg[2]]));
-        }
-        for layer in &ops.layers {
-            let opacity = weight(layer.opacity);
-            let dissolve = layer
-                .dissolve
-                .map(|d| (d.seed, blend::dissolve_threshold(d.progress)));
-            if opacity == 0 || dissolve.is_some_and(|(_, t)| t == 0) {
-                continue;
+        if let (Some(x), [la, lb]) = (ops.xfade, &ops.layers[..]) {
+            // Each layer on its own picture, then the pixel transition of the two.
+            let mut a = std::mem::take(&mut self.held);
+            let mut b = std::mem::take(&mut self.held_b);
+            if a.width() != self.out.width() || a.height() != self.out.height() {
+                a = self.out.clone();
+                b = self.out.clone();
             }
-            let (ox, oy) = (whole(layer.offset_x), whole(layer.offset_y));
-            let shifted =
-                PixelBox::of_rect(Rect::new(ox as f64, oy as f64, w as f64, h as f64), w, h);
-            let mut area = canvas.intersect(shifted);
-            if let Some(r) = layer.clip_rect {
-                area = area.intersect(PixelBox::of_rect(r, w, h));
-            }
-            if area.is_empty() {
-                continue;
-            }
-            let opaque_bg = layer.background.is_some_and(|c| c[3] == 255);
-            let ctx = LayerCtx {
-                layer,
+            let parts = (&mut self.scratch, &mut self.coverage, &mut self.tools);
+            compose_layers(
+                &mut a,
+                parts,
+                std::slice::from_ref(la),
+                ops.background,
                 sources,
                 frame,
-            };
-            if opacity >= OPAQUE && dissolve.is_none() && opaque_bg {
-                ctx.render(&mut self.out, None, (ox, oy), area, &mut self.tools);
-                continue;
-            }
-            let coverage = if opaque_bg {
-                None
-            } else {
-                self.coverage.clear();
-                self.coverage.resize(w * h, 0);
-                Some(&mut self.coverage[..])
-            };
-            ctx.render(&mut self.scratch, coverage, (0, 0), canvas, &mut self.tools);
-            let coverage = (!opaque_bg).then_some(&self.coverage[..]);
-            mix_layer(
-                &mut self.out,
-                &self.scratch,
-                coverage,
-                (ox, oy),
-                area,
-                opacity,
-                dissolve,
-                &mut self.tools.weights,
             );
+            let parts = (&mut self.scratch, &mut self.coverage, &mut self.tools);
+            compose_layers(
+                &mut b,
+                parts,
+                std::slice::from_ref(lb),
+                ops.background,
+                sources,
+                frame,
+            );
+            let black = rgb_to_yuv([0, 0, 0]);
+            x.kind.draw(&a, &b, x.progress, black, &mut self.out);
+            self.held = a;
+            self.held_b = b;
+            return &self.out;
         }
+        let parts = (&mut self.scratch, &mut self.coverage, &mut self.tools);
+        compose_layers(
+            &mut self.out,
+            parts,
+            &ops.layers,
+            ops.background,
+            sources,
+            frame,
+        );
         &self.out
+    }
+}
+
+/// Composes `layers` (bottom first) onto `out`, cleared to `bg` unless the first layer covers it.
+fn compose_layers(
+    out: &mut Picture,
+    (scratch, coverage, tools): (&mut Picture, &mut Vec<u8>, &mut Tools),
+    layers: &[Layer],
+    bg: [u8; 4],
+    sources: &[SourceGeometry],
+    frame: &FrameLookup<'_>,
+) {
+    let (w, h) = (out.width(), out.height());
+
+    let canvas = PixelBox::all(w, h);
+    // The first layer usually covers the canvas opaquely: then clearing it first is wasted.
+    let covered = layers.first().is_some_and(|l| {
+        l.opacity >= 1.0
+            && l.dissolve.is_none()
+            && l.clip_rect.is_none()
+            && whole(l.offset_x) == 0
+            && whole(l.offset_y) == 0
+            && l.background.is_some_and(|c| c[3] == 255)
+    });
+    if !covered {
+        out.fill(rgb_to_yuv([bg[0], bg[1], bg[2]]));
+    }
+    for layer in layers {
+        let opacity = weight(layer.opacity);
+        let dissolve = layer
+            .dissolve
+            .map(|d| (d.seed, blend::dissolve_threshold(d.progress)));
+        if opacity == 0 || dissolve.is_some_and(|(_, t)| t == 0) {
+            continue;
+        }
+        let (ox, oy) = (whole(layer.offset_x), whole(layer.offset_y));
+        let shifted = PixelBox::of_rect(Rect::new(ox as f64, oy as f64, w as f64, h as f64), w, h);
+        let mut area = canvas.intersect(shifted);
+        if let Some(r) = layer.clip_rect {
+            area = area.intersect(PixelBox::of_rect(r, w, h));
+        }
+        if area.is_empty() {
+            continue;
+        }
+        let opaque_bg = layer.background.is_some_and(|c| c[3] == 255);
+        let ctx = LayerCtx {
+            layer,
+            sources,
+            frame,
+        };
+        if opacity >= OPAQUE && dissolve.is_none() && opaque_bg {
+            ctx.render(out, None, (ox, oy), area, tools);
+            continue;
+        }
+        let cov = if opaque_bg {
+            None
+        } else {
+            coverage.clear();
+            coverage.resize(w * h, 0);
+            Some(&mut coverage[..])
+        };
+        ctx.render(scratch, cov, (0, 0), canvas, tools);
+        let cov = (!opaque_bg).then_some(&coverage[..]);
+        mix_layer(
+            out,
+            scratch,
+            cov,
+            (ox, oy),
+            area,
+            opacity,
+            dissolve,
+            &mut tools.weights,
+        );
     }
 }
 

@@ -104,7 +104,7 @@ impl RgbMatrix {
 
 /// An I420 picture of even size; `data` is Y (`width * height`), then U, then V (each
 /// `width / 2 * height / 2`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Picture {
     width: usize,
     height: usize,

@@ -1,6 +1,7 @@
 //! A WebCodecs `AudioDecoder` owned by Rust: decoded blocks land in an [`OutputQueue`] as
 //! [`AudioBlock`]s (closed when dropped); the codec is closed on `Drop`.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
@@ -10,6 +11,7 @@ use web_sys::{AudioData, AudioDecoder, AudioDecoderConfig, AudioDecoderInit, Cod
 use super::chunk::audio_chunk;
 use super::queue::OutputQueue;
 use super::{decode_error, js_message, AudioBlock};
+use crate::media::codec_error::{codec_failure, CodecRole};
 use crate::media::Packet;
 use crate::ApiError;
 
@@ -17,6 +19,8 @@ pub struct AudioDecoderBox {
     decoder: AudioDecoder,
     queue: Rc<OutputQueue<AudioBlock>>,
     codec: String,
+    /// Timestamp of the last chunk submitted, for error messages.
+    last_pts: Rc<Cell<Option<i64>>>,
     _output: Closure<dyn FnMut(AudioData)>,
     _error: Closure<dyn FnMut(JsValue)>,
     _dequeue: Closure<dyn FnMut()>,
@@ -29,14 +33,17 @@ impl AudioDecoderBox {
         let output =
             Closure::<dyn FnMut(AudioData)>::new(move |d: AudioData| q.push(AudioBlock::new(d)));
         let name = codec_name.to_string();
-        let error = queue.error_callback(move |e| decode_error("audio", &name, e));
+        // The error callback has no chunk: it names the last one submitted.
+        let last_pts = Rc::new(Cell::new(None::<i64>));
+        let last = last_pts.clone();
+        let error = queue.error_callback(move |e| decode_error("audio", &name, last.get(), e));
         let dequeue = queue.dequeue_callback();
         let init = AudioDecoderInit::new(
             error.as_ref().unchecked_ref(),
             output.as_ref().unchecked_ref(),
         );
         let decoder = AudioDecoder::new(&init).map_err(|e| {
-            ApiError::internal(format!(
+            ApiError::unsupported(format!(
                 "AudioDecoder could not be created: {}",
                 js_message(&e)
             ))
@@ -46,13 +53,14 @@ impl AudioDecoderBox {
             decoder,
             queue,
             codec: codec_name.to_string(),
+            last_pts,
             _output: output,
             _error: error,
             _dequeue: dequeue,
         };
         this.decoder
             .configure(config)
-            .map_err(|e| decode_error("audio", codec_name, &e))?;
+            .map_err(|e| decode_error("audio", codec_name, None, &e))?;
         Ok(this)
     }
 
@@ -66,10 +74,25 @@ impl AudioDecoderBox {
 
     pub fn decode(&self, packet: &Packet) -> Result<(), ApiError> {
         self.queue.check()?;
-        let chunk = audio_chunk(packet).map_err(|e| decode_error("audio", &self.codec, &e))?;
+        let at = Some(packet.pts_us);
+        self.last_pts.set(at);
+        if self.decoder.state() == CodecState::Closed {
+            // The codec closed itself after an error its callback has not reported yet.
+            return Err(self.queue.error().unwrap_or_else(|| {
+                codec_failure(
+                    CodecRole::Decoder,
+                    "audio",
+                    &self.codec,
+                    at,
+                    "InvalidStateError",
+                    "the decoder closed after an earlier error",
+                )
+            }));
+        }
+        let chunk = audio_chunk(packet).map_err(|e| decode_error("audio", &self.codec, at, &e))?;
         self.decoder
             .decode(&chunk)
-            .map_err(|e| decode_error("audio", &self.codec, &e))
+            .map_err(|e| decode_error("audio", &self.codec, at, &e))
     }
 
     /// Waits until at most `max` chunks are queued in the decoder.
@@ -85,7 +108,7 @@ impl AudioDecoderBox {
         self.queue.check()?;
         result
             .map(|_| ())
-            .map_err(|e| decode_error("audio", &self.codec, &e))
+            .map_err(|e| decode_error("audio", &self.codec, self.last_pts.get(), &e))
     }
 }
 

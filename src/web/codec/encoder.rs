@@ -14,8 +14,8 @@ use web_sys::{
     VideoEncoderConfig, VideoEncoderEncodeOptions, VideoEncoderInit, VideoFrame,
 };
 
-use super::js_message;
 use super::queue::OutputQueue;
+use super::{encode_error, js_message};
 use crate::media::encoding::{AudioCandidate, VideoCandidate};
 use crate::ApiError;
 
@@ -116,6 +116,7 @@ fn keep_description(slot: &RefCell<Option<Vec<u8>>>, metadata: &JsValue) {
 pub struct VideoEncoderBox {
     encoder: VideoEncoder,
     out: Outputs,
+    codec: String,
     _output: Closure<dyn FnMut(EncodedVideoChunk, JsValue)>,
     _error: Closure<dyn FnMut(JsValue)>,
     _dequeue: Closure<dyn FnMut()>,
@@ -144,16 +145,17 @@ impl VideoEncoderBox {
                 });
             },
         );
-        let error = out.queue.error_callback(|e| {
-            ApiError::internal(format!("the video encoder failed: {}", js_message(e)))
-        });
+        let vcodec = candidate.codec.to_string();
+        let error = out
+            .queue
+            .error_callback(move |e| encode_error("video", &vcodec, None, e));
         let dequeue = out.queue.dequeue_callback();
         let init = VideoEncoderInit::new(
             error.as_ref().unchecked_ref(),
             output.as_ref().unchecked_ref(),
         );
         let encoder = VideoEncoder::new(&init).map_err(|e| {
-            ApiError::internal(format!(
+            ApiError::unsupported(format!(
                 "VideoEncoder could not be created: {}",
                 js_message(&e)
             ))
@@ -162,6 +164,7 @@ impl VideoEncoderBox {
         let this = Self {
             encoder,
             out,
+            codec: candidate.codec.to_string(),
             _output: output,
             _error: error,
             _dequeue: dequeue,
@@ -169,7 +172,7 @@ impl VideoEncoderBox {
         this.encoder
             .configure(&video_config(candidate))
             .map_err(|e| {
-                ApiError::internal(format!(
+                ApiError::unsupported(format!(
                     "the video encoder refused {}: {}",
                     candidate.codec,
                     js_message(&e)
@@ -200,18 +203,16 @@ impl VideoEncoderBox {
         options.set_key_frame(key);
         self.encoder
             .encode_with_options(frame, &options)
-            .map_err(|e| {
-                ApiError::internal(format!("encoding a video frame failed: {}", js_message(&e)))
-            })
+            .map_err(|e| encode_error("video", &self.codec, Some(frame.timestamp() as i64), &e))
     }
 
     pub async fn flush(&self) -> Result<(), ApiError> {
         self.out.queue.check()?;
         let result = self.encoder.flush().await;
         self.out.queue.check()?;
-        result.map(|_| ()).map_err(|e| {
-            ApiError::internal(format!("the video encoder failed: {}", js_message(&e)))
-        })
+        result
+            .map(|_| ())
+            .map_err(|e| encode_error("video", &self.codec, None, &e))
     }
 }
 
@@ -227,6 +228,7 @@ impl Drop for VideoEncoderBox {
 pub struct AudioEncoderBox {
     encoder: AudioEncoder,
     out: Outputs,
+    codec: String,
     _output: Closure<dyn FnMut(EncodedAudioChunk, JsValue)>,
     _error: Closure<dyn FnMut(JsValue)>,
     _dequeue: Closure<dyn FnMut()>,
@@ -255,16 +257,17 @@ impl AudioEncoderBox {
                 });
             },
         );
-        let error = out.queue.error_callback(|e| {
-            ApiError::internal(format!("the audio encoder failed: {}", js_message(e)))
-        });
+        let acodec = candidate.codec.to_string();
+        let error = out
+            .queue
+            .error_callback(move |e| encode_error("audio", &acodec, None, e));
         let dequeue = out.queue.dequeue_callback();
         let init = AudioEncoderInit::new(
             error.as_ref().unchecked_ref(),
             output.as_ref().unchecked_ref(),
         );
         let encoder = AudioEncoder::new(&init).map_err(|e| {
-            ApiError::internal(format!(
+            ApiError::unsupported(format!(
                 "AudioEncoder could not be created: {}",
                 js_message(&e)
             ))
@@ -273,6 +276,7 @@ impl AudioEncoderBox {
         let this = Self {
             encoder,
             out,
+            codec: candidate.codec.to_string(),
             _output: output,
             _error: error,
             _dequeue: dequeue,
@@ -280,7 +284,7 @@ impl AudioEncoderBox {
         this.encoder
             .configure(&audio_config(candidate))
             .map_err(|e| {
-                ApiError::internal(format!(
+                ApiError::unsupported(format!(
                     "the audio encoder refused {}: {}",
                     candidate.codec,
                     js_message(&e)
@@ -303,16 +307,16 @@ impl AudioEncoderBox {
             .await?;
         self.encoder
             .encode(data)
-            .map_err(|e| ApiError::internal(format!("encoding audio failed: {}", js_message(&e))))
+            .map_err(|e| encode_error("audio", &self.codec, Some(data.timestamp() as i64), &e))
     }
 
     pub async fn flush(&self) -> Result<(), ApiError> {
         self.out.queue.check()?;
         let result = self.encoder.flush().await;
         self.out.queue.check()?;
-        result.map(|_| ()).map_err(|e| {
-            ApiError::internal(format!("the audio encoder failed: {}", js_message(&e)))
-        })
+        result
+            .map(|_| ())
+            .map_err(|e| encode_error("audio", &self.codec, None, &e))
     }
 }
 

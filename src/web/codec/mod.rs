@@ -20,6 +20,7 @@ pub use frame::{wasm_f32_view, wasm_view, AudioBlock, Frame};
 pub use video_decoder::VideoDecoderBox;
 pub use wake::Notify;
 
+use crate::media::codec_error::{codec_failure, CodecRole};
 use crate::ApiError;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -37,10 +38,35 @@ pub fn js_message(err: &JsValue) -> String {
         .unwrap_or_else(|| format!("{err:?}"))
 }
 
-/// A decode failure of one input: the browser rejected a chunk or the codec errored.
-pub(crate) fn decode_error(what: &str, codec: &str, err: &JsValue) -> ApiError {
-    ApiError::corrupt(format!(
-        "{what} decoding failed ({codec}): {}",
-        js_message(err)
-    ))
+/// The name of a JS exception (`DataError`, `NotSupportedError`, ...), empty when it has none.
+pub fn js_name(err: &JsValue) -> String {
+    js_sys::Reflect::get(err, &"name".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .unwrap_or_default()
+}
+
+/// A decode failure of one input: the browser rejected a chunk or the codec errored
+/// (`InvalidMedia.Corrupt`, or `Unsupported` for a codec it cannot run), naming codec and time.
+pub(crate) fn decode_error(what: &str, codec: &str, at_us: Option<i64>, err: &JsValue) -> ApiError {
+    codec_failure(
+        CodecRole::Decoder,
+        what,
+        codec,
+        at_us,
+        &js_name(err),
+        &js_message(err),
+    )
+}
+
+/// An encoder failure (`InvalidMedia.Unsupported`), naming codec and output time.
+pub(crate) fn encode_error(what: &str, codec: &str, at_us: Option<i64>, err: &JsValue) -> ApiError {
+    codec_failure(
+        CodecRole::Encoder,
+        what,
+        codec,
+        at_us,
+        &js_name(err),
+        &js_message(err),
+    )
 }

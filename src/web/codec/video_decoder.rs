@@ -1,6 +1,7 @@
 //! A WebCodecs `VideoDecoder` owned by Rust: frames land in an [`OutputQueue`] as [`Frame`]s
 //! (closed when dropped), backpressure on `decodeQueueSize`, the codec closed on `Drop`.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
@@ -10,6 +11,7 @@ use web_sys::{CodecState, VideoDecoder, VideoDecoderConfig, VideoDecoderInit, Vi
 use super::chunk::video_chunk;
 use super::queue::OutputQueue;
 use super::{decode_error, js_message, Frame};
+use crate::media::codec_error::{codec_failure, CodecRole};
 use crate::media::Packet;
 use crate::ApiError;
 
@@ -17,6 +19,8 @@ pub struct VideoDecoderBox {
     decoder: VideoDecoder,
     queue: Rc<OutputQueue<Frame>>,
     codec: String,
+    /// Timestamp of the last chunk submitted, for error messages.
+    last_pts: Rc<Cell<Option<i64>>>,
     _output: Closure<dyn FnMut(VideoFrame)>,
     _error: Closure<dyn FnMut(JsValue)>,
     _dequeue: Closure<dyn FnMut()>,
@@ -39,14 +43,17 @@ impl VideoDecoderBox {
             }
         });
         let name = codec_name.to_string();
-        let error = queue.error_callback(move |e| decode_error("video", &name, e));
+        // The error callback has no chunk: it names the last one submitted.
+        let last_pts = Rc::new(Cell::new(None::<i64>));
+        let last = last_pts.clone();
+        let error = queue.error_callback(move |e| decode_error("video", &name, last.get(), e));
         let dequeue = queue.dequeue_callback();
         let init = VideoDecoderInit::new(
             error.as_ref().unchecked_ref(),
             output.as_ref().unchecked_ref(),
         );
         let decoder = VideoDecoder::new(&init).map_err(|e| {
-            ApiError::internal(format!(
+            ApiError::unsupported(format!(
                 "VideoDecoder could not be created: {}",
                 js_message(&e)
             ))
@@ -56,13 +63,14 @@ impl VideoDecoderBox {
             decoder,
             queue,
             codec: codec_name.to_string(),
+            last_pts,
             _output: output,
             _error: error,
             _dequeue: dequeue,
         };
         this.decoder
             .configure(config)
-            .map_err(|e| decode_error("video", codec_name, &e))?;
+            .map_err(|e| decode_error("video", codec_name, None, &e))?;
         Ok(this)
     }
 
@@ -77,10 +85,25 @@ impl VideoDecoderBox {
 
     pub fn decode(&self, packet: &Packet) -> Result<(), ApiError> {
         self.queue.check()?;
-        let chunk = video_chunk(packet).map_err(|e| decode_error("video", &self.codec, &e))?;
+        let at = Some(packet.pts_us);
+        self.last_pts.set(at);
+        if self.decoder.state() == CodecState::Closed {
+            // The codec closed itself after an error its callback has not reported yet.
+            return Err(self.queue.error().unwrap_or_else(|| {
+                codec_failure(
+                    CodecRole::Decoder,
+                    "video",
+                    &self.codec,
+                    at,
+                    "InvalidStateError",
+                    "the decoder closed after an earlier error",
+                )
+            }));
+        }
+        let chunk = video_chunk(packet).map_err(|e| decode_error("video", &self.codec, at, &e))?;
         self.decoder
             .decode(&chunk)
-            .map_err(|e| decode_error("video", &self.codec, &e))
+            .map_err(|e| decode_error("video", &self.codec, at, &e))
     }
 
     /// Waits for the next output, dequeue or error (or a short timeout).
@@ -97,7 +120,7 @@ impl VideoDecoderBox {
         self.queue.check()?;
         result
             .map(|_| ())
-            .map_err(|e| decode_error("video", &self.codec, &e))
+            .map_err(|e| decode_error("video", &self.codec, self.last_pts.get(), &e))
     }
 }
 

@@ -18,11 +18,57 @@
 //! (ffmpeg's fadeblack is `mix(mix(A, C, s1), mix(C, B, s2), progress)`: it passes closest to the
 //! colour a little after the middle, and is not a plain "A to black, black to B".)
 
+pub mod gl;
+pub mod xfade;
+
 use super::{ClipTransition, ColorFill, Dissolve, Layer};
 use crate::ApiError;
+pub use gl::Gl;
+pub use xfade::Xfade;
 
-/// Names accepted by [`Transition::parse`].
-pub const SUPPORTED: &[&str] = &[
+/// A transition computed from the two layers' finished pictures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Pixel {
+    Xfade(Xfade),
+    Gl(Gl),
+}
+
+impl Pixel {
+    pub fn from_name(name: &str) -> Option<Self> {
+        Xfade::from_name(name)
+            .map(Self::Xfade)
+            .or_else(|| Gl::from_name(name).map(Self::Gl))
+    }
+
+    /// Draws the transition between `a` and `b` at ffmpeg progress `q` (1 = only A) into `out`.
+    pub fn draw(
+        self,
+        a: &crate::render::compose::picture::Picture,
+        b: &crate::render::compose::picture::Picture,
+        q: f32,
+        black: [u8; 3],
+        out: &mut crate::render::compose::picture::Picture,
+    ) {
+        match self {
+            Self::Xfade(k) => xfade::draw(k, a, b, q, black, out),
+            Self::Gl(k) => gl::draw(k, a, b, 1.0 - q, out),
+        }
+    }
+}
+
+/// Every name [`Transition::parse`] accepts: the layer transitions, then the pixel ones of
+/// [`xfade::TABLE`].
+pub fn supported() -> impl Iterator<Item = &'static str> {
+    LAYER_TRANSITIONS
+        .iter()
+        .copied()
+        .chain(xfade::TABLE.iter().map(|(name, _)| *name))
+        .chain(gl::TABLE.iter().map(|(name, _)| *name))
+}
+
+/// Transitions drawn as layer settings (opacity, veil, clip rect, offset, dissolve mask).
+pub const LAYER_TRANSITIONS: &[&str] = &[
     "fade",
     "fadeblack",
     "fadewhite",
@@ -45,6 +91,8 @@ pub enum Transition {
     SlideLeft,
     SlideRight,
     Dissolve,
+    /// Drawn by [`Pixel::draw`] from the two layers' pictures.
+    Pixel(Pixel),
 }
 
 impl Transition {
@@ -62,13 +110,16 @@ impl Transition {
             "slideleft" => Self::SlideLeft,
             "slideright" => Self::SlideRight,
             "dissolve" => Self::Dissolve,
+            other if Pixel::from_name(other).is_some() => {
+                Self::Pixel(Pixel::from_name(other).expect("checked"))
+            }
             _ => {
                 return Err(ApiError::invalid_parameter(
                     "Transitions",
                     format!(
                         "transition {} is not supported yet (supported: {})",
                         spec.name,
-                        SUPPORTED.join(", ")
+                        supported().collect::<Vec<_>>().join(", ")
                     ),
                 ))
             }
@@ -116,6 +167,8 @@ impl Transition {
                 b.offset_x = -(z as f64);
                 a.offset_x = (width as i64 - z) as f64;
             }
+            // The compositor draws both layers and mixes them (see `FrameOps::xfade`).
+            Self::Pixel(_) => {}
             Self::Dissolve => {
                 b.dissolve = Some(Dissolve {
                     progress: p as f32,
@@ -166,11 +219,9 @@ mod tests {
 
     #[test]
     fn unknown_name_is_an_error_value() {
-        let e =
-            Transition::parse(&ClipTransition::new("circleopen", 1.0)).expect_err("unsupported");
+        let e = Transition::parse(&ClipTransition::new("cube", 1.0)).expect_err("unsupported");
         assert!(
-            e.message
-                .contains("transition circleopen is not supported yet"),
+            e.message.contains("transition cube is not supported yet"),
             "{}",
             e.message
         );

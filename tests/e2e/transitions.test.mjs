@@ -1,0 +1,43 @@
+// The transition catalogue in Chromium: a screen-highlights job with gl-transitions and xfade names,
+// and a Concat joined by transitions (each overlap shortens the output); files checked with ffprobe.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { checkMediaFile, fixture, openHost, SHARED_MEDIA } from './lib.mjs';
+
+let host;
+before(async () => {
+  host = await openHost();
+});
+after(async () => host?.close());
+
+const local = (uri) => path.join(host.uploadDir, decodeURIComponent(uri.slice(host.uploadUrl('').length)));
+
+test('screen-highlights job with new transition names: a valid MP4', async () => {
+  const record = await host.run('SubmitScreenMediaHighlightsJob', {
+    InputConfig: { MediaArray: [host.server.fileUrl(fixture('drama.mp4'))] },
+    EditingConfig: { ProcessConfig: { AllowTransition: true, TransitionList: ['bowTieVertical', 'radial', 'horizontalsliceleft', 'crosswarp'] } },
+    OutputConfig: { MediaURL: host.uploadUrl('ice_tr_{index}.mp4'), Count: 1, Width: 640, Height: 360, MaxDuration: 12 },
+  });
+  assert.equal(record.Status, 'Finished', `${record.Code}: ${record.Message}`);
+  const sub = record.SubJobList[0];
+  assert.equal(sub.Status, 'Success', `${sub.ErrorCode}: ${sub.ErrorMessage}`);
+  checkMediaFile(local(sub.MediaURL));
+});
+
+test('Concat with transitions: ranges overlap, the output is shorter by the transitions', async () => {
+  const a = host.server.fileUrl(path.join(SHARED_MEDIA, 'bikes-noaudio.mp4'));
+  const b = host.server.fileUrl(path.join(SHARED_MEDIA, 'speech-timecode-720p.mp4'));
+  const record = await host.run('CreateHighlightTask', {
+    Type: 'Concat',
+    Sources: [{ URI: b, StartTime: 2, Duration: 3 }, { URI: a, StartTime: 1, Duration: 2.5 }, { URI: b, StartTime: 30, Duration: 1.5 }],
+    Edit: { Mode: 'Sequential', TransitionMode: 'Sequential', Transitions: [{ Transition: 'circleopen', Duration: 0.5 }, { Transition: 'crosswarp', Duration: 0.5 }] },
+    Output: { URI: host.uploadUrl('concat_tr.mp4'), Container: 'mp4' },
+  });
+  assert.equal(record.Status, 'Succeeded', `${record.Code}: ${record.Message}`);
+  const out = record.Outputs[0];
+  assert.deepEqual(out.Clips.map((c) => c.Transition?.Transition ?? c.Transition ?? null).filter(Boolean).length, 2);
+  const { duration } = checkMediaFile(local(out.URI));
+  assert.ok(Math.abs(duration - 6) <= 1 / 30 + 0.05, `duration ${duration}: 7 s of ranges minus two 0.5 s overlaps`);
+  assert.ok(JSON.stringify(record).includes('shorter'), 'the record says the transitions shorten the output');
+});

@@ -1,0 +1,144 @@
+//! Stable-toolchain runner for the fuzz targets in `fuzz/` (same bodies: `reelcut::fuzzing`):
+//! seeds (real fixtures, the hostile cases of issue 11) mutated with a fixed-seed generator.
+//! `REELCUT_FUZZ_ROUNDS=N cargo test --release --test fuzz` runs N times as many cases.
+
+use std::path::Path;
+
+use reelcut::fuzzing;
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+fn rounds() -> usize {
+    std::env::var("REELCUT_FUZZ_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1)
+}
+
+/// Truncations, bit flips, byte overwrites with boundary values, and spliced random runs.
+fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
+    let mut v = seed.to_vec();
+    match rng.below(4) {
+        0 => v.truncate(rng.below(v.len() + 1)),
+        1 => {
+            for _ in 0..1 + rng.below(8) {
+                if !v.is_empty() {
+                    let i = rng.below(v.len());
+                    v[i] ^= 1 << rng.below(8);
+                }
+            }
+        }
+        2 => {
+            for _ in 0..1 + rng.below(4) {
+                if v.len() >= 4 {
+                    let i = rng.below(v.len() - 3);
+                    let x: [u8; 4] =
+                        [[0xFF; 4], [0; 4], [0x7F, 0xFF, 0xFF, 0xFF], [0, 0, 0, 1]][rng.below(4)];
+                    v[i..i + 4].copy_from_slice(&x);
+                }
+            }
+        }
+        _ => {
+            let at = rng.below(v.len() + 1);
+            let run: Vec<u8> = (0..rng.below(64)).map(|_| rng.next() as u8).collect();
+            v.splice(at..at, run);
+        }
+    }
+    v
+}
+
+fn run(name: &str, target: fn(&[u8]), seeds: &[Vec<u8>], cases: usize) {
+    let mut rng = Rng(0xD1B5_4A32_D192_ED03 ^ name.len() as u64 ^ rounds() as u64);
+    for seed in seeds {
+        target(seed);
+    }
+    for i in 0..cases * rounds() {
+        let seed = &seeds[i % seeds.len()];
+        let input = mutate(&mut rng, seed);
+        let copy = input.clone();
+        if std::panic::catch_unwind(|| target(&input)).is_err() {
+            let dump = std::env::temp_dir().join(format!("reelcut-fuzz-{name}-{i}.bin"));
+            let _ = std::fs::write(&dump, &copy);
+            panic!(
+                "fuzz target {name} panicked (input saved to {})",
+                dump.display()
+            );
+        }
+    }
+}
+
+fn media_seeds(ext: &[&str]) -> Vec<Vec<u8>> {
+    let mut seeds = Vec::new();
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/media"));
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        let mut files: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        files.sort();
+        for f in files {
+            let ok = f
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| ext.contains(&e));
+            let small = f.metadata().map(|m| m.len() < 3_000_000).unwrap_or(false);
+            if ok && small {
+                if let Ok(b) = std::fs::read(&f) {
+                    seeds.push(b);
+                }
+            }
+        }
+    }
+    seeds.push(Vec::new());
+    seeds
+}
+
+#[test]
+fn fuzz_demux_mp4() {
+    run(
+        "demux_mp4",
+        fuzzing::demux_mp4,
+        &media_seeds(&["mp4", "mov", "m4v"]),
+        150,
+    );
+}
+
+#[test]
+fn fuzz_demux_mkv() {
+    run(
+        "demux_mkv",
+        fuzzing::demux_mkv,
+        &media_seeds(&["webm", "mkv"]),
+        150,
+    );
+}
+
+#[test]
+fn fuzz_request() {
+    let seeds: Vec<Vec<u8>> = [
+        r#"{"Type":"Retrieval","Sources":[{"URI":"a.mp4"}],"Output":{"URI":"memory:"}}"#,
+        r#"{"Type":"Concat","Sources":[{"URI":"a.mp4","StartTime":100,"Duration":3}],"Output":{"URI":"../escape_{index}.mp4","Container":"mp4","MaxDuration":0.5}}"#,
+        r#"{"Type":"Compose","Sources":[{"URI":"a"}],"Output":{"URI":"a\\b.mp4","Container":"mp4","Video":{"TranscodeVideo":{"Resolution":"65535x65535"}}},"Tags":{"__proto__":"x"}}"#,
+    ]
+    .iter()
+    .map(|s| [&[0u8][..], s.as_bytes()].concat())
+    .chain(std::iter::once(
+        [&[1u8][..], br#"{"InputConfig":{"MediaArray":["a.mp4"]},"OutputConfig":{"MediaURL":"opfs:/r/{index}.mp4","Count":3,"MaxDuration":0.5}}"#].concat(),
+    ))
+    .collect();
+    run("request", fuzzing::request, &seeds, 3000);
+}
+
+#[test]
+fn fuzz_mux() {
+    let seeds = vec![vec![0u8; 64], (0..=255u8).collect(), vec![0xFF; 300]];
+    run("mux", fuzzing::mux, &seeds, 3000);
+}
