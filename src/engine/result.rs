@@ -75,6 +75,9 @@ pub struct SourceSummary {
     /// Video frames decoded for the analysis (analysed ones and the references they need).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decoded_frames: Option<u32>,
+    /// What the demuxer noticed, e.g. a header duration the samples contradict.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// Whether an output was written and delivered.
@@ -172,7 +175,12 @@ pub fn source_input(info: &MediaInfo, cuts: Vec<crate::render::CutWindow>) -> Op
 }
 
 /// The record's entry for one input; `decoded` is set for analysed inputs.
-pub fn source_summary(uri: &str, info: &MediaInfo, frames: u32, decoded: Option<u32>) -> SourceSummary {
+pub fn source_summary(
+    uri: &str,
+    info: &MediaInfo,
+    frames: u32,
+    decoded: Option<u32>,
+) -> SourceSummary {
     let video = info.video_track();
     let geometry = video.and_then(|t| t.video.as_ref());
     SourceSummary {
@@ -185,6 +193,7 @@ pub fn source_summary(uri: &str, info: &MediaInfo, frames: u32, decoded: Option<
         height: geometry.map_or(0, |v| v.display_height),
         frames,
         decoded_frames: decoded,
+        notes: info.notes.clone(),
     }
 }
 
@@ -195,7 +204,11 @@ pub fn highlight_records(spec: &JobSpec, report: &HighlightReport) -> Vec<Highli
         .iter()
         .map(|h| HighlightRecord {
             source: h.source,
-            uri: spec.sources.get(h.source).map(|s| s.uri.clone()).unwrap_or_default(),
+            uri: spec
+                .sources
+                .get(h.source)
+                .map(|s| s.uri.clone())
+                .unwrap_or_default(),
             start: round_ms(h.start),
             end: round_ms(h.end),
             score: round_ms(h.score),
@@ -237,11 +250,20 @@ pub struct Delivery {
 }
 
 /// The record of a rendered output.
-pub fn rendered_output(out: &ReelOutput, settings: &RenderSettings, delivery: Delivery) -> OutputRecord {
+pub fn rendered_output(
+    out: &ReelOutput,
+    settings: &RenderSettings,
+    delivery: Delivery,
+) -> OutputRecord {
     let duration = out.render.as_ref().map_or(0.0, |r| r.duration_s);
     let (status, error_code, error_message, location) = match delivery.error {
         None => (OutputStatus::Success, None, None, None),
-        Some((e, kept)) => (OutputStatus::Failed, Some(e.code), Some(e.message), Some(kept)),
+        Some((e, kept)) => (
+            OutputStatus::Failed,
+            Some(e.code),
+            Some(e.message),
+            Some(kept),
+        ),
     };
     OutputRecord {
         uri: Some(out.uri.clone().unwrap_or_else(|| "memory:".into())),

@@ -20,7 +20,7 @@ use crate::media::{self, MediaInfo, TrackKind};
 use crate::ApiError;
 
 /// Chunks queued inside each decoder; more only adds latency and memory.
-const MAX_DECODE_QUEUE: u32 = 16;
+pub(super) const MAX_DECODE_QUEUE: u32 = 16;
 /// Decoded frames waiting for the analyzer; more would pin decoder buffers.
 const MAX_FRAMES_IN_FLIGHT: usize = 8;
 /// Past the range's end, video packets are read this far (B-frame reordering stays within it).

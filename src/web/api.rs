@@ -1,5 +1,5 @@
-//! wasm-bindgen exports used by `www/src/worker.ts`. Errors cross the boundary as JSON strings
-//! `{"Code": ..., "Message": ...}` so the worker can report them unchanged.
+//! wasm-bindgen exports used by `www/src/worker.ts`. Errors cross the boundary as plain objects
+//! `{Code, Message}` (`ApiErrorBody`) so the worker can report them unchanged.
 
 use wasm_bindgen::prelude::*;
 
@@ -7,11 +7,7 @@ use crate::job::validate::{parse_request, Capabilities};
 use crate::ApiError;
 
 pub(super) fn to_js(err: ApiError) -> JsValue {
-    JsValue::from_str(&serde_json::to_string(&err).unwrap_or_else(|_| err.to_string()))
-}
-
-pub(super) fn json<T: serde::Serialize>(value: &T) -> Result<String, JsValue> {
-    serde_json::to_string(value).map_err(|e| to_js(ApiError::internal(e.to_string())))
+    to_value(&err).unwrap_or_else(|_| JsValue::from_str(&err.to_string()))
 }
 
 #[wasm_bindgen(start)]

@@ -1,31 +1,13 @@
 //! Encoder negotiation for a job: the candidates of [`crate::media::encoding`] tried in order
 //! with `isConfigSupported`; what was used, and why, goes into the job's notes.
 
-use serde::{Deserialize, Serialize};
-use wasm_bindgen::prelude::*;
-
-use super::api::{json, to_js};
-use super::codec::{negotiate_audio, negotiate_video, video_config};
+use super::codec::{negotiate_audio, negotiate_video};
 use crate::engine::RenderSettings;
 use crate::media::encoding::{self, AudioCandidate, VideoCandidate};
 use crate::ApiError;
 
-/// The `VideoEncoderConfig` of an encoding [`choose_encoders`] returned (for the benchmark's
-/// pure-encode baseline, which must configure its encoder exactly as the engine does).
-#[wasm_bindgen(js_name = videoEncoderConfig)]
-pub fn video_encoder_config(encoding_json: &str) -> Result<web_sys::VideoEncoderConfig, JsValue> {
-    #[derive(serde::Deserialize)]
-    struct VideoOnly {
-        video: VideoCandidate,
-    }
-    let e: VideoOnly = serde_json::from_str(encoding_json)
-        .map_err(|e| to_js(ApiError::internal(format!("bad encoding: {e}"))))?;
-    Ok(video_config(&e.video))
-}
-
 /// What a job's reels are encoded as: the configurations negotiated for the job.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone)]
 pub struct Encoding {
     pub container: String,
     pub video: VideoCandidate,
@@ -33,15 +15,6 @@ pub struct Encoding {
     pub gop: u32,
     /// What was chosen instead of what was asked for, and why.
     pub notes: Vec<String>,
-}
-
-/// Negotiates the encoders for `settings_json` (the engine's [`RenderSettings`] of a job).
-/// Returns the encoding JSON (the benchmark's pure-encode baseline uses it).
-#[wasm_bindgen(js_name = chooseEncoders)]
-pub async fn choose_encoders(settings_json: String) -> Result<String, JsValue> {
-    let settings: RenderSettings = serde_json::from_str(&settings_json)
-        .map_err(|e| to_js(ApiError::internal(format!("bad render settings: {e}"))))?;
-    json(&negotiate_encoders(&settings).await.map_err(to_js)?)
 }
 
 /// Tries the candidates for `settings` in order with `isConfigSupported`.

@@ -13,11 +13,12 @@ use super::api::{to_js, to_value};
 use super::encoders::{negotiate_encoders, Encoding};
 use super::job_signal::JobSignal;
 use super::render_reel::{render_reel, Sources};
-use super::source::{js_error_to_api, JsByteSource};
+use super::sink::OutputSink;
+use super::source::{js_error, js_error_to_api, JsByteSource};
 use crate::analysis::score::{find_highlights, HighlightReport};
 use crate::analysis::SourceFeatures;
 use crate::engine::{self, Delivery, JobResult, Purpose, ReelOutput, SourceInput};
-use crate::job::spec::{JobKind, JobSpec};
+use crate::job::spec::{Container, JobKind, JobSpec};
 use crate::media::{self, MediaInfo};
 use crate::plan::{CutPoints, Reel};
 use crate::ApiError;
@@ -33,7 +34,7 @@ export interface JobIo {
   /** Progress of the whole job, 0..1, by stage. */
   progress(stage: string, fraction: number): void;
   /** Where output `index` (1-based) to `uri` (`null`: memory) is written as it is produced. */
-  openSink(uri: string | null, index: number): Promise<unknown>;
+  openSink(uri: string | null, index: number): Promise<OutputSink>;
   /** Delivers a finished file; never throws for a failed upload (see `Delivered`). */
   deliver(uri: string | null, blob: Blob): Promise<unknown>;
   /** Removes an OPFS file an earlier output of a failed job wrote. */
@@ -116,10 +117,18 @@ fn attach_blobs(result: &JsValue, blobs: &[(usize, JsValue)]) {
     }
 }
 
+/// Awaits a reader the shell opens: its failures are the input's (`InvalidMedia.*`).
 async fn settle(promise: Result<Promise, JsValue>) -> Result<JsValue, ApiError> {
     JsFuture::from(promise.map_err(js_error_to_api)?)
         .await
         .map_err(js_error_to_api)
+}
+
+/// Awaits an output step of the shell (`what`: "opening the output sink", ...): a failure that
+/// carries no code of its own is the engine's (`Internal`), naming the step.
+async fn shell_step(what: &str, promise: Result<Promise, JsValue>) -> Result<JsValue, ApiError> {
+    let fail = |e| js_error(e, |m| ApiError::internal(format!("{what} failed: {m}")));
+    JsFuture::from(promise.map_err(fail)?).await.map_err(fail)
 }
 
 /// The analysed inputs of a job.
@@ -156,7 +165,11 @@ impl Job<'_> {
         };
         for (i, src) in self.spec.sources.iter().enumerate() {
             let span = (to - from) / n as f64;
-            let job = self.signal("analyse", from + i as f64 * span, from + (i + 1) as f64 * span);
+            let job = self.signal(
+                "analyse",
+                from + i as f64 * span,
+                from + (i + 1) as f64 * span,
+            );
             let named = |e: ApiError| ApiError::new(e.code, format!("{}: {}", src.uri, e.message));
             let reader = settle(self.io.open(&src.uri)).await.map_err(named)?;
             let a = analyse(reader, src.start_s, src.duration_s, &job)
@@ -204,7 +217,9 @@ impl Job<'_> {
             let candidates: Vec<_> = report.highlights.iter().map(Into::into).collect();
             let reels = engine::export_reels(&candidates);
             let inputs = self.inputs(&a.infos, Some(&a.features))?;
-            let (outputs, b) = self.render_all(&inputs, &reels, 0.5, &mut result.notes).await?;
+            let (outputs, b) = self
+                .render_all(&inputs, &reels, 0.5, &mut result.notes)
+                .await?;
             if let Some(list) = result.highlights.as_mut() {
                 for (h, o) in list.iter_mut().zip(&outputs) {
                     h.output = o.uri.clone();
@@ -261,8 +276,8 @@ impl Job<'_> {
                 }
             };
             let reader = settle(self.io.open(&src.uri)).await.map_err(named)?;
-            let demuxer = media::open(Box::new(JsByteSource::new(reader).map_err(named)?))
-                .map_err(named)?;
+            let demuxer =
+                media::open(Box::new(JsByteSource::new(reader).map_err(named)?)).map_err(named)?;
             let info = demuxer.info().clone();
             if info.video_track().is_none() {
                 return Err(named(ApiError::unsupported("the input has no video track")));
@@ -338,7 +353,8 @@ impl Job<'_> {
                 }
                 Err(e) => {
                     for path in &written {
-                        let _ = settle(self.io.remove_opfs(path)).await;
+                        let _ = shell_step("removing a partial output", self.io.remove_opfs(path))
+                            .await;
                     }
                     return Err(e);
                 }
@@ -360,13 +376,20 @@ impl Job<'_> {
         };
         self.io.progress("render", start);
         let began = js_sys::Date::now();
-        let sink = settle(self.io.open_sink(out.uri.clone(), out.index)).await?;
+        let sink: OutputSink = shell_step(
+            "opening the output sink",
+            self.io.open_sink(out.uri.clone(), out.index),
+        )
+        .await?
+        .unchecked_into();
         let rendered = self
             .render_to(plan, inputs, encoding, &sink, (start, span))
             .await;
         let delivered = match rendered {
             Ok(reel) => {
-                let finished = self.finish(&sink, &reel.head, &reel.tail, encoding).await;
+                let mime =
+                    Container::from_name(&encoding.container).map_or("video/mp4", |c| c.mime());
+                let finished = sink.finish(&reel.head, &reel.tail, mime).await;
                 match finished {
                     Ok(blob) => {
                         let render_seconds = (js_sys::Date::now() - began) / 1000.0;
@@ -388,13 +411,7 @@ impl Job<'_> {
             Err(e) => Err(e),
         };
         // The sink's work file goes whatever happened (a delivered file no longer needs it).
-        if let Ok(dispose) = Reflect::get(&sink, &"dispose".into()) {
-            if let Ok(f) = dispose.dyn_into::<js_sys::Function>() {
-                if let Ok(p) = f.call0(&sink) {
-                    let _ = JsFuture::from(Promise::resolve(&p)).await;
-                }
-            }
-        }
+        sink.dispose().await;
         let (frames, render_seconds, size, delivered) = delivered?;
         let delivery = Delivery {
             frames,
@@ -418,7 +435,7 @@ impl Job<'_> {
         plan: &crate::render::RenderPlan,
         inputs: &[SourceInput],
         encoding: &Encoding,
-        sink: &JsValue,
+        sink: &OutputSink,
         (start, span): (f64, f64),
     ) -> Result<super::render_reel::RenderedReel, ApiError> {
         let io = self.io.clone();
@@ -437,35 +454,12 @@ impl Job<'_> {
         render_reel(plan, encoding, &sources, sink.clone(), &job).await
     }
 
-    /// The whole file from the sink: head, streamed body, tail.
-    async fn finish(
-        &self,
-        sink: &JsValue,
-        head: &[u8],
-        tail: &[u8],
-        encoding: &Encoding,
-    ) -> Result<JsValue, ApiError> {
-        let finish: js_sys::Function = Reflect::get(sink, &"finish".into())
-            .map_err(js_error_to_api)?
-            .dyn_into()
-            .map_err(|_| ApiError::internal("the output sink has no finish()"))?;
-        let mime = crate::job::spec::Container::from_name(&encoding.container)
-            .map_or("video/mp4", |c| c.mime());
-        let promise = finish
-            .call3(
-                sink,
-                &js_sys::Uint8Array::from(head).into(),
-                &js_sys::Uint8Array::from(tail).into(),
-                &mime.into(),
-            )
-            .map_err(js_error_to_api)?;
-        JsFuture::from(Promise::resolve(&promise))
-            .await
-            .map_err(js_error_to_api)
-    }
-
     async fn deliver(&self, out: &ReelOutput, blob: &JsValue) -> Result<Delivered, ApiError> {
-        let value = settle(self.io.deliver(out.uri.clone(), blob)).await?;
+        let value = shell_step(
+            "delivering the output",
+            self.io.deliver(out.uri.clone(), blob),
+        )
+        .await?;
         serde_wasm_bindgen::from_value(value)
             .map_err(|e| ApiError::internal(format!("bad delivery report: {e}")))
     }

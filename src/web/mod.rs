@@ -3,6 +3,7 @@
 
 mod analyse;
 mod api;
+mod bench;
 mod codec;
 mod cursor;
 mod encoders;
@@ -10,8 +11,10 @@ mod job;
 mod job_signal;
 mod output_mux;
 mod render_reel;
+mod sink;
 mod source;
 
 pub use api::*;
+pub use bench::*;
 pub use encoders::*;
 pub use job::*;

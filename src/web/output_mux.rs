@@ -6,10 +6,8 @@
 
 use std::collections::VecDeque;
 
-use js_sys::{Function, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
-
-use super::codec::{js_message, EncodedChunk};
+use super::codec::EncodedChunk;
+use super::sink::OutputSink;
 use crate::media::encoding::{AudioCandidate, AudioFamily, VideoCandidate, VideoFamily};
 use crate::media::mux::{
     AudioCodec, AudioTrack, OpusConfig, TrackConfig, VideoCodec, VideoTrack, VpxConfig,
@@ -28,43 +26,12 @@ enum Writer {
     Webm(WebmWriter),
 }
 
-/// A JS object with `write(bytes: Uint8Array)`, receiving the file body in order. `bytes` is a
-/// view of wasm memory, valid only during the call: a sink that keeps the bytes copies them.
-struct Sink {
-    target: JsValue,
-    write: Function,
-}
-
-impl Sink {
-    fn new(target: JsValue) -> Result<Self, ApiError> {
-        let write = Reflect::get(&target, &"write".into())
-            .ok()
-            .and_then(|f| f.dyn_into::<Function>().ok())
-            .ok_or_else(|| ApiError::internal("the output sink has no write function"))?;
-        Ok(Self { target, write })
-    }
-    fn write(&self, bytes: &[u8]) -> Result<(), ApiError> {
-        if bytes.is_empty() {
-            return Ok(());
-        }
-        self.write
-            .call1(
-                &self.target,
-                &super::codec::wasm_view(bytes.as_ptr() as u32, bytes.len() as u32),
-            )
-            .map(|_| ())
-            .map_err(|e| {
-                ApiError::internal(format!("writing the output failed: {}", js_message(&e)))
-            })
-    }
-}
-
 pub struct OutputMux {
     container: String,
     video: VideoCandidate,
     audio: Option<AudioCandidate>,
     writer: Option<Writer>,
-    sink: Sink,
+    sink: OutputSink,
     pending: [VecDeque<EncodedChunk>; 2],
     descriptions: [Option<Vec<u8>>; 2],
     bytes: u64,
@@ -76,8 +43,6 @@ pub struct MuxedFile {
     pub head: Vec<u8>,
     /// Bytes after the body (WebM: last cluster and Cues).
     pub tail: Vec<u8>,
-    /// Body bytes written to the sink.
-    pub body_bytes: u64,
 }
 
 impl OutputMux {
@@ -85,7 +50,7 @@ impl OutputMux {
         container: &str,
         video: &VideoCandidate,
         audio: Option<&AudioCandidate>,
-        sink: JsValue,
+        sink: OutputSink,
     ) -> Result<Self, ApiError> {
         if !matches!(container, "mp4" | "mov" | "webm" | "mkv") {
             return Err(ApiError::invalid_parameter(
@@ -98,7 +63,7 @@ impl OutputMux {
             video: video.clone(),
             audio: audio.cloned(),
             writer: None,
-            sink: Sink::new(sink)?,
+            sink,
             pending: [VecDeque::new(), VecDeque::new()],
             descriptions: [None, None],
             bytes: 0,
@@ -220,11 +185,7 @@ impl OutputMux {
             Some(Writer::Webm(w)) => w.finish()?,
             None => return Err(ApiError::internal("the video encoder produced no output")),
         };
-        Ok(MuxedFile {
-            head,
-            tail,
-            body_bytes: self.bytes,
-        })
+        Ok(MuxedFile { head, tail })
     }
 }
 

@@ -19,6 +19,7 @@ use super::cursor::{ClipCursor, ClipCuts};
 use super::encoders::Encoding;
 use super::job_signal::JobSignal;
 use super::output_mux::OutputMux;
+use super::sink::OutputSink;
 use crate::render::compose::picture::Picture;
 use crate::render::compose::store::FrameLayout;
 use crate::render::compose::{Compositor, FrameStore};
@@ -46,7 +47,7 @@ pub(super) async fn render_reel(
     plan: &RenderPlan,
     encoding: &Encoding,
     sources: &Sources<'_>,
-    sink: JsValue,
+    sink: OutputSink,
     job: &JobSignal,
 ) -> Result<RenderedReel, ApiError> {
     Renderer::new(plan, encoding, sink, sources)?.run(job).await
@@ -87,7 +88,7 @@ impl<'a> Renderer<'a> {
     fn new(
         plan: &'a RenderPlan,
         encoding: &'a Encoding,
-        sink: JsValue,
+        sink: OutputSink,
         sources: &'a Sources<'a>,
     ) -> Result<Self, ApiError> {
         render::validate_plan(plan)?;

@@ -37,16 +37,29 @@ impl JsByteSource {
 /// Turns an exception thrown by the JS reader into an ApiError; readers throw `Error`s whose
 /// message starts with a cloud-style code (`InvalidMedia.NotFound: ...`) when they know it.
 pub fn js_error_to_api(err: JsValue) -> ApiError {
+    js_error(err, |m| {
+        ApiError::corrupt(format!("reading the input failed: {m}"))
+    })
+}
+
+/// A JS exception as an [`ApiError`]: a message that starts with a cloud-style code
+/// (`InvalidMedia.NotFound: ...`, thrown by the shell's readers and delivery) keeps its code;
+/// anything else becomes `fallback(message)`.
+pub fn js_error(err: JsValue, fallback: impl FnOnce(String) -> ApiError) -> ApiError {
     let message = err
         .dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
         .or_else(|| err.as_string())
         .unwrap_or_else(|| format!("{err:?}"));
+    let coded = |code: &str| {
+        ["InvalidMedia.", "InvalidParameter.", "Job.", "Output."]
+            .iter()
+            .any(|p| code.starts_with(p))
+            || code == "Internal"
+    };
     match message.split_once(": ") {
-        Some((code, rest)) if code.starts_with("InvalidMedia.") || code.starts_with("Job.") => {
-            ApiError::new(code, rest)
-        }
-        _ => ApiError::corrupt(format!("reading the input failed: {message}")),
+        Some((code, rest)) if coded(code) => ApiError::new(code, rest),
+        _ => fallback(message),
     }
 }
 

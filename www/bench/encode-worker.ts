@@ -6,19 +6,11 @@ import { waitForDequeue } from './webcodecs';
 
 const ready = init({ module_or_path: new URL('../pkg/reelcut_bg.wasm', import.meta.url) });
 
-/** The engine's own negotiation for an MP4 output of this size and rate. */
-async function engineEncoderConfig(width: number, height: number, fps: number): Promise<VideoEncoderConfig> {
-  await ready;
-  // The engine's RenderSettings for a plain MP4 output (no codec, bit rate or CRF requested).
-  const settings = { width, height, fps, gop: 150, container: 'mp4', placement: null, sourceVolume: 1, video: { codec: null, bitrateBps: null, crf: null }, audio: null };
-  const encoding = await core.chooseEncoders(JSON.stringify(settings));
-  return core.videoEncoderConfig(encoding) as VideoEncoderConfig;
-}
-
 self.onmessage = async (ev: MessageEvent<{ width: number; height: number; fps: number; frames: number }>) => {
   const { width, height, fps, frames } = ev.data;
   try {
-    const config = await engineEncoderConfig(width, height, fps);
+    await ready;
+    const config = await core.engineVideoEncoderConfig(width, height, fps);
     const canvas = new OffscreenCanvas(width, height);
     const ctx = canvas.getContext('2d', { alpha: false })!;
     let error: unknown = null;

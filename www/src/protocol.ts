@@ -18,77 +18,15 @@ export type FromWorker =
   | { type: 'failed'; jobId: string; error: ApiErrorBody; fatal: boolean }
   | { type: 'resolve'; reqId: number; uri: string };
 
-/** The validated internal job model produced by the Rust validator (`src/job/spec.rs`). */
-export interface JobSpec {
-  api: 'ScreenMediaHighlights' | 'HighlightTask';
-  kind: 'Retrieval' | 'Concat' | 'Compose' | 'ScreenHighlights';
-  sources: { uri: string; startS: number; durationS: number }[];
-  mode: 'Scene' | 'Average';
-  content?: string | null;
-  introAuto?: boolean;
-  maxDurationS?: number | null;
-  targetDurationS?: number | null;
-  outputs: {
-    uri: string | null;
-    container: string | null;
-    count: number;
-    width: number | null;
-    height: number | null;
-    video: {
-      disabled: boolean;
-      codec: 'h264' | 'h265' | 'vp9' | 'av1' | null;
-      bitrateBps: number | null;
-      crf: number | null;
-      frameRate: number | null;
-      gopSize: number | null;
-      scaleType: 'stretch' | 'crop' | 'fill' | 'fit' | null;
-      pixelFormat: string | null;
-    };
-    audio: { disabled: boolean; codec: string | null; bitrateBps: number | null; sampleRate: number | null; channels: number | null };
-    sourceVolume: number;
-  };
-  transitions: { mode: 'Closed' | 'Auto' | 'Random' | 'Sequential'; list: { name: string; durationS: number; weight: number }[] };
-  userData?: string | null;
-  tags?: Record<string, string>;
-  notify?: string | null;
-  projectName?: string | null;
-  [key: string]: unknown;
-}
+// The job model and the result are defined once, in Rust (`src/job/spec.rs`, `src/engine/result.rs`);
+// their TypeScript declarations are generated from those types (tsify) into pkg/reelcut.d.ts.
+import type { JobResult as EngineResult, JobSpec, OutputRecord as EngineOutput, SubJob as EngineSubJob } from '../pkg/reelcut.js';
 
-/** One written file (SubJobList entry for screen-highlights jobs, `Outputs` for highlight tasks). */
-export interface OutputRecord {
-  Index: number;
-  URI: string | null;
-  Status: 'Success' | 'Failed';
-  ErrorCode?: string;
-  ErrorMessage?: string;
-  /** Where a file whose upload failed is kept (OPFS). */
-  Location?: string;
-  /** `memory:` outputs. */
-  Blob?: Blob;
-  UploadAttempts?: number;
-  Duration?: number;
-  Width?: number;
-  Height?: number;
-  FrameRate?: number;
-  Frames?: number;
-  /** Wall time of decoding, drawing, encoding and muxing this output. */
-  RenderSeconds?: number;
-  Size?: number;
-  Container?: string;
-  VideoCodec?: string;
-  AudioCodec?: string | null;
-  Clips: { Source: number; In: number; Out: number; Score: number; Reasons: string[]; Transition?: string }[];
-  Notes?: string[];
-}
+export type { JobSpec };
+
+/** A `memory:` output also carries its file. */
+export type OutputRecord = EngineOutput & { Blob?: Blob };
+export type SubJobRecord = EngineSubJob & { Blob?: Blob };
 
 /** What a finished job adds to its record. */
-export interface JobResult {
-  Highlights?: { Source: number; URI: string; Start: number; End: number; Score: number; Reasons: string[]; Output?: string | null }[];
-  Profile?: string;
-  Notes?: string[];
-  Sources?: { URI: string; Container: string; Duration: number; Video: string | null; Audio: string | null; Width: number; Height: number; Frames: number; DecodedFrames?: number }[];
-  Outputs?: OutputRecord[];
-  /** Screen-highlights jobs: the outputs, each with `MediaURL` instead of `URI`. */
-  SubJobList?: (Omit<OutputRecord, 'URI'> & { MediaURL: string | null })[];
-}
+export type JobResult = Omit<EngineResult, 'Outputs' | 'SubJobList'> & { Outputs?: OutputRecord[]; SubJobList?: SubJobRecord[] };

@@ -6,14 +6,10 @@
 const BATCH_BYTES = 4 * 1024 * 1024;
 const WORK_DIR = 'reelcut-work';
 
-export interface OutputSink {
-  /** `bytes` views wasm memory and is valid only during the call: keep a copy, never the view. */
-  write(bytes: Uint8Array<ArrayBuffer>): void;
-  /** The whole file: the container's head, the body written so far, its tail. */
-  finish(head: Uint8Array<ArrayBuffer>, tail: Uint8Array<ArrayBuffer>, type: string): Promise<Blob>;
-  /** Releases what the sink holds (its work file); call once the finished file is delivered. */
-  dispose(): Promise<void>;
-}
+// The interface is declared once, beside the Rust code that calls it (src/web/sink.rs).
+import type { OutputSink } from '../pkg/reelcut.js';
+
+export type { OutputSink };
 
 /** The sink for an output delivered to `uri` (`memory:`/null, `opfs:`, or an upload). */
 export async function openSink(uri: string | null, jobId: string, index: number): Promise<OutputSink> {

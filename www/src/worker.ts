@@ -1,10 +1,10 @@
 // The engine worker: validates requests and runs one job at a time, off the page's main thread.
 
 import init, * as core from '../pkg/reelcut.js';
-import { runJobKind } from './jobs';
+import { jobIo } from './jobs';
 import { blobReader, httpReader, opfsReader, type SyncReader } from './io';
 import { setNetworkPolicy } from './net';
-import type { FromWorker, JobSpec, ToWorker } from './protocol';
+import type { FromWorker, JobResult, JobSpec, ToWorker } from './protocol';
 import { parseErrorBody, ReelcutError, type MediaMap } from './types';
 
 const post = (msg: FromWorker) => (self as unknown as Worker).postMessage(msg);
@@ -20,7 +20,7 @@ self.onmessage = async (ev: MessageEvent<ToWorker>) => {
     case 'validate': {
       await ready;
       try {
-        const spec = JSON.parse(core.validateRequest(msg.action, JSON.stringify(msg.request))) as JobSpec;
+        const spec = core.validateRequest(msg.action, msg.request);
         post({ type: 'validated', reqId: msg.reqId, spec });
       } catch (e) {
         post({ type: 'validated', reqId: msg.reqId, error: parseErrorBody(e) });
@@ -48,14 +48,13 @@ async function runJob(jobId: string, spec: JobSpec, media: MediaMap): Promise<vo
   const abort = new AbortController();
   running.set(jobId, abort);
   try {
-    const result = await runJobKind({
-      core,
-      spec,
+    const io = jobIo({
       jobId,
       signal: abort.signal,
       open: (uri) => openReference(uri, media),
       progress: (stage, fraction) => post({ type: 'progress', jobId, stage, fraction }),
     });
+    const result: JobResult = await core.runJob(spec, io);
     // A job canceled while it finished (say, during an upload) is Canceled, never a success.
     if (abort.signal.aborted) post({ type: 'failed', jobId, error: { Code: 'Job.Canceled', Message: 'the job was canceled' }, fatal: false });
     else post({ type: 'done', jobId, result });
