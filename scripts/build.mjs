@@ -46,6 +46,10 @@ if (newest(['www', 'webpack.config.js', 'tsconfig.json']) > mtime('dist/reelcut.
     ['www/pages/cli.html', 'cli.html'],
   ];
   for (const [from, to] of pages) fs.copyFileSync(path.join(root, from), path.join(root, 'dist', to));
+  // The job model and records are declared by wasm-bindgen/tsify from the Rust types; the
+  // package's declarations import them from here.
+  fs.mkdirSync(path.join(root, 'dist/types/pkg'), { recursive: true });
+  fs.copyFileSync(path.join(root, 'www/pkg/reelcut.d.ts'), path.join(root, 'dist/types/pkg/reelcut.d.ts'));
   fixDeclarationSpecifiers(path.join(root, 'dist/types/src'));
   plainUrlPatterns(path.join(root, 'dist/package'));
 }

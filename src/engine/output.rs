@@ -173,6 +173,7 @@ pub fn round_ms(x: f64) -> f64 {
 /// One entry of an output record's `Clips`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct OutputClip {
     pub source: usize,
     pub r#in: f64,

@@ -90,7 +90,7 @@ test('the tarball holds only the library: ESM entry, worker, wasm, types, README
   for (const need of ['package.json', 'README.md', 'LICENSE', 'dist/package/reelcut.js', 'dist/package/reelcut.worker.js', 'dist/package/reelcut_bg.wasm', 'dist/types/src/index.d.ts']) {
     assert.ok(files.includes(need), `${need} in the tarball`);
   }
-  const strays = files.filter((f) => !/^(package\.json|README\.md|LICENSE|dist\/package\/reelcut(\.worker)?\.js|dist\/package\/reelcut_bg\.wasm|dist\/types\/src\/.+\.d\.ts)$/.test(f));
+  const strays = files.filter((f) => !/^(package\.json|README\.md|LICENSE|dist\/package\/reelcut(\.worker)?\.js|dist\/package\/reelcut_bg\.wasm|dist\/types\/src\/.+\.d\.ts|dist\/types\/pkg\/reelcut\.d\.ts)$/.test(f));
   assert.deepEqual(strays, [], 'nothing but the library');
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
   assert.equal(pkg.sideEffects, false);
