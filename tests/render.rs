@@ -36,6 +36,7 @@ fn clip(
         volume: 1.0,
         in_cut: None,
         out_cut: None,
+        vfx: None,
     }
 }
 

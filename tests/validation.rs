@@ -931,6 +931,7 @@ fn imm_bad_cases() -> Vec<Bad> {
         bad(IMM, imm_full, &[("/Edit/VfxEffects", s(n_copies(11, json!({ "VfxEffect": "invert" }))))], "InvalidParameter.Edit.VfxEffects", "Edit.VfxEffects has 11 entries; allowed at most 10"),
         bad(IMM, imm_full, &[("/Edit/VfxEffects/0/VfxEffect", s(json!("blur")))], "InvalidParameter.Edit.VfxEffects.VfxEffect", "Edit.VfxEffects[0].VfxEffect is 'blur'; allowed: letterboxed, twolayer"),
         bad(IMM, imm_full, &[("/Edit/VfxEffects/0/Weight", s(json!(101)))], "InvalidParameter.Edit.VfxEffects.Weight", "Edit.VfxEffects[0].Weight is 101; allowed integers 1..100"),
+        bad(IMM, imm_min, &[("/Output", s(json!({ "URI": "memory:{index}", "Container": "mp4" }))), ("/Edit", s(json!({ "Mode": "Sequential", "VfxEffectMode": "Auto" })))], "InvalidParameter.Edit.VfxEffectMode", "applies to the reels of Type 'Compose' and 'Concat'"),
         // Output.
         bad(IMM, imm_full, &[("/Output", None)], "InvalidParameter.Output", "Output is required"),
         bad(IMM, imm_full, &[("/Output", s(json!("{")))], "InvalidParameter.Output", "Output is a string but not valid JSON"),
@@ -1151,6 +1152,31 @@ fn gating_with_render() {
         )],
     );
     parse_request(ICE, &request, &caps).expect("fadecolor is built");
+    // Every visual effect is built, in every mode, whatever the case of its name.
+    for mode in ["Auto", "Random", "Sequential"] {
+        let mut edit = json!({ "Mode": "Sequential", "VfxEffectMode": mode });
+        if mode != "Auto" {
+            let list: Vec<Value> = catalog::VFX_EFFECTS
+                .iter()
+                .map(|n| json!({ "VfxEffect": n.to_uppercase() }))
+                .collect();
+            edit["VfxEffects"] = json!(list);
+        }
+        let request = edited(
+            imm_full,
+            &[
+                ("/Edit", s(edit)),
+                ("/Output/Speed", None),
+                ("/Output/Segment", None),
+            ],
+        );
+        let spec = parse_request(IMM, &request, &caps).expect("visual effects are built");
+        assert_eq!(format!("{:?}", spec.vfx.mode), mode);
+        let names: Vec<&str> = spec.vfx.list.iter().map(|v| v.name.as_str()).collect();
+        if mode != "Auto" {
+            assert_eq!(names, catalog::VFX_EFFECTS);
+        }
+    }
 
     fn render_compose() -> Value {
         edited(
@@ -1212,13 +1238,6 @@ fn gating_with_render() {
             &[("/InputConfig/BackgroundMusicArray", s(json!(["m.mp3"])))],
             "InvalidParameter.InputConfig.BackgroundMusicArray",
             "(background music) is not supported yet",
-        ),
-        bad(
-            IMM,
-            render_compose,
-            &[("/Edit/VfxEffectMode", s(json!("Auto")))],
-            "InvalidParameter.Edit.VfxEffectMode",
-            "Edit.VfxEffectMode 'Auto' (visual effects) is not supported yet",
         ),
         bad(
             IMM,

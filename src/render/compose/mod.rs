@@ -9,6 +9,9 @@
 //! - [`blend`]: opacity, veils and masks per row;
 //! - [`store`]: decoded frames kept between output frames, keyed by clip and timestamp.
 //!
+//! A layer with a pixel effect ([`crate::render::vfx`]) is always drawn on the scratch picture, the
+//! effect applied there after the draws, then mixed onto the output.
+//!
 //! Layers are composed per plane (Y at full size, U and V at half size; rectangles are halved for
 //! the chroma planes). A layer that is opaque over its area (opacity 1, no dissolve, an opaque
 //! background) is drawn straight onto the output, translated by its offset and cut to its clip
@@ -31,6 +34,7 @@ use self::blur::Blur;
 use self::picture::{rgb_to_yuv, Picture, Yuv};
 use self::scale::{PixelBox, Scaler};
 use super::layout::norm_rotation;
+use super::vfx::{self, VfxTools};
 use super::{DrawOp, FrameOps, Layer, Rect, SourceGeometry};
 
 pub use self::picture::i420_len;
@@ -95,6 +99,7 @@ struct Tools {
     scaler: Scaler,
     blur: Blur,
     weights: Vec<u16>,
+    vfx: VfxTools,
 }
 
 /// Executes draw lists into an output picture it owns (allocated once per reel).
@@ -232,7 +237,9 @@ fn compose_layers(
             sources,
             frame,
         };
-        if opacity >= OPAQUE && dissolve.is_none() && opaque_bg {
+        // A layer with a pixel effect is drawn on its own picture first: the effect works in the
+        // layer's coordinates (a vignette moves with a sliding clip).
+        if opacity >= OPAQUE && dissolve.is_none() && opaque_bg && layer.vfx.is_none() {
             ctx.render(out, None, (ox, oy), area, tools);
             continue;
         }
@@ -386,6 +393,9 @@ impl<'f> LayerCtx<'_, 'f> {
             if let Some(cov) = coverage.as_deref_mut() {
                 set_coverage(cov, w, area.intersect(PixelBox::of_rect(d.dst, w, h)), 255);
             }
+        }
+        if let Some(effect) = layer.vfx {
+            vfx::apply(effect, target, &mut tools.vfx);
         }
         if let Some(v) = layer.fill_after {
             let colour = rgb_to_yuv(v.rgb);

@@ -189,6 +189,14 @@ impl Picture {
         &self.data
     }
 
+    /// Makes `self` a copy of `other`, reusing `self`'s buffer.
+    pub fn copy_from(&mut self, other: &Picture) {
+        self.width = other.width;
+        self.height = other.height;
+        self.data.clear();
+        self.data.extend_from_slice(&other.data);
+    }
+
     /// Gives the buffer back (to reuse it for the next frame).
     pub fn into_data(self) -> Vec<u8> {
         self.data
