@@ -89,6 +89,9 @@ impl VignetteMap {
 /// random dither in [0, 1) and truncates, the same on average).
 pub fn vignette(pic: &mut Picture, map: &mut VignetteMap) {
     let (w, h) = (pic.width(), pic.height());
+    if w == 0 || h == 0 {
+        return;
+    }
     let gain = map.for_size(w, h);
     let [luma, u, v] = pic.planes_mut();
     for (row, g) in luma.data.chunks_exact_mut(w).zip(gain.chunks_exact(w)) {
