@@ -7,6 +7,7 @@
 //! - [`blur`]: the blurred draw, a Gaussian computed on a coarse grid;
 //! - [`rotate`]: quarter turns, done once per decoded frame;
 //! - [`blend`]: opacity, veils and masks per row;
+//! - [`image`]: RGBA images with alpha (stickers, titles, stills) placed once, drawn per frame;
 //! - [`store`]: decoded frames kept between output frames, keyed by clip and timestamp.
 //!
 //! A layer with a pixel effect ([`crate::render::vfx`]) is always drawn on the scratch picture, the
@@ -21,6 +22,7 @@
 
 pub mod blend;
 pub mod blur;
+pub mod image;
 pub mod picture;
 pub mod rotate;
 pub mod scale;
