@@ -1,6 +1,7 @@
 //! Native micro-timing of the compositor (not a test, nothing asserted): milliseconds per
 //! 1080x1920 output frame from a 1920x1080 source with the blurred fill (the landscape-to-portrait
-//! reel), plus the I420 frame adoption and an NV12 conversion for comparison.
+//! reel), the same with each visual effect, plus the I420 frame adoption and an NV12 conversion
+//! for comparison.
 //!
 //! `cargo run --release --example compose_timing`
 
@@ -9,6 +10,7 @@ use std::time::Instant;
 use reelcut::analysis::{FrameView, PixelFormat, PlaneLayout};
 use reelcut::render::compose::picture::Picture;
 use reelcut::render::compose::{Compositor, SourceFrame};
+use reelcut::render::vfx::Vfx;
 use reelcut::render::{frame_ops, RenderClip, RenderPlan, SourceGeometry};
 
 /// Median and fastest milliseconds of `n` runs of `f` (the machine is shared: the fastest run is
@@ -47,6 +49,7 @@ fn main() {
             volume: 1.0,
             in_cut: None,
             out_cut: None,
+            vfx: None,
         }],
         sources: vec![SourceGeometry::simple(sw as u32, sh as u32)],
         duration_s: 10.0,
@@ -70,6 +73,20 @@ fn main() {
         comp.compose(&fit_ops, &plan.sources, &|_, _| Some(&frame));
     });
     println!("compose 1920x1080 -> 1080x1920 fitted, black bars: {median:.2} ms/frame median, {best:.2} fastest");
+
+    // Each visual effect on the same reel, at 40 % of the clip (the animated ones are moving).
+    for effect in Vfx::ALL {
+        let mut with = plan.clone();
+        with.clips[0].vfx = Some(effect);
+        let ops = frame_ops(&with, 120).expect("ops");
+        let (median, best) = time(n, || {
+            comp.compose(&ops, &plan.sources, &|_, _| Some(&frame));
+        });
+        println!(
+            "compose 1920x1080 -> 1080x1920 with {}: {median:.2} ms/frame median, {best:.2} fastest",
+            effect.name()
+        );
+    }
 
     // NV12 -> I420 conversion of the same frame (what a decoder choosing NV12 costs on top).
     let mut nv = source.plane(0).data.to_vec();

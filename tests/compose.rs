@@ -32,6 +32,7 @@ fn clip(
         volume: 1.0,
         in_cut: None,
         out_cut: None,
+        vfx: None,
     }
 }
 
@@ -442,6 +443,7 @@ fn layer(draws: Vec<DrawOp>) -> Layer {
         offset_y: 0.0,
         clip_rect: None,
         opacity: 1.0,
+        vfx: None,
     }
 }
 

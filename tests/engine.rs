@@ -12,7 +12,8 @@ use reelcut::job::spec::{
 };
 use reelcut::job::validate::{parse_request, Capabilities};
 use reelcut::plan::{Candidate, PlannedClip, Reel, SourceMeta};
-use reelcut::render::{Placement, SourceGeometry};
+use reelcut::render::vfx::Vfx;
+use reelcut::render::{frame_ops, Placement, SourceGeometry};
 use serde_json::{json, Value};
 
 const ICE: &str = "SubmitScreenMediaHighlightsJob";
@@ -64,6 +65,7 @@ fn clip(source: usize, in_s: f64, out_s: f64, transition: Option<(&str, f64)>) -
             weight: 50,
         }),
         hook: false,
+        vfx: None,
     }
 }
 
@@ -424,4 +426,43 @@ fn clip_edges_on_a_hard_cut_carry_its_window_for_exact_trimming() {
     assert_eq!(plan.clips[0].out_cut, None);
     assert_eq!(plan.clips[1].in_cut, None);
     assert_eq!(plan.clips[1].out_cut.map(|w| w.end), Some(20.0));
+}
+
+#[test]
+fn a_concats_visual_effects_reach_the_render_plan_and_the_record() {
+    let s = spec(
+        IMM,
+        json!({ "Type": "Concat",
+                "Sources": [{ "URI": "a", "StartTime": 0, "Duration": 4 }, { "URI": "a", "StartTime": 10, "Duration": 4 }],
+                "Edit": { "Mode": "Sequential", "VfxEffectMode": "Sequential",
+                          "VfxEffects": [{ "VfxEffect": "Invert" }, { "VfxEffect": "twolayer" }] },
+                "Output": { "URI": "memory:", "Container": "mp4" } }),
+    );
+    assert_eq!(plan_config(&s).vfx_mode, EffectMode::Sequential);
+    let meta = SourceMeta {
+        duration_s: 30.0,
+        has_audio: true,
+    };
+    let metas = [meta.clone(), meta];
+    let plan = plan_concat(&s, &metas).unwrap();
+    let inputs = [input(1280, 720, 25.0, true), input(1280, 720, 25.0, true)];
+    let settings = render_settings(&s, &inputs);
+    let outs = reel_outputs(&s, &settings, &inputs, &plan.reels);
+    let render = outs[0].render.as_ref().unwrap();
+    let effects: Vec<Option<Vfx>> = render.clips.iter().map(|c| c.vfx).collect();
+    assert_eq!(effects, [Some(Vfx::Invert), Some(Vfx::TwoLayer)]);
+    let clips = serde_json::to_value(&outs[0].clips).unwrap();
+    assert_eq!(clips[0]["VfxEffect"], "invert");
+    assert_eq!(clips[1]["VfxEffect"], "twolayer");
+    // The plan's frames carry the effect to the compositor: a pixel effect on the layer, a
+    // layout effect in its draws.
+    let first = frame_ops(render, 0).unwrap();
+    assert_eq!(first.layers[0].vfx.map(|v| v.effect), Some(Vfx::Invert));
+    let second = frame_ops(render, (5.0 * render.fps) as u64).unwrap();
+    assert_eq!(second.layers[0].vfx, None);
+    assert_eq!(
+        second.layers[0].draws.len(),
+        2,
+        "twolayer: blurred copy + picture"
+    );
 }

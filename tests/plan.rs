@@ -3,8 +3,9 @@
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
 use reelcut::plan::{
-    add_concat_transitions, plan_concat, plan_reels, reel_timeline, Candidate, CutPoints,
-    EffectMode, Plan, PlanConfig, PlannedClip, Reel, SourceMeta, TransitionItem,
+    add_concat_transitions, add_vfx, plan_concat, plan_reels, reel_timeline, Candidate, CutPoints,
+    EffectMode, Plan, PlanConfig, PlannedClip, Reel, SourceMeta, TransitionItem, VfxItem, AUTO_VFX,
+    SCENE_GAP_S,
 };
 
 const EPS: f64 = 1e-6;
@@ -678,6 +679,7 @@ fn timeline_starts_with_overlaps() {
         reasons: vec![],
         transition_in: t,
         hook: false,
+        vfx: None,
     };
     let reel = Reel {
         clips: vec![
@@ -815,6 +817,11 @@ fn odd_input_does_not_panic_and_nan_scores_are_ignored() {
         transition_mode: EffectMode::Random,
         transitions: vec![tc("fade", f64::INFINITY, 0), tc("x", -1.0, 3)],
         intro_auto: true,
+        vfx_mode: EffectMode::Random,
+        vfx: vec![VfxItem {
+            name: "invert".to_string(),
+            weight: 0,
+        }],
         seed: u64::MAX,
     };
     let plan = plan_reels(&sources, &cands, &cuts, &c);
@@ -828,6 +835,7 @@ fn odd_input_does_not_panic_and_nan_scores_are_ignored() {
                 clip.transition_in.is_none(),
                 "non-positive durations are hard cuts"
             );
+            assert_eq!(clip.vfx, None, "weight 0 is never chosen");
             assert!(
                 !(clip.source == 0 && clip.in_s < 15.0 && clip.out_s > 10.0 && clip.score.is_nan())
             );
@@ -982,4 +990,179 @@ fn concat_with_transitions_overlaps_its_ranges() {
     let mut closed = plan_concat(&sources, &ranges).unwrap();
     add_concat_transitions(&mut closed, &PlanConfig::default());
     assert!((closed.reels[0].duration_s - 16.5).abs() < EPS);
+}
+
+// ---------------------------------------------------------------- visual effects
+
+fn vfx_item(name: &str, weight: u32) -> VfxItem {
+    VfxItem {
+        name: name.to_string(),
+        weight,
+    }
+}
+
+/// A reel of `ranges` (source, in, out) in that order, hard cuts, no effects yet.
+fn reel_of(ranges: &[(usize, f64, f64)]) -> Plan {
+    let clips = ranges
+        .iter()
+        .map(|&(source, in_s, out_s)| PlannedClip {
+            source,
+            in_s,
+            out_s,
+            score: 0.5,
+            reasons: vec![],
+            transition_in: None,
+            hook: false,
+            vfx: None,
+        })
+        .collect();
+    Plan {
+        reels: vec![Reel {
+            clips,
+            duration_s: 0.0,
+            notes: vec![],
+        }],
+        notes: vec![],
+    }
+}
+
+fn effects(plan: &Plan) -> Vec<Option<&str>> {
+    plan.reels[0]
+        .clips
+        .iter()
+        .map(|c| c.vfx.as_deref())
+        .collect()
+}
+
+fn vfx_cfg(mode: EffectMode, list: Vec<VfxItem>) -> PlanConfig {
+    PlanConfig {
+        vfx_mode: mode,
+        vfx: list,
+        seed: 42,
+        ..PlanConfig::default()
+    }
+}
+
+#[test]
+fn vfx_sequential_cycles_the_list_one_per_clip() {
+    let mut plan = reel_of(&[(0, 0.0, 3.0), (0, 5.0, 8.0), (1, 0.0, 3.0), (1, 4.0, 9.0)]);
+    let cfg = vfx_cfg(
+        EffectMode::Sequential,
+        vec![
+            vfx_item("invert", 50),
+            vfx_item("vignette", 50),
+            vfx_item("vertigo", 50),
+        ],
+    );
+    add_vfx(&mut plan, &cfg);
+    assert_eq!(
+        effects(&plan),
+        [
+            Some("invert"),
+            Some("vignette"),
+            Some("vertigo"),
+            Some("invert")
+        ]
+    );
+    // Closed leaves the clips alone.
+    let mut closed = reel_of(&[(0, 0.0, 3.0)]);
+    add_vfx(&mut closed, &vfx_cfg(EffectMode::Closed, cfg.vfx.clone()));
+    assert_eq!(effects(&closed), [None]);
+}
+
+#[test]
+fn vfx_random_follows_the_weights_and_the_seed() {
+    let ranges: Vec<(usize, f64, f64)> = (0..400)
+        .map(|i| (0, i as f64 * 3.0, i as f64 * 3.0 + 2.0))
+        .collect();
+    let cfg = vfx_cfg(
+        EffectMode::Random,
+        vec![vfx_item("invert", 75), vfx_item("luminance", 25)],
+    );
+    let mut plan = reel_of(&ranges);
+    add_vfx(&mut plan, &cfg);
+    let inverts = effects(&plan)
+        .iter()
+        .filter(|e| **e == Some("invert"))
+        .count();
+    assert!(effects(&plan).iter().all(|e| e.is_some()));
+    assert!(
+        (260..340).contains(&inverts),
+        "{inverts} of 400 with weight 75 %"
+    );
+    let mut again = reel_of(&ranges);
+    add_vfx(&mut again, &cfg);
+    assert_eq!(
+        effects(&plan),
+        effects(&again),
+        "the same seed gives the same effects"
+    );
+    let mut other = reel_of(&ranges);
+    add_vfx(
+        &mut other,
+        &PlanConfig {
+            seed: 7,
+            ..cfg.clone()
+        },
+    );
+    assert_ne!(effects(&plan), effects(&other));
+}
+
+#[test]
+fn vfx_auto_keeps_one_effect_per_scene() {
+    // Clips 0-1 are one stretch of source 0, clip 2 jumps ahead by more than a scene gap, clip 3 is
+    // another source.
+    let far = 8.0 + SCENE_GAP_S + 1.0;
+    let ranges = [
+        (0, 0.0, 3.0),
+        (0, 5.0, 8.0),
+        (0, far, far + 3.0),
+        (1, 0.0, 3.0),
+    ];
+    let mut plan = reel_of(&ranges);
+    add_vfx(
+        &mut plan,
+        &vfx_cfg(
+            EffectMode::Auto,
+            vec![vfx_item("invert", 50), vfx_item("luminance", 50)],
+        ),
+    );
+    assert_eq!(
+        effects(&plan),
+        [
+            Some("invert"),
+            Some("invert"),
+            Some("luminance"),
+            Some("invert")
+        ]
+    );
+    let mut plain = reel_of(&ranges);
+    add_vfx(&mut plain, &vfx_cfg(EffectMode::Auto, vec![]));
+    assert!(effects(&plain).iter().all(|e| *e == Some(AUTO_VFX)));
+}
+
+#[test]
+fn vfx_do_not_change_the_transitions_a_request_gets() {
+    let sources = [src(300.0)];
+    let cands = evenly(0, 20, 4.0, 12.0);
+    let base = PlanConfig {
+        transition_mode: EffectMode::Random,
+        transitions: vec![tc("fade", 0.5, 50), tc("wipeleft", 0.5, 50)],
+        seed: 9,
+        ..cfg(2, Some(30.0), None)
+    };
+    let with_vfx = PlanConfig {
+        vfx_mode: EffectMode::Random,
+        vfx: vec![vfx_item("invert", 50), vfx_item("vignette", 50)],
+        ..base.clone()
+    };
+    let a = plan_reels(&sources, &cands, &[], &base);
+    let b = plan_reels(&sources, &cands, &[], &with_vfx);
+    for (ra, rb) in a.reels.iter().zip(&b.reels) {
+        let ta: Vec<_> = ra.clips.iter().map(|c| c.transition_in.clone()).collect();
+        let tb: Vec<_> = rb.clips.iter().map(|c| c.transition_in.clone()).collect();
+        assert_eq!(ta, tb);
+        assert!(rb.clips.iter().all(|c| c.vfx.is_some()));
+        assert!(ra.clips.iter().all(|c| c.vfx.is_none()));
+    }
 }

@@ -36,6 +36,7 @@ fn clip(
         volume: 1.0,
         in_cut: None,
         out_cut: None,
+        vfx: None,
     }
 }
 
@@ -731,6 +732,7 @@ fn mix_clips_follow_the_video_transitions() {
 #[test]
 fn a_same_size_frame_outside_transitions_passes_through_unchanged() {
     use reelcut::render::passthrough::passthrough_source;
+    use reelcut::render::vfx::Vfx;
     let same = one_source_plan(geom(1920, 1080, 0, (1, 1)), 1920, 1080, None);
     let ops = frame_ops(&same, 50).expect("ops");
     assert_eq!(passthrough_source(&ops, &same), Some((0, 2.0)));
@@ -745,6 +747,16 @@ fn a_same_size_frame_outside_transitions_passes_through_unchanged() {
         passthrough_source(&frame_ops(&rotated, 50).expect("ops"), &rotated),
         None
     );
+    // A clip with a visual effect is composed (pixel effects and layouts alike).
+    for effect in [Vfx::Invert, Vfx::TwoLayer] {
+        let mut with = same.clone();
+        with.clips[0].vfx = Some(effect);
+        assert_eq!(
+            passthrough_source(&frame_ops(&with, 50).expect("ops"), &with),
+            None,
+            "{effect:?}"
+        );
+    }
     let portrait = one_source_plan(geom(1920, 1080, 0, (1, 1)), 1080, 1920, None);
     assert_eq!(
         passthrough_source(&frame_ops(&portrait, 50).expect("ops"), &portrait),

@@ -3,9 +3,9 @@
 //! Each bad case starts from a valid request, applies edits at JSON pointers, and asserts the exact
 //! error code and a fragment of the message that names the value given.
 
-use reelcut::job::catalog;
 use reelcut::job::spec::*;
 use reelcut::job::validate::{parse_request, parse_request_json, Capabilities};
+use reelcut::job::{catalog, overlays};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -354,11 +354,38 @@ fn ice_full_parses() {
             ],
         },
         overlays: OverlaySpec {
-            openings: vec!["open.mp4".into()],
-            endings: vec!["end.png".into()],
-            titles: vec!["Episode 1".into()],
-            subheadings: vec!["The reveal".into()],
-            stickers: vec!["sticker.png".into()],
+            openings: vec![MediaEntry {
+                uri: "open.mp4".into(),
+                duration_s: None,
+            }],
+            endings: vec![MediaEntry {
+                uri: "end.png".into(),
+                duration_s: None,
+            }],
+            titles: vec![TextEntry {
+                text: "Episode 1".into(),
+                font_size: overlays::TITLE_FONT_SIZE,
+                color: [255, 255, 255],
+                y: overlays::TITLE_Y,
+                duration_s: overlays::TITLE_DEFAULT_S,
+            }],
+            subheadings: vec![TextEntry {
+                text: "The reveal".into(),
+                font_size: overlays::SUBHEADING_FONT_SIZE,
+                color: [255, 255, 255],
+                y: overlays::SUBHEADING_Y,
+                duration_s: overlays::TITLE_DEFAULT_S,
+            }],
+            stickers: vec![StickerEntry {
+                uri: "sticker.png".into(),
+                x: 0.05,
+                y: 0.05,
+                width: 0.2,
+                height: None,
+                start_s: 0.0,
+                duration_s: None,
+                opacity: 1.0,
+            }],
             background_images: vec!["bg.jpg".into()],
         },
         segment: None,
@@ -822,6 +849,19 @@ fn ice_bad_cases() -> Vec<Bad> {
         bad(ICE, ice_full, &[("/InputConfig/SubHeadingArray", s(n_strings(51)))], "InvalidParameter.InputConfig.SubHeadingArray", "has 51 entries"),
         bad(ICE, ice_full, &[("/InputConfig/StickerArray", s(n_strings(51)))], "InvalidParameter.InputConfig.StickerArray", "has 51 entries"),
         bad(ICE, ice_full, &[("/InputConfig/BackgroundMusicArray", s(n_strings(51)))], "InvalidParameter.InputConfig.BackgroundMusicArray", "has 51 entries"),
+        // Overlay entries (src/job/overlays.rs).
+        bad(ICE, ice_full, &[("/InputConfig/StickerArray/0", s(json!({ "X": 0.1 })))], "InvalidParameter.InputConfig.StickerArray.MediaURL", "is required"),
+        bad(ICE, ice_full, &[("/InputConfig/StickerArray/0", s(json!({ "MediaURL": "s.png", "X": 1.5 })))], "InvalidParameter.InputConfig.StickerArray.X", "is 1.5; allowed 0..1"),
+        bad(ICE, ice_full, &[("/InputConfig/StickerArray/0", s(json!({ "MediaURL": "s.png", "Width": 0 })))], "InvalidParameter.InputConfig.StickerArray.Width", "a sticker needs a size > 0"),
+        bad(ICE, ice_full, &[("/InputConfig/StickerArray/0", s(json!({ "MediaURL": "s.png", "Duration": 0 })))], "InvalidParameter.InputConfig.StickerArray.Duration", "allowed > 0"),
+        bad(ICE, ice_full, &[("/InputConfig/StickerArray/0", s(json!({ "MediaURL": "s.png", "Size": 3 })))], "InvalidParameter.InputConfig.StickerArray.Size", "unknown parameter"),
+        bad(ICE, ice_full, &[("/InputConfig/StickerArray/0", s(json!(7)))], "InvalidParameter.InputConfig.StickerArray", "expected a media reference string or an object with MediaURL"),
+        bad(ICE, ice_full, &[("/InputConfig/TitleArray/0", s(json!({ "Text": "Ep 1", "FontColor": "red" })))], "InvalidParameter.InputConfig.TitleArray.FontColor", "expected a colour #RRGGBB"),
+        bad(ICE, ice_full, &[("/InputConfig/TitleArray/0", s(json!({ "Text": "x".repeat(51) })))], "InvalidParameter.InputConfig.TitleArray.Text", "(51 characters); allowed at most 50"),
+        bad(ICE, ice_full, &[("/InputConfig/TitleArray/0", s(json!({ "FontSize": 0.1 })))], "InvalidParameter.InputConfig.TitleArray.Text", "is required"),
+        bad(ICE, ice_full, &[("/InputConfig/SubHeadingArray/0", s(json!({ "Text": "a", "FontSize": 0.5 })))], "InvalidParameter.InputConfig.SubHeadingArray.FontSize", "allowed 0.01..0.3"),
+        bad(ICE, ice_full, &[("/InputConfig/OpeningArray/0", s(json!({ "MediaURL": "o.png", "Duration": 100 })))], "InvalidParameter.InputConfig.OpeningArray.Duration", "allowed 0.5..60"),
+        bad(ICE, ice_full, &[("/InputConfig/BackgroundImageArray/0", s(json!({ "MediaURL": "" })))], "InvalidParameter.InputConfig.BackgroundImageArray.MediaURL", "expected a non-empty string"),
         bad(ICE, ice_full, &[("/InputConfig/BackgroundImageArray", s(json!({})))], "InvalidParameter.InputConfig.BackgroundImageArray", "is {}; expected an array"),
         // EditingConfig.
         bad(ICE, ice_full, &[("/EditingConfig", s(json!("{bad")))], "InvalidParameter.EditingConfig", "EditingConfig is a string but not valid JSON"),
@@ -931,6 +971,7 @@ fn imm_bad_cases() -> Vec<Bad> {
         bad(IMM, imm_full, &[("/Edit/VfxEffects", s(n_copies(11, json!({ "VfxEffect": "invert" }))))], "InvalidParameter.Edit.VfxEffects", "Edit.VfxEffects has 11 entries; allowed at most 10"),
         bad(IMM, imm_full, &[("/Edit/VfxEffects/0/VfxEffect", s(json!("blur")))], "InvalidParameter.Edit.VfxEffects.VfxEffect", "Edit.VfxEffects[0].VfxEffect is 'blur'; allowed: letterboxed, twolayer"),
         bad(IMM, imm_full, &[("/Edit/VfxEffects/0/Weight", s(json!(101)))], "InvalidParameter.Edit.VfxEffects.Weight", "Edit.VfxEffects[0].Weight is 101; allowed integers 1..100"),
+        bad(IMM, imm_min, &[("/Output", s(json!({ "URI": "memory:{index}", "Container": "mp4" }))), ("/Edit", s(json!({ "Mode": "Sequential", "VfxEffectMode": "Auto" })))], "InvalidParameter.Edit.VfxEffectMode", "applies to the reels of Type 'Compose' and 'Concat'"),
         // Output.
         bad(IMM, imm_full, &[("/Output", None)], "InvalidParameter.Output", "Output is required"),
         bad(IMM, imm_full, &[("/Output", s(json!("{")))], "InvalidParameter.Output", "Output is a string but not valid JSON"),
@@ -1151,6 +1192,31 @@ fn gating_with_render() {
         )],
     );
     parse_request(ICE, &request, &caps).expect("fadecolor is built");
+    // Every visual effect is built, in every mode, whatever the case of its name.
+    for mode in ["Auto", "Random", "Sequential"] {
+        let mut edit = json!({ "Mode": "Sequential", "VfxEffectMode": mode });
+        if mode != "Auto" {
+            let list: Vec<Value> = catalog::VFX_EFFECTS
+                .iter()
+                .map(|n| json!({ "VfxEffect": n.to_uppercase() }))
+                .collect();
+            edit["VfxEffects"] = json!(list);
+        }
+        let request = edited(
+            imm_full,
+            &[
+                ("/Edit", s(edit)),
+                ("/Output/Speed", None),
+                ("/Output/Segment", None),
+            ],
+        );
+        let spec = parse_request(IMM, &request, &caps).expect("visual effects are built");
+        assert_eq!(format!("{:?}", spec.vfx.mode), mode);
+        let names: Vec<&str> = spec.vfx.list.iter().map(|v| v.name.as_str()).collect();
+        if mode != "Auto" {
+            assert_eq!(names, catalog::VFX_EFFECTS);
+        }
+    }
 
     fn render_compose() -> Value {
         edited(
@@ -1212,13 +1278,6 @@ fn gating_with_render() {
             &[("/InputConfig/BackgroundMusicArray", s(json!(["m.mp3"])))],
             "InvalidParameter.InputConfig.BackgroundMusicArray",
             "(background music) is not supported yet",
-        ),
-        bad(
-            IMM,
-            render_compose,
-            &[("/Edit/VfxEffectMode", s(json!("Auto")))],
-            "InvalidParameter.Edit.VfxEffectMode",
-            "Edit.VfxEffectMode 'Auto' (visual effects) is not supported yet",
         ),
         bad(
             IMM,
@@ -1322,4 +1381,74 @@ fn gating_containers_not_built_yet() {
         "{}",
         err.message
     );
+}
+
+#[test]
+fn overlay_entries_as_objects() {
+    let request = edited(
+        ice_min,
+        &[
+            (
+                "/InputConfig/OpeningArray",
+                s(json!([{ "MediaURL": "open.png", "Duration": 2.5 }])),
+            ),
+            (
+                "/InputConfig/TitleArray",
+                s(
+                    json!([{ "Text": "第一集", "FontSize": 0.08, "FontColor": "#FFcc00", "Y": 0.2, "Duration": 6 }]),
+                ),
+            ),
+            (
+                "/InputConfig/StickerArray",
+                s(
+                    json!([{ "MediaURL": "logo.png", "X": 0.7, "Y": 0.02, "Width": 0.25, "Start": 1, "Duration": 5, "Opacity": 0.8 }]),
+                ),
+            ),
+            (
+                "/InputConfig/BackgroundImageArray",
+                s(json!([{ "MediaURL": "bg.jpg" }, "bg2.jpg"])),
+            ),
+        ],
+    );
+    let caps = Capabilities {
+        overlays: true,
+        ..Capabilities::with_render()
+    };
+    let o = parse_request(ICE, &request, &caps).expect("valid").overlays;
+    assert_eq!(
+        o.openings,
+        [MediaEntry {
+            uri: "open.png".into(),
+            duration_s: Some(2.5)
+        }]
+    );
+    assert_eq!(
+        o.titles,
+        [TextEntry {
+            text: "第一集".into(),
+            font_size: 0.08,
+            color: [255, 204, 0],
+            y: 0.2,
+            duration_s: 6.0
+        }]
+    );
+    assert_eq!(
+        o.stickers,
+        [StickerEntry {
+            uri: "logo.png".into(),
+            x: 0.7,
+            y: 0.02,
+            width: 0.25,
+            height: None,
+            start_s: 1.0,
+            duration_s: Some(5.0),
+            opacity: 0.8
+        }]
+    );
+    assert_eq!(o.background_images, ["bg.jpg", "bg2.jpg"]);
+    // Without the overlay capability the arrays are still refused as not built.
+    let refused =
+        parse_request(ICE, &request, &Capabilities::with_render()).expect_err("not built");
+    assert_eq!(refused.code, "InvalidParameter.InputConfig.OpeningArray");
+    assert!(refused.message.contains("is not supported yet"));
 }

@@ -8,8 +8,8 @@ use crate::media::encoding::{AudioRequest, VideoRequest};
 use crate::job::spec::{AudioCodec, Container, JobSpec, ScaleType, VideoCodec, DEFAULT_GOP_SIZE};
 use crate::plan::{reel_timeline, Reel};
 use crate::render::{
-    self, layout::display_size, ClipTransition, CutWindow, Placement, RenderClip, RenderPlan,
-    SourceGeometry,
+    self, layout::display_size, vfx::Vfx, ClipTransition, CutWindow, Placement, RenderClip,
+    RenderPlan, SourceGeometry,
 };
 use crate::ApiError;
 
@@ -183,6 +183,9 @@ pub struct OutputClip {
     /// The transition into this clip, when one was drawn.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transition: Option<String>,
+    /// The visual effect on this clip, when one was drawn.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vfx_effect: Option<String>,
 }
 
 /// The record's clip list of a reel: source ranges and scores to the millisecond.
@@ -196,6 +199,7 @@ pub fn output_clips(reel: &Reel) -> Vec<OutputClip> {
             score: round_ms(c.score),
             reasons: c.reasons.clone(),
             transition: c.transition_in.as_ref().map(|t| t.name.clone()),
+            vfx_effect: c.vfx.clone(),
         })
         .collect()
 }
@@ -221,6 +225,8 @@ pub fn render_plan(settings: &RenderSettings, sources: &[SourceInput], reel: &Re
                 volume: settings.source_volume,
                 in_cut: cut_at(sources, c.source, c.in_s),
                 out_cut: cut_at(sources, c.source, c.out_s),
+                // Names were validated against the catalogue the renderer reads.
+                vfx: c.vfx.as_deref().and_then(Vfx::from_name),
             }
         })
         .collect();

@@ -7,7 +7,8 @@ use crate::ApiError;
 use super::highlights::MIN_CLIP_S;
 
 /// The planner's configuration for a job: `Count` reels within `MaxDuration`, near
-/// `TargetDuration`, with the hook of `IntroConfig.Mode: Auto`, the request's transitions, and
+/// `TargetDuration`, with the hook of `IntroConfig.Mode: Auto`, the request's transitions and
+/// visual effects, and
 /// randomness seeded by the request itself.
 pub fn plan_config(spec: &JobSpec) -> PlanConfig {
     PlanConfig {
@@ -18,6 +19,8 @@ pub fn plan_config(spec: &JobSpec) -> PlanConfig {
         min_clip_s: MIN_CLIP_S,
         transition_mode: spec.transitions.mode,
         transitions: spec.transitions.list.clone(),
+        vfx_mode: spec.vfx.mode,
+        vfx: spec.vfx.list.clone(),
         seed: request_seed(spec),
     }
 }
@@ -56,10 +59,13 @@ pub fn concat_ranges(spec: &JobSpec) -> Vec<(usize, f64, f64)> {
 }
 
 /// Plans a Concat: the request's ranges in order, joined by hard cuts or, with
-/// `Edit.TransitionMode`/`Transitions`, by those transitions (each overlap shortens the output).
+/// `Edit.TransitionMode`/`Transitions`, by those transitions (each overlap shortens the output),
+/// each range with its visual effect from `Edit.VfxEffectMode`/`VfxEffects`.
 pub fn plan_concat(spec: &JobSpec, sources: &[SourceMeta]) -> Result<Plan, ApiError> {
     let mut plan = plan::plan_concat(sources, &concat_ranges(spec))?;
-    plan::add_concat_transitions(&mut plan, &plan_config(spec));
+    let cfg = plan_config(spec);
+    plan::add_concat_transitions(&mut plan, &cfg);
+    plan::add_vfx(&mut plan, &cfg);
     Ok(plan)
 }
 
@@ -77,6 +83,7 @@ pub fn export_reels(highlights: &[Candidate]) -> Vec<Reel> {
                 reasons: h.reasons.clone(),
                 transition_in: None,
                 hook: false,
+                vfx: None,
             }],
             duration_s: (h.end - h.start).max(0.0),
             notes: Vec::new(),

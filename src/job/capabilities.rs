@@ -17,7 +17,8 @@ pub struct Capabilities {
     pub render: bool,
     /// Transition names that can be rendered (canonical lowercase catalogue names).
     pub transitions: Vec<String>,
-    /// Visual effects (`VfxEffectMode` other than Closed).
+    /// Visual effects (`VfxEffectMode` other than Closed): each listed name must also be one
+    /// [`catalog::render_vfx`] draws.
     pub vfx: bool,
     /// Background music.
     pub music: bool,
@@ -61,14 +62,15 @@ impl Capabilities {
 
     /// What the render issue adds: Compose/Concat/screen-highlights reels and per-highlight exports
     /// in mp4/mov/webm/mkv, encoding settings, and the transitions of
-    /// [`catalog::render_transitions`], the sources' own audio gain; no music, vfx, overlays,
-    /// segments, speed or audio-only output yet.
+    /// [`catalog::render_transitions`], the visual effects of [`catalog::render_vfx`], the sources'
+    /// own audio gain; no music, overlays, segments, speed or audio-only output yet.
     pub fn with_render() -> Self {
         Capabilities {
             render: true,
             transitions: catalog::render_transitions()
                 .map(|s| s.to_string())
                 .collect(),
+            vfx: catalog::render_vfx().next().is_some(),
             transcode: true,
             source_volume: true,
             containers: vec![
@@ -193,11 +195,28 @@ pub fn check_capabilities(spec: &JobSpec, caps: &Capabilities) -> Result<()> {
             }
         }
     }
-    if spec.vfx.mode != EffectMode::Closed && !caps.vfx {
-        return Err(ApiError::not_supported_yet(
-            "Edit.VfxEffectMode",
-            format!("'{:?}' (visual effects)", spec.vfx.mode),
-        ));
+    if spec.vfx.mode != EffectMode::Closed {
+        if !caps.vfx {
+            return Err(ApiError::not_supported_yet(
+                "Edit.VfxEffectMode",
+                format!("'{:?}' (visual effects)", spec.vfx.mode),
+            ));
+        }
+        if let Some(v) = spec
+            .vfx
+            .list
+            .iter()
+            .find(|v| !catalog::render_vfx().any(|r| r == v.name))
+        {
+            return Err(ApiError::invalid_parameter(
+                "Edit.VfxEffects.VfxEffect",
+                format!(
+                    "visual effect '{}' is not supported yet by reelcut; this build renders: {}",
+                    v.name,
+                    catalog::render_vfx().collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
     }
     if spec.music.mode != MusicMode::Closed && !caps.music {
         return Err(ApiError::not_supported_yet(

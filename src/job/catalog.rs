@@ -145,8 +145,8 @@ pub const GL_TRANSITIONS: &[&str] = &[
 ];
 
 /// Visual effects (`VfxEffect`) of the highlight-task API. The cloud documentation gives names only;
-/// what each does in reelcut is documented by the renderer (for example `twolayer`: the frame fitted
-/// over a blurred, filled copy of itself).
+/// what each does in reelcut is defined by the renderer ([`crate::render::vfx`]; for example
+/// `twolayer`: the frame fitted over a blurred, filled copy of itself).
 pub const VFX_EFFECTS: &[&str] = &[
     "letterboxed",
     "twolayer",
@@ -164,6 +164,12 @@ pub const VFX_EFFECTS: &[&str] = &[
 /// [`super::validate::Capabilities::with_render`].
 pub fn render_transitions() -> impl Iterator<Item = &'static str> {
     crate::render::transitions::supported()
+}
+
+/// The visual effects the renderer draws (every one of [`VFX_EFFECTS`], each defined in
+/// [`crate::render::vfx`]). Used by [`super::validate::Capabilities::with_render`].
+pub fn render_vfx() -> impl Iterator<Item = &'static str> {
+    crate::render::vfx::supported()
 }
 
 /// Looks `name` up in one list, case-insensitively, returning the catalogue spelling.
@@ -205,6 +211,9 @@ mod tests {
         }
         for name in render_transitions() {
             assert!(transition(name).is_some(), "{name} is not in a catalogue");
+        }
+        for name in render_vfx() {
+            assert_eq!(vfx(name), Some(name), "{name} is not in the catalogue");
         }
     }
 

@@ -1,5 +1,6 @@
 //! `SubmitScreenMediaHighlightsJob` (ICE) requests into a [`JobSpec`].
 
+use super::overlays;
 use super::reader::*;
 use super::spec::{
     Api, AudioSpec, Container, EffectMode, JobKind, JobSpec, MusicMode, MusicSpec, MusicTrack,
@@ -100,13 +101,24 @@ pub(super) fn parse_screen_highlights(request: &Value) -> Result<JobSpec> {
     let list = |key: &str, max: usize, max_chars: Option<usize>| -> Result<Vec<String>> {
         Ok(opt(&input, key, |v, a| strings(v, a, max, max_chars))?.unwrap_or_default())
     };
+    // Entry formats: src/job/overlays.rs.
     let overlays = OverlaySpec {
-        openings: list("OpeningArray", 20, None)?,
-        endings: list("EndingArray", 20, None)?,
-        titles: list("TitleArray", 50, Some(50))?,
-        subheadings: list("SubHeadingArray", 50, None)?,
-        stickers: list("StickerArray", 50, None)?,
-        background_images: list("BackgroundImageArray", 50, None)?,
+        openings: overlays::array_in(&input, "OpeningArray", 20, &overlays::media_entry)?,
+        endings: overlays::array_in(&input, "EndingArray", 20, &overlays::media_entry)?,
+        titles: overlays::array_in(&input, "TitleArray", 50, &overlays::title_entry)?,
+        subheadings: overlays::array_in(
+            &input,
+            "SubHeadingArray",
+            50,
+            &overlays::subheading_entry,
+        )?,
+        stickers: overlays::array_in(&input, "StickerArray", 50, &overlays::sticker_entry)?,
+        background_images: overlays::array_in(
+            &input,
+            "BackgroundImageArray",
+            50,
+            &overlays::image_entry,
+        )?,
     };
     let mut music_tracks_all: Vec<MusicTrack> = list("BackgroundMusicArray", 50, None)?
         .into_iter()

@@ -283,6 +283,11 @@ pub(super) fn parse_highlight_task(request: &Value) -> Result<JobSpec> {
                 uri_v,
                 "it must contain {index}: Type 'Retrieval' with Output.Container writes one file per highlight",
             ));
+        } else if let (Some(at), true) = (&edit_at, vfx.mode != EffectMode::Closed) {
+            // Exported highlights are copies of the source ranges; effects belong to the reels.
+            return Err(at.key("VfxEffectMode").err(
+                "Edit.VfxEffectMode applies to the reels of Type 'Compose' and 'Concat'; Type 'Retrieval' exports each highlight as it is",
+            ));
         }
     }
 

@@ -6,6 +6,7 @@ pub mod error;
 mod ice;
 mod imm;
 mod output;
+pub mod overlays;
 mod reader;
 pub mod spec;
 pub mod validate;

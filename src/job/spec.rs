@@ -10,6 +10,8 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+pub use super::overlays::{MediaEntry, StickerEntry, TextEntry};
+
 /// Default length of a transition when the request gives none (the screen-highlights
 /// `TransitionList` carries names only): half a second, a common crossfade length that fits the
 /// "clip duration minus 1 s" rule for clips of 1.5 s and more.
@@ -437,16 +439,16 @@ pub struct MusicSpec {
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct OverlaySpec {
-    /// `OpeningArray`: media references, one picked per output, played before the reel.
-    pub openings: Vec<String>,
-    /// `EndingArray`: media references, one picked per output, played after the reel.
-    pub endings: Vec<String>,
-    /// `TitleArray`: one title per output (<= 50 characters), drawn over the reel.
-    pub titles: Vec<String>,
+    /// `OpeningArray`: images or videos, one picked per output, shown before the reel.
+    pub openings: Vec<MediaEntry>,
+    /// `EndingArray`: images or videos, one picked per output, shown after the reel.
+    pub endings: Vec<MediaEntry>,
+    /// `TitleArray`: one title per output (<= 50 characters), drawn over the reel's first seconds.
+    pub titles: Vec<TextEntry>,
     /// `SubHeadingArray`: texts drawn under the title.
-    pub subheadings: Vec<String>,
-    /// `StickerArray`: image references drawn over the reel.
-    pub stickers: Vec<String>,
+    pub subheadings: Vec<TextEntry>,
+    /// `StickerArray`: images with alpha drawn over the reel, placed and timed.
+    pub stickers: Vec<StickerEntry>,
     /// `BackgroundImageArray`: image references filling the frame behind fitted footage.
     pub background_images: Vec<String>,
 }

@@ -20,20 +20,23 @@
 //!   later material gets a slight bonus so reels tend to build towards a strong ending.
 //! - **Transitions** per [`EffectMode`]; a transition longer than either clip it joins minus 1 s
 //!   is skipped (hard cut).
+//! - **Visual effects** per [`EffectMode`], one per clip ([`add_vfx`]).
 
 mod intervals;
 mod select;
 mod timeline;
 mod transitions;
+mod vfx;
 
 use serde::{Deserialize, Serialize};
 
 use self::intervals::Span;
 use crate::ApiError;
 
-pub use crate::job::spec::{EffectMode, TransitionItem};
+pub use crate::job::spec::{EffectMode, TransitionItem, VfxItem};
 pub use timeline::{reel_timeline, TimelineEntry};
 pub use transitions::{AUTO_TRANSITION, AUTO_TRANSITION_S, SCENE_GAP_S};
+pub use vfx::{add_vfx, AUTO_VFX};
 
 /// Reel length used when neither a target nor a maximum duration is given: long enough for a few
 /// highlights, short enough for a social-media reel.
@@ -112,6 +115,10 @@ pub struct PlanConfig {
     pub transition_mode: EffectMode,
     /// The transitions to choose from (Sequential, Random; optional for Auto).
     pub transitions: Vec<TransitionItem>,
+    /// How visual effects are chosen, one per clip.
+    pub vfx_mode: EffectMode,
+    /// The visual effects to choose from (Sequential, Random; optional for Auto).
+    pub vfx: Vec<VfxItem>,
     /// Seed of all randomness, so the same request always gives the same reels.
     pub seed: u64,
 }
@@ -126,6 +133,8 @@ impl Default for PlanConfig {
             min_clip_s: 1.0,
             transition_mode: EffectMode::Closed,
             transitions: Vec::new(),
+            vfx_mode: EffectMode::Closed,
+            vfx: Vec::new(),
             seed: 0,
         }
     }
@@ -150,6 +159,9 @@ pub struct PlannedClip {
     /// This clip is the opening hook (`intro_auto`): taken from the strongest moment and placed
     /// first, out of source order. Its time never appears again in the same reel.
     pub hook: bool,
+    /// The visual effect on the whole clip (catalogue name), chosen by [`add_vfx`].
+    #[serde(default)]
+    pub vfx: Option<String>,
 }
 
 impl PlannedClip {
@@ -191,7 +203,9 @@ pub fn plan_reels(
     cuts: &[CutPoints],
     cfg: &PlanConfig,
 ) -> Plan {
-    select::plan_reels(sources, candidates, cuts, cfg)
+    let mut plan = select::plan_reels(sources, candidates, cuts, cfg);
+    add_vfx(&mut plan, cfg);
+    plan
 }
 
 /// Plans the `Concat` task type: one reel joining `ranges` in order, exactly.
@@ -325,6 +339,7 @@ pub fn plan_concat(sources: &[SourceMeta], ranges: &[(usize, f64, f64)]) -> Resu
             reasons: vec![format!("Concat range {}", i + 1)],
             transition_in: None,
             hook: false,
+            vfx: None,
         });
     }
     let duration_s = clips.iter().map(PlannedClip::len_s).sum();

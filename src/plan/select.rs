@@ -418,6 +418,7 @@ fn assemble(ctx: &Ctx, picks: &[Pick]) -> (Vec<PlannedClip>, f64) {
                 reasons: c.reasons.clone(),
                 transition_in: t.map(|i| ctx.palette[i].clone()),
                 hook: p.hook,
+                vfx: None,
             }
         })
         .collect();

@@ -1,4 +1,5 @@
-//! Choosing the transition at each cut of a reel.
+//! Choosing the transition at each cut of a reel, and the one mapping of an [`EffectMode`] onto
+//! per-cut / per-clip choices ([`Picker`]) that the visual effects share.
 
 use super::intervals::{Span, EPS};
 use super::{EffectMode, PlanConfig, TransitionItem};
@@ -66,14 +67,90 @@ pub(super) fn config_note(cfg: &PlanConfig) -> Option<String> {
     }
 }
 
+/// Whether the cut from `prev` (`prev_hook`: it is the opening hook) into `cur` changes scene, for
+/// [`EffectMode::Auto`]: another input, the hook into the body, a jump back in time, or a jump of
+/// at least [`SCENE_GAP_S`] forward within one input.
+pub(super) fn scene_change((prev, prev_hook): (Span, bool), cur: Span) -> bool {
+    prev_hook || prev.source != cur.source || cur.a + EPS < prev.b || cur.a - prev.b >= SCENE_GAP_S
+}
+
+/// The one mapping of an [`EffectMode`] onto successive choices from a palette (the transition
+/// at each cut, the visual effect of each clip). Random draws one number per choice whether or
+/// not the pick is then used, so a choice depends only on the seed, the reel, the stream and its
+/// position.
+pub(super) struct Picker {
+    mode: EffectMode,
+    weights: Vec<u64>,
+    total_weight: u64,
+    rng: SplitMix64,
+    auto_picks: usize,
+}
+
+impl Picker {
+    /// A picker over a palette with these weights, for reel `reel_index`; `stream` separates the
+    /// random sequences of different kinds of choice made from one seed.
+    pub fn new(
+        mode: EffectMode,
+        weights: &[u32],
+        seed: u64,
+        reel_index: usize,
+        stream: u64,
+    ) -> Self {
+        let weights: Vec<u64> = weights.iter().map(|&w| u64::from(w)).collect();
+        Self {
+            mode,
+            total_weight: weights.iter().sum(),
+            weights,
+            rng: SplitMix64::new(
+                seed ^ stream
+                    ^ (reel_index as u64)
+                        .wrapping_add(1)
+                        .wrapping_mul(0xA076_1D64_78BD_642F),
+            ),
+            auto_picks: 0,
+        }
+    }
+
+    /// The palette index for choice number `n` (0-based), where `scene_change` says whether the
+    /// content changes there:
+    /// - Closed: none;
+    /// - Sequential: the palette in order, cycling (`n % len`);
+    /// - Random: drawn with probability proportional to the weights (none if they are all 0);
+    /// - Auto: the palette in order, one entry per scene change; none elsewhere.
+    pub fn pick(&mut self, n: usize, scene_change: bool) -> Option<usize> {
+        let len = self.weights.len();
+        if len == 0 {
+            return None;
+        }
+        match self.mode {
+            EffectMode::Closed => None,
+            EffectMode::Sequential => Some(n % len),
+            EffectMode::Random => {
+                let r = self.rng.below(self.total_weight.max(1));
+                if self.total_weight == 0 {
+                    return None;
+                }
+                let mut acc = 0u64;
+                self.weights.iter().position(|&w| {
+                    acc += w;
+                    r < acc
+                })
+            }
+            EffectMode::Auto => scene_change.then(|| {
+                self.auto_picks += 1;
+                (self.auto_picks - 1) % len
+            }),
+        }
+    }
+}
+
 /// Chooses the transition into each clip of a reel in playing order (`clips[i].1` = is the hook).
 ///
 /// Returns, per clip, an index into `palette` or `None` for a hard cut; clip 0 is always `None`.
-/// The mode's pick is then checked against the clips: a transition of duration 0 (or not finite)
-/// is a hard cut, and one longer than either joined clip minus 1 s is skipped. So that at most two
-/// clips ever show at once, a transition is also skipped when it would overlap the previous
-/// clip's incoming transition. Random draws one number per cut whether or not the pick is then
-/// skipped, so a cut's choice depends only on the seed, the reel and the cut's position.
+/// The mode's pick ([`Picker`], choice `i - 1` for the cut into clip `i`) is then checked against
+/// the clips: a transition of duration 0 (or not finite) is a hard cut, and one longer than either
+/// joined clip minus 1 s is skipped. So that at most two clips ever show at once, a transition is
+/// also skipped when it would overlap the previous clip's incoming transition.
 pub(super) fn choose(
     clips: &[(Span, bool)],
     cfg: &PlanConfig,
@@ -81,49 +158,13 @@ pub(super) fn choose(
     reel_index: usize,
 ) -> Vec<Option<usize>> {
     let mut out: Vec<Option<usize>> = vec![None; clips.len()];
-    if palette.is_empty() || cfg.transition_mode == EffectMode::Closed {
-        return out;
-    }
-    let mut rng = SplitMix64::new(
-        cfg.seed
-            ^ (reel_index as u64)
-                .wrapping_add(1)
-                .wrapping_mul(0xA076_1D64_78BD_642F),
-    );
-    let total_weight: u64 = palette.iter().map(|t| u64::from(t.weight)).sum();
-    let mut auto_cuts = 0usize;
+    let weights: Vec<u32> = palette.iter().map(|t| t.weight).collect();
+    let mut picker = Picker::new(cfg.transition_mode, &weights, cfg.seed, reel_index, 0);
     let mut prev_in = 0.0_f64;
     for i in 1..clips.len() {
-        let (prev, prev_hook) = clips[i - 1];
+        let (prev, _) = clips[i - 1];
         let (cur, _) = clips[i];
-        let pick = match cfg.transition_mode {
-            EffectMode::Closed => None,
-            EffectMode::Sequential => Some((i - 1) % palette.len()),
-            EffectMode::Random => {
-                let r = rng.below(total_weight.max(1));
-                if total_weight == 0 {
-                    None
-                } else {
-                    let mut acc = 0u64;
-                    palette.iter().position(|t| {
-                        acc += u64::from(t.weight);
-                        r < acc
-                    })
-                }
-            }
-            EffectMode::Auto => {
-                let scene_change = prev_hook
-                    || prev.source != cur.source
-                    || cur.a + EPS < prev.b
-                    || cur.a - prev.b >= SCENE_GAP_S;
-                if scene_change {
-                    auto_cuts += 1;
-                    Some((auto_cuts - 1) % palette.len())
-                } else {
-                    None
-                }
-            }
-        };
+        let pick = picker.pick(i - 1, scene_change(clips[i - 1], cur));
         let accepted = pick.filter(|&p| {
             let d = palette[p].duration_s;
             d.is_finite()

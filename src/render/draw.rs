@@ -10,7 +10,8 @@
 //!   held on its last frame; if there is no A at all, a plain black layer stands in for it;
 //! - no clip on screen (gaps, or `t >= duration_s`): the black background only.
 
-use super::layout::{default_placement, place_source};
+use super::layout::{default_placement, place_clip};
+use super::vfx::VfxFrame;
 use super::{FrameOps, Layer, MixClip, RenderClip, RenderPlan, Transition, XfadeMix, BLACK};
 use crate::ApiError;
 
@@ -84,10 +85,28 @@ fn clip_layer(plan: &RenderPlan, i: usize, t: f64) -> Result<Layer, ApiError> {
     let placement = plan
         .scale
         .unwrap_or_else(|| default_placement(g, plan.width, plan.height));
+    let len = c.out_s - c.in_s;
+    let progress = if len > 0.0 {
+        ((source_time - c.in_s) / len).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     Ok(Layer {
         clip: Some(i),
         background: Some(BLACK),
-        draws: place_source(c.source, g, placement, plan.width, plan.height, source_time),
+        draws: place_clip(
+            c.source,
+            g,
+            placement,
+            c.vfx,
+            plan.width,
+            plan.height,
+            source_time,
+        ),
+        vfx: c.vfx.filter(|e| !e.is_layout()).map(|effect| VfxFrame {
+            effect,
+            progress: progress as f32,
+        }),
         ..colour_layer(BLACK)
     })
 }
@@ -103,6 +122,7 @@ fn colour_layer(colour: [u8; 4]) -> Layer {
         offset_y: 0.0,
         clip_rect: None,
         opacity: 1.0,
+        vfx: None,
     }
 }
 

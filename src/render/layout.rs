@@ -5,6 +5,7 @@
 //! sees) and mapped back to decoded-frame pixels at the end, because the browser draws the decoded
 //! `VideoFrame` and rotates it itself.
 
+use super::vfx::Vfx;
 use super::{DrawOp, Placement, Rect, SourceGeometry};
 
 /// Output size used when there is neither a request nor a usable source.
@@ -138,6 +139,80 @@ fn fit_rect(dw: f64, dh: f64, w: f64, h: f64) -> Rect {
     let fw = (dw * s).round().clamp(1.0, w);
     let fh = (dh * s).round().clamp(1.0, h);
     Rect::new(((w - fw) / 2.0).round(), ((h - fh) / 2.0).round(), fw, fh)
+}
+
+/// `twolayer`: the sharp picture is fitted into this share of the frame (each side), so the
+/// blurred copy shows around it whatever the two shapes.
+pub const TWOLAYER_SCALE: f64 = 0.8;
+
+/// Like [`place_source`], with a layout effect of the clip ([`Vfx::is_layout`]) in place of the
+/// placement:
+/// - `twolayer`: a blurred, zoomed copy covering the frame (as [`Placement::LetterboxOverBlur`])
+///   under the whole picture fitted into the central [`TWOLAYER_SCALE`] of the frame;
+/// - `threelayer`: the frame cut into three bands along its long side (rows for portrait and
+///   square frames, columns for landscape ones; the outer two a third each, rounded to even
+///   pixels, the middle one the rest); the middle band shows the picture sharp,
+///   the outer two a blurred copy each, all three cropped from the centre of the picture to the
+///   band's shape.
+///
+/// Other effects (and `None`) draw as `placement` does.
+pub fn place_clip(
+    source: usize,
+    g: &SourceGeometry,
+    placement: Placement,
+    effect: Option<Vfx>,
+    out_w: u32,
+    out_h: u32,
+    source_time_s: f64,
+) -> Vec<DrawOp> {
+    let (dw, dh) = display_size(g);
+    let (w, h) = (out_w as f64, out_h as f64);
+    let layout = effect.filter(|e| e.is_layout());
+    if layout.is_none() || dw <= 0.0 || dh <= 0.0 || g.coded_w == 0 || g.coded_h == 0 {
+        return place_source(source, g, placement, out_w, out_h, source_time_s);
+    }
+    if out_w == 0 || out_h == 0 {
+        return Vec::new();
+    }
+    let op = |display: Rect, dst: Rect, blur_px: f32| DrawOp {
+        source,
+        source_time_s,
+        src_rect: display_to_coded(g, display),
+        dst_rect: dst,
+        rotation: norm_rotation(g.rotation),
+        blur_px,
+    };
+    let blur = background_blur(out_w, out_h);
+    let m = 2.0 * blur as f64;
+    // A blurred cover of `band`, overshooting it so the blur pulls in no transparency.
+    let blurred = |band: Rect| {
+        let over = Rect::new(band.x - m, band.y - m, band.w + 2.0 * m, band.h + 2.0 * m);
+        op(cover_region(dw, dh, over.w, over.h), over, blur)
+    };
+    if layout == Some(Vfx::TwoLayer) {
+        let fit = fit_rect(dw, dh, w * TWOLAYER_SCALE, h * TWOLAYER_SCALE);
+        let inset_x = ((w - w * TWOLAYER_SCALE) / 2.0).round();
+        let inset_y = ((h - h * TWOLAYER_SCALE) / 2.0).round();
+        let fg = Rect::new(fit.x + inset_x, fit.y + inset_y, fit.w, fit.h);
+        return vec![
+            blurred(Rect::new(0.0, 0.0, w, h)),
+            op(Rect::new(0.0, 0.0, dw, dh), fg, 0.0),
+        ];
+    }
+    // Band edges on even pixels, so the chroma planes split at the same place.
+    let even = |v: f64| (v / 2.0).round() * 2.0;
+    let bands: [Rect; 3] = if out_w > out_h {
+        let x = [0.0, even(w / 3.0), w - even(w / 3.0), w];
+        [0, 1, 2].map(|k| Rect::new(x[k], 0.0, x[k + 1] - x[k], h))
+    } else {
+        let y = [0.0, even(h / 3.0), h - even(h / 3.0), h];
+        [0, 1, 2].map(|k| Rect::new(0.0, y[k], w, y[k + 1] - y[k]))
+    };
+    vec![
+        blurred(bands[0]),
+        blurred(bands[2]),
+        op(cover_region(dw, dh, bands[1].w, bands[1].h), bands[1], 0.0),
+    ]
 }
 
 /// The draws that put source `source` (geometry `g`) on a `out_w x out_h` canvas with `placement`,

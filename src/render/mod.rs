@@ -55,6 +55,7 @@ pub mod mix;
 pub mod passthrough;
 pub mod resample;
 pub mod transitions;
+pub mod vfx;
 
 use serde::{Deserialize, Serialize};
 
@@ -136,7 +137,8 @@ pub enum Placement {
     /// pillarbox) fill the rest.
     Letterbox,
     /// `Letterbox` over a blurred `Cover` of the same frame (the usual way landscape footage goes
-    /// into a portrait reel; SPEC's `twolayer`).
+    /// into a portrait reel; the `twolayer` effect insets the picture further, see
+    /// [`layout::place_clip`]).
     LetterboxOverBlur,
 }
 
@@ -187,6 +189,9 @@ pub struct RenderClip {
     /// The hard cut `out_s` lies on, if any: the renderer holds the old shot's exact last frame.
     #[serde(default)]
     pub out_cut: Option<CutWindow>,
+    /// The visual effect on the whole clip ([`vfx`]), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vfx: Option<vfx::Vfx>,
 }
 
 impl RenderClip {
@@ -259,6 +264,10 @@ pub struct Layer {
     pub clip_rect: Option<Rect>,
     /// `globalAlpha` when compositing the layer picture.
     pub opacity: f32,
+    /// A pixel effect applied to the layer picture after its draws, before `fill_after` (the
+    /// clip's visual effect at this frame; layout effects are in the draws already).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vfx: Option<vfx::VfxFrame>,
 }
 
 /// Draw one source frame region into a region of the layer.

@@ -4,7 +4,7 @@
 use super::{FrameOps, Rect, RenderPlan};
 
 /// The `(clip, source time)` whose decoded frame output frame `ops` is identical to, if it is
-/// one: a single opaque layer drawing the whole, unrotated, unblurred picture onto the whole
+/// one: a single opaque layer without a pixel effect drawing the whole, unrotated, unblurred picture onto the whole
 /// output, from a source whose frames are the output's size. The caller still checks the
 /// decoded frame itself (a stream can change size midway).
 pub fn passthrough_source(ops: &FrameOps, plan: &RenderPlan) -> Option<(usize, f64)> {
@@ -18,6 +18,7 @@ pub fn passthrough_source(ops: &FrameOps, plan: &RenderPlan) -> Option<(usize, f
     if layer.opacity < 1.0
         || layer.fill_after.is_some()
         || layer.dissolve.is_some()
+        || layer.vfx.is_some()
         || layer.clip_rect.is_some()
         || layer.offset_x != 0.0
         || layer.offset_y != 0.0

@@ -81,15 +81,46 @@ pub fn ffmpeg_yuv(
     out_w: usize,
     out_h: usize,
 ) -> Vec<Picture> {
+    let raw: Vec<RawInput> = inputs
+        .iter()
+        .map(|(pic, frames)| RawInput {
+            bytes: pic.data(),
+            pix_fmt: "yuv420p",
+            width: pic.width(),
+            height: pic.height(),
+            frames: *frames,
+        })
+        .collect();
+    ffmpeg_raw(&raw, fps, filter, out_w, out_h)
+}
+
+/// One raw video input of [`ffmpeg_raw`]: `bytes` is one frame of `pix_fmt` at `width x height`,
+/// repeated `frames` times.
+pub struct RawInput<'a> {
+    pub bytes: &'a [u8],
+    pub pix_fmt: &'a str,
+    pub width: usize,
+    pub height: usize,
+    pub frames: usize,
+}
+
+/// [`ffmpeg_yuv`] with inputs in any raw pixel format (an RGBA image over a YUV picture).
+pub fn ffmpeg_raw(
+    inputs: &[RawInput],
+    fps: u32,
+    filter: &str,
+    out_w: usize,
+    out_h: usize,
+) -> Vec<Picture> {
     require_ffmpeg();
     let mut cmd = Command::new(FFMPEG);
     cmd.args(["-v", "error"]);
     let mut paths = Vec::new();
-    for (i, (pic, frames)) in inputs.iter().enumerate() {
-        let path = tmp_path(&format!("in{i}.yuv"));
-        write_yuv(&path, pic, *frames);
-        let size = format!("{}x{}", pic.width(), pic.height());
-        cmd.args(["-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", &size])
+    for (i, input) in inputs.iter().enumerate() {
+        let path = tmp_path(&format!("in{i}.raw"));
+        std::fs::write(&path, input.bytes.repeat(input.frames)).expect("write raw input");
+        let size = format!("{}x{}", input.width, input.height);
+        cmd.args(["-f", "rawvideo", "-pix_fmt", input.pix_fmt, "-s", &size])
             .args(["-framerate", &fps.to_string(), "-i"])
             .arg(&path);
         paths.push(path);

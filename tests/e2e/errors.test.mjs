@@ -65,7 +65,6 @@ test('a parameter whose effect is not built yet is refused, not ignored', async 
   const record = await host.run('CreateHighlightTask', {
     Type: 'Compose',
     Sources: [{ URI: 'a.mp4' }],
-    Edit: { Mode: 'Sequential', VfxEffectMode: 'Random', VfxEffects: [{ VfxEffect: 'vignette' }] },
     Output: { URI: 'reel.mp4', Container: 'mp4', Segment: { Format: 'hls', Duration: 4 } },
   });
   assert.match(record.Code, /^InvalidParameter\./);

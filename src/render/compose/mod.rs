@@ -7,7 +7,11 @@
 //! - [`blur`]: the blurred draw, a Gaussian computed on a coarse grid;
 //! - [`rotate`]: quarter turns, done once per decoded frame;
 //! - [`blend`]: opacity, veils and masks per row;
+//! - [`image`]: RGBA images with alpha (stickers, titles, stills) placed once, drawn per frame;
 //! - [`store`]: decoded frames kept between output frames, keyed by clip and timestamp.
+//!
+//! A layer with a pixel effect ([`crate::render::vfx`]) is always drawn on the scratch picture, the
+//! effect applied there after the draws, then mixed onto the output.
 //!
 //! Layers are composed per plane (Y at full size, U and V at half size; rectangles are halved for
 //! the chroma planes). A layer that is opaque over its area (opacity 1, no dissolve, an opaque
@@ -18,6 +22,7 @@
 
 pub mod blend;
 pub mod blur;
+pub mod image;
 pub mod picture;
 pub mod rotate;
 pub mod scale;
@@ -31,6 +36,7 @@ use self::blur::Blur;
 use self::picture::{rgb_to_yuv, Picture, Yuv};
 use self::scale::{PixelBox, Scaler};
 use super::layout::norm_rotation;
+use super::vfx::{self, VfxTools};
 use super::{DrawOp, FrameOps, Layer, Rect, SourceGeometry};
 
 pub use self::picture::i420_len;
@@ -95,6 +101,7 @@ struct Tools {
     scaler: Scaler,
     blur: Blur,
     weights: Vec<u16>,
+    vfx: VfxTools,
 }
 
 /// Executes draw lists into an output picture it owns (allocated once per reel).
@@ -232,7 +239,9 @@ fn compose_layers(
             sources,
             frame,
         };
-        if opacity >= OPAQUE && dissolve.is_none() && opaque_bg {
+        // A layer with a pixel effect is drawn on its own picture first: the effect works in the
+        // layer's coordinates (a vignette moves with a sliding clip).
+        if opacity >= OPAQUE && dissolve.is_none() && opaque_bg && layer.vfx.is_none() {
             ctx.render(out, None, (ox, oy), area, tools);
             continue;
         }
@@ -386,6 +395,9 @@ impl<'f> LayerCtx<'_, 'f> {
             if let Some(cov) = coverage.as_deref_mut() {
                 set_coverage(cov, w, area.intersect(PixelBox::of_rect(d.dst, w, h)), 255);
             }
+        }
+        if let Some(effect) = layer.vfx {
+            vfx::apply(effect, target, &mut tools.vfx);
         }
         if let Some(v) = layer.fill_after {
             let colour = rgb_to_yuv(v.rgb);

@@ -23,7 +23,8 @@ pub fn rgb_to_yuv(rgb: [u8; 3]) -> Yuv {
     [round_u8(y), round_u8(u), round_u8(v)]
 }
 
-fn rgb_to_yuv_f32([r, g, b]: [f32; 3]) -> [f32; 3] {
+/// [`rgb_to_yuv`] before rounding, for conversions that keep computing (premultiplied images).
+pub fn rgb_to_yuv_f32([r, g, b]: [f32; 3]) -> [f32; 3] {
     let y = KR * r + (1.0 - KR - KB) * g + KB * b;
     let cb = (b - y) / (2.0 * (1.0 - KB));
     let cr = (r - y) / (2.0 * (1.0 - KR));
@@ -187,6 +188,14 @@ impl Picture {
     /// The I420 bytes (Y, U, V, tightly packed).
     pub fn data(&self) -> &[u8] {
         &self.data
+    }
+
+    /// Makes `self` a copy of `other`, reusing `self`'s buffer.
+    pub fn copy_from(&mut self, other: &Picture) {
+        self.width = other.width;
+        self.height = other.height;
+        self.data.clear();
+        self.data.extend_from_slice(&other.data);
     }
 
     /// Gives the buffer back (to reuse it for the next frame).
