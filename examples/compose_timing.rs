@@ -47,6 +47,7 @@ fn main() {
             volume: 1.0,
             in_cut: None,
             out_cut: None,
+            speed: 1.0,
         }],
         sources: vec![SourceGeometry::simple(sw as u32, sh as u32)],
         duration_s: 10.0,

@@ -32,6 +32,7 @@ fn clip(
         volume: 1.0,
         in_cut: None,
         out_cut: None,
+        speed: 1.0,
     }
 }
 

@@ -425,3 +425,44 @@ fn clip_edges_on_a_hard_cut_carry_its_window_for_exact_trimming() {
     assert_eq!(plan.clips[1].in_cut, None);
     assert_eq!(plan.clips[1].out_cut.map(|w| w.end), Some(20.0));
 }
+
+#[test]
+fn speed_plays_the_reel_time_line_slower() {
+    let request = json!({
+        "Type": "Compose",
+        "Sources": [{ "URI": "a.mp4" }],
+        "Output": { "URI": "memory:", "Container": "mp4", "Speed": 0.5, "MaxDuration": 20 },
+    });
+    let caps = Capabilities {
+        speed: true,
+        ..Capabilities::with_render()
+    };
+    let s = parse_request(IMM, &request, &caps).unwrap();
+    // The planner works in source seconds: a 20 s output holds 10 s of material.
+    assert_eq!(plan_config(&s).max_duration_s, Some(10.0));
+    let inputs = [input(1280, 720, 25.0, true)];
+    let settings = render_settings(&s, &inputs);
+    let reel = Reel {
+        clips: vec![
+            clip(0, 10.0, 14.0, None),
+            clip(0, 20.0, 24.0, Some(("fade", 0.5))),
+        ],
+        duration_s: 7.5,
+        notes: vec![],
+    };
+    let plan = render_plan(&settings, &inputs, &reel);
+    assert_eq!(plan.duration_s, 15.0);
+    let starts: Vec<f64> = plan.clips.iter().map(|c| c.out_start_s).collect();
+    assert_eq!(starts, vec![0.0, 7.0]);
+    assert_eq!(
+        plan.clips[1].transition_in.as_ref().unwrap().duration_s,
+        1.0
+    );
+    assert_eq!(plan.clips[0].out_end_s(), 8.0);
+    // Output frame t shows source time in + (t - start) * speed.
+    let ops = reelcut::render::frame_ops(&plan, 50).unwrap(); // t = 2 s
+    assert_eq!(ops.layers[0].draws[0].source_time_s, 11.0);
+    let mix = reelcut::render::mix_clips(&plan);
+    assert_eq!(mix[1].speed, 0.5);
+    assert_eq!(mix[0].fade_out_s, 1.0);
+}

@@ -36,6 +36,7 @@ fn clip(
         volume: 1.0,
         in_cut: None,
         out_cut: None,
+        speed: 1.0,
     }
 }
 
@@ -422,6 +423,7 @@ fn mclip(
         fade_in_s,
         fade_out_s,
         volume,
+        speed: 1.0,
     }
 }
 

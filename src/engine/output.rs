@@ -57,6 +57,8 @@ pub struct RenderSettings {
     pub placement: Option<Placement>,
     /// Gain of the sources' own audio on every clip.
     pub source_volume: f32,
+    /// `Output.Speed`: source seconds per output second (0.5..=1; 1 = unchanged).
+    pub speed: f64,
     pub video: VideoEncoding,
     /// `None`: no audio track (`DisableAudio`, or no input has audio).
     pub audio: Option<AudioEncoding>,
@@ -102,6 +104,7 @@ pub fn render_settings(spec: &JobSpec, sources: &[SourceInput]) -> RenderSetting
         container: spec.outputs.container.unwrap_or(Container::Mp4),
         placement: placement(video.scale_type),
         source_volume: spec.outputs.source_volume as f32,
+        speed: spec.speed,
         video: VideoEncoding {
             codec: video.codec,
             bitrate_bps: video.bitrate_bps,
@@ -200,9 +203,13 @@ pub fn output_clips(reel: &Reel) -> Vec<OutputClip> {
 }
 
 /// The render plan of one reel: its clips on the output time line, each transition overlapping
-/// the clip before it by its duration.
+/// the clip before it by its duration. With `Speed` below 1 the whole reel time line is played
+/// slower: every output time (clip starts, transition lengths, the duration) is the reel's time
+/// divided by the speed, so output frame `t` shows reel time `t * speed`.
 pub fn render_plan(settings: &RenderSettings, sources: &[SourceInput], reel: &Reel) -> RenderPlan {
     let timeline = reel_timeline(reel);
+    let speed = settings.speed;
+    let out_time = |reel_s: f64| reel_s / speed;
     let clips = timeline
         .iter()
         .map(|e| {
@@ -211,15 +218,16 @@ pub fn render_plan(settings: &RenderSettings, sources: &[SourceInput], reel: &Re
                 source: c.source,
                 in_s: c.in_s,
                 out_s: c.out_s,
-                out_start_s: e.out_start_s,
+                out_start_s: out_time(e.out_start_s),
                 transition_in: c
                     .transition_in
                     .as_ref()
                     .filter(|_| e.transition_in_s > 0.0)
-                    .map(|t| ClipTransition::new(&t.name, e.transition_in_s)),
+                    .map(|t| ClipTransition::new(&t.name, out_time(e.transition_in_s))),
                 volume: settings.source_volume,
                 in_cut: cut_at(sources, c.source, c.in_s),
                 out_cut: cut_at(sources, c.source, c.out_s),
+                speed,
             }
         })
         .collect();
@@ -230,7 +238,7 @@ pub fn render_plan(settings: &RenderSettings, sources: &[SourceInput], reel: &Re
         scale: settings.placement,
         clips,
         sources: sources.iter().map(|s| s.geometry).collect(),
-        duration_s: timeline.last().map_or(0.0, |e| e.out_end_s),
+        duration_s: timeline.last().map_or(0.0, |e| out_time(e.out_end_s)),
     }
 }
 

@@ -14,6 +14,8 @@
 //!   (`sin`/`cos`: two different sounds crossfading keep their loudness); [`FadeCurve::Linear`]
 //!   matches the video's linear crossfade and keeps the *level* of identical material constant.
 //! - Gain: `volume` (MediaConfig.Volume), clamped to 0..10; NaN counts as 1.
+//! - Speed (`Output.Speed` < 1): the clip's source audio is resampled at source time as usual and
+//!   then time-stretched with its pitch kept ([`super::stretch`]) to exactly its output length.
 //! - Output length: exactly `round(duration_s * out_rate)` frames; gaps are silence.
 //! - Flow: the glue pushes decoded audio per clip ([`AudioMixer::push_source`]) in source order, and
 //!   calls [`AudioMixer::finish_clip`] when a clip's audio ended (the rest is silence) or
@@ -24,6 +26,7 @@
 use std::collections::VecDeque;
 
 use super::resample::StereoResampler;
+use super::stretch::Stretcher;
 use crate::ApiError;
 
 /// Shortest fade at a clip edge: 10 ms removes the click of a hard cut without audible softening.
@@ -46,6 +49,13 @@ pub struct MixClip {
     pub fade_out_s: f64,
     /// Gain, 0..10; 1 = unchanged, 0 = muted.
     pub volume: f32,
+    /// Source seconds per output second, 0.5..=1 (see [`super::RenderClip::speed`]).
+    #[serde(default = "unit_speed")]
+    pub speed: f64,
+}
+
+fn unit_speed() -> f64 {
+    1.0
 }
 
 /// Shape of fades and crossfades.
@@ -78,6 +88,12 @@ struct ClipStream {
     fade_out: u64,
     volume: f32,
     resampler: Option<StereoResampler>,
+    /// Source frames (at the output rate) the clip covers: `len * speed`.
+    src_len: u64,
+    /// Source frames taken from the resampler so far.
+    src_produced: u64,
+    /// Only when the clip plays slower than its source.
+    stretcher: Option<Stretcher>,
     /// Produced output-rate frames, clip-local indices `out_base ..`.
     out: VecDeque<[f32; 2]>,
     out_base: u64,
@@ -119,27 +135,50 @@ impl ClipStream {
         g
     }
 
-    /// Produces output frames while the resampler can.
+    /// Source time of the next source frame to take.
+    fn next_src_time(&self, out_rate: u32) -> f64 {
+        self.in_s + self.src_produced as f64 / out_rate as f64
+    }
+
+    /// Source frames become output frames: as they are, or through the stretcher.
+    fn deliver(&mut self, fresh: &[[f32; 2]]) {
+        self.src_produced += fresh.len() as u64;
+        let before = self.out.len();
+        match self.stretcher.as_mut() {
+            Some(st) => st.push(fresh, &mut self.out),
+            None => self.out.extend(fresh.iter().copied()),
+        }
+        self.produced += (self.out.len() - before) as u64;
+    }
+
+    /// Produces output frames while the resampler can; once finished, flushes the stretcher.
     fn produce(&mut self, out_rate: u32) {
-        let Some(rs) = self.resampler.as_ref() else {
-            return;
-        };
-        while self.produced < self.len {
-            let ts = self.in_s + self.produced as f64 / out_rate as f64;
-            if self.finished && rs.past_end(ts) {
-                break; // the rest reads as silence
-            }
-            match rs.value_at(ts, self.finished) {
-                Some(v) => {
-                    self.out.push_back(v);
-                    self.produced += 1;
+        let mut fresh = Vec::new();
+        if let Some(rs) = self.resampler.as_ref() {
+            let mut k = self.src_produced;
+            while k < self.src_len {
+                let ts = self.in_s + k as f64 / out_rate as f64;
+                if self.finished && rs.past_end(ts) {
+                    break; // the rest reads as silence
                 }
-                None => break,
+                match rs.value_at(ts, self.finished) {
+                    Some(v) => fresh.push(v),
+                    None => break,
+                }
+                k += 1;
             }
         }
-        let next = self.in_s + self.produced as f64 / out_rate as f64;
+        self.deliver(&fresh);
+        let next = self.next_src_time(out_rate);
         if let Some(rs) = self.resampler.as_mut() {
             rs.discard_before(next);
+        }
+        if self.finished {
+            if let Some(st) = self.stretcher.as_mut() {
+                let before = self.out.len();
+                st.finish(&mut self.out);
+                self.produced += (self.out.len() - before) as u64;
+            }
         }
     }
 
@@ -195,43 +234,50 @@ impl AudioMixer {
         let r = out_rate as f64;
         let frames = |s: f64| (finite_or(s, 0.0).max(0.0) * r).round() as u64;
         let total = frames(duration_s);
-        let clips = clips
-            .iter()
-            .map(|c| {
-                let start = frames(c.out_start_s);
-                let end = frames(
-                    c.out_start_s + (finite_or(c.out_s, 0.0) - finite_or(c.in_s, 0.0)).max(0.0),
-                );
-                let len = end.saturating_sub(start);
-                let mut fade_in = frames(c.fade_in_s.max(MIN_RAMP_S)).max(1);
-                let mut fade_out = frames(c.fade_out_s.max(MIN_RAMP_S)).max(1);
-                if fade_in + fade_out > len {
-                    // Very short clip: share it between the two fades.
-                    let sum = (fade_in + fade_out) as f64;
-                    fade_in = (len as f64 * fade_in as f64 / sum).floor() as u64;
-                    fade_out = len - fade_in;
-                }
-                let volume = if c.volume.is_nan() {
-                    1.0
-                } else {
-                    c.volume.clamp(0.0, 10.0)
-                };
-                ClipStream {
-                    in_s: finite_or(c.in_s, 0.0),
-                    start,
-                    len,
-                    fade_in,
-                    fade_out,
-                    volume,
-                    resampler: None,
-                    out: VecDeque::new(),
-                    out_base: 0,
-                    produced: 0,
-                    finished: false,
-                    silent: volume == 0.0 || len == 0,
-                }
-            })
-            .collect();
+        let mut streams = Vec::with_capacity(clips.len());
+        for c in clips {
+            let speed = finite_or(c.speed, 1.0);
+            let src_s = (finite_or(c.out_s, 0.0) - finite_or(c.in_s, 0.0)).max(0.0);
+            let start = frames(c.out_start_s);
+            let end = frames(c.out_start_s + src_s / speed);
+            let len = end.saturating_sub(start);
+            let (src_len, stretcher) = if speed == 1.0 {
+                (len, None)
+            } else {
+                (frames(src_s), Some(Stretcher::new(out_rate, speed, len)?))
+            };
+            let mut fade_in = frames(c.fade_in_s.max(MIN_RAMP_S)).max(1);
+            let mut fade_out = frames(c.fade_out_s.max(MIN_RAMP_S)).max(1);
+            if fade_in + fade_out > len {
+                // Very short clip: share it between the two fades.
+                let sum = (fade_in + fade_out) as f64;
+                fade_in = (len as f64 * fade_in as f64 / sum).floor() as u64;
+                fade_out = len - fade_in;
+            }
+            let volume = if c.volume.is_nan() {
+                1.0
+            } else {
+                c.volume.clamp(0.0, 10.0)
+            };
+            streams.push(ClipStream {
+                in_s: finite_or(c.in_s, 0.0),
+                start,
+                len,
+                fade_in,
+                fade_out,
+                volume,
+                resampler: None,
+                src_len,
+                src_produced: 0,
+                stretcher,
+                out: VecDeque::new(),
+                out_base: 0,
+                produced: 0,
+                finished: false,
+                silent: volume == 0.0 || len == 0,
+            });
+        }
+        let clips = streams;
         Ok(Self {
             out_rate,
             out_channels,
@@ -283,7 +329,7 @@ impl AudioMixer {
         let out_rate = self.out_rate;
         let c = self.clip_mut(clip)?;
         // Audio past the clip's end (decoders overshoot) is not needed: dropping it keeps memory flat.
-        if c.silent || c.finished || planes.is_empty() || c.produced >= c.len {
+        if c.silent || c.finished || planes.is_empty() || c.src_produced >= c.src_len {
             return Ok(());
         }
         if !(1000..=768_000).contains(&rate) || !t_s.is_finite() {
@@ -318,14 +364,17 @@ impl AudioMixer {
         if restart {
             // A new stream (or a rate change): finish what the old one can give up to `t_s`.
             if let Some(rs) = c.resampler.as_ref() {
-                while c.produced < c.len {
-                    let ts = c.in_s + c.produced as f64 / out_rate as f64;
+                let mut fresh = Vec::new();
+                let mut k = c.src_produced;
+                while k < c.src_len {
+                    let ts = c.in_s + k as f64 / out_rate as f64;
                     if ts >= t_s {
                         break;
                     }
-                    c.out.push_back(rs.value_at(ts, true).unwrap_or([0.0; 2]));
-                    c.produced += 1;
+                    fresh.push(rs.value_at(ts, true).unwrap_or([0.0; 2]));
+                    k += 1;
                 }
+                c.deliver(&fresh);
             }
             c.resampler = Some(StereoResampler::new(rate, out_rate, t_s));
         }
@@ -467,6 +516,7 @@ mod tests {
                 fade_in_s: 1.0,
                 fade_out_s: 1.0,
                 volume: f32::NAN,
+                speed: 1.0,
             },
             MixClip {
                 out_start_s: f64::NAN,
@@ -475,6 +525,7 @@ mod tests {
                 fade_in_s: -1.0,
                 fade_out_s: 0.0,
                 volume: 99.0,
+                speed: f64::NAN,
             },
         ];
         let m = AudioMixer::new(&clips, 48_000, 2, f64::NAN).expect("mixer");

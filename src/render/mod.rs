@@ -54,6 +54,7 @@ pub mod layout;
 pub mod mix;
 pub mod passthrough;
 pub mod resample;
+pub mod stretch;
 pub mod transitions;
 
 use serde::{Deserialize, Serialize};
@@ -187,12 +188,39 @@ pub struct RenderClip {
     /// The hard cut `out_s` lies on, if any: the renderer holds the old shot's exact last frame.
     #[serde(default)]
     pub out_cut: Option<CutWindow>,
+    /// Source seconds per output second (`Output.Speed`, 0.5..=1.0): output frame `t` shows source
+    /// time `in_s + (t - out_start_s) * speed`, and the audio is time-stretched with its pitch kept.
+    #[serde(default = "unit_speed")]
+    pub speed: f64,
+}
+
+fn unit_speed() -> f64 {
+    1.0
 }
 
 impl RenderClip {
-    /// Output time where the clip ends.
+    /// Output time where the clip ends: its source length played at `speed`.
     pub fn out_end_s(&self) -> f64 {
-        self.out_start_s + (self.out_s - self.in_s).max(0.0)
+        self.out_start_s + self.out_len_s()
+    }
+
+    /// Output seconds the clip lasts.
+    pub fn out_len_s(&self) -> f64 {
+        (self.out_s - self.in_s).max(0.0) / self.speed()
+    }
+
+    /// Source time shown at output time `t` (not clamped).
+    pub fn source_time(&self, t: f64) -> f64 {
+        self.in_s + (t - self.out_start_s) * self.speed()
+    }
+
+    /// `speed`, with anything that is not a positive finite number read as 1.
+    pub fn speed(&self) -> f64 {
+        if self.speed.is_finite() && self.speed > 0.0 {
+            self.speed
+        } else {
+            1.0
+        }
     }
 }
 
