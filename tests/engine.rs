@@ -466,3 +466,25 @@ fn speed_plays_the_reel_time_line_slower() {
     assert_eq!(mix[1].speed, 0.5);
     assert_eq!(mix[0].fade_out_s, 1.0);
 }
+
+#[test]
+fn outputs_are_loudness_normalised_unless_turned_off() {
+    let inputs = [input(1280, 720, 25.0, true)];
+    let on = render_settings(&compose(json!({})), &inputs);
+    let target = on.loudness.unwrap();
+    assert_eq!(
+        (target.integrated_lufs, target.true_peak_dbtp),
+        (-14.0, -1.0)
+    );
+    let reel = Reel {
+        clips: vec![clip(0, 1.0, 3.0, None)],
+        duration_s: 2.0,
+        notes: vec![],
+    };
+    assert_eq!(render_plan(&on, &inputs, &reel).loudness, Some(target));
+    let off = compose(json!({ "Audio": { "LoudnessNormalization": false } }));
+    assert_eq!(render_settings(&off, &inputs).loudness, None);
+    // No audio track: nothing to normalise.
+    let silent = [input(1280, 720, 25.0, false)];
+    assert_eq!(render_settings(&compose(json!({})), &silent).loudness, None);
+}

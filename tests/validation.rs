@@ -459,6 +459,7 @@ fn imm_full_parses() {
                 bitrate_bps: Some(128_000),
                 sample_rate: Some(48_000),
                 channels: Some(2),
+                loudness_off: false,
             },
             source_volume: 1.0,
         },
@@ -792,6 +793,8 @@ fn defaults_and_mode_mapping() {
 
 fn ice_bad_cases() -> Vec<Bad> {
     vec![
+        bad(ICE, ice_min, &[("/OutputConfig", s(json!({ "Audio": { "LoudnessNormalization": 0 } })))], "InvalidParameter.OutputConfig.Audio.LoudnessNormalization", "expected true or false"),
+        bad(ICE, ice_min, &[("/OutputConfig", s(json!({ "Audio": { "Loudness": false } })))], "InvalidParameter.OutputConfig.Audio.Loudness", "unknown parameter"),
         // Top level.
         bad(ICE, ice_min, &[("/Foo", s(json!(1)))], "InvalidParameter.Foo", "Foo is an unknown parameter"),
         bad(ICE, ice_min, &[("/inputConfig", s(json!({})))], "InvalidParameter.inputConfig", "did you mean 'InputConfig'"),
@@ -872,6 +875,9 @@ fn ice_bad_cases() -> Vec<Bad> {
 
 fn imm_bad_cases() -> Vec<Bad> {
     vec![
+        // Loudness normalisation switch.
+        bad(IMM, imm_min, &[("/Output/Audio", s(json!({ "LoudnessNormalization": "off" })))], "InvalidParameter.Output.Audio.LoudnessNormalization", "expected true or false"),
+        bad(IMM, imm_min, &[("/Output/Audio", s(json!({ "DisableAudio": true, "LoudnessNormalization": false })))], "InvalidParameter.Output.Audio.LoudnessNormalization", "there is no audio to normalise"),
         // Top level.
         bad(IMM, imm_min, &[("/Source", s(json!([])))], "InvalidParameter.Source", "Source is an unknown parameter"),
         bad(IMM, imm_min, &[("/Output/URI", s(json!("a\\b.mp4")))], "InvalidParameter.Output.URI", "a backslash is not allowed"),
@@ -1321,5 +1327,46 @@ fn gating_containers_not_built_yet() {
             .contains("container 'webm' is not supported yet"),
         "{}",
         err.message
+    );
+}
+
+#[test]
+fn loudness_normalisation_is_on_unless_turned_off() {
+    let compose = [
+        ("/Type", Some(json!("Compose"))),
+        ("/Output/Container", Some(json!("mp4"))),
+    ];
+    let imm = |audio: Value| {
+        let mut edits = compose.to_vec();
+        edits.push(("/Output/Audio", Some(audio)));
+        let r = edited(imm_min, &edits);
+        parse_request(IMM, &r, &all_caps())
+            .expect("valid")
+            .outputs
+            .audio
+    };
+    let plain = edited(imm_min, &compose);
+    assert!(
+        !parse_request(IMM, &plain, &all_caps())
+            .expect("valid")
+            .outputs
+            .audio
+            .loudness_off
+    );
+    assert!(imm(json!({ "LoudnessNormalization": false })).loudness_off);
+    assert!(!imm(json!({ "LoudnessNormalization": true })).loudness_off);
+    let r = edited(
+        ice_min,
+        &[(
+            "/OutputConfig",
+            Some(json!({ "Audio": { "LoudnessNormalization": false } })),
+        )],
+    );
+    assert!(
+        parse_request(ICE, &r, &all_caps())
+            .expect("valid")
+            .outputs
+            .audio
+            .loudness_off
     );
 }

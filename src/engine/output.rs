@@ -7,6 +7,7 @@ use crate::media::encoding::{AudioRequest, VideoRequest};
 
 use crate::job::spec::{AudioCodec, Container, JobSpec, ScaleType, VideoCodec, DEFAULT_GOP_SIZE};
 use crate::plan::{reel_timeline, Reel};
+use crate::render::loudness::LoudnessTarget;
 use crate::render::{
     self, layout::display_size, ClipTransition, CutWindow, Placement, RenderClip, RenderPlan,
     SourceGeometry,
@@ -62,6 +63,8 @@ pub struct RenderSettings {
     pub video: VideoEncoding,
     /// `None`: no audio track (`DisableAudio`, or no input has audio).
     pub audio: Option<AudioEncoding>,
+    /// What the mixed audio is normalised to; `None` = `LoudnessNormalization: false` (or no audio).
+    pub loudness: Option<LoudnessTarget>,
 }
 
 impl RenderSettings {
@@ -116,6 +119,7 @@ pub fn render_settings(spec: &JobSpec, sources: &[SourceInput]) -> RenderSetting
             channels: audio.channels,
             bitrate_bps: audio.bitrate_bps,
         }),
+        loudness: (wants_audio && !audio.loudness_off).then(LoudnessTarget::default),
     }
 }
 
@@ -239,6 +243,7 @@ pub fn render_plan(settings: &RenderSettings, sources: &[SourceInput], reel: &Re
         clips,
         sources: sources.iter().map(|s| s.geometry).collect(),
         duration_s: timeline.last().map_or(0.0, |e| out_time(e.out_end_s)),
+        loudness: settings.loudness,
     }
 }
 

@@ -17,6 +17,10 @@
 //! - Speed (`Output.Speed` < 1): the clip's source audio is resampled at source time as usual and
 //!   then time-stretched with its pitch kept ([`super::stretch`]) to exactly its output length.
 //! - Output length: exactly `round(duration_s * out_rate)` frames; gaps are silence.
+//! - Loudness: with a [`LoudnessTarget`] (the default for outputs, see [`super::loudness`]) the
+//!   mixed blocks are held until the whole reel is mixed, normalised together, then delivered.
+//!   That costs the reel's audio in memory (48 kHz stereo: 23 MB a minute) and delays the audio
+//!   blocks to the end of the render; without a target, blocks stream as below.
 //! - Flow: the glue pushes decoded audio per clip ([`AudioMixer::push_source`]) in source order, and
 //!   calls [`AudioMixer::finish_clip`] when a clip's audio ended (the rest is silence) or
 //!   [`AudioMixer::mark_silent`] for clips without audio. [`AudioMixer::pull`] returns the next block
@@ -25,9 +29,13 @@
 
 use std::collections::VecDeque;
 
+use super::loudness::{normalise, LoudnessReport, LoudnessTarget};
 use super::resample::StereoResampler;
 use super::stretch::Stretcher;
 use crate::ApiError;
+
+/// Frames mixed at a time while the reel is held for loudness normalisation.
+const MIX_BLOCK: usize = 4096;
 
 /// Shortest fade at a clip edge: 10 ms removes the click of a hard cut without audible softening.
 pub const MIN_RAMP_S: f64 = 0.010;
@@ -196,9 +204,17 @@ pub struct AudioMixer {
     out_rate: u32,
     out_channels: u32,
     total: u64,
+    /// Frames mixed so far.
+    mixed: u64,
+    /// Frames delivered by [`AudioMixer::pull`].
     pos: u64,
     curve: FadeCurve,
     clips: Vec<ClipStream>,
+    loudness: Option<LoudnessTarget>,
+    /// With `loudness`: the mixed reel (interleaved), until it is normalised and delivered.
+    held: Vec<f32>,
+    /// Set once the held mix was normalised (an `Err` leaves it as mixed; see `loudness_report`).
+    report: Option<Result<LoudnessReport, ApiError>>,
 }
 
 fn finite_or(v: f64, d: f64) -> f64 {
@@ -282,10 +298,42 @@ impl AudioMixer {
             out_rate,
             out_channels,
             total,
+            mixed: 0,
             pos: 0,
             curve: FadeCurve::default(),
             clips,
+            loudness: None,
+            held: Vec::new(),
+            report: None,
         })
+    }
+
+    /// The mixer of a render plan: its clips ([`super::mix_clips`]) and its loudness target.
+    pub fn for_plan(
+        plan: &super::RenderPlan,
+        out_rate: u32,
+        out_channels: u32,
+    ) -> Result<Self, ApiError> {
+        Ok(Self::new(
+            &super::mix_clips(plan),
+            out_rate,
+            out_channels,
+            plan.duration_s,
+        )?
+        .with_loudness(plan.loudness))
+    }
+
+    /// Normalises the whole mix to `target` before delivering it (`None`: stream as mixed).
+    pub fn with_loudness(mut self, target: Option<LoudnessTarget>) -> Self {
+        self.loudness = target;
+        self
+    }
+
+    /// Loudness before and after normalisation, once the mix is complete (with a target);
+    /// `Ok(None)` without a target or before the end. An error (never expected: rate and channels
+    /// are checked in [`AudioMixer::new`]) must fail the output: its audio was not normalised.
+    pub fn loudness_report(&self) -> Result<Option<LoudnessReport>, ApiError> {
+        self.report.clone().transpose()
     }
 
     /// Uses `curve` for all fades.
@@ -404,14 +452,48 @@ impl AudioMixer {
     }
 
     /// The next block of up to `frames` output frames, interleaved (`out_channels` per frame), or
-    /// `None` if some clip under it still lacks audio, or everything has been delivered. The last
-    /// block is shorter so the total is exactly the reel's length.
+    /// `None` if some clip under it still lacks audio (with a loudness target: until the whole
+    /// reel is mixed), or everything has been delivered. The last block is shorter so the total
+    /// is exactly the reel's length.
     pub fn pull(&mut self, frames: usize) -> Option<Vec<f32>> {
-        let n = (frames as u64).min(self.total.saturating_sub(self.pos));
+        let Some(target) = self.loudness else {
+            let block = self.mix_next(frames)?;
+            self.pos = self.mixed;
+            return Some(block);
+        };
+        if self.report.is_none() {
+            while let Some(block) = self.mix_next(MIX_BLOCK) {
+                self.held.extend_from_slice(&block);
+            }
+            if self.mixed < self.total {
+                return None;
+            }
+            self.report = Some(normalise(
+                &mut self.held,
+                self.out_channels,
+                self.out_rate,
+                target,
+            ));
+        }
+        let ch = self.out_channels as usize;
+        let n = (frames as u64).min(self.total.saturating_sub(self.pos)) as usize;
+        if n == 0 {
+            self.held = Vec::new();
+            return None;
+        }
+        let from = self.pos as usize * ch;
+        let block = self.held.get(from..from + n * ch)?.to_vec();
+        self.pos += n as u64;
+        Some(block)
+    }
+
+    /// Mixes the next block of up to `frames` frames, if every clip under it is ready.
+    fn mix_next(&mut self, frames: usize) -> Option<Vec<f32>> {
+        let n = (frames as u64).min(self.total.saturating_sub(self.mixed));
         if n == 0 {
             return None;
         }
-        let (b0, b1) = (self.pos, self.pos + n);
+        let (b0, b1) = (self.mixed, self.mixed + n);
         let overlaps = |c: &ClipStream| c.len > 0 && c.start < b1 && c.start + c.len > b0;
         if !self
             .clips
@@ -439,7 +521,7 @@ impl AudioMixer {
                 c.drop_before((b1 - c.start).min(c.produced_end()));
             }
         }
-        self.pos = b1;
+        self.mixed = b1;
         let ch = self.out_channels as usize;
         let mut out = Vec::with_capacity(n as usize * ch);
         for [l, r] in stereo {

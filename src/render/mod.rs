@@ -51,6 +51,7 @@
 pub mod compose;
 pub mod draw;
 pub mod layout;
+pub mod loudness;
 pub mod mix;
 pub mod passthrough;
 pub mod resample;
@@ -237,6 +238,9 @@ pub struct RenderPlan {
     pub clips: Vec<RenderClip>,
     pub sources: Vec<SourceGeometry>,
     pub duration_s: f64,
+    /// Loudness normalisation of the mixed audio; `None` = as mixed (the request turned it off).
+    #[serde(default)]
+    pub loudness: Option<loudness::LoudnessTarget>,
 }
 
 /// The drawing instructions for one output frame; see the module docs for the exact semantics.

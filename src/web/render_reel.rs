@@ -51,6 +51,7 @@ pub struct WasmRenderedReel {
     frames: u32,
     body_bytes: f64,
     readbacks: u32,
+    loudness: Option<String>,
 }
 
 #[wasm_bindgen]
@@ -72,6 +73,10 @@ impl WasmRenderedReel {
     /// Decoded frames without a CPU layout that were read back through a canvas.
     pub fn readbacks(&self) -> u32 {
         self.readbacks
+    }
+    /// The output's loudness before/after normalisation (JSON), when it was normalised.
+    pub fn loudness(&self) -> Option<String> {
+        self.loudness.clone()
     }
 }
 
@@ -149,11 +154,10 @@ impl<'a> Renderer<'a> {
     ) -> Result<Self, ApiError> {
         render::validate_plan(plan)?;
         let mut mixer = match &encoding.audio {
-            Some(a) => Some(AudioMixer::new(
-                &render::mix_clips(plan),
+            Some(a) => Some(AudioMixer::for_plan(
+                plan,
                 a.sample_rate,
                 a.number_of_channels,
-                plan.duration_s,
             )?),
             None => None,
         };
@@ -231,6 +235,10 @@ impl<'a> Renderer<'a> {
         self.collect(true)?;
         job.progress(1.0);
         let readbacks = self.readbacks;
+        let loudness = match self.mixer.as_ref().map(AudioMixer::loudness_report) {
+            Some(report) => report?.map(|r| serde_json::to_string(&r).unwrap_or_default()),
+            None => None,
+        };
         let file = self.mux.finish()?;
         Ok(WasmRenderedReel {
             head: file.head,
@@ -238,6 +246,7 @@ impl<'a> Renderer<'a> {
             frames: total as u32,
             body_bytes: file.body_bytes as f64,
             readbacks,
+            loudness,
         })
     }
 

@@ -297,6 +297,7 @@ async function renderAndDeliver(ctx: JobContext, infos: MediaInfo[], reels: Plan
       let frames: number;
       let delivered: Awaited<ReturnType<typeof deliver>>;
       let renderSeconds: number;
+      let loudness: string | undefined;
       try {
         const rendered = await core.renderReel(
           JSON.stringify(plan),
@@ -309,6 +310,7 @@ async function renderAndDeliver(ctx: JobContext, infos: MediaInfo[], reels: Plan
         );
         blob = await sink.finish(rendered.head() as Uint8Array<ArrayBuffer>, rendered.tail() as Uint8Array<ArrayBuffer>, MIME[container] ?? 'video/mp4');
         frames = rendered.frames();
+        loudness = rendered.loudness();
         if (rendered.readbacks() > 0) notes.push(`output ${k + 1}: ${rendered.readbacks()} decoded frames had no CPU pixel layout and were read back through a canvas`);
         rendered.free();
         renderSeconds = (performance.now() - renderStart) / 1000;
@@ -336,6 +338,7 @@ async function renderAndDeliver(ctx: JobContext, infos: MediaInfo[], reels: Plan
         VideoCodec: encoding.video.codec,
         AudioCodec: encoding.audio?.codec ?? null,
         Clips: out.clips,
+        ...(loudness ? { Loudness: JSON.parse(loudness) } : {}),
         ...(out.notes.length ? { Notes: out.notes } : {}),
       });
     }

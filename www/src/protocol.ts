@@ -78,6 +78,8 @@ export interface OutputRecord {
   Container?: string;
   VideoCodec?: string;
   AudioCodec?: string | null;
+  /** EBU R128 of the mixed audio before and after normalisation (LUFS, dBTP); absent when off. */
+  Loudness?: { Target: number; IntegratedBefore: number | null; TruePeakBefore: number | null; IntegratedAfter: number | null; TruePeakAfter: number | null; GainDb: number };
   Clips: { Source: number; In: number; Out: number; Score: number; Reasons: string[]; Transition?: string }[];
   Notes?: string[];
 }
