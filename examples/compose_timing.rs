@@ -52,6 +52,7 @@ fn main() {
         sources: vec![SourceGeometry::simple(sw as u32, sh as u32)],
         duration_s: 10.0,
         loudness: None,
+        music: None,
     };
     let ops = frame_ops(&plan, 0).expect("ops");
     let mut comp = Compositor::new(plan.width, plan.height);

@@ -46,6 +46,7 @@ fn one_source_plan(g: SourceGeometry, w: u32, h: u32, scale: Option<Placement>) 
         sources: vec![g],
         duration_s: 10.0,
         loudness: None,
+        music: None,
     }
 }
 
@@ -299,6 +300,7 @@ fn xfade_plan(name: &str, colour: Option<[u8; 3]>) -> RenderPlan {
         sources: vec![SourceGeometry::simple(TW as u32, TH as u32); 2],
         duration_s: 2.5,
         loudness: None,
+        music: None,
     }
 }
 

@@ -50,6 +50,7 @@ fn one_source_plan(g: SourceGeometry, w: u32, h: u32, placement: Option<Placemen
         sources: vec![g],
         duration_s: 10.0,
         loudness: None,
+        music: None,
     }
 }
 
@@ -78,6 +79,7 @@ fn transition_plan(name: &str) -> RenderPlan {
         sources: vec![geom(1920, 1080, 0, (1, 1)), geom(1920, 1080, 0, (1, 1))],
         duration_s: 8.0,
         loudness: None,
+        music: None,
     }
 }
 

@@ -1125,6 +1125,11 @@ fn gating_with_render() {
         )],
     );
     parse_request(ICE, &with_volume, &caps).expect("MediaConfig.Volume is applied by the mixer");
+    // Speed is played by the renderer (time line) and the mixer (pitch-kept time-stretch).
+    let mut slow = compose();
+    set(&mut slow, "/Output/Speed", s(json!(0.5)));
+    let slow = parse_request(IMM, &slow, &caps).expect("Speed is rendered");
+    assert_eq!(slow.speed, 0.5);
     for container in ["mp4", "mov", "webm", "mkv"] {
         let mut request = compose();
         set(&mut request, "/Output/Container", s(json!(container)));
@@ -1232,13 +1237,6 @@ fn gating_with_render() {
             &[("/Output/Segment", s(json!({ "Format": "hls" })))],
             "InvalidParameter.Output.Segment",
             "is not supported yet",
-        ),
-        bad(
-            IMM,
-            render_compose,
-            &[("/Output/Speed", s(json!(0.5)))],
-            "InvalidParameter.Output.Speed",
-            "Output.Speed 0.5 (changing playback speed) is not supported yet",
         ),
         bad(
             IMM,

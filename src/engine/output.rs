@@ -6,15 +6,15 @@ use serde::{Deserialize, Serialize};
 use crate::media::encoding::{AudioRequest, VideoRequest};
 
 use crate::job::spec::{AudioCodec, Container, JobSpec, ScaleType, VideoCodec, DEFAULT_GOP_SIZE};
-use crate::plan::{reel_timeline, Reel};
+use crate::plan::{music_for_reel, reel_timeline, Reel};
 use crate::render::loudness::LoudnessTarget;
 use crate::render::{
-    self, layout::display_size, ClipTransition, CutWindow, Placement, RenderClip, RenderPlan,
-    SourceGeometry,
+    self, layout::display_size, ClipTransition, CutWindow, MusicBed, Placement, RenderClip,
+    RenderPlan, SourceGeometry,
 };
 use crate::ApiError;
 
-use super::SourceInput;
+use super::{request_seed, SourceInput};
 
 /// Highest output frame rate: above it browsers' software encoders fall behind real time and
 /// highlight reels gain nothing.
@@ -244,7 +244,24 @@ pub fn render_plan(settings: &RenderSettings, sources: &[SourceInput], reel: &Re
         sources: sources.iter().map(|s| s.geometry).collect(),
         duration_s: timeline.last().map_or(0.0, |e| out_time(e.out_end_s)),
         loudness: settings.loudness,
+        music: None,
     }
+}
+
+/// The background music of reel `reel_index` (0-based), per `BackgroundMusicMode`.
+pub fn music_bed(spec: &JobSpec, reel_index: usize) -> Option<MusicBed> {
+    let tracks = &spec.music.tracks;
+    let track = music_for_reel(
+        spec.music.mode,
+        tracks.len(),
+        request_seed(spec),
+        reel_index,
+    )?;
+    tracks.get(track).map(|t| MusicBed {
+        track,
+        uri: t.uri.clone(),
+        volume: t.volume as f32,
+    })
 }
 
 /// The hard cut of `source` a clip edge at `t` lies on (within one source frame of its window).
@@ -292,7 +309,10 @@ pub fn reel_outputs(
             ReelOutput {
                 index,
                 uri: spec.outputs.uri_for(index),
-                render: (!empty).then(|| render_plan(settings, sources, reel)),
+                render: (!empty).then(|| RenderPlan {
+                    music: music_bed(spec, index as usize - 1),
+                    ..render_plan(settings, sources, reel)
+                }),
                 clips: output_clips(reel),
                 notes: reel.notes.clone(),
                 failure: empty.then(|| ApiError::unsupported("no material left for this reel")),

@@ -61,11 +61,12 @@ impl Capabilities {
 
     /// What the render issue adds: Compose/Concat/screen-highlights reels and per-highlight exports
     /// in mp4/mov/webm/mkv, encoding settings, and the transitions of
-    /// [`catalog::render_transitions`], the sources' own audio gain; no music, vfx, overlays,
-    /// segments, speed or audio-only output yet.
+    /// [`catalog::render_transitions`], the sources' own audio gain, `Speed` (issue 8); no music,
+    /// vfx, overlays, segments or audio-only output yet.
     pub fn with_render() -> Self {
         Capabilities {
             render: true,
+            speed: true,
             transitions: catalog::render_transitions()
                 .map(|s| s.to_string())
                 .collect(),

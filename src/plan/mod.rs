@@ -22,6 +22,7 @@
 //!   is skipped (hard cut).
 
 mod intervals;
+mod music;
 mod select;
 mod timeline;
 mod transitions;
@@ -32,6 +33,7 @@ use self::intervals::Span;
 use crate::ApiError;
 
 pub use crate::job::spec::{EffectMode, TransitionItem};
+pub use music::music_for_reel;
 pub use timeline::{reel_timeline, TimelineEntry};
 pub use transitions::{AUTO_TRANSITION, AUTO_TRANSITION_S, SCENE_GAP_S};
 

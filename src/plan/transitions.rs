@@ -40,6 +40,35 @@ impl SplitMix64 {
     }
 }
 
+/// The one mapping of a list mode to a choice, for transitions (per cut) and background music
+/// (per reel): the `n`-th choice (0-based) among items with `weights`. Sequential takes them in
+/// order, round robin; Random draws one number per choice (whether or not the caller then uses
+/// it, so a choice depends only on the seed and `n`) and picks by weight; Closed and Auto (whose
+/// rule is the caller's) choose nothing. `None` also when there are no items or all weights are 0.
+pub(super) fn pick_by_mode(
+    mode: EffectMode,
+    n: usize,
+    weights: &[u32],
+    rng: &mut SplitMix64,
+) -> Option<usize> {
+    if weights.is_empty() {
+        return None;
+    }
+    match mode {
+        EffectMode::Closed | EffectMode::Auto => None,
+        EffectMode::Sequential => Some(n % weights.len()),
+        EffectMode::Random => {
+            let total: u64 = weights.iter().map(|&w| u64::from(w)).sum();
+            let r = rng.below(total.max(1));
+            let mut acc = 0u64;
+            weights.iter().position(|&w| {
+                acc += u64::from(w);
+                r < acc
+            })
+        }
+    }
+}
+
 /// The transitions a config can produce; indices returned by [`choose`] point into it.
 pub(super) fn palette(cfg: &PlanConfig) -> Vec<TransitionItem> {
     match cfg.transition_mode {
@@ -90,26 +119,15 @@ pub(super) fn choose(
                 .wrapping_add(1)
                 .wrapping_mul(0xA076_1D64_78BD_642F),
     );
-    let total_weight: u64 = palette.iter().map(|t| u64::from(t.weight)).sum();
+    let weights: Vec<u32> = palette.iter().map(|t| t.weight).collect();
     let mut auto_cuts = 0usize;
     let mut prev_in = 0.0_f64;
     for i in 1..clips.len() {
         let (prev, prev_hook) = clips[i - 1];
         let (cur, _) = clips[i];
         let pick = match cfg.transition_mode {
-            EffectMode::Closed => None,
-            EffectMode::Sequential => Some((i - 1) % palette.len()),
-            EffectMode::Random => {
-                let r = rng.below(total_weight.max(1));
-                if total_weight == 0 {
-                    None
-                } else {
-                    let mut acc = 0u64;
-                    palette.iter().position(|t| {
-                        acc += u64::from(t.weight);
-                        r < acc
-                    })
-                }
+            EffectMode::Closed | EffectMode::Sequential | EffectMode::Random => {
+                pick_by_mode(cfg.transition_mode, i - 1, &weights, &mut rng)
             }
             EffectMode::Auto => {
                 let scene_change = prev_hook

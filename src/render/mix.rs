@@ -17,10 +17,10 @@
 //! - Speed (`Output.Speed` < 1): the clip's source audio is resampled at source time as usual and
 //!   then time-stretched with its pitch kept ([`super::stretch`]) to exactly its output length.
 //! - Output length: exactly `round(duration_s * out_rate)` frames; gaps are silence.
-//! - Loudness: with a [`LoudnessTarget`] (the default for outputs, see [`super::loudness`]) the
-//!   mixed blocks are held until the whole reel is mixed, normalised together, then delivered.
-//!   That costs the reel's audio in memory (48 kHz stereo: 23 MB a minute) and delays the audio
-//!   blocks to the end of the render; without a target, blocks stream as below.
+//! - Music and loudness: with background music ([`super::music`]) or a [`LoudnessTarget`] (the
+//!   default for outputs, see [`super::loudness`]) the mixed blocks are held until the whole reel
+//!   is mixed, then music is laid under it and it is normalised ([`super::held_mix`]), then
+//!   delivered. Without either, blocks stream as below.
 //! - Flow: the glue pushes decoded audio per clip ([`AudioMixer::push_source`]) in source order, and
 //!   calls [`AudioMixer::finish_clip`] when a clip's audio ended (the rest is silence) or
 //!   [`AudioMixer::mark_silent`] for clips without audio. [`AudioMixer::pull`] returns the next block
@@ -29,12 +29,13 @@
 
 use std::collections::VecDeque;
 
-use super::loudness::{normalise, LoudnessReport, LoudnessTarget};
+use super::held_mix::{HeldMix, MusicInput};
+use super::loudness::{LoudnessReport, LoudnessTarget};
 use super::resample::StereoResampler;
 use super::stretch::Stretcher;
 use crate::ApiError;
 
-/// Frames mixed at a time while the reel is held for loudness normalisation.
+/// Frames mixed at a time while the reel is held (music, loudness).
 const MIX_BLOCK: usize = 4096;
 
 /// Shortest fade at a clip edge: 10 ms removes the click of a hard cut without audible softening.
@@ -210,11 +211,8 @@ pub struct AudioMixer {
     pos: u64,
     curve: FadeCurve,
     clips: Vec<ClipStream>,
-    loudness: Option<LoudnessTarget>,
-    /// With `loudness`: the mixed reel (interleaved), until it is normalised and delivered.
-    held: Vec<f32>,
-    /// Set once the held mix was normalised (an `Err` leaves it as mixed; see `loudness_report`).
-    report: Option<Result<LoudnessReport, ApiError>>,
+    /// Music and loudness: the stage that needs the whole reel.
+    held: HeldMix,
 }
 
 fn finite_or(v: f64, d: f64) -> f64 {
@@ -302,38 +300,76 @@ impl AudioMixer {
             pos: 0,
             curve: FadeCurve::default(),
             clips,
-            loudness: None,
-            held: Vec::new(),
-            report: None,
+            held: HeldMix::default(),
         })
     }
 
-    /// The mixer of a render plan: its clips ([`super::mix_clips`]) and its loudness target.
+    /// The mixer of a render plan: its clips ([`super::mix_clips`]), its loudness target and its
+    /// background music (whose decoded audio then comes through [`AudioMixer::push_music`]).
     pub fn for_plan(
         plan: &super::RenderPlan,
         out_rate: u32,
         out_channels: u32,
     ) -> Result<Self, ApiError> {
-        Ok(Self::new(
+        let mixer = Self::new(
             &super::mix_clips(plan),
             out_rate,
             out_channels,
             plan.duration_s,
         )?
-        .with_loudness(plan.loudness))
+        .with_loudness(plan.loudness);
+        Ok(match &plan.music {
+            Some(m) => mixer.with_music(m.volume),
+            None => mixer,
+        })
     }
 
     /// Normalises the whole mix to `target` before delivering it (`None`: stream as mixed).
     pub fn with_loudness(mut self, target: Option<LoudnessTarget>) -> Self {
-        self.loudness = target;
+        self.held.loudness = target;
         self
+    }
+
+    /// Lays background music at `volume` (0..10) under the reel ([`super::music`]); the mix then
+    /// waits for [`AudioMixer::push_music`] / [`AudioMixer::finish_music`].
+    pub fn with_music(mut self, volume: f32) -> Self {
+        let volume = if volume.is_nan() {
+            0.0
+        } else {
+            volume.clamp(0.0, 10.0)
+        };
+        self.held.music = Some(MusicInput::new(volume, self.total as usize));
+        self
+    }
+
+    /// Decoded music: planar 1..=8 channels at `rate`, in order from the track's start.
+    pub fn push_music(&mut self, rate: u32, planes: &[&[f32]]) -> Result<(), ApiError> {
+        if !(1000..=768_000).contains(&rate) {
+            return Err(ApiError::corrupt(format!(
+                "music audio with sample rate {rate}"
+            )));
+        }
+        let out_rate = self.out_rate;
+        let frames = downmix_to_stereo(planes);
+        if let Some(m) = self.held.music.as_mut() {
+            m.push(rate, &frames, out_rate);
+        }
+        Ok(())
+    }
+
+    /// The music track has ended (it loops from what was pushed).
+    pub fn finish_music(&mut self) {
+        let out_rate = self.out_rate;
+        if let Some(m) = self.held.music.as_mut() {
+            m.finish(out_rate);
+        }
     }
 
     /// Loudness before and after normalisation, once the mix is complete (with a target);
     /// `Ok(None)` without a target or before the end. An error (never expected: rate and channels
     /// are checked in [`AudioMixer::new`]) must fail the output: its audio was not normalised.
     pub fn loudness_report(&self) -> Result<Option<LoudnessReport>, ApiError> {
-        self.report.clone().transpose()
+        self.held.report()
     }
 
     /// Uses `curve` for all fades.
@@ -452,43 +488,38 @@ impl AudioMixer {
     }
 
     /// The next block of up to `frames` output frames, interleaved (`out_channels` per frame), or
-    /// `None` if some clip under it still lacks audio (with a loudness target: until the whole
-    /// reel is mixed), or everything has been delivered. The last block is shorter so the total
-    /// is exactly the reel's length.
+    /// `None` if some clip under it still lacks audio (with music or a loudness target: until the
+    /// whole reel is mixed, see [`super::held_mix`]), or everything has been delivered. The last
+    /// block is shorter so the total is exactly the reel's length.
     pub fn pull(&mut self, frames: usize) -> Option<Vec<f32>> {
-        let Some(target) = self.loudness else {
+        let ch = self.out_channels;
+        if !self.held.holds() {
             let block = self.mix_next(frames)?;
             self.pos = self.mixed;
-            return Some(block);
-        };
-        if self.report.is_none() {
+            return Some(to_channels(&block, ch));
+        }
+        if !self.held.is_finished() {
             while let Some(block) = self.mix_next(MIX_BLOCK) {
-                self.held.extend_from_slice(&block);
+                self.held.keep(&block);
             }
-            if self.mixed < self.total {
+            if self.mixed < self.total || self.held.waiting_for_music() {
                 return None;
             }
-            self.report = Some(normalise(
-                &mut self.held,
-                self.out_channels,
-                self.out_rate,
-                target,
-            ));
+            self.held
+                .finish(self.out_rate, ch, |stereo| to_channels(stereo, ch));
         }
-        let ch = self.out_channels as usize;
         let n = (frames as u64).min(self.total.saturating_sub(self.pos)) as usize;
         if n == 0 {
-            self.held = Vec::new();
+            self.held.release();
             return None;
         }
-        let from = self.pos as usize * ch;
-        let block = self.held.get(from..from + n * ch)?.to_vec();
+        let block = self.held.block(self.pos as usize, n, ch as usize)?;
         self.pos += n as u64;
         Some(block)
     }
 
-    /// Mixes the next block of up to `frames` frames, if every clip under it is ready.
-    fn mix_next(&mut self, frames: usize) -> Option<Vec<f32>> {
+    /// Mixes the next block of up to `frames` stereo frames, if every clip under it is ready.
+    fn mix_next(&mut self, frames: usize) -> Option<Vec<[f32; 2]>> {
         let n = (frames as u64).min(self.total.saturating_sub(self.mixed));
         if n == 0 {
             return None;
@@ -522,20 +553,25 @@ impl AudioMixer {
             }
         }
         self.mixed = b1;
-        let ch = self.out_channels as usize;
-        let mut out = Vec::with_capacity(n as usize * ch);
-        for [l, r] in stereo {
-            match ch {
-                1 => out.push((l + r) * 0.5),
-                _ => {
-                    out.push(l);
-                    out.push(r);
-                    out.extend(std::iter::repeat_n(0.0, ch - 2));
-                }
+        Some(stereo)
+    }
+}
+
+/// Stereo frames to interleaved output channels: 1 = (L + R) / 2, 2 = L R, more = L R + silence.
+fn to_channels(stereo: &[[f32; 2]], channels: u32) -> Vec<f32> {
+    let ch = channels as usize;
+    let mut out = Vec::with_capacity(stereo.len() * ch);
+    for &[l, r] in stereo {
+        match ch {
+            1 => out.push((l + r) * 0.5),
+            _ => {
+                out.push(l);
+                out.push(r);
+                out.extend(std::iter::repeat_n(0.0, ch - 2));
             }
         }
-        Some(out)
     }
+    out
 }
 
 /// Planar 1..=8 channels (WebCodecs order) to stereo frames, ITU-R BS.775 coefficients.

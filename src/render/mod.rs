@@ -50,9 +50,11 @@
 
 pub mod compose;
 pub mod draw;
+pub mod held_mix;
 pub mod layout;
 pub mod loudness;
 pub mod mix;
+pub mod music;
 pub mod passthrough;
 pub mod resample;
 pub mod stretch;
@@ -241,6 +243,21 @@ pub struct RenderPlan {
     /// Loudness normalisation of the mixed audio; `None` = as mixed (the request turned it off).
     #[serde(default)]
     pub loudness: Option<loudness::LoudnessTarget>,
+    /// Background music under the reel; `None` = none.
+    #[serde(default)]
+    pub music: Option<MusicBed>,
+}
+
+/// The background-music track a reel plays ([`music`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MusicBed {
+    /// Index into the request's music list.
+    pub track: usize,
+    /// Its media reference.
+    pub uri: String,
+    /// `Volume` 0..10 (1 = the track's own level).
+    pub volume: f32,
 }
 
 /// The drawing instructions for one output frame; see the module docs for the exact semantics.
