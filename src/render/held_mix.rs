@@ -87,9 +87,10 @@ pub struct HeldMix {
 }
 
 impl HeldMix {
-    /// Whether the mixer must hold the reel at all.
+    /// Whether the mixer must hold the reel at all (still true once finished: the held output is
+    /// what is delivered).
     pub fn holds(&self) -> bool {
-        self.music.is_some() || self.loudness.is_some()
+        self.finished || self.music.is_some() || self.loudness.is_some()
     }
 
     pub fn keep(&mut self, block: &[[f32; 2]]) {
