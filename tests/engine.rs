@@ -488,3 +488,15 @@ fn outputs_are_loudness_normalised_unless_turned_off() {
     let silent = [input(1280, 720, 25.0, false)];
     assert_eq!(render_settings(&compose(json!({})), &silent).loudness, None);
 }
+
+#[test]
+fn exported_highlights_at_speed_fit_max_duration_when_played() {
+    let request = json!({
+        "Type": "Retrieval",
+        "Sources": [{ "URI": "a.mp4" }],
+        "Output": { "URI": "hl_{index}.mp4", "Container": "mp4", "Speed": 0.5, "MaxDuration": 8 },
+    });
+    let s = parse_request(IMM, &request, &Capabilities::with_render()).unwrap();
+    let h = highlight_request(&s, Purpose::Retrieval, vec![(0.0, 60.0)]);
+    assert_eq!(h.max_clip_s, 4.0, "4 s of source play for 8 s");
+}

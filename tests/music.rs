@@ -146,13 +146,14 @@ fn music_ducks_under_dialogue_and_comes_back_in_pauses() {
     let db = |t: f64| 20.0 * env[(t * R as f64) as usize].log10();
     assert!(db(2.05) <= -6.0, "at speech start {:.1} dB", db(2.05));
     assert!(db(5.2) >= -1.0, "1.2 s after speech {:.1} dB", db(5.2));
-    // Smooth: no jump in the gain larger than 0.2 dB per millisecond.
+    // Smooth: no jump in the gain larger than 0.4 dB per millisecond.
     let per_ms = env
         .windows(R as usize / 1000)
         .step_by(R as usize / 1000)
         .map(|w| (20.0 * (w[w.len() - 1] / w[0]).log10()).abs())
         .fold(0.0f32, f32::max);
-    assert!(per_ms < 0.2 * 2.0, "steepest gain change {per_ms:.3} dB/ms");
+    eprintln!("ducking: steepest gain change {per_ms:.3} dB/ms");
+    assert!(per_ms < 0.4, "steepest gain change {per_ms:.3} dB/ms");
 }
 
 #[test]

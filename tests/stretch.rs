@@ -183,3 +183,38 @@ fn the_mixer_plays_a_clip_at_half_speed() {
     let rms = (tail.iter().map(|v| v * v).sum::<f32>() / tail.len() as f32).sqrt();
     assert!(rms > 0.3, "tail rms {rms}");
 }
+
+#[test]
+fn a_chord_keeps_its_notes_and_level() {
+    // A major triad (A4, C#5, E5): music, where WSOLA has no single period to lock on to.
+    let notes = [440.0, 554.37, 659.26];
+    let n = 4 * R as usize;
+    let x: Vec<f32> = (0..n)
+        .map(|i| {
+            let t = i as f64 / R as f64;
+            notes
+                .iter()
+                .map(|f| 0.2 * (2.0 * std::f64::consts::PI * f * t).sin())
+                .sum::<f64>() as f32
+        })
+        .collect();
+    let y = left(&stretch_all(&mono_to_stereo(&x), R, 0.5).expect("stretch"));
+    assert_eq!(y.len(), 2 * n);
+    // Each note's power-weighted frequency over 4 s (WSOLA splices a chord at ~33 Hz, which
+    // smears each partial a little: the bound is 0.35 %, 6 cents, about the smallest pitch step
+    // a listener notices).
+    let mid = &y[2 * R as usize..6 * R as usize];
+    for f in notes {
+        let got = centroid_hz(mid, f - 20.0, f + 20.0);
+        let cents = 1200.0 * (got / f).log2();
+        eprintln!("chord at speed 0.5: {f} Hz -> {got:.2} Hz ({cents:+.1} cents)");
+        assert!(
+            cents.abs() < 6.0,
+            "{f} Hz came out at {got:.2} ({cents:+.1} cents)"
+        );
+    }
+    let rms = |v: &[f32]| (v.iter().map(|s| s * s).sum::<f32>() / v.len() as f32).sqrt();
+    let level = 20.0 * (rms(&y[R as usize..7 * R as usize]) / rms(&x)).log10();
+    eprintln!("chord at speed 0.5: level {level:+.2} dB");
+    assert!(level.abs() < 1.5, "level changed by {level:.2} dB");
+}

@@ -6,8 +6,10 @@
 //! previous frame, so the overlap-add joins coherent waveforms). It is pure Rust, streams, keeps
 //! stereo coherent (one search over both channels) and its windows sum to one, so the level is
 //! kept. The crate was measured here before adoption (tests/stretch.rs): duration exact after the
-//! trim below, a 440 Hz sine and a 150 Hz harmonic voice keep their frequency within a bin of a 1 s
-//! FFT, and no sample-to-sample step exceeds that of the input by more than a small bound.
+//! trim below, a 440 Hz sine and a 150 Hz harmonic voice keep their frequency (to 0.01 Hz and
+//! 0.05 Hz), the notes of an A major chord stay within 5 cents at the same level, and no sample
+//! step exceeds the input's. Its default 30 ms frames were kept: 40 and 60 ms measured no better
+//! on the chord.
 //!
 //! This wrapper owns what the crate leaves to its caller: buffers that are a multiple of its hop,
 //! the drain at the end, and an output of exactly the length the timeline needs.

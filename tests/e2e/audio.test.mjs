@@ -77,6 +77,7 @@ test('Speed 0.5: twice as long, the 440 Hz tone stays at 440 Hz, loudness normal
   assert.ok(Math.abs(m.integrated - -14) <= 0.7, `output ${m.integrated} LUFS`);
   assert.ok(m.truePeak <= -0.5, `output true peak ${m.truePeak} dBTP`);
   const l = out.Loudness;
+  console.log(`Speed 0.5: ${duration.toFixed(3)} s, tone ${hz.toFixed(2)} Hz; ffmpeg ${m.integrated} LUFS / ${m.truePeak} dBTP; record ${JSON.stringify(l)}; source ${JSON.stringify(toneLoudness)}`);
   assert.ok(l, 'the record reports loudness');
   assert.equal(l.Target, -14);
   assert.ok(Math.abs(l.IntegratedAfter - -14) <= 0.1, `record after ${l.IntegratedAfter}`);
