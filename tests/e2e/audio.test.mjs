@@ -17,7 +17,8 @@ let toneLoudness;
 before(async () => {
   host = await openHost();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelcut-audio-'));
-  // 6 s of moving picture with a quiet 440 Hz tone (about -30 LUFS), AAC stereo.
+  // 6 s of moving picture with a quiet 440 Hz tone (about -49 LUFS: ffmpeg's sine is at 1/8, then
+  // x0.045), AAC stereo.
   const tone = path.join(dir, 'tone.mp4');
   const made = spawnSync('ffmpeg', [
     '-v', 'error', '-y',
