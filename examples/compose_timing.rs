@@ -50,9 +50,12 @@ fn main() {
             in_cut: None,
             out_cut: None,
             vfx: None,
+            speed: 1.0,
         }],
         sources: vec![SourceGeometry::simple(sw as u32, sh as u32)],
         duration_s: 10.0,
+        loudness: None,
+        music: None,
     };
     let ops = frame_ops(&plan, 0).expect("ops");
     let mut comp = Compositor::new(plan.width, plan.height);

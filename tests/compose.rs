@@ -33,6 +33,7 @@ fn clip(
         in_cut: None,
         out_cut: None,
         vfx: None,
+        speed: 1.0,
     }
 }
 
@@ -45,6 +46,8 @@ fn one_source_plan(g: SourceGeometry, w: u32, h: u32, scale: Option<Placement>) 
         clips: vec![clip(0, 0.0, 10.0, 0.0, None)],
         sources: vec![g],
         duration_s: 10.0,
+        loudness: None,
+        music: None,
     }
 }
 
@@ -297,6 +300,8 @@ fn xfade_plan(name: &str, colour: Option<[u8; 3]>) -> RenderPlan {
         ],
         sources: vec![SourceGeometry::simple(TW as u32, TH as u32); 2],
         duration_s: 2.5,
+        loudness: None,
+        music: None,
     }
 }
 

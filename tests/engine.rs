@@ -466,3 +466,78 @@ fn a_concats_visual_effects_reach_the_render_plan_and_the_record() {
         "twolayer: blurred copy + picture"
     );
 }
+
+#[test]
+fn speed_plays_the_reel_time_line_slower() {
+    let request = json!({
+        "Type": "Compose",
+        "Sources": [{ "URI": "a.mp4" }],
+        "Output": { "URI": "memory:", "Container": "mp4", "Speed": 0.5, "MaxDuration": 20 },
+    });
+    let caps = Capabilities {
+        speed: true,
+        ..Capabilities::with_render()
+    };
+    let s = parse_request(IMM, &request, &caps).unwrap();
+    // The planner works in source seconds: a 20 s output holds 10 s of material.
+    assert_eq!(plan_config(&s).max_duration_s, Some(10.0));
+    let inputs = [input(1280, 720, 25.0, true)];
+    let settings = render_settings(&s, &inputs);
+    let reel = Reel {
+        clips: vec![
+            clip(0, 10.0, 14.0, None),
+            clip(0, 20.0, 24.0, Some(("fade", 0.5))),
+        ],
+        duration_s: 7.5,
+        notes: vec![],
+    };
+    let plan = render_plan(&settings, &inputs, &reel);
+    assert_eq!(plan.duration_s, 15.0);
+    let starts: Vec<f64> = plan.clips.iter().map(|c| c.out_start_s).collect();
+    assert_eq!(starts, vec![0.0, 7.0]);
+    assert_eq!(
+        plan.clips[1].transition_in.as_ref().unwrap().duration_s,
+        1.0
+    );
+    assert_eq!(plan.clips[0].out_end_s(), 8.0);
+    // Output frame t shows source time in + (t - start) * speed.
+    let ops = reelcut::render::frame_ops(&plan, 50).unwrap(); // t = 2 s
+    assert_eq!(ops.layers[0].draws[0].source_time_s, 11.0);
+    let mix = reelcut::render::mix_clips(&plan);
+    assert_eq!(mix[1].speed, 0.5);
+    assert_eq!(mix[0].fade_out_s, 1.0);
+}
+
+#[test]
+fn outputs_are_loudness_normalised_unless_turned_off() {
+    let inputs = [input(1280, 720, 25.0, true)];
+    let on = render_settings(&compose(json!({})), &inputs);
+    let target = on.loudness.unwrap();
+    assert_eq!(
+        (target.integrated_lufs, target.true_peak_dbtp),
+        (-14.0, -1.0)
+    );
+    let reel = Reel {
+        clips: vec![clip(0, 1.0, 3.0, None)],
+        duration_s: 2.0,
+        notes: vec![],
+    };
+    assert_eq!(render_plan(&on, &inputs, &reel).loudness, Some(target));
+    let off = compose(json!({ "Audio": { "LoudnessNormalization": false } }));
+    assert_eq!(render_settings(&off, &inputs).loudness, None);
+    // No audio track: nothing to normalise.
+    let silent = [input(1280, 720, 25.0, false)];
+    assert_eq!(render_settings(&compose(json!({})), &silent).loudness, None);
+}
+
+#[test]
+fn exported_highlights_at_speed_fit_max_duration_when_played() {
+    let request = json!({
+        "Type": "Retrieval",
+        "Sources": [{ "URI": "a.mp4" }],
+        "Output": { "URI": "hl_{index}.mp4", "Container": "mp4", "Speed": 0.5, "MaxDuration": 8 },
+    });
+    let s = parse_request(IMM, &request, &Capabilities::with_render()).unwrap();
+    let h = highlight_request(&s, Purpose::Retrieval, vec![(0.0, 60.0)]);
+    assert_eq!(h.max_clip_s, 4.0, "4 s of source play for 8 s");
+}

@@ -37,6 +37,7 @@ fn clip(
         in_cut: None,
         out_cut: None,
         vfx: None,
+        speed: 1.0,
     }
 }
 
@@ -49,6 +50,8 @@ fn one_source_plan(g: SourceGeometry, w: u32, h: u32, placement: Option<Placemen
         clips: vec![clip(0, 0.0, 10.0, 0.0, None)],
         sources: vec![g],
         duration_s: 10.0,
+        loudness: None,
+        music: None,
     }
 }
 
@@ -76,6 +79,8 @@ fn transition_plan(name: &str) -> RenderPlan {
         ],
         sources: vec![geom(1920, 1080, 0, (1, 1)), geom(1920, 1080, 0, (1, 1))],
         duration_s: 8.0,
+        loudness: None,
+        music: None,
     }
 }
 
@@ -423,6 +428,7 @@ fn mclip(
         fade_in_s,
         fade_out_s,
         volume,
+        speed: 1.0,
     }
 }
 

@@ -3,10 +3,10 @@
 
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
-use reelcut::analysis::score::{Highlight, HighlightReport};
+use reelcut::analysis::score::{Highlight, HighlightReport, Timeline};
 use reelcut::engine::{
-    highlight_records, reel_outputs, render_settings, rendered_output, source_input,
-    source_summary, unrendered_output, Delivery, JobResult,
+    attach_score_curves, highlight_records, reel_outputs, render_settings, rendered_output,
+    source_input, source_summary, unrendered_output, Delivery, JobResult,
 };
 use reelcut::job::validate::{parse_request, Capabilities};
 use reelcut::media::{AudioInfo, MediaInfo, TrackInfo, TrackKind, VideoInfo};
@@ -66,6 +66,7 @@ fn clip(in_s: f64, out_s: f64) -> PlannedClip {
         reasons: vec!["laughter".into()],
         transition_in: None,
         hook: false,
+        vfx: None,
     }
 }
 
@@ -77,6 +78,7 @@ fn delivered(error: Option<(ApiError, String)>) -> Delivery {
         video_codec: "avc1.42E01F".into(),
         audio_codec: None,
         upload_attempts: Some(2),
+        loudness: None,
         error,
     }
 }
@@ -209,4 +211,30 @@ fn outputs_are_named_per_api_and_say_what_was_written() {
     assert_eq!(v["Outputs"][0]["URI"], "memory:");
     assert_eq!(v["Outputs"][0]["Status"], "Success");
     assert!(v["Outputs"][0].get("ErrorCode").is_none());
+}
+
+#[test]
+fn each_analysed_source_gets_its_score_curve() {
+    let mut sources = vec![
+        source_summary("a.mp4", &info(true), 250, Some(250)),
+        source_summary("b.mp4", &info(true), 250, Some(250)),
+    ];
+    let report = HighlightReport {
+        highlights: vec![],
+        profile: "drama".into(),
+        notes: vec![],
+        timeline: vec![Timeline {
+            source: 1,
+            start: 2.00049,
+            step_s: 0.5,
+            values: vec![0.12345, 0.9],
+        }],
+    };
+    attach_score_curves(&mut sources, &report);
+    let v = serde_json::to_value(&sources).unwrap();
+    assert!(v[0].get("ScoreCurve").is_none());
+    assert_eq!(
+        v[1]["ScoreCurve"],
+        json!({ "Start": 2.0, "Step": 0.5, "Values": [0.123f32, 0.9f32] })
+    );
 }

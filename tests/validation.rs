@@ -486,6 +486,7 @@ fn imm_full_parses() {
                 bitrate_bps: Some(128_000),
                 sample_rate: Some(48_000),
                 channels: Some(2),
+                loudness_off: false,
             },
             source_volume: 1.0,
         },
@@ -819,6 +820,8 @@ fn defaults_and_mode_mapping() {
 
 fn ice_bad_cases() -> Vec<Bad> {
     vec![
+        bad(ICE, ice_min, &[("/OutputConfig", s(json!({ "Audio": { "LoudnessNormalization": 0 } })))], "InvalidParameter.OutputConfig.Audio.LoudnessNormalization", "expected true or false"),
+        bad(ICE, ice_min, &[("/OutputConfig", s(json!({ "Audio": { "Loudness": false } })))], "InvalidParameter.OutputConfig.Audio.Loudness", "unknown parameter"),
         // Top level.
         bad(ICE, ice_min, &[("/Foo", s(json!(1)))], "InvalidParameter.Foo", "Foo is an unknown parameter"),
         bad(ICE, ice_min, &[("/inputConfig", s(json!({})))], "InvalidParameter.inputConfig", "did you mean 'InputConfig'"),
@@ -912,6 +915,9 @@ fn ice_bad_cases() -> Vec<Bad> {
 
 fn imm_bad_cases() -> Vec<Bad> {
     vec![
+        // Loudness normalisation switch.
+        bad(IMM, imm_min, &[("/Output/Audio", s(json!({ "LoudnessNormalization": "off" })))], "InvalidParameter.Output.Audio.LoudnessNormalization", "expected true or false"),
+        bad(IMM, imm_min, &[("/Output/Audio", s(json!({ "DisableAudio": true, "LoudnessNormalization": false })))], "InvalidParameter.Output.Audio.LoudnessNormalization", "there is no audio to normalise"),
         // Top level.
         bad(IMM, imm_min, &[("/Source", s(json!([])))], "InvalidParameter.Source", "Source is an unknown parameter"),
         bad(IMM, imm_min, &[("/Output/URI", s(json!("a\\b.mp4")))], "InvalidParameter.Output.URI", "a backslash is not allowed"),
@@ -1160,6 +1166,11 @@ fn gating_with_render() {
         )],
     );
     parse_request(ICE, &with_volume, &caps).expect("MediaConfig.Volume is applied by the mixer");
+    // Speed is played by the renderer (time line) and the mixer (pitch-kept time-stretch).
+    let mut slow = compose();
+    set(&mut slow, "/Output/Speed", s(json!(0.5)));
+    let slow = parse_request(IMM, &slow, &caps).expect("Speed is rendered");
+    assert_eq!(slow.speed, 0.5);
     for container in ["mp4", "mov", "webm", "mkv"] {
         let mut request = compose();
         set(&mut request, "/Output/Container", s(json!(container)));
@@ -1285,13 +1296,6 @@ fn gating_with_render() {
             &[("/Output/Segment", s(json!({ "Format": "hls" })))],
             "InvalidParameter.Output.Segment",
             "is not supported yet",
-        ),
-        bad(
-            IMM,
-            render_compose,
-            &[("/Output/Speed", s(json!(0.5)))],
-            "InvalidParameter.Output.Speed",
-            "Output.Speed 0.5 (changing playback speed) is not supported yet",
         ),
         bad(
             IMM,
@@ -1451,4 +1455,45 @@ fn overlay_entries_as_objects() {
         parse_request(ICE, &request, &Capabilities::with_render()).expect_err("not built");
     assert_eq!(refused.code, "InvalidParameter.InputConfig.OpeningArray");
     assert!(refused.message.contains("is not supported yet"));
+}
+
+#[test]
+fn loudness_normalisation_is_on_unless_turned_off() {
+    let compose = [
+        ("/Type", Some(json!("Compose"))),
+        ("/Output/Container", Some(json!("mp4"))),
+    ];
+    let imm = |audio: Value| {
+        let mut edits = compose.to_vec();
+        edits.push(("/Output/Audio", Some(audio)));
+        let r = edited(imm_min, &edits);
+        parse_request(IMM, &r, &all_caps())
+            .expect("valid")
+            .outputs
+            .audio
+    };
+    let plain = edited(imm_min, &compose);
+    assert!(
+        !parse_request(IMM, &plain, &all_caps())
+            .expect("valid")
+            .outputs
+            .audio
+            .loudness_off
+    );
+    assert!(imm(json!({ "LoudnessNormalization": false })).loudness_off);
+    assert!(!imm(json!({ "LoudnessNormalization": true })).loudness_off);
+    let r = edited(
+        ice_min,
+        &[(
+            "/OutputConfig",
+            Some(json!({ "Audio": { "LoudnessNormalization": false } })),
+        )],
+    );
+    assert!(
+        parse_request(ICE, &r, &all_caps())
+            .expect("valid")
+            .outputs
+            .audio
+            .loudness_off
+    );
 }

@@ -30,6 +30,7 @@ fn clip(source: usize, out_start_s: f64, vfx: Option<Vfx>) -> RenderClip {
         in_cut: None,
         out_cut: None,
         vfx,
+        speed: 1.0,
     }
 }
 
@@ -43,6 +44,8 @@ fn plan(effect: Vfx, (w, h): (u32, u32), (out_w, out_h): (u32, u32)) -> RenderPl
         clips: vec![clip(0, 0.0, Some(effect))],
         sources: vec![SourceGeometry::simple(w, h)],
         duration_s: CLIP_S,
+        loudness: None,
+        music: None,
     }
 }
 
@@ -323,6 +326,8 @@ fn an_effect_stays_on_its_clip_through_a_transition() {
         clips: vec![clip(0, 0.0, Some(Vfx::Invert)), second],
         sources: vec![SourceGeometry::simple(320, 180); 2],
         duration_s: 2.0 * CLIP_S - 1.0,
+        loudness: None,
+        music: None,
     };
     let pictures = [a.clone(), b.clone()];
     let frame = |n: u64| compose(&frame_ops(&plan, n).expect("ops"), &plan, &pictures);

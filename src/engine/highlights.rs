@@ -65,13 +65,16 @@ pub fn highlight_request(
     purpose: Purpose,
     ranges: Vec<(f64, f64)>,
 ) -> HighlightRequest {
+    // Durations are output seconds; highlights are source time, which plays slower at `Speed`
+    // (only set when the highlights are written as files).
+    let source_s = |out_s: f64| out_s * spec.speed;
     let (max_clip_s, max_count, target_total_s) = match purpose {
         Purpose::Retrieval => (
             spec.max_duration_s
-                .unwrap_or(MAX_CLIP_S)
+                .map_or(MAX_CLIP_S, source_s)
                 .clamp(MIN_CLIP_S, MAX_CLIP_S),
             None,
-            spec.target_duration_s,
+            spec.target_duration_s.map(source_s),
         ),
         Purpose::Planning => (MAX_CLIP_S, Some(PLANNING_CANDIDATES), None),
     };

@@ -27,15 +27,17 @@ use crate::render::{CutWindow, SourceGeometry};
 
 pub use highlights::{highlight_request, HighlightRequest, Purpose};
 pub use output::{
-    frame_rate, output_clips, output_size, placement, reel_outputs, render_plan, render_settings,
-    round_ms, AudioEncoding, OutputClip, ReelOutput, RenderSettings, VideoEncoding,
+    frame_rate, music_bed, output_clips, output_size, placement, reel_outputs, render_plan,
+    render_settings, round_ms, AudioEncoding, OutputClip, ReelOutput, RenderSettings,
+    VideoEncoding,
 };
 pub use planning::{
     concat_ranges, export_reels, plan_concat, plan_config, plan_reels, request_seed,
 };
 pub use result::{
-    highlight_records, rendered_output, source_input, source_summary, unrendered_output, Delivery,
-    HighlightRecord, JobResult, OutputRecord, OutputStatus, SourceSummary, SubJob, WrittenOutput,
+    attach_score_curves, highlight_records, rendered_output, source_input, source_summary,
+    unrendered_output, Delivery, HighlightRecord, JobResult, OutputRecord, OutputStatus,
+    ScoreCurve, SourceSummary, SubJob, WrittenOutput,
 };
 
 /// What the engine needs to know about one demuxed input.

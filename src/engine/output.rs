@@ -6,14 +6,15 @@ use serde::{Deserialize, Serialize};
 use crate::media::encoding::{AudioRequest, VideoRequest};
 
 use crate::job::spec::{AudioCodec, Container, JobSpec, ScaleType, VideoCodec, DEFAULT_GOP_SIZE};
-use crate::plan::{reel_timeline, Reel};
+use crate::plan::{music_for_reel, reel_timeline, Reel};
+use crate::render::loudness::LoudnessTarget;
 use crate::render::{
-    self, layout::display_size, vfx::Vfx, ClipTransition, CutWindow, Placement, RenderClip,
-    RenderPlan, SourceGeometry,
+    self, layout::display_size, vfx::Vfx, ClipTransition, CutWindow, MusicBed, Placement,
+    RenderClip, RenderPlan, SourceGeometry,
 };
 use crate::ApiError;
 
-use super::SourceInput;
+use super::{request_seed, SourceInput};
 
 /// Highest output frame rate: above it browsers' software encoders fall behind real time and
 /// highlight reels gain nothing.
@@ -57,9 +58,13 @@ pub struct RenderSettings {
     pub placement: Option<Placement>,
     /// Gain of the sources' own audio on every clip.
     pub source_volume: f32,
+    /// `Output.Speed`: source seconds per output second (0.5..=1; 1 = unchanged).
+    pub speed: f64,
     pub video: VideoEncoding,
     /// `None`: no audio track (`DisableAudio`, or no input has audio).
     pub audio: Option<AudioEncoding>,
+    /// What the mixed audio is normalised to; `None` = `LoudnessNormalization: false` (or no audio).
+    pub loudness: Option<LoudnessTarget>,
 }
 
 impl RenderSettings {
@@ -102,6 +107,7 @@ pub fn render_settings(spec: &JobSpec, sources: &[SourceInput]) -> RenderSetting
         container: spec.outputs.container.unwrap_or(Container::Mp4),
         placement: placement(video.scale_type),
         source_volume: spec.outputs.source_volume as f32,
+        speed: spec.speed,
         video: VideoEncoding {
             codec: video.codec,
             bitrate_bps: video.bitrate_bps,
@@ -113,6 +119,7 @@ pub fn render_settings(spec: &JobSpec, sources: &[SourceInput]) -> RenderSetting
             channels: audio.channels,
             bitrate_bps: audio.bitrate_bps,
         }),
+        loudness: (wants_audio && !audio.loudness_off).then(LoudnessTarget::default),
     }
 }
 
@@ -205,9 +212,13 @@ pub fn output_clips(reel: &Reel) -> Vec<OutputClip> {
 }
 
 /// The render plan of one reel: its clips on the output time line, each transition overlapping
-/// the clip before it by its duration.
+/// the clip before it by its duration. With `Speed` below 1 the whole reel time line is played
+/// slower: every output time (clip starts, transition lengths, the duration) is the reel's time
+/// divided by the speed, so output frame `t` shows reel time `t * speed`.
 pub fn render_plan(settings: &RenderSettings, sources: &[SourceInput], reel: &Reel) -> RenderPlan {
     let timeline = reel_timeline(reel);
+    let speed = settings.speed;
+    let out_time = |reel_s: f64| reel_s / speed;
     let clips = timeline
         .iter()
         .map(|e| {
@@ -216,17 +227,18 @@ pub fn render_plan(settings: &RenderSettings, sources: &[SourceInput], reel: &Re
                 source: c.source,
                 in_s: c.in_s,
                 out_s: c.out_s,
-                out_start_s: e.out_start_s,
+                out_start_s: out_time(e.out_start_s),
                 transition_in: c
                     .transition_in
                     .as_ref()
                     .filter(|_| e.transition_in_s > 0.0)
-                    .map(|t| ClipTransition::new(&t.name, e.transition_in_s)),
+                    .map(|t| ClipTransition::new(&t.name, out_time(e.transition_in_s))),
                 volume: settings.source_volume,
                 in_cut: cut_at(sources, c.source, c.in_s),
                 out_cut: cut_at(sources, c.source, c.out_s),
                 // Names were validated against the catalogue the renderer reads.
                 vfx: c.vfx.as_deref().and_then(Vfx::from_name),
+                speed,
             }
         })
         .collect();
@@ -237,8 +249,26 @@ pub fn render_plan(settings: &RenderSettings, sources: &[SourceInput], reel: &Re
         scale: settings.placement,
         clips,
         sources: sources.iter().map(|s| s.geometry).collect(),
-        duration_s: timeline.last().map_or(0.0, |e| e.out_end_s),
+        duration_s: timeline.last().map_or(0.0, |e| out_time(e.out_end_s)),
+        loudness: settings.loudness,
+        music: None,
     }
+}
+
+/// The background music of reel `reel_index` (0-based), per `BackgroundMusicMode`.
+pub fn music_bed(spec: &JobSpec, reel_index: usize) -> Option<MusicBed> {
+    let tracks = &spec.music.tracks;
+    let track = music_for_reel(
+        spec.music.mode,
+        tracks.len(),
+        request_seed(spec),
+        reel_index,
+    )?;
+    tracks.get(track).map(|t| MusicBed {
+        track,
+        uri: t.uri.clone(),
+        volume: t.volume as f32,
+    })
 }
 
 /// The hard cut of `source` a clip edge at `t` lies on (within one source frame of its window).
@@ -286,7 +316,10 @@ pub fn reel_outputs(
             ReelOutput {
                 index,
                 uri: spec.outputs.uri_for(index),
-                render: (!empty).then(|| render_plan(settings, sources, reel)),
+                render: (!empty).then(|| RenderPlan {
+                    music: music_bed(spec, index as usize - 1),
+                    ..render_plan(settings, sources, reel)
+                }),
                 clips: output_clips(reel),
                 notes: reel.notes.clone(),
                 failure: empty.then(|| ApiError::unsupported("no material left for this reel")),

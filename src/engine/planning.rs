@@ -8,13 +8,14 @@ use super::highlights::MIN_CLIP_S;
 
 /// The planner's configuration for a job: `Count` reels within `MaxDuration`, near
 /// `TargetDuration`, with the hook of `IntroConfig.Mode: Auto`, the request's transitions and
-/// visual effects, and
-/// randomness seeded by the request itself.
+/// visual effects, and randomness seeded by the request itself. Durations are output seconds and the planner works in
+/// source (reel) seconds: at `Speed` 0.5 a 20 s output holds 10 s of material.
 pub fn plan_config(spec: &JobSpec) -> PlanConfig {
+    let reel_s = |out_s: f64| out_s * spec.speed;
     PlanConfig {
         count: spec.outputs.count as usize,
-        max_duration_s: spec.max_duration_s,
-        target_duration_s: spec.target_duration_s,
+        max_duration_s: spec.max_duration_s.map(reel_s),
+        target_duration_s: spec.target_duration_s.map(reel_s),
         intro_auto: spec.intro_auto,
         min_clip_s: MIN_CLIP_S,
         transition_mode: spec.transitions.mode,

@@ -9,6 +9,7 @@ use super::{ReelOutput, SourceInput};
 use crate::analysis::score::HighlightReport;
 use crate::job::spec::JobSpec;
 use crate::media::MediaInfo;
+use crate::render::loudness::LoudnessReport;
 use crate::render::SourceGeometry;
 use crate::ApiError;
 
@@ -78,6 +79,20 @@ pub struct SourceSummary {
     /// What the demuxer noticed, e.g. a header duration the samples contradict.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// The highlight score over the analysed range (analysed jobs), for timelines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score_curve: Option<ScoreCurve>,
+}
+
+/// A source's coarse score curve: `Values[i]` (0..1, the maximum within its step) covers
+/// `[Start + i * Step, Start + (i + 1) * Step)` source seconds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct ScoreCurve {
+    pub start: f64,
+    pub step: f64,
+    pub values: Vec<f32>,
 }
 
 /// Whether an output was written and delivered.
@@ -151,6 +166,10 @@ pub struct WrittenOutput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_codec: Option<Option<String>>,
     pub clips: Vec<OutputClip>,
+    /// The audio's loudness before and after normalisation (outputs with audio, unless a request
+    /// turned normalisation off).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loudness: Option<LoudnessReport>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
 }
@@ -194,6 +213,24 @@ pub fn source_summary(
         frames,
         decoded_frames: decoded,
         notes: info.notes.clone(),
+        score_curve: None,
+    }
+}
+
+/// Gives each analysed source of the record its score curve from the scorer's report.
+pub fn attach_score_curves(sources: &mut [SourceSummary], report: &HighlightReport) {
+    for t in &report.timeline {
+        if let Some(s) = sources.get_mut(t.source) {
+            s.score_curve = Some(ScoreCurve {
+                start: round_ms(t.start),
+                step: t.step_s,
+                values: t
+                    .values
+                    .iter()
+                    .map(|v| (v * 1000.0).round() / 1000.0)
+                    .collect(),
+            });
+        }
     }
 }
 
@@ -245,6 +282,7 @@ pub struct Delivery {
     pub video_codec: String,
     pub audio_codec: Option<String>,
     pub upload_attempts: Option<u32>,
+    pub loudness: Option<LoudnessReport>,
     /// The delivery's failure and where the file is kept instead.
     pub error: Option<(ApiError, String)>,
 }
@@ -285,6 +323,7 @@ pub fn rendered_output(
             video_codec: Some(delivery.video_codec),
             audio_codec: Some(delivery.audio_codec),
             clips: out.clips.clone(),
+            loudness: delivery.loudness,
             notes: out.notes.clone(),
         },
     }
@@ -310,6 +349,7 @@ impl WrittenOutput {
             video_codec: None,
             audio_codec: None,
             clips: Vec::new(),
+            loudness: None,
             notes: Vec::new(),
         }
     }

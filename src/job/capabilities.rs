@@ -63,10 +63,11 @@ impl Capabilities {
     /// What the render issue adds: Compose/Concat/screen-highlights reels and per-highlight exports
     /// in mp4/mov/webm/mkv, encoding settings, and the transitions of
     /// [`catalog::render_transitions`], the visual effects of [`catalog::render_vfx`], the sources'
-    /// own audio gain; no music, overlays, segments, speed or audio-only output yet.
+    /// own audio gain, `Speed`; no music, overlays, segments or audio-only output yet.
     pub fn with_render() -> Self {
         Capabilities {
             render: true,
+            speed: true,
             transitions: catalog::render_transitions()
                 .map(|s| s.to_string())
                 .collect(),

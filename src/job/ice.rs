@@ -212,6 +212,7 @@ pub(super) fn parse_screen_highlights(request: &Value) -> Result<JobSpec> {
                 "MaxDuration",
                 "Bitrate",
                 "Video",
+                "Audio",
             ],
         )?;
         outputs.count =
@@ -254,6 +255,11 @@ pub(super) fn parse_screen_highlights(request: &Value) -> Result<JobSpec> {
         if let Some((v, at)) = oc.get("Video") {
             let vo = Obj::new(v, &at, &["Crf"])?;
             outputs.video.crf = opt(&vo, "Crf", |v, a| u32_in(v, a, 0, 51))?;
+        }
+        if let Some((v, at)) = oc.get("Audio") {
+            // reelcut's own setting (the cloud API has no OutputConfig.Audio).
+            let ao = Obj::new(v, &at, &["LoudnessNormalization"])?;
+            outputs.audio.loudness_off = !super::output::loudness_normalization(&ao, false)?;
         }
     }
     let target_duration_s = check_target(target, max_duration, "OutputConfig.MaxDuration")?;

@@ -135,11 +135,16 @@ pub(super) fn resolution(value: &Value, at: &At) -> Result<(u32, u32)> {
 
 /// `Output.Audio` (TargetAudio).
 pub(super) fn target_audio(value: &Value, at: &At) -> Result<AudioSpec> {
-    let ta = Obj::new(value, at, &["DisableAudio", "TranscodeAudio"])?;
+    let ta = Obj::new(
+        value,
+        at,
+        &["DisableAudio", "TranscodeAudio", "LoudnessNormalization"],
+    )?;
     let mut audio = AudioSpec {
         disabled: opt(&ta, "DisableAudio", boolean)?.unwrap_or(false),
         ..AudioSpec::default()
     };
+    audio.loudness_off = !loudness_normalization(&ta, audio.disabled)?;
     if let Some((v, at)) = ta.get("TranscodeAudio") {
         if audio.disabled {
             return Err(at.err("Output.Audio.TranscodeAudio is given but Output.Audio.DisableAudio is true; give one or the other"));
@@ -163,4 +168,16 @@ pub(super) fn target_audio(value: &Value, at: &At) -> Result<AudioSpec> {
         audio.channels = opt(&t, "Channel", |v, a| u32_in(v, a, 1, 8))?;
     }
     Ok(audio)
+}
+
+/// `LoudnessNormalization` (boolean, default true) of `Output.Audio` / ICE `OutputConfig.Audio`:
+/// whether the mix is normalised to -14 LUFS. Meaningless, so refused, without an audio track.
+pub(super) fn loudness_normalization(audio: &Obj, disabled: bool) -> Result<bool> {
+    let on = opt(audio, "LoudnessNormalization", boolean)?;
+    if let (Some(_), true) = (on, disabled) {
+        return Err(audio.at.key("LoudnessNormalization").err(
+            "LoudnessNormalization is given but DisableAudio is true: there is no audio to normalise",
+        ));
+    }
+    Ok(on.unwrap_or(true))
 }

@@ -290,6 +290,9 @@ pub struct AudioSpec {
     pub sample_rate: Option<u32>,
     /// 1..=8 channels.
     pub channels: Option<u32>,
+    /// `LoudnessNormalization: false`: write the mix at its own level instead of normalising it
+    /// to -14 LUFS / -1 dBTP ([`crate::render::loudness`]).
+    pub loudness_off: bool,
 }
 
 impl AudioSpec {

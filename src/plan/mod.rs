@@ -23,6 +23,7 @@
 //! - **Visual effects** per [`EffectMode`], one per clip ([`add_vfx`]).
 
 mod intervals;
+mod music;
 mod select;
 mod timeline;
 mod transitions;
@@ -34,6 +35,7 @@ use self::intervals::Span;
 use crate::ApiError;
 
 pub use crate::job::spec::{EffectMode, TransitionItem, VfxItem};
+pub use music::music_for_reel;
 pub use timeline::{reel_timeline, TimelineEntry};
 pub use transitions::{AUTO_TRANSITION, AUTO_TRANSITION_S, SCENE_GAP_S};
 pub use vfx::{add_vfx, AUTO_VFX};

@@ -1,8 +1,8 @@
 //! Draw lists: [`frame_ops`] turns a [`RenderPlan`] and a frame index into [`FrameOps`].
 //!
 //! Timeline rules (all times in seconds, `t = frame_index / fps`):
-//! - clip `i` is on screen for `t` in `[out_start_s, out_start_s + (out_s - in_s))`;
-//! - it shows the source frame at `in_s + (t - out_start_s)` (clamped into `[in_s, out_s)`);
+//! - clip `i` is on screen for `t` in `[out_start_s, out_start_s + (out_s - in_s) / speed)`;
+//! - it shows the source frame at `in_s + (t - out_start_s) * speed` (clamped into `[in_s, out_s)`);
 //! - of the clips on screen the one that started last is on top (ties: the later clip);
 //! - during the first `duration_s` of the top clip's `transition_in`, the clip below it (the one
 //!   that started last before it and still overlaps the transition) is the outgoing clip A, with
@@ -81,7 +81,7 @@ fn clip_layer(plan: &RenderPlan, i: usize, t: f64) -> Result<Layer, ApiError> {
         ))
     })?;
     let last = (c.out_s - EPS_S).max(c.in_s);
-    let source_time = (c.in_s + (t - c.out_start_s)).clamp(c.in_s, last);
+    let source_time = c.source_time(t).clamp(c.in_s, last);
     let placement = plan
         .scale
         .unwrap_or_else(|| default_placement(g, plan.width, plan.height));
@@ -242,6 +242,7 @@ pub fn mix_clips(plan: &RenderPlan) -> Vec<MixClip> {
                 fade_in_s: if fade_in.is_finite() { fade_in } else { 0.0 },
                 fade_out_s: if fade_out.is_finite() { fade_out } else { 0.0 },
                 volume: c.volume,
+                speed: c.speed(),
             }
         })
         .collect()

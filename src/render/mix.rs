@@ -14,7 +14,13 @@
 //!   (`sin`/`cos`: two different sounds crossfading keep their loudness); [`FadeCurve::Linear`]
 //!   matches the video's linear crossfade and keeps the *level* of identical material constant.
 //! - Gain: `volume` (MediaConfig.Volume), clamped to 0..10; NaN counts as 1.
+//! - Speed (`Output.Speed` < 1): the clip's source audio is resampled at source time as usual and
+//!   then time-stretched with its pitch kept ([`super::stretch`]) to exactly its output length.
 //! - Output length: exactly `round(duration_s * out_rate)` frames; gaps are silence.
+//! - Music and loudness: with background music ([`super::music`]) or a [`LoudnessTarget`] (the
+//!   default for outputs, see [`super::loudness`]) the mixed blocks are held until the whole reel
+//!   is mixed, then music is laid under it and it is normalised ([`super::held_mix`]), then
+//!   delivered. Without either, blocks stream as below.
 //! - Flow: the glue pushes decoded audio per clip ([`AudioMixer::push_source`]) in source order, and
 //!   calls [`AudioMixer::finish_clip`] when a clip's audio ended (the rest is silence) or
 //!   [`AudioMixer::mark_silent`] for clips without audio. [`AudioMixer::pull`] returns the next block
@@ -23,8 +29,14 @@
 
 use std::collections::VecDeque;
 
+use super::held_mix::{HeldMix, MusicInput};
+use super::loudness::{LoudnessReport, LoudnessTarget};
 use super::resample::StereoResampler;
+use super::stretch::Stretcher;
 use crate::ApiError;
+
+/// Frames mixed at a time while the reel is held (music, loudness).
+const MIX_BLOCK: usize = 4096;
 
 /// Shortest fade at a clip edge: 10 ms removes the click of a hard cut without audible softening.
 pub const MIN_RAMP_S: f64 = 0.010;
@@ -46,6 +58,13 @@ pub struct MixClip {
     pub fade_out_s: f64,
     /// Gain, 0..10; 1 = unchanged, 0 = muted.
     pub volume: f32,
+    /// Source seconds per output second, 0.5..=1 (see [`super::RenderClip::speed`]).
+    #[serde(default = "unit_speed")]
+    pub speed: f64,
+}
+
+fn unit_speed() -> f64 {
+    1.0
 }
 
 /// Shape of fades and crossfades.
@@ -78,6 +97,12 @@ struct ClipStream {
     fade_out: u64,
     volume: f32,
     resampler: Option<StereoResampler>,
+    /// Source frames (at the output rate) the clip covers: `len * speed`.
+    src_len: u64,
+    /// Source frames taken from the resampler so far.
+    src_produced: u64,
+    /// Only when the clip plays slower than its source.
+    stretcher: Option<Stretcher>,
     /// Produced output-rate frames, clip-local indices `out_base ..`.
     out: VecDeque<[f32; 2]>,
     out_base: u64,
@@ -119,27 +144,50 @@ impl ClipStream {
         g
     }
 
-    /// Produces output frames while the resampler can.
+    /// Source time of the next source frame to take.
+    fn next_src_time(&self, out_rate: u32) -> f64 {
+        self.in_s + self.src_produced as f64 / out_rate as f64
+    }
+
+    /// Source frames become output frames: as they are, or through the stretcher.
+    fn deliver(&mut self, fresh: &[[f32; 2]]) {
+        self.src_produced += fresh.len() as u64;
+        let before = self.out.len();
+        match self.stretcher.as_mut() {
+            Some(st) => st.push(fresh, &mut self.out),
+            None => self.out.extend(fresh.iter().copied()),
+        }
+        self.produced += (self.out.len() - before) as u64;
+    }
+
+    /// Produces output frames while the resampler can; once finished, flushes the stretcher.
     fn produce(&mut self, out_rate: u32) {
-        let Some(rs) = self.resampler.as_ref() else {
-            return;
-        };
-        while self.produced < self.len {
-            let ts = self.in_s + self.produced as f64 / out_rate as f64;
-            if self.finished && rs.past_end(ts) {
-                break; // the rest reads as silence
-            }
-            match rs.value_at(ts, self.finished) {
-                Some(v) => {
-                    self.out.push_back(v);
-                    self.produced += 1;
+        let mut fresh = Vec::new();
+        if let Some(rs) = self.resampler.as_ref() {
+            let mut k = self.src_produced;
+            while k < self.src_len {
+                let ts = self.in_s + k as f64 / out_rate as f64;
+                if self.finished && rs.past_end(ts) {
+                    break; // the rest reads as silence
                 }
-                None => break,
+                match rs.value_at(ts, self.finished) {
+                    Some(v) => fresh.push(v),
+                    None => break,
+                }
+                k += 1;
             }
         }
-        let next = self.in_s + self.produced as f64 / out_rate as f64;
+        self.deliver(&fresh);
+        let next = self.next_src_time(out_rate);
         if let Some(rs) = self.resampler.as_mut() {
             rs.discard_before(next);
+        }
+        if self.finished {
+            if let Some(st) = self.stretcher.as_mut() {
+                let before = self.out.len();
+                st.finish(&mut self.out);
+                self.produced += (self.out.len() - before) as u64;
+            }
         }
     }
 
@@ -157,9 +205,14 @@ pub struct AudioMixer {
     out_rate: u32,
     out_channels: u32,
     total: u64,
+    /// Frames mixed so far.
+    mixed: u64,
+    /// Frames delivered by [`AudioMixer::pull`].
     pos: u64,
     curve: FadeCurve,
     clips: Vec<ClipStream>,
+    /// Music and loudness: the stage that needs the whole reel.
+    held: HeldMix,
 }
 
 fn finite_or(v: f64, d: f64) -> f64 {
@@ -195,51 +248,128 @@ impl AudioMixer {
         let r = out_rate as f64;
         let frames = |s: f64| (finite_or(s, 0.0).max(0.0) * r).round() as u64;
         let total = frames(duration_s);
-        let clips = clips
-            .iter()
-            .map(|c| {
-                let start = frames(c.out_start_s);
-                let end = frames(
-                    c.out_start_s + (finite_or(c.out_s, 0.0) - finite_or(c.in_s, 0.0)).max(0.0),
-                );
-                let len = end.saturating_sub(start);
-                let mut fade_in = frames(c.fade_in_s.max(MIN_RAMP_S)).max(1);
-                let mut fade_out = frames(c.fade_out_s.max(MIN_RAMP_S)).max(1);
-                if fade_in + fade_out > len {
-                    // Very short clip: share it between the two fades.
-                    let sum = (fade_in + fade_out) as f64;
-                    fade_in = (len as f64 * fade_in as f64 / sum).floor() as u64;
-                    fade_out = len - fade_in;
-                }
-                let volume = if c.volume.is_nan() {
-                    1.0
-                } else {
-                    c.volume.clamp(0.0, 10.0)
-                };
-                ClipStream {
-                    in_s: finite_or(c.in_s, 0.0),
-                    start,
-                    len,
-                    fade_in,
-                    fade_out,
-                    volume,
-                    resampler: None,
-                    out: VecDeque::new(),
-                    out_base: 0,
-                    produced: 0,
-                    finished: false,
-                    silent: volume == 0.0 || len == 0,
-                }
-            })
-            .collect();
+        let mut streams = Vec::with_capacity(clips.len());
+        for c in clips {
+            let speed = finite_or(c.speed, 1.0);
+            let src_s = (finite_or(c.out_s, 0.0) - finite_or(c.in_s, 0.0)).max(0.0);
+            let start = frames(c.out_start_s);
+            let end = frames(c.out_start_s + src_s / speed);
+            let len = end.saturating_sub(start);
+            let (src_len, stretcher) = if speed == 1.0 {
+                (len, None)
+            } else {
+                (frames(src_s), Some(Stretcher::new(out_rate, speed, len)?))
+            };
+            let mut fade_in = frames(c.fade_in_s.max(MIN_RAMP_S)).max(1);
+            let mut fade_out = frames(c.fade_out_s.max(MIN_RAMP_S)).max(1);
+            if fade_in + fade_out > len {
+                // Very short clip: share it between the two fades.
+                let sum = (fade_in + fade_out) as f64;
+                fade_in = (len as f64 * fade_in as f64 / sum).floor() as u64;
+                fade_out = len - fade_in;
+            }
+            let volume = if c.volume.is_nan() {
+                1.0
+            } else {
+                c.volume.clamp(0.0, 10.0)
+            };
+            streams.push(ClipStream {
+                in_s: finite_or(c.in_s, 0.0),
+                start,
+                len,
+                fade_in,
+                fade_out,
+                volume,
+                resampler: None,
+                src_len,
+                src_produced: 0,
+                stretcher,
+                out: VecDeque::new(),
+                out_base: 0,
+                produced: 0,
+                finished: false,
+                silent: volume == 0.0 || len == 0,
+            });
+        }
+        let clips = streams;
         Ok(Self {
             out_rate,
             out_channels,
             total,
+            mixed: 0,
             pos: 0,
             curve: FadeCurve::default(),
             clips,
+            held: HeldMix::default(),
         })
+    }
+
+    /// The mixer of a render plan: its clips ([`super::mix_clips`]), its loudness target and its
+    /// background music (whose decoded audio then comes through [`AudioMixer::push_music`]).
+    pub fn for_plan(
+        plan: &super::RenderPlan,
+        out_rate: u32,
+        out_channels: u32,
+    ) -> Result<Self, ApiError> {
+        let mixer = Self::new(
+            &super::mix_clips(plan),
+            out_rate,
+            out_channels,
+            plan.duration_s,
+        )?
+        .with_loudness(plan.loudness);
+        Ok(match &plan.music {
+            Some(m) => mixer.with_music(m.volume),
+            None => mixer,
+        })
+    }
+
+    /// Normalises the whole mix to `target` before delivering it (`None`: stream as mixed).
+    pub fn with_loudness(mut self, target: Option<LoudnessTarget>) -> Self {
+        self.held.loudness = target;
+        self
+    }
+
+    /// Lays background music at `volume` (0..10) under the reel ([`super::music`]); the mix then
+    /// waits for [`AudioMixer::push_music`] / [`AudioMixer::finish_music`].
+    pub fn with_music(mut self, volume: f32) -> Self {
+        let volume = if volume.is_nan() {
+            0.0
+        } else {
+            volume.clamp(0.0, 10.0)
+        };
+        self.held.music = Some(MusicInput::new(volume, self.total as usize));
+        self
+    }
+
+    /// Decoded music: planar 1..=8 channels at `rate`, in order from the track's start.
+    pub fn push_music(&mut self, rate: u32, planes: &[&[f32]]) -> Result<(), ApiError> {
+        if !(1000..=768_000).contains(&rate) {
+            return Err(ApiError::corrupt(format!(
+                "music audio with sample rate {rate}"
+            )));
+        }
+        let out_rate = self.out_rate;
+        let frames = downmix_to_stereo(planes);
+        if let Some(m) = self.held.music.as_mut() {
+            m.push(rate, &frames, out_rate);
+        }
+        Ok(())
+    }
+
+    /// The music track has ended (it loops from what was pushed).
+    pub fn finish_music(&mut self) {
+        let out_rate = self.out_rate;
+        if let Some(m) = self.held.music.as_mut() {
+            m.finish(out_rate);
+        }
+    }
+
+    /// Loudness before and after normalisation, once the mix is complete (with a target);
+    /// `Ok(None)` without a target or before the end. An error (never expected: rate and channels
+    /// are checked in [`AudioMixer::new`]) must fail the output: its audio was not normalised.
+    pub fn loudness_report(&self) -> Result<Option<LoudnessReport>, ApiError> {
+        self.held.report()
     }
 
     /// Uses `curve` for all fades.
@@ -283,7 +413,7 @@ impl AudioMixer {
         let out_rate = self.out_rate;
         let c = self.clip_mut(clip)?;
         // Audio past the clip's end (decoders overshoot) is not needed: dropping it keeps memory flat.
-        if c.silent || c.finished || planes.is_empty() || c.produced >= c.len {
+        if c.silent || c.finished || planes.is_empty() || c.src_produced >= c.src_len {
             return Ok(());
         }
         if !(1000..=768_000).contains(&rate) || !t_s.is_finite() {
@@ -318,14 +448,17 @@ impl AudioMixer {
         if restart {
             // A new stream (or a rate change): finish what the old one can give up to `t_s`.
             if let Some(rs) = c.resampler.as_ref() {
-                while c.produced < c.len {
-                    let ts = c.in_s + c.produced as f64 / out_rate as f64;
+                let mut fresh = Vec::new();
+                let mut k = c.src_produced;
+                while k < c.src_len {
+                    let ts = c.in_s + k as f64 / out_rate as f64;
                     if ts >= t_s {
                         break;
                     }
-                    c.out.push_back(rs.value_at(ts, true).unwrap_or([0.0; 2]));
-                    c.produced += 1;
+                    fresh.push(rs.value_at(ts, true).unwrap_or([0.0; 2]));
+                    k += 1;
                 }
+                c.deliver(&fresh);
             }
             c.resampler = Some(StereoResampler::new(rate, out_rate, t_s));
         }
@@ -355,14 +488,43 @@ impl AudioMixer {
     }
 
     /// The next block of up to `frames` output frames, interleaved (`out_channels` per frame), or
-    /// `None` if some clip under it still lacks audio, or everything has been delivered. The last
+    /// `None` if some clip under it still lacks audio (with music or a loudness target: until the
+    /// whole reel is mixed, see [`super::held_mix`]), or everything has been delivered. The last
     /// block is shorter so the total is exactly the reel's length.
     pub fn pull(&mut self, frames: usize) -> Option<Vec<f32>> {
-        let n = (frames as u64).min(self.total.saturating_sub(self.pos));
+        let ch = self.out_channels;
+        if !self.held.holds() {
+            let block = self.mix_next(frames)?;
+            self.pos = self.mixed;
+            return Some(to_channels(&block, ch));
+        }
+        if !self.held.is_finished() {
+            while let Some(block) = self.mix_next(MIX_BLOCK) {
+                self.held.keep(&block);
+            }
+            if self.mixed < self.total || self.held.waiting_for_music() {
+                return None;
+            }
+            self.held
+                .finish(self.out_rate, ch, |stereo| to_channels(stereo, ch));
+        }
+        let n = (frames as u64).min(self.total.saturating_sub(self.pos)) as usize;
+        if n == 0 {
+            self.held.release();
+            return None;
+        }
+        let block = self.held.block(self.pos as usize, n, ch as usize)?;
+        self.pos += n as u64;
+        Some(block)
+    }
+
+    /// Mixes the next block of up to `frames` stereo frames, if every clip under it is ready.
+    fn mix_next(&mut self, frames: usize) -> Option<Vec<[f32; 2]>> {
+        let n = (frames as u64).min(self.total.saturating_sub(self.mixed));
         if n == 0 {
             return None;
         }
-        let (b0, b1) = (self.pos, self.pos + n);
+        let (b0, b1) = (self.mixed, self.mixed + n);
         let overlaps = |c: &ClipStream| c.len > 0 && c.start < b1 && c.start + c.len > b0;
         if !self
             .clips
@@ -390,21 +552,26 @@ impl AudioMixer {
                 c.drop_before((b1 - c.start).min(c.produced_end()));
             }
         }
-        self.pos = b1;
-        let ch = self.out_channels as usize;
-        let mut out = Vec::with_capacity(n as usize * ch);
-        for [l, r] in stereo {
-            match ch {
-                1 => out.push((l + r) * 0.5),
-                _ => {
-                    out.push(l);
-                    out.push(r);
-                    out.extend(std::iter::repeat_n(0.0, ch - 2));
-                }
+        self.mixed = b1;
+        Some(stereo)
+    }
+}
+
+/// Stereo frames to interleaved output channels: 1 = (L + R) / 2, 2 = L R, more = L R + silence.
+fn to_channels(stereo: &[[f32; 2]], channels: u32) -> Vec<f32> {
+    let ch = channels as usize;
+    let mut out = Vec::with_capacity(stereo.len() * ch);
+    for &[l, r] in stereo {
+        match ch {
+            1 => out.push((l + r) * 0.5),
+            _ => {
+                out.push(l);
+                out.push(r);
+                out.extend(std::iter::repeat_n(0.0, ch - 2));
             }
         }
-        Some(out)
     }
+    out
 }
 
 /// Planar 1..=8 channels (WebCodecs order) to stereo frames, ITU-R BS.775 coefficients.
@@ -467,6 +634,7 @@ mod tests {
                 fade_in_s: 1.0,
                 fade_out_s: 1.0,
                 volume: f32::NAN,
+                speed: 1.0,
             },
             MixClip {
                 out_start_s: f64::NAN,
@@ -475,6 +643,7 @@ mod tests {
                 fade_in_s: -1.0,
                 fade_out_s: 0.0,
                 volume: 99.0,
+                speed: f64::NAN,
             },
         ];
         let m = AudioMixer::new(&clips, 48_000, 2, f64::NAN).expect("mixer");

@@ -50,10 +50,14 @@
 
 pub mod compose;
 pub mod draw;
+pub mod held_mix;
 pub mod layout;
+pub mod loudness;
 pub mod mix;
+pub mod music;
 pub mod passthrough;
 pub mod resample;
+pub mod stretch;
 pub mod transitions;
 pub mod vfx;
 
@@ -192,12 +196,39 @@ pub struct RenderClip {
     /// The visual effect on the whole clip ([`vfx`]), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vfx: Option<vfx::Vfx>,
+    /// Source seconds per output second (`Output.Speed`, 0.5..=1.0): output frame `t` shows source
+    /// time `in_s + (t - out_start_s) * speed`, and the audio is time-stretched with its pitch kept.
+    #[serde(default = "unit_speed")]
+    pub speed: f64,
+}
+
+fn unit_speed() -> f64 {
+    1.0
 }
 
 impl RenderClip {
-    /// Output time where the clip ends.
+    /// Output time where the clip ends: its source length played at `speed`.
     pub fn out_end_s(&self) -> f64 {
-        self.out_start_s + (self.out_s - self.in_s).max(0.0)
+        self.out_start_s + self.out_len_s()
+    }
+
+    /// Output seconds the clip lasts.
+    pub fn out_len_s(&self) -> f64 {
+        (self.out_s - self.in_s).max(0.0) / self.speed()
+    }
+
+    /// Source time shown at output time `t` (not clamped).
+    pub fn source_time(&self, t: f64) -> f64 {
+        self.in_s + (t - self.out_start_s) * self.speed()
+    }
+
+    /// `speed`, with anything that is not a positive finite number read as 1.
+    pub fn speed(&self) -> f64 {
+        if self.speed.is_finite() && self.speed > 0.0 {
+            self.speed
+        } else {
+            1.0
+        }
     }
 }
 
@@ -214,6 +245,24 @@ pub struct RenderPlan {
     pub clips: Vec<RenderClip>,
     pub sources: Vec<SourceGeometry>,
     pub duration_s: f64,
+    /// Loudness normalisation of the mixed audio; `None` = as mixed (the request turned it off).
+    #[serde(default)]
+    pub loudness: Option<loudness::LoudnessTarget>,
+    /// Background music under the reel; `None` = none.
+    #[serde(default)]
+    pub music: Option<MusicBed>,
+}
+
+/// The background-music track a reel plays ([`music`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MusicBed {
+    /// Index into the request's music list.
+    pub track: usize,
+    /// Its media reference.
+    pub uri: String,
+    /// `Volume` 0..10 (1 = the track's own level).
+    pub volume: f32,
 }
 
 /// The drawing instructions for one output frame; see the module docs for the exact semantics.

@@ -69,12 +69,14 @@ pub async fn engine_video_encoder_config(
         container: Container::Mp4,
         placement: None,
         source_volume: 1.0,
+        speed: 1.0,
         video: VideoEncoding {
             codec: None,
             bitrate_bps: None,
             crf: None,
         },
         audio: None,
+        loudness: None,
     };
     let encoding = negotiate_encoders(&settings).await.map_err(to_js)?;
     Ok(video_config(&encoding.video))

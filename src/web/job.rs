@@ -211,6 +211,7 @@ impl Job<'_> {
         let mut result = std::mem::take(&mut a.result);
         result.highlights = Some(engine::highlight_records(self.spec, &report));
         result.profile = Some(report.profile.clone());
+        engine::attach_score_curves(&mut result.sources, &report);
         result.notes.extend(report.notes.iter().cloned());
         let mut blobs = Vec::new();
         if exporting {
@@ -250,6 +251,7 @@ impl Job<'_> {
         let plan = engine::plan_reels(self.spec, &metas, &candidates, &cuts);
         let mut result = std::mem::take(&mut a.result);
         result.profile = Some(report.profile.clone());
+        engine::attach_score_curves(&mut result.sources, &report);
         result.notes.extend(report.notes.iter().cloned());
         result.notes.extend(plan.notes.iter().cloned());
         if plan.reels.iter().all(|r| r.clips.is_empty()) {
@@ -402,7 +404,7 @@ impl Job<'_> {
                                 .ok()
                                 .and_then(|v| v.as_f64())
                                 .unwrap_or(0.0);
-                            (reel.frames, render_seconds, size, d)
+                            (reel.frames, reel.loudness, render_seconds, size, d)
                         })
                     }
                     Err(e) => Err(e),
@@ -412,7 +414,7 @@ impl Job<'_> {
         };
         // The sink's work file goes whatever happened (a delivered file no longer needs it).
         sink.dispose().await;
-        let (frames, render_seconds, size, delivered) = delivered?;
+        let (frames, loudness, render_seconds, size, delivered) = delivered?;
         let delivery = Delivery {
             frames,
             render_seconds,
@@ -420,6 +422,7 @@ impl Job<'_> {
             video_codec: encoding.video.codec.clone(),
             audio_codec: encoding.audio.as_ref().map(|a| a.codec.clone()),
             upload_attempts: delivered.upload_attempts,
+            loudness,
             error: delivered.error.as_ref().map(|e| {
                 (
                     ApiError::new(e.code.clone(), e.message.clone()),

@@ -23,6 +23,7 @@ use super::sink::OutputSink;
 use crate::render::compose::picture::Picture;
 use crate::render::compose::store::FrameLayout;
 use crate::render::compose::{Compositor, FrameStore};
+use crate::render::loudness::LoudnessReport;
 use crate::render::passthrough::passthrough_source;
 use crate::render::{self, AudioMixer, RenderPlan};
 use crate::ApiError;
@@ -39,6 +40,8 @@ pub(super) struct RenderedReel {
     pub frames: u32,
     /// Decoded frames without a CPU layout that were read back through a canvas.
     pub readbacks: u32,
+    /// The output's loudness before/after normalisation, when it was normalised.
+    pub loudness: Option<LoudnessReport>,
 }
 
 /// Renders the reel `plan` encoded as `encoding`, writing the file body to `sink` in order
@@ -93,11 +96,10 @@ impl<'a> Renderer<'a> {
     ) -> Result<Self, ApiError> {
         render::validate_plan(plan)?;
         let mut mixer = match &encoding.audio {
-            Some(a) => Some(AudioMixer::new(
-                &render::mix_clips(plan),
+            Some(a) => Some(AudioMixer::for_plan(
+                plan,
                 a.sample_rate,
                 a.number_of_channels,
-                plan.duration_s,
             )?),
             None => None,
         };
@@ -175,12 +177,17 @@ impl<'a> Renderer<'a> {
         self.collect(true)?;
         job.progress(1.0);
         let readbacks = self.readbacks;
+        let loudness = match &self.mixer {
+            Some(mixer) => mixer.loudness_report()?,
+            None => None,
+        };
         let file = self.mux.finish()?;
         Ok(RenderedReel {
             head: file.head,
             tail: file.tail,
             frames: total as u32,
             readbacks,
+            loudness,
         })
     }
 

@@ -2,7 +2,7 @@
 // each episode's score timeline, play highlights in place, play and download reels, and keep a job
 // list that survives a reload (the engine's IndexedDB records; OPFS outputs stay downloadable).
 // Built only on the package's public API.
-import { createEngine, type JobRecord, type ProgressEvent } from '../src/index';
+import { createEngine, type JobRecord, type ProgressEvent, type SourceSummary } from '../src/index';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const episodesInput = $<HTMLInputElement>('episodes');
@@ -24,7 +24,9 @@ const sizeSelect = $<HTMLSelectElement>('size');
 type OutputLike = { Index: number; URI?: string | null; MediaURL?: string | null; Status: string; ErrorCode?: string; ErrorMessage?: string; Blob?: Blob; Duration?: number; Width?: number; Height?: number; Location?: string; Clips?: Clip[]; Notes?: string[] };
 type Clip = { Source: number; In: number; Out: number; Score: number; Reasons: string[]; Transition?: string };
 type Highlight = NonNullable<JobRecord['Highlights']>[number];
-type SourceInfo = { URI: string; Duration: number; Shots?: { Start: number; End: number; Kind: string }[]; Cuts?: number[]; Speech?: [number, number][] | { Start: number; End: number }[]; Curve?: { Step: number; Values: number[] } | number[] };
+// A record's source entry (generated from the Rust record, src/engine/result.rs); shots and speech
+// are drawn once the record carries them.
+type SourceInfo = SourceSummary & { Shots?: { Start: number; End: number; Kind: string }[]; Speech?: { Start: number; End: number }[] };
 
 let picked: File[] = [];
 /** Files of the current session by media key, to play highlights in place. */
@@ -301,8 +303,7 @@ function timeline(src: SourceInfo, name: string, highlights: Highlight[], chosen
     return n;
   };
   // Speech (bottom band), where the record has it.
-  for (const s of (src.Speech ?? []) as unknown[]) {
-    const [a, b] = Array.isArray(s) ? (s as number[]) : [(s as { Start: number }).Start, (s as { End: number }).End];
+  for (const { Start: a, End: b } of src.Speech ?? []) {
     add('rect', { x: x(a), y: H - 8, width: Math.max(1, x(b) - x(a)), height: 6, fill: '#26a69a' }, `speech ${fmt(a)}–${fmt(b)}`);
   }
   // Chosen clips (reels): shaded spans behind the curve.
@@ -310,12 +311,10 @@ function timeline(src: SourceInfo, name: string, highlights: Highlight[], chosen
     add('rect', { x: x(c.In), y: 4, width: Math.max(2, x(c.Out) - x(c.In)), height: H - 18, fill: 'rgba(255,152,0,.28)', stroke: '#ff9800', 'stroke-width': 1 }, `in a reel ${fmt(c.In)}–${fmt(c.Out)} · score ${c.Score.toFixed(2)}\n${c.Reasons.join('\n')}`);
   }
   // The score over time: the engine's curve if the record carries one, else the scored clips as a step line.
-  const curve = src.Curve;
+  const curve = src.ScoreCurve;
   const pts: [number, number][] = [];
   if (curve) {
-    const values = Array.isArray(curve) ? curve : curve.Values;
-    const step = Array.isArray(curve) ? dur / Math.max(1, values.length) : curve.Step;
-    values.forEach((v, k) => pts.push([x(k * step), y(v)]));
+    curve.Values.forEach((v, k) => pts.push([x(curve.Start + k * curve.Step), y(v)]));
   } else {
     const spans = [...highlights.map((h) => [h.Start, h.End, h.Score]), ...chosen.map((c) => [c.In, c.Out, c.Score])].sort((p, q) => p[0] - q[0]);
     let t = 0;
@@ -333,7 +332,7 @@ function timeline(src: SourceInfo, name: string, highlights: Highlight[], chosen
     add('rect', { x: x(h.Start), y: y(h.Score), width: Math.max(3, x(h.End) - x(h.Start)), height: H - 14 - y(h.Score), fill: 'rgba(61,90,254,.18)' }, `#${k + 1} ${fmt(h.Start)}–${fmt(h.End)} · score ${h.Score.toFixed(2)}\n${h.Reasons.join('\n')}`);
   });
   // Shot cuts, where the record has them.
-  const cuts = src.Shots ? src.Shots.slice(1).map((s) => s.Start) : (src.Cuts ?? []);
+  const cuts = (src.Shots ?? []).slice(1).map((s) => s.Start);
   for (const t of cuts) add('line', { x1: x(t), x2: x(t), y1: 2, y2: H - 10, stroke: '#888', 'stroke-width': 1, 'stroke-dasharray': '3 3', 'vector-effect': 'non-scaling-stroke' }, `shot cut at ${fmt(t)}`);
   add('line', { x1: 0, x2: W, y1: H - 14, y2: H - 14, stroke: '#c5c8d6', 'vector-effect': 'non-scaling-stroke' });
 

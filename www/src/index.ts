@@ -20,7 +20,7 @@ import {
 
 export * from './types';
 export { DEFAULT_NETWORK_POLICY, type NetworkPolicy } from './net';
-export type { JobSpec, JobResult } from './protocol';
+export type { JobSpec, JobResult, OutputRecord, SubJobRecord, HighlightRecord, LoudnessReport, OutputClip, ScoreCurve, SourceSummary } from './protocol';
 export { capabilities, type Capabilities } from './capabilities';
 
 type Action = JobRecord['Action'];
