@@ -4,7 +4,7 @@
 //! where the new one is fully in (`end`); a clip may end at `start` and begin at `end`.
 
 use super::frames::FrameFeatures;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How one shot turns into the next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -189,5 +189,74 @@ pub fn detect(f: &[FrameFeatures], frame_dur: f64) -> Vec<ShotBoundary> {
         }
     }
     out.sort_by(|a, b| a.t.total_cmp(&b.t));
+    out
+}
+
+/// How a shot begins, as a result lists it (`Shots[].Kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ShotKind {
+    /// A hard cut from the previous shot (also the first shot of a source that opens on picture).
+    Cut,
+    /// Out of black (a fade-in, with or without a fade-out before it).
+    Fade,
+    /// A blend from the previous shot.
+    Dissolve,
+}
+
+/// One shot of a source, in source seconds: `start` is its first frame, `end` the end of its last
+/// frame. Between two shots lies the transition (nothing for a cut, the black of a fade, the blend
+/// of a dissolve), so a clip from `start` to `end` shows this shot only.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Shot {
+    pub start: f64,
+    pub end: f64,
+    pub kind: ShotKind,
+}
+
+/// The shots of a source from its analysis, in time order: what a retrieval result lists per source
+/// (`Sources[].Shots`). Covers `0..duration_s` except black between fades and the blends of
+/// dissolves; a source without video has no shots.
+pub fn shot_list(src: &super::SourceFeatures) -> Vec<Shot> {
+    if src.frames.is_empty() {
+        return Vec::new();
+    }
+    let duration = if src.duration_s.is_finite() && src.duration_s > 0.0 {
+        src.duration_s
+    } else {
+        src.frames.last().map_or(0.0, |f| f.t + 1.0 / src.frame_rate)
+    };
+    let mut out = Vec::new();
+    // The shot being built: where it began and how; `None` while in black after a fade-out.
+    let opens_black = src.frames.first().is_some_and(|f| f.black);
+    let mut open: Option<(f64, ShotKind)> = (!opens_black).then_some((0.0, ShotKind::Cut));
+    for b in &src.shots {
+        let (ends_at, next) = match b.kind {
+            BoundaryKind::Cut => (b.start, Some((b.end, ShotKind::Cut))),
+            BoundaryKind::Dissolve => (b.start, Some((b.end, ShotKind::Dissolve))),
+            BoundaryKind::FadeOut => (b.start, None),
+            BoundaryKind::FadeIn => (b.start, Some((b.end, ShotKind::Fade))),
+        };
+        if let Some((start, kind)) = open.take() {
+            if ends_at > start {
+                out.push(Shot {
+                    start,
+                    end: ends_at,
+                    kind,
+                });
+            }
+        }
+        open = next;
+    }
+    if let Some((start, kind)) = open {
+        if duration > start {
+            out.push(Shot {
+                start,
+                end: duration,
+                kind,
+            });
+        }
+    }
     out
 }
