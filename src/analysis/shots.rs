@@ -34,10 +34,15 @@ pub struct ShotBoundary {
     pub strength: f32,
 }
 
-/// Combined per-frame change score for cuts: histogram change and pixel change, 0..1.
+/// Combined per-frame change score for cuts, 0..1: histogram change and the pixel change that no
+/// pan explains, so a moving camera or fast motion scores low while new content scores high.
 fn change(f: &FrameFeatures) -> f32 {
-    0.5 * f.hist_diff + 0.5 * (f.motion / 40.0).min(1.0)
+    0.5 * f.hist_diff + 0.5 * (f.residual / 30.0).min(1.0)
 }
+
+/// Change score at or above which a frame is a cut even when a neighbour changes as much: two cuts
+/// one analysed frame apart (a 2-3 frame shot in a fast-cut climax) are both this strong.
+const CERTAIN_CUT: f32 = 0.6;
 
 fn median(v: &mut [f32]) -> f32 {
     if v.is_empty() {
@@ -121,15 +126,20 @@ pub fn detect(f: &[FrameFeatures], frame_dur: f64) -> Vec<ShotBoundary> {
         if in_fade[i] || f[i].flash || f[i - 1].flash || (f[i].black && f[i - 1].black) {
             continue;
         }
+        // The baseline leaves out the cuts already found: in a fast-cut climax they would raise it
+        // until the next cut no longer stands out.
         let lo = i.saturating_sub(10).max(1);
-        let mut prev: Vec<f32> = s[lo..i].to_vec();
+        let mut prev: Vec<f32> = (lo..i)
+            .filter(|j| !cuts.contains(j))
+            .map(|j| s[j])
+            .collect();
         let base = median(&mut prev);
         let mut dev: Vec<f32> = prev.iter().map(|v| (v - base).abs()).collect();
         let mad = median(&mut dev);
         let thr = (base + (3.0 * mad).max(0.2)).max(0.3);
         let peak = (i.saturating_sub(2)..(i + 3).min(n))
             .all(|j| j == i || s[j] < s[i] || (s[j] == s[i] && j > i));
-        if s[i] >= thr && peak {
+        if s[i] >= thr && (peak || s[i] >= CERTAIN_CUT.max(thr)) {
             cuts.push(i);
             out.push(ShotBoundary {
                 t: f[i].t,
@@ -225,7 +235,9 @@ pub fn shot_list(src: &super::SourceFeatures) -> Vec<Shot> {
     let duration = if src.duration_s.is_finite() && src.duration_s > 0.0 {
         src.duration_s
     } else {
-        src.frames.last().map_or(0.0, |f| f.t + 1.0 / src.frame_rate)
+        src.frames
+            .last()
+            .map_or(0.0, |f| f.t + 1.0 / src.frame_rate)
     };
     let mut out = Vec::new();
     // The shot being built: where it began and how; `None` while in black after a fade-out.

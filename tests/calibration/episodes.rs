@@ -125,7 +125,7 @@ fn structure(rng: &mut Lcg) -> Vec<(SceneKind, f64)> {
 }
 
 /// A smooth colourful texture, different per `id`, shifted by `dx` pixels.
-fn texture(id: u32, dx: f32, w: usize, h: usize, out: &mut Vec<[f32; 3]>) {
+pub fn texture(id: u32, dx: f32, w: usize, h: usize, out: &mut Vec<[f32; 3]>) {
     let s = (id % 23) as f32;
     // Separable: one term per column, one per row (cheap enough for debug builds).
     let a: Vec<f32> = (0..w)
@@ -148,7 +148,7 @@ fn texture(id: u32, dx: f32, w: usize, h: usize, out: &mut Vec<[f32; 3]>) {
 }
 
 /// Harmonic voice sample at fundamental phase `cycles`, harmonics falling as 1/h^tilt.
-fn voice(cycles: f64, harmonics: usize, tilt: f32) -> f32 {
+pub fn voice(cycles: f64, harmonics: usize, tilt: f32) -> f32 {
     (1..=harmonics)
         .map(|h| {
             let cyc = (cycles * h as f64).fract();
@@ -156,6 +156,9 @@ fn voice(cycles: f64, harmonics: usize, tilt: f32) -> f32 {
         })
         .sum()
 }
+
+/// Adds a generated sound `(t, k-th sample) -> value` over `[t0, t1)` to the soundtrack.
+type Put<'a> = dyn FnMut(f64, f64, &mut dyn FnMut(f64, usize) -> f32) + 'a;
 
 /// Audio and picture plan of an episode, then the analysis run over it.
 pub fn generate(seed: u64, portrait: bool) -> Episode {
@@ -253,11 +256,7 @@ pub fn generate(seed: u64, portrait: bool) -> Episode {
                 audio[i] += f(i as f64 / RATE as f64, k);
             }
         };
-        let dialogue = |from: f64,
-                        to: f64,
-                        rng: &mut Lcg,
-                        truth: &mut Truth,
-                        put: &mut dyn FnMut(f64, f64, &mut dyn FnMut(f64, usize) -> f32)| {
+        let dialogue = |from: f64, to: f64, rng: &mut Lcg, truth: &mut Truth, put: &mut Put| {
             let mut w = from + rng.range(0.2, 0.5);
             let mut who = (rng.next() > 0.0) as usize;
             while w < to - 0.6 {
@@ -320,7 +319,9 @@ pub fn generate(seed: u64, portrait: bool) -> Episode {
                     put(h, h + 0.12, &mut |t, _| {
                         let x = (t - h) as f32;
                         0.6 * noise.next() * (-x / 0.03).exp()
-                            + 0.3 * (2.0 * std::f32::consts::PI * 70.0 * x).sin() * (-x / 0.05).exp()
+                            + 0.3
+                                * (2.0 * std::f32::consts::PI * 70.0 * x).sin()
+                                * (-x / 0.05).exp()
                     });
                     h += rng.range(0.9, 1.4);
                 }
@@ -408,7 +409,11 @@ pub fn generate(seed: u64, portrait: bool) -> Episode {
         let s = shots[si];
         let k = ((t - s.start) * FPS) as f32;
         texture(s.id, s.drift * k, w, h, &mut pic);
-        if truth.flashes.iter().any(|&f| t >= f - 1e-9 && t < f + 2.0 / FPS) {
+        if truth
+            .flashes
+            .iter()
+            .any(|&f| t >= f - 1e-9 && t < f + 2.0 / FPS)
+        {
             pic.iter_mut().for_each(|p| *p = [245.0; 3]);
         }
         if let Some(&(s0, s1, fade, old, new)) = softs.iter().find(|x| t >= x.0 && t < x.1) {
@@ -446,14 +451,17 @@ pub fn generate(seed: u64, portrait: bool) -> Episode {
         }
     }
     Episode {
-        name: format!("seed {seed} {}", if portrait { "portrait" } else { "landscape" }),
+        name: format!(
+            "seed {seed} {}",
+            if portrait { "portrait" } else { "landscape" }
+        ),
         features: an.finish(),
         truth,
     }
 }
 
 /// BT.709 limited-range I420 of an RGB picture.
-fn i420(p: &[[f32; 3]], w: usize, h: usize) -> (Vec<u8>, Vec<PlaneLayout>) {
+pub fn i420(p: &[[f32; 3]], w: usize, h: usize) -> (Vec<u8>, Vec<PlaneLayout>) {
     let q = |v: f32| v.round().clamp(0.0, 255.0) as u8;
     let yuv = |c: [f32; 3]| {
         let y = 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
