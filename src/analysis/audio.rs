@@ -55,7 +55,13 @@ pub struct Onset {
     pub strength: f32,
     /// Level rise over the 100 ms before (dB).
     pub rise_db: f32,
+    /// Mean level (dBFS) of the [`ONSET_BODY_S`] from the onset on: the energy of the event, so a
+    /// click of a few milliseconds measures far below a door slam of the same peak.
+    pub level_db: f32,
 }
+
+/// How much sound after an onset counts as its body ([`Onset::level_db`]).
+pub const ONSET_BODY_S: f64 = 0.05;
 
 /// All audio features of one source (struct of arrays, one entry per hop).
 #[derive(Debug, Clone, Default, Serialize)]
@@ -430,28 +436,50 @@ fn derive(f: &mut AudioFeatures) {
             _ => {}
         }
     }
-    // Loudness jump: level of the next 200 ms against the mean power of the preceding ~3 s.
+    // Loudness jump: level of the next 200 ms against what was heard before it: the mean power of
+    // the active hops (speech, music, effects: sound above the floor) of the preceding ~3 s. After
+    // a pause with less than 0.3 s of such sound, the source's typical active level stands in, so
+    // the first word after a silence measures against how loud this source usually speaks, never
+    // against room tone or digital silence.
     let pw: Vec<f64> = f
         .rms_db
         .iter()
         .map(|&d| 10f64.powf(d.max(SILENCE_DB) as f64 / 10.0))
         .collect();
     let mut ps = vec![0f64; n + 1];
+    let mut aps = vec![0f64; n + 1];
+    let mut acount = vec![0usize; n + 1];
     for i in 0..n {
         ps[i + 1] = ps[i] + pw[i];
+        aps[i + 1] = aps[i] + if f.active[i] { pw[i] } else { 0.0 };
+        acount[i + 1] = acount[i] + f.active[i] as usize;
     }
+    let active_levels: Vec<f32> = (0..n)
+        .filter(|&i| f.active[i])
+        .map(|i| f.rms_db[i])
+        .collect();
+    let typical = if active_levels.is_empty() {
+        floor as f64
+    } else {
+        quantile(&active_levels, 0.5) as f64
+    };
     let ahead = (0.2 / hop).round() as usize;
     let (ref_far, ref_near) = ((3.0 / hop).round() as usize, (0.2 / hop).round() as usize);
-    let ref_floor = floor.max(SILENCE_DB) as f64;
+    let min_heard = (0.3 / hop).round() as usize;
     f.jump_db = (0..n)
         .map(|i| {
             let b = (i + ahead).min(n);
             let (ra, rb) = (i.saturating_sub(ref_far), i.saturating_sub(ref_near));
-            if b <= i || rb < ra + ref_near {
+            if b <= i {
                 return 0.0;
             }
             let now = 10.0 * ((ps[b] - ps[i]) / (b - i) as f64).log10();
-            let before = (10.0 * ((ps[rb] - ps[ra]) / (rb - ra) as f64).log10()).max(ref_floor);
+            let heard = acount[rb] - acount[ra.min(rb)];
+            let before = if heard >= min_heard {
+                10.0 * ((aps[rb] - aps[ra.min(rb)]) / heard as f64).log10()
+            } else {
+                typical
+            };
             (now - before).clamp(-60.0, 60.0) as f32
         })
         .collect();
@@ -492,10 +520,14 @@ fn derive(f: &mut AudioFeatures) {
             } else {
                 0.0
             };
+            let body = ((ONSET_BODY_S / hop).round() as usize).max(1);
+            let e = (i + body).min(n);
+            let level = 10.0 * ((ps[e] - ps[i]) / (e - i).max(1) as f64).log10();
             f.onsets.push(Onset {
                 t: f.time(i),
                 strength: x,
                 rise_db: rise,
+                level_db: level as f32,
             });
         }
     }

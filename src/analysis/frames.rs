@@ -29,6 +29,11 @@ pub const FLASH_MAX_S: f64 = 0.3;
 const ZOOM_SCALES: [f32; 11] = [
     0.83, 0.87, 0.91, 0.94, 0.97, 1.0, 1.03, 1.06, 1.1, 1.15, 1.2,
 ];
+/// Largest horizontal shift (thumbnail pixels, 1/64 of the width) tried by the pan search: a
+/// fast pan moves about a tenth of the picture between 15 fps frames.
+pub const PAN_SEARCH_X: usize = 5;
+/// Largest vertical shift tried by the pan search (thumbnail pixels, 1/36 of the height).
+pub const PAN_SEARCH_Y: usize = 3;
 /// Dissolve windows (seconds) tried when looking for a linear mix of two shots.
 const DISSOLVE_WINDOWS_S: [f64; 4] = [0.3, 0.6, 1.0, 1.5];
 
@@ -49,6 +54,10 @@ pub struct FrameFeatures {
     pub motion_max: f32,
     /// Histogram difference to the previous frame, 0 (same) ..1 (disjoint), luma and chroma.
     pub hist_diff: f32,
+    /// Mean absolute luma difference to the previous frame after the best whole-picture shift
+    /// (up to [`PAN_SEARCH_X`] x [`PAN_SEARCH_Y`] thumbnail pixels): what a pan or a moving camera
+    /// leaves, small unless the content really changed (0..255).
+    pub residual: f32,
     /// Estimated zoom since the previous frame as ln(scale); > 0 zooms in.
     pub zoom: f32,
     /// Evidence 0..1 that the last `dissolve_len` frames were a linear mix of two pictures.
@@ -119,6 +128,7 @@ impl FrameAnalyzer {
             f.hist_diff = 0.6 * hist_l1(&ph[..LUMA_BINS], &hist[..LUMA_BINS])
                 + 0.4 * hist_l1(&ph[LUMA_BINS..], &hist[LUMA_BINS..]);
             f.zoom = estimate_zoom(&p.luma, &th.luma);
+            f.residual = pan_residual(&p.luma, &th.luma);
         }
         let mut grid = vec![0.0; CHROMA_W * CHROMA_H];
         pool_chroma(&th.luma, &mut grid);
@@ -240,9 +250,33 @@ fn zoom_cost(prev: &[f32], cur: &[f32], s: f32) -> f32 {
     sum / n.max(1) as f32
 }
 
+/// Mean absolute difference between `cur` and `prev` shifted by the best whole-pixel offset within
+/// the pan search range, over the central region every shift can see.
+pub fn pan_residual(prev: &[f32], cur: &[f32]) -> f32 {
+    let (mx, my) = (PAN_SEARCH_X, PAN_SEARCH_Y);
+    let cols = THUMB_W - 2 * mx;
+    let n = (cols * (THUMB_H - 2 * my)) as f32;
+    let mut best = f32::INFINITY;
+    for dy in 0..=2 * my {
+        for dx in 0..=2 * mx {
+            let mut sum = 0.0;
+            for y in my..THUMB_H - my {
+                let c = &cur[y * THUMB_W + mx..y * THUMB_W + mx + cols];
+                let py = y + dy - my;
+                let p = &prev[py * THUMB_W + dx..py * THUMB_W + dx + cols];
+                sum += c.iter().zip(p).map(|(a, b)| (a - b).abs()).sum::<f32>();
+            }
+            best = best.min(sum / n);
+        }
+    }
+    best
+}
+
 /// Estimates the scale change between two thumbnails by trying a few scale factors about the centre
 /// and refining the best with a parabola. Returns ln(scale), or 0 when no scale explains the change
-/// clearly better than "no zoom" (static picture, cut, or pan).
+/// well (static picture, cut, pan, something moving inside the picture): the best fit must halve the
+/// "no zoom" error and lie inside the searched range, since a best fit at its end says only that the
+/// change is not a zoom within the range (a cut or a walk-away reaches the end, a zoom does not).
 pub fn estimate_zoom(prev: &[f32], cur: &[f32]) -> f32 {
     let costs: Vec<f32> = ZOOM_SCALES
         .iter()
@@ -257,13 +291,10 @@ pub fn estimate_zoom(prev: &[f32], cur: &[f32]) -> f32 {
             (0, f32::INFINITY),
             |acc, (i, c)| if c < acc.1 { (i, c) } else { acc },
         );
-    if !(still > 1.5 && best < 0.7 * still) {
+    if !(still > 1.5 && best < 0.5 * still) || bi == 0 || bi + 1 == ZOOM_SCALES.len() {
         return 0.0;
     }
     let ln = |i: usize| ZOOM_SCALES[i].ln();
-    if bi == 0 || bi + 1 == ZOOM_SCALES.len() {
-        return ln(bi);
-    }
     let (c0, c1, c2) = (costs[bi - 1], costs[bi], costs[bi + 1]);
     let denom = c0 - 2.0 * c1 + c2;
     let off = if denom > 1e-6 {

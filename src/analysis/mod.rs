@@ -29,7 +29,7 @@ pub use profile::Profile;
 pub use score::{
     find_highlights, Highlight, HighlightOptions, HighlightReport, SelectionMode, Timeline,
 };
-pub use shots::{BoundaryKind, ShotBoundary};
+pub use shots::{shot_list, BoundaryKind, Shot, ShotBoundary, ShotKind};
 pub use video::{FrameView, PixelFormat, PlaneLayout, Thumbnail};
 
 use audio::AudioAnalyzer;

@@ -6,7 +6,7 @@
 //! and maximises the summed curve above half the peak (so it hugs the exciting part). Clips never
 //! overlap and never contain black, frozen or long-silent footage.
 
-use super::cuts::{EditKind, EditPoint};
+use super::cuts::{EditKind, EditPoint, PAUSE_EDGE_S};
 use super::profile::{Profile, Weights};
 use super::signals::{self, Grid, Sig, CELL_S, N_SIG};
 use super::SourceFeatures;
@@ -104,6 +104,15 @@ pub struct HighlightReport {
     pub timeline: Vec<Timeline>,
 }
 
+/// Reasons catalogue thresholds (README): "loud" needs the clip's loudest cell this far (dB) above
+/// the source's typical level.
+const LOUD_REASON_DB: f32 = 6.0;
+/// "loudness jump" needs a jump of at least this (dB) over what was heard before.
+const JUMP_REASON_DB: f32 = 9.0;
+/// "rapid cutting" needs at least this many shot boundaries within the cut-rate window.
+const RAPID_CUTS: usize = 3;
+/// "sudden zoom" needs a net scale change of at least x1.1 within half a second.
+const ZOOM_REASON_LN: f32 = 0.0953;
 /// Timeline resolution.
 const TIMELINE_STEP_S: f64 = 0.5;
 /// Curve smoothing half-width in cells (0.5 s).
@@ -114,6 +123,9 @@ const SCORE_SCALE: f64 = 2.5;
 const SEPARATION_S: f64 = 4.0;
 /// Edges closer than this are merged.
 const EDGE_MERGE_S: f64 = 0.05;
+/// What an edge with speech running across it (a cut mid-sentence) costs a clip, in cells of the
+/// curve at the peak: enough to prefer a pause on a near tie, never enough to prefer a worse clip.
+const UNCLEAN_EDGE_COST: f64 = 0.2;
 
 /// Where a clip may start or end.
 #[derive(Debug, Clone, Copy)]
@@ -222,16 +234,22 @@ fn prepare(idx: usize, src: &SourceFeatures, range: (f64, f64), w: &Weights) -> 
 }
 
 impl Prepared {
-    /// Sum of the curve minus `tau` and number of bad cells over `[s, e)`.
+    /// Sum of the curve minus `tau` and number of bad cells over `[s, e)`. The bad cells are counted
+    /// inside the edges' pause margins only: an edge in a long pause lies up to [`PAUSE_EDGE_S`]
+    /// inside the silence by design (the clip starts just before the first word), so those cells are
+    /// not footage the clip "contains".
     fn span(&self, s: f64, e: f64, tau: f64) -> (f64, u32, f64) {
         let n = self.grid.n;
         let i0 = self.grid.cell(s + 0.5 * CELL_S).min(n);
         let i1 = (self.grid.cell(e - 0.5 * CELL_S) + 1).clamp(i0, n);
         let sum = self.cps[i1] - self.cps[i0];
         let cells = (i1 - i0) as f64;
+        let margin = PAUSE_EDGE_S + CELL_S;
+        let b0 = self.grid.cell(s + margin).clamp(i0, i1);
+        let b1 = (self.grid.cell(e - margin) + 1).clamp(b0, i1);
         (
             sum - tau * cells,
-            self.bps[i1] - self.bps[i0],
+            self.bps[b1] - self.bps[b0],
             if cells > 0.0 { sum / cells } else { 0.0 },
         )
     }
@@ -290,38 +308,20 @@ impl Prepared {
                         objective: obj,
                         value: 0.5 * mean + 0.5 * top,
                     };
-                    let better = match &best {
-                        None => true,
-                        Some(b) => (c.unclean, -c.objective) < (b.unclean, -b.objective),
-                    };
-                    if better {
+                    // The clip's content decides; an edge on a cut with speech running across it
+                    // only loses a near tie against a pause (about a fifth of a cell at the peak).
+                    let rank =
+                        |c: &Cand| c.objective - UNCLEAN_EDGE_COST * peak_v * c.unclean as f64;
+                    if best.as_ref().is_none_or(|b| rank(&c) > rank(b)) {
                         best = Some(c);
                     }
                 }
             }
             best
         };
-        if let Some(c) = search(&self.starts, &self.ends) {
-            return Some(c);
-        }
-        // No boundary or pause fits: fall back to a half-second grid (marked unclean).
-        let grid: Vec<Edge> = {
-            let (a, b) = (lo.max(self.range.0), hi.min(self.range.1));
-            let k = ((b - a) / 0.5).floor().max(0.0) as usize;
-            (0..=k)
-                .map(|j| Edge {
-                    t: a + j as f64 * 0.5,
-                    clean: false,
-                })
-                .collect()
-        };
-        let mut st = self.starts.clone();
-        st.extend_from_slice(&grid);
-        st.sort_by(|x, y| x.t.total_cmp(&y.t));
-        let mut en = self.ends.clone();
-        en.extend_from_slice(&grid);
-        en.sort_by(|x, y| x.t.total_cmp(&y.t));
-        search(&st, &en)
+        // Only legal edges (pauses, cuts, the range's ends): when none fits the bounds around this
+        // peak there is no clip here, never one cut mid-word.
+        search(&self.starts, &self.ends)
     }
 
     /// Local maxima of the curve in `[lo, hi)` (not bad), strongest first.
@@ -459,45 +459,27 @@ pub fn find_highlights(sources: &[SourceFeatures], opts: &HighlightOptions) -> H
             let n = count
                 .min((total / min_len).floor() as usize)
                 .max(usize::from(total >= min_len));
-            let slice = if n > 0 { total / n as f64 } else { 0.0 };
-            for k in 0..n {
-                let (s0, s1) = (k as f64 * slice, (k + 1) as f64 * slice);
-                let ml = remaining(total_len)
-                    .min(slice)
-                    .min(target.map_or(max_len, |t| t / n as f64).max(min_len));
-                if ml < min_len {
-                    break;
-                }
-                let mut best: Option<(usize, Cand)> = None;
-                let mut off = 0.0;
-                for (pi, p) in prepared.iter().enumerate() {
-                    let len = p.range.1 - p.range.0;
-                    let (lo, hi) = (
-                        (s0 - off).max(0.0) + p.range.0,
-                        (s1 - off).min(len) + p.range.0,
-                    );
-                    off += len;
-                    if hi - lo < min_len {
-                        continue;
+            let ml = target
+                .map_or(max_len, |t| t / n.max(1) as f64)
+                .min(max_len)
+                .max(min_len);
+            average(
+                &prepared,
+                total,
+                n,
+                min_len,
+                ml,
+                &mut |pi, c| {
+                    if remaining(total_len) < c.end - c.start - 1e-9 {
+                        return false;
                     }
-                    for (cell, v) in p.peaks(lo, hi).into_iter().take(6) {
-                        let t = p.grid.time(cell) + 0.5 * CELL_S;
-                        if let Some(c) = p.best_clip(t, v as f64, lo, hi, min_len, ml, &used[pi]) {
-                            let better = best
-                                .as_ref()
-                                .is_none_or(|(_, b)| (c.unclean, -c.value) < (b.unclean, -b.value));
-                            if better {
-                                best = Some((pi, c));
-                            }
-                        }
-                    }
-                }
-                if let Some((pi, c)) = best {
                     used[pi].push((c.start, c.end));
                     total_len += c.end - c.start;
                     chosen.push((pi, c));
-                }
-            }
+                    true
+                },
+                &mut notes,
+            );
         }
     }
     if chosen.len() < count && !prepared.is_empty() {
@@ -511,7 +493,7 @@ pub fn find_highlights(sources: &[SourceFeatures], opts: &HighlightOptions) -> H
         ));
     }
     if chosen.iter().any(|(_, c)| c.unclean > 0) {
-        notes.push("some clip edges could not be placed on a pause or a cut without speech; the nearest cut or a fixed grid was used".into());
+        notes.push("some clip edges lie on a shot cut with speech running across it (no pause fitted the length bounds there)".into());
     }
     let mut highlights: Vec<Highlight> = chosen
         .iter()
@@ -561,6 +543,97 @@ pub fn find_highlights(sources: &[SourceFeatures], opts: &HighlightOptions) -> H
     }
 }
 
+/// One source's part of an Average slice: (prepared index, the slice's own span, the span its clip
+/// may reach), in source seconds.
+type SliceWindow = (usize, (f64, f64), (f64, f64));
+
+/// Average mode: one highlight per even slice of the summed timeline, chosen by content. A slice
+/// owns the peaks inside it, but its clip may reach up to half a clip beyond its edges, so a climax
+/// across a slice edge is taken whole by the slice holding its stronger part; slices are served
+/// strongest peak first, and a later slice skips peaks within [`SEPARATION_S`] of a clip already
+/// taken when it has another (the rest of a climax is not a second highlight). `take` records a
+/// clip and says whether it fitted the target total.
+fn average(
+    prepared: &[Prepared],
+    total: f64,
+    n: usize,
+    min_len: f64,
+    max_len: f64,
+    take: &mut dyn FnMut(usize, Cand) -> bool,
+    notes: &mut Vec<String>,
+) {
+    if n == 0 {
+        return;
+    }
+    let slice = total / n as f64;
+    let reach = 0.5 * max_len.min(slice);
+    // Per slice, per source: (source, slice window, search window) in source seconds.
+    let windows = |k: usize| -> Vec<SliceWindow> {
+        let (s0, s1) = (k as f64 * slice, (k + 1) as f64 * slice);
+        let mut off = 0.0;
+        let mut out = Vec::new();
+        for (pi, p) in prepared.iter().enumerate() {
+            let len = p.range.1 - p.range.0;
+            let own = ((s0 - off).max(0.0), (s1 - off).min(len));
+            off += len;
+            if own.1 - own.0 < CELL_S {
+                continue;
+            }
+            let search = ((own.0 - reach).max(0.0), (own.1 + reach).min(len));
+            out.push((
+                pi,
+                (own.0 + p.range.0, own.1 + p.range.0),
+                (search.0 + p.range.0, search.1 + p.range.0),
+            ));
+        }
+        out
+    };
+    let strongest = |k: usize| {
+        windows(k)
+            .iter()
+            .filter_map(|&(pi, own, _)| prepared[pi].peaks(own.0, own.1).first().map(|x| x.1))
+            .fold(f32::NEG_INFINITY, f32::max)
+    };
+    let mut order: Vec<(usize, f32)> = (0..n).map(|k| (k, strongest(k))).collect();
+    order.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut used: Vec<Vec<(f64, f64)>> = vec![Vec::new(); prepared.len()];
+    for (k, _) in order {
+        let mut best: Option<(usize, Cand, bool)> = None; // (source, clip, apart from the others)
+        for (pi, own, search) in windows(k) {
+            let p = &prepared[pi];
+            for (cell, v) in p.peaks(own.0, own.1).into_iter().take(8) {
+                let t = p.grid.time(cell) + 0.5 * CELL_S;
+                let apart = used[pi]
+                    .iter()
+                    .all(|&(u0, u1)| t < u0 - SEPARATION_S || t > u1 + SEPARATION_S);
+                let Some(c) =
+                    p.best_clip(t, v as f64, search.0, search.1, min_len, max_len, &used[pi])
+                else {
+                    continue;
+                };
+                let better = best
+                    .as_ref()
+                    .is_none_or(|(_, b, b_apart)| (apart, c.value) > (*b_apart, b.value));
+                if better {
+                    best = Some((pi, c, apart));
+                }
+            }
+        }
+        match best {
+            Some((pi, c, _)) => {
+                if take(pi, c) {
+                    used[pi].push((c.start, c.end));
+                }
+            }
+            None => notes.push(format!(
+                "Average slice {} of {n}: no clip of {min_len}..{max_len:.1} s between legal edges \
+                 (speech pauses, shot cuts) fits there; the slice has no highlight",
+                k + 1
+            )),
+        }
+    }
+}
+
 /// Short explanations of a clip: the signals contributing most, with their measured values.
 fn reasons(p: &Prepared, src: &SourceFeatures, c: &Cand, w: &Weights) -> Vec<String> {
     let g = &p.grid;
@@ -587,46 +660,54 @@ fn reasons(p: &Prepared, src: &SourceFeatures, c: &Cand, w: &Weights) -> Vec<Str
     let top = contrib.first().map_or(0.0, |x| x.1);
     let maxf = |f: fn(&signals::Cell) -> f32| cells.iter().map(f).fold(f32::NEG_INFINITY, f32::max);
     let mut out = Vec::new();
-    for (s, x) in contrib.into_iter().take(4) {
-        if x < 0.25 * top {
+    // Each arm names the measured event and its figure, or nothing when the figure is below the
+    // reason's threshold (README: reasons catalogue): a signal may add to the score without being
+    // a nameable event.
+    for (s, x) in contrib {
+        if out.len() == 4 || x < 0.25 * top {
             break;
         }
         let r = match s {
-            Sig::Loudness => format!(
-                "loud: {:+.0} dB above typical",
-                maxf(|c| c.level_db) - g.median_level_db
-            ),
-            Sig::LoudJump => format!("loudness jump {:+.0} dB", maxf(|c| c.jump_db)),
+            Sig::Loudness => {
+                let over = maxf(|c| c.level_db) - g.median_level_db;
+                (over >= LOUD_REASON_DB).then(|| format!("loud: {over:+.0} dB above typical"))
+            }
+            Sig::LoudJump => {
+                let jump = maxf(|c| c.jump_db);
+                (jump >= JUMP_REASON_DB)
+                    .then(|| format!("loudness jump {jump:+.0} dB over the sound before"))
+            }
             Sig::Impact => {
-                let n = cells.iter().filter(|c| c.impact_db >= 8.0).count();
-                format!(
-                    "impact{} (onset {:+.0} dB)",
-                    if n > 1 {
-                        format!("s x{n}")
-                    } else {
-                        String::new()
-                    },
-                    maxf(|c| c.impact_db)
-                )
+                let n = cells.iter().filter(|c| c.impact_db > 0.0).count();
+                (n > 0).then(|| {
+                    format!(
+                        "impact{} ({:+.0} dB above typical, broadband)",
+                        if n > 1 {
+                            format!("s x{n}")
+                        } else {
+                            String::new()
+                        },
+                        maxf(|c| c.impact_db)
+                    )
+                })
             }
             Sig::Shout => {
-                let (mut ph, mut ch, mut k) = (0.0, 0.0, 0.0);
+                let (mut ph, mut over, mut k) = (0.0, 0.0, 0.0);
                 for (j, cc) in cells.iter().enumerate() {
-                    if g.sig[Sig::Shout as usize][i0 + j] > 0.5 {
+                    if g.sig[Sig::Shout as usize][i0 + j] > 0.0 {
                         ph += cc.pitch_hz;
-                        ch += cc.centroid_hz;
+                        over += cc.level_db - g.median_level_db;
                         k += 1.0;
                     }
                 }
-                if k > 0.0 {
+                (k > 0.0).then(|| {
                     format!(
-                        "shouting (high pitch {:.0} Hz, brightness {:.1} kHz)",
+                        "shouting (pitch {:.0} Hz vs {:.0} Hz speaking, {:+.0} dB)",
                         ph / k,
-                        ch / k / 1000.0
+                        g.speaking_pitch_hz,
+                        over / k
                     )
-                } else {
-                    "raised voice".to_string()
-                }
+                })
             }
             Sig::PitchVar => {
                 let v: Vec<f32> = cells
@@ -636,13 +717,24 @@ fn reasons(p: &Prepared, src: &SourceFeatures, c: &Cand, w: &Weights) -> Vec<Str
                     .collect();
                 let lo = super::audio::quantile(&v, 0.1);
                 let hi = super::audio::quantile(&v, 0.9);
-                format!("animated voice (pitch {lo:.0}-{hi:.0} Hz)")
+                Some(format!("animated voice (pitch {lo:.0}-{hi:.0} Hz)"))
             }
             Sig::Speech => {
                 let f = cells.iter().map(|c| c.speech).sum::<f32>() / cells.len() as f32;
-                format!("speech {:.0}% of the clip", 100.0 * f)
+                Some(format!("speech {:.0}% of the clip", 100.0 * f))
             }
-            Sig::MusicSting => "music sting".to_string(),
+            Sig::MusicSting => {
+                let k = g.sig[Sig::MusicSting as usize][i0..i1]
+                    .iter()
+                    .position(|&v| v > 0.0);
+                k.map(|k| {
+                    format!(
+                        "music sting ({:+.0} dB, tonal, at {:.1} s)",
+                        cells[k].jump_db,
+                        g.time(i0 + k)
+                    )
+                })
+            }
             Sig::CutRate => {
                 let times: Vec<f64> = src
                     .shots
@@ -656,65 +748,79 @@ fn reasons(p: &Prepared, src: &SourceFeatures, c: &Cand, w: &Weights) -> Vec<Str
                     .map(|&t| times.iter().filter(|&&u| u >= t && u < t + win).count())
                     .max()
                     .unwrap_or(0);
-                format!("rapid cutting: {most} cuts in {win:.0} s")
+                (most >= RAPID_CUTS).then(|| format!("rapid cutting: {most} cuts in {win:.0} s"))
             }
             Sig::Motion => {
                 let m = cells.iter().map(|c| c.motion).sum::<f32>() / cells.len() as f32;
-                format!("fast motion ({:.1}x typical)", m / g.median_motion.max(0.5))
+                Some(format!(
+                    "fast motion ({:.1}x typical)",
+                    m / g.median_motion.max(0.5)
+                ))
             }
-            Sig::MotionBurst => "burst of motion".to_string(),
+            Sig::MotionBurst => Some("burst of motion".to_string()),
             Sig::Flash => {
-                let n: u32 = src
+                let n = src
                     .frames
                     .windows(2)
                     .filter(|w| w[1].flash && !w[0].flash && w[1].t >= c.start && w[1].t < c.end)
-                    .count() as u32;
-                if n > 1 {
-                    format!("{n} flashes")
-                } else {
-                    "flash".to_string()
+                    .count();
+                match n {
+                    0 => None,
+                    1 => Some("flash".to_string()),
+                    n => Some(format!("{n} flashes")),
                 }
             }
             Sig::Zoom => {
-                // Largest net zoom within any half second of the clip.
-                let fr: Vec<&super::FrameFeatures> = src
-                    .frames
-                    .iter()
-                    .filter(|f| f.t >= c.start && f.t < c.end)
-                    .collect();
-                let mut best = 0f32;
-                for (k, f0) in fr.iter().enumerate() {
-                    let z: f32 = fr[k..]
-                        .iter()
-                        .take_while(|f| f.t < f0.t + 0.5)
-                        .map(|f| f.zoom)
-                        .sum();
-                    if z.abs() > best.abs() {
-                        best = z;
-                    }
-                }
-                format!(
-                    "sudden zoom {} (x{:.2} in 0.5 s)",
-                    if best >= 0.0 { "in" } else { "out" },
-                    best.abs().exp()
-                )
+                let best = net_zoom(src, c.start, c.end);
+                (best.abs() >= ZOOM_REASON_LN).then(|| {
+                    format!(
+                        "sudden zoom {} (x{:.2} in 0.5 s)",
+                        if best >= 0.0 { "in" } else { "out" },
+                        best.abs().exp()
+                    )
+                })
             }
-            Sig::Stillness => "close-up talking (still picture, speech)".to_string(),
-            Sig::HighPitch => format!(
+            Sig::Stillness => Some("close-up talking (still picture, speech)".to_string()),
+            Sig::HighPitch => Some(format!(
                 "high-pitched sound ({:.0} Hz)",
                 maxf(|c| c.pitch_hz).max(0.0)
-            ),
+            )),
             Sig::QuietBeat => {
                 let q = g.quiet_len[i0..i1].iter().copied().fold(0.0, f32::max);
-                if q > 0.0 {
+                Some(if q > 0.0 {
                     format!("quiet beat before a reveal ({q:.1} s of silence)")
                 } else {
                     "quiet beat before a reveal".to_string()
-                }
+                })
             }
-            Sig::Colour => "colourful picture".to_string(),
+            Sig::Colour => Some("colourful picture".to_string()),
         };
-        out.push(r);
+        out.extend(r);
     }
     out
+}
+
+/// Largest net zoom (ln scale) within any half second of `[start, end)` that contains no shot
+/// boundary: a zoom is one continuous move inside a shot, never the sum across a cut.
+fn net_zoom(src: &SourceFeatures, start: f64, end: f64) -> f32 {
+    let fr: Vec<&super::FrameFeatures> = src
+        .frames
+        .iter()
+        .filter(|f| f.t >= start && f.t < end)
+        .collect();
+    let crosses = |a: f64, b: f64| src.shots.iter().any(|s| s.end > a && s.start <= b);
+    let mut best = 0f32;
+    for (k, f0) in fr.iter().enumerate() {
+        let win: Vec<&&super::FrameFeatures> =
+            fr[k..].iter().take_while(|f| f.t < f0.t + 0.5).collect();
+        let last = win.last().map_or(f0.t, |f| f.t);
+        if crosses(f0.t, last) {
+            continue;
+        }
+        let z: f32 = win.iter().map(|f| f.zoom).sum();
+        if z.abs() > best.abs() {
+            best = z;
+        }
+    }
+    best
 }

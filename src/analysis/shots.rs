@@ -4,7 +4,7 @@
 //! where the new one is fully in (`end`); a clip may end at `start` and begin at `end`.
 
 use super::frames::FrameFeatures;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How one shot turns into the next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -34,10 +34,15 @@ pub struct ShotBoundary {
     pub strength: f32,
 }
 
-/// Combined per-frame change score for cuts: histogram change and pixel change, 0..1.
+/// Combined per-frame change score for cuts, 0..1: histogram change and the pixel change that no
+/// pan explains, so a moving camera or fast motion scores low while new content scores high.
 fn change(f: &FrameFeatures) -> f32 {
-    0.5 * f.hist_diff + 0.5 * (f.motion / 40.0).min(1.0)
+    0.5 * f.hist_diff + 0.5 * (f.residual / 30.0).min(1.0)
 }
+
+/// Change score at or above which a frame is a cut even when a neighbour changes as much: two cuts
+/// one analysed frame apart (a 2-3 frame shot in a fast-cut climax) are both this strong.
+const CERTAIN_CUT: f32 = 0.6;
 
 fn median(v: &mut [f32]) -> f32 {
     if v.is_empty() {
@@ -121,15 +126,20 @@ pub fn detect(f: &[FrameFeatures], frame_dur: f64) -> Vec<ShotBoundary> {
         if in_fade[i] || f[i].flash || f[i - 1].flash || (f[i].black && f[i - 1].black) {
             continue;
         }
+        // The baseline leaves out the cuts already found: in a fast-cut climax they would raise it
+        // until the next cut no longer stands out.
         let lo = i.saturating_sub(10).max(1);
-        let mut prev: Vec<f32> = s[lo..i].to_vec();
+        let mut prev: Vec<f32> = (lo..i)
+            .filter(|j| !cuts.contains(j))
+            .map(|j| s[j])
+            .collect();
         let base = median(&mut prev);
         let mut dev: Vec<f32> = prev.iter().map(|v| (v - base).abs()).collect();
         let mad = median(&mut dev);
         let thr = (base + (3.0 * mad).max(0.2)).max(0.3);
         let peak = (i.saturating_sub(2)..(i + 3).min(n))
             .all(|j| j == i || s[j] < s[i] || (s[j] == s[i] && j > i));
-        if s[i] >= thr && peak {
+        if s[i] >= thr && (peak || s[i] >= CERTAIN_CUT.max(thr)) {
             cuts.push(i);
             out.push(ShotBoundary {
                 t: f[i].t,
@@ -189,5 +199,78 @@ pub fn detect(f: &[FrameFeatures], frame_dur: f64) -> Vec<ShotBoundary> {
         }
     }
     out.sort_by(|a, b| a.t.total_cmp(&b.t));
+    out
+}
+
+/// How a shot begins, as a result lists it (`Shots[].Kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub enum ShotKind {
+    /// A hard cut from the previous shot (also the first shot of a source that opens on picture).
+    Cut,
+    /// Out of black (a fade-in, with or without a fade-out before it).
+    Fade,
+    /// A blend from the previous shot.
+    Dissolve,
+}
+
+/// One shot of a source, in source seconds: `start` is its first frame, `end` the end of its last
+/// frame. Between two shots lies the transition (nothing for a cut, the black of a fade, the blend
+/// of a dissolve), so a clip from `start` to `end` shows this shot only.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct Shot {
+    pub start: f64,
+    pub end: f64,
+    pub kind: ShotKind,
+}
+
+/// The shots of a source from its analysis, in time order: what a retrieval result lists per source
+/// (`Sources[].Shots`). Covers `0..duration_s` except black between fades and the blends of
+/// dissolves; a source without video has no shots.
+pub fn shot_list(src: &super::SourceFeatures) -> Vec<Shot> {
+    if src.frames.is_empty() {
+        return Vec::new();
+    }
+    let duration = if src.duration_s.is_finite() && src.duration_s > 0.0 {
+        src.duration_s
+    } else {
+        src.frames
+            .last()
+            .map_or(0.0, |f| f.t + 1.0 / src.frame_rate)
+    };
+    let mut out = Vec::new();
+    // The shot being built: where it began and how; `None` while in black after a fade-out.
+    let opens_black = src.frames.first().is_some_and(|f| f.black);
+    let mut open: Option<(f64, ShotKind)> = (!opens_black).then_some((0.0, ShotKind::Cut));
+    for b in &src.shots {
+        let (ends_at, next) = match b.kind {
+            BoundaryKind::Cut => (b.start, Some((b.end, ShotKind::Cut))),
+            BoundaryKind::Dissolve => (b.start, Some((b.end, ShotKind::Dissolve))),
+            BoundaryKind::FadeOut => (b.start, None),
+            BoundaryKind::FadeIn => (b.start, Some((b.end, ShotKind::Fade))),
+        };
+        if let Some((start, kind)) = open.take() {
+            if ends_at > start {
+                out.push(Shot {
+                    start,
+                    end: ends_at,
+                    kind,
+                });
+            }
+        }
+        open = next;
+    }
+    if let Some((start, kind)) = open {
+        if duration > start {
+            out.push(Shot {
+                start,
+                end: duration,
+                kind,
+            });
+        }
+    }
     out
 }

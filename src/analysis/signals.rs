@@ -15,6 +15,38 @@ pub const LONG_SILENCE_S: f64 = 2.0;
 /// Window over which cuts are counted for the cut rate.
 pub const CUT_WINDOW_S: f64 = 4.0;
 
+/// How far above the source's typical level (dB) an onset's body must be to count as an impact.
+pub const IMPACT_OVER_TYPICAL_DB: f32 = 10.0;
+/// Shouting: at least this much louder (dB) than the source's typical level ...
+pub const SHOUT_OVER_TYPICAL_DB: f32 = 6.0;
+/// ... with a pitch at least this ratio above the speaking register (the 75th percentile of voiced
+/// pitch at normal level, so the higher of two voices in a dialogue is the reference) ...
+pub const SHOUT_PITCH_RATIO: f32 = 1.15;
+/// ... and a spectral centroid this many robust deviations above its typical voiced centroid.
+pub const SHOUT_BRIGHT_Z: f32 = 1.0;
+/// Music sting: tonal, spectrally stable sound fills at least this share of the second after ...
+pub const STING_PRESENCE: f32 = 0.5;
+/// ... while the level jumps by at least this much (dB, against what was heard before) ...
+pub const STING_JUMP_DB: f32 = 4.0;
+/// ... and the envelope of the following half second holds steady (amplitude coefficient of
+/// variation below this): speech, even on one held pitch, is modulated by its syllables.
+pub const STING_MAX_MODULATION: f32 = 0.2;
+/// Seconds over which a sting's envelope must hold.
+const STING_HOLD_S: f64 = 0.5;
+
+/// Median level (dBFS) of a source's active hops: how loud it usually is.
+pub fn typical_level_db(au: &super::AudioFeatures) -> f32 {
+    let v: Vec<f32> = (0..au.len())
+        .filter(|&h| au.active[h])
+        .map(|h| au.rms_db[h])
+        .collect();
+    if v.is_empty() {
+        au.noise_floor_db
+    } else {
+        super::audio::quantile(&v, 0.5)
+    }
+}
+
 /// Number of signals (see [`Sig`]).
 pub const N_SIG: usize = 16;
 
@@ -91,7 +123,7 @@ pub struct Cell {
     pub level_db: f32,
     /// Largest loudness jump (dB).
     pub jump_db: f32,
-    /// Largest onset level rise (dB).
+    /// Strongest impact: its body's level above the source's typical level (dB), 0 if none.
     pub impact_db: f32,
     /// Mean voiced pitch (Hz), 0 if none.
     pub pitch_hz: f32,
@@ -138,6 +170,11 @@ pub struct Grid {
     pub median_level_db: f32,
     /// Median motion, for reasons.
     pub median_motion: f32,
+    /// Speaking register (Hz): 75th percentile of voiced pitch at normal level, for shouting.
+    pub speaking_pitch_hz: f32,
+    /// Per cell, the amplitude coefficient of variation over the next [`STING_HOLD_S`] (how
+    /// modulated the sound is: syllables vs a held chord).
+    pub modulation: Vec<f32>,
     /// Whether the source has audio / video features.
     pub has_audio: bool,
     /// See `has_audio`.
@@ -233,7 +270,9 @@ pub fn build(src: &SourceFeatures, a: f64, b: f64) -> Grid {
             c.speech += au.speech[h] as u32 as f32;
             c.music += au.music[h];
         }
-        // Impacts are percussive: a voiced syllable after a pause also rises sharply, but is tonal.
+        // Impacts are broadband (a voiced syllable after a pause also rises sharply, but is tonal)
+        // and carry energy well above both this source's typical sound and its usual onsets (a
+        // click of a few milliseconds has little body, syllables are the usual onsets).
         let noisy = |t: f64| {
             au.hop_at(t).is_some_and(|h| {
                 au.flatness[h..(h + 2).min(au.len())]
@@ -241,10 +280,14 @@ pub fn build(src: &SourceFeatures, a: f64, b: f64) -> Grid {
                     .any(|&f| f >= 0.15)
             })
         };
+        let typical = typical_level_db(au);
+        let bodies: Vec<f32> = au.onsets.iter().map(|o| o.level_db).collect();
+        let (omed, osc) = robust(&bodies, |_| true, 3.0);
+        let impact_floor = (omed + 3.0 * osc).max(typical + IMPACT_OVER_TYPICAL_DB);
         for o in &au.onsets {
-            if in_grid(o.t) && noisy(o.t) {
+            if in_grid(o.t) && noisy(o.t) && o.level_db >= impact_floor {
                 let i = g.cell(o.t);
-                g.cells[i].impact_db = g.cells[i].impact_db.max(o.rise_db);
+                g.cells[i].impact_db = g.cells[i].impact_db.max(o.level_db - typical);
             }
         }
         for i in 0..n {
@@ -268,6 +311,34 @@ pub fn build(src: &SourceFeatures, a: f64, b: f64) -> Grid {
             } else {
                 0.0
             };
+        }
+    }
+    g.modulation = vec![1.0; n];
+    if let Some(au) = src.audio.as_ref().filter(|x| !x.is_empty()) {
+        let hold = (STING_HOLD_S / au.hop_s).round().max(2.0) as usize;
+        let amp: Vec<f64> = au
+            .rms_db
+            .iter()
+            .map(|&d| 10f64.powf(d as f64 / 20.0))
+            .collect();
+        let (mut s1, mut s2) = (vec![0f64; amp.len() + 1], vec![0f64; amp.len() + 1]);
+        for (h, &x) in amp.iter().enumerate() {
+            s1[h + 1] = s1[h] + x;
+            s2[h + 1] = s2[h] + x * x;
+        }
+        for i in 0..n {
+            // From 50 ms after the cell starts: an attack is not modulation.
+            if let Some(h) = au.hop_at(g.time(i) + 0.05) {
+                let e = (h + hold).min(amp.len());
+                let k = (e - h).max(1) as f64;
+                let m = (s1[e] - s1[h]) / k;
+                let var = ((s2[e] - s2[h]) / k - m * m).max(0.0);
+                g.modulation[i] = if m > 0.0 {
+                    (var.sqrt() / m) as f32
+                } else {
+                    1.0
+                };
+            }
         }
     }
     // Video into cells (cells without a frame carry the previous cell's picture state).
@@ -347,12 +418,19 @@ fn normalise(g: &mut Grid) {
         let levels: Vec<f32> = cells.iter().map(|c| c.level_db).collect();
         let (lmed, lsc) = robust(&levels, |i| cells[i].active > 0.5, 3.0);
         g.median_level_db = lmed;
-        let pitches: Vec<f32> = cells.iter().map(|c| c.pitch_hz).collect();
-        let (pmed, psc) = robust(&pitches, |i| cells[i].pitch_hz > 0.0, 15.0);
+        let normal: Vec<f32> = cells
+            .iter()
+            .filter(|c| c.pitch_hz > 0.0 && c.level_db < lmed + 3.0)
+            .map(|c| c.pitch_hz)
+            .collect();
+        let speaking = super::audio::quantile(&normal, 0.75);
+        g.speaking_pitch_hz = speaking;
         let cents: Vec<f32> = cells.iter().map(|c| c.centroid_hz).collect();
+        // Brightness of typical speech from its louder half: in quiet syllables room tone (flat,
+        // bright) pulls the centroid up, which would make every voice look "dark" beside it.
         let (cmed, csc) = robust(
             &cents,
-            |i| cells[i].active > 0.5 && cells[i].pitch_hz > 0.0,
+            |i| cells[i].active > 0.5 && cells[i].pitch_hz > 0.0 && cells[i].level_db >= lmed,
             150.0,
         );
         // Pitch variation: spread (semitones) of voiced pitch over +-1 s.
@@ -385,18 +463,22 @@ fn normalise(g: &mut Grid) {
             let c = &cells[i];
             put(&mut sig, Sig::Loudness, i, (c.level_db - lmed) / lsc);
             put(&mut sig, Sig::LoudJump, i, (c.jump_db - 6.0) / 6.0);
-            put(&mut sig, Sig::Impact, i, (c.impact_db - 8.0) / 6.0);
+            if c.impact_db > 0.0 {
+                put(&mut sig, Sig::Impact, i, 1.0 + (c.impact_db - 10.0) / 10.0);
+            }
             if c.pitch_hz > 0.0 {
-                let pz = (c.pitch_hz - pmed) / psc;
+                let ratio = c.pitch_hz / speaking.max(50.0);
                 let cz = (c.centroid_hz - cmed) / csc;
-                let lz = (c.level_db - lmed) / lsc;
-                let loud = if lz > 0.5 { 1.0 } else { 0.3 };
-                put(
-                    &mut sig,
-                    Sig::Shout,
-                    i,
-                    0.5 * (pz.max(0.0) + cz.max(0.0)) * loud,
-                );
+                let over = c.level_db - lmed;
+                // Raised voice only when loud, high and bright together: a high-pitched speaker at
+                // normal level, or bright consonants, are not shouting.
+                if over >= SHOUT_OVER_TYPICAL_DB
+                    && ratio >= SHOUT_PITCH_RATIO
+                    && cz >= SHOUT_BRIGHT_Z
+                {
+                    let v = (over / SHOUT_OVER_TYPICAL_DB + ratio / SHOUT_PITCH_RATIO + cz) / 3.0;
+                    put(&mut sig, Sig::Shout, i, v);
+                }
                 put(&mut sig, Sig::HighPitch, i, (c.pitch_hz - 330.0) / 60.0);
             }
             if c.active > 0.5 && c.centroid_hz > 3000.0 {
@@ -405,10 +487,14 @@ fn normalise(g: &mut Grid) {
             }
             put(&mut sig, Sig::PitchVar, i, (pv[i] - pvmed) / pvsc);
             put(&mut sig, Sig::Speech, i, c.speech);
-            let before = window(&music, i.saturating_sub(cps + 1), cps, 0) / (cps + 1) as f32;
             let after = window(&music, i, 0, cps) / (cps + 1) as f32;
-            if after - before > 0.25 && c.jump_db > 4.0 {
-                put(&mut sig, Sig::MusicSting, i, 4.0 * (after - before));
+            // The rise of the music share itself is no evidence: a voice on a held pitch is tonal
+            // and stable too; its syllables' modulation is what tells it apart.
+            if after >= STING_PRESENCE
+                && c.jump_db >= STING_JUMP_DB
+                && g.modulation[i] < STING_MAX_MODULATION
+            {
+                put(&mut sig, Sig::MusicSting, i, 1.0 + c.jump_db / 10.0);
             }
         }
         // Quiet beat: a silence of 0.4..2 s ended by a loudness jump or a cut within 0.3 s.

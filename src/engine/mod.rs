@@ -35,9 +35,9 @@ pub use planning::{
     concat_ranges, export_reels, plan_concat, plan_config, plan_reels, request_seed,
 };
 pub use result::{
-    attach_score_curves, highlight_records, rendered_output, source_input, source_summary,
-    unrendered_output, Delivery, HighlightRecord, JobResult, OutputRecord, OutputStatus,
-    ScoreCurve, SourceSummary, SubJob, WrittenOutput,
+    analysed_source_summary, attach_score_curves, highlight_records, rendered_output, source_input,
+    source_summary, unrendered_output, Delivery, HighlightRecord, JobResult, OutputRecord,
+    OutputStatus, ScoreCurve, SourceSummary, SubJob, WrittenOutput,
 };
 
 /// What the engine needs to know about one demuxed input.

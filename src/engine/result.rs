@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::output::{round_ms, OutputClip, RenderSettings};
 use super::{ReelOutput, SourceInput};
 use crate::analysis::score::HighlightReport;
+use crate::analysis::{shot_list, Shot, SourceFeatures};
 use crate::job::spec::JobSpec;
 use crate::media::MediaInfo;
 use crate::render::loudness::LoudnessReport;
@@ -79,6 +80,9 @@ pub struct SourceSummary {
     /// What the demuxer noticed, e.g. a header duration the samples contradict.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// The shots of an analysed source, in time order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shots: Option<Vec<Shot>>,
     /// The highlight score over the analysed range (analysed jobs), for timelines.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub score_curve: Option<ScoreCurve>,
@@ -213,7 +217,21 @@ pub fn source_summary(
         frames,
         decoded_frames: decoded,
         notes: info.notes.clone(),
+        shots: None,
         score_curve: None,
+    }
+}
+
+/// The record's entry for an analysed input: its facts and its shots.
+pub fn analysed_source_summary(
+    uri: &str,
+    info: &MediaInfo,
+    features: &SourceFeatures,
+    (frames, decoded): (u32, u32),
+) -> SourceSummary {
+    SourceSummary {
+        shots: Some(shot_list(features)),
+        ..source_summary(uri, info, frames, Some(decoded))
     }
 }
 

@@ -175,11 +175,11 @@ impl Job<'_> {
             let a = analyse(reader, src.start_s, src.duration_s, &job)
                 .await
                 .map_err(named)?;
-            out.result.sources.push(engine::source_summary(
+            out.result.sources.push(engine::analysed_source_summary(
                 &src.uri,
                 &a.info,
-                a.frames,
-                Some(a.decoded),
+                &a.features,
+                (a.frames, a.decoded),
             ));
             out.result.notes.extend(a.notes.iter().map(|m| {
                 if n > 1 {

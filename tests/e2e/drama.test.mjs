@@ -27,6 +27,20 @@ test('Scene mode: the top highlights are the climaxes', async () => {
     assert.ok(top.some((h) => overlap(h, c) > 0), `climax ${c.start}-${c.end} is among the top highlights`);
   }
   assert.equal(record.Profile.toLowerCase(), 'drama');
+
+  // The record lists the episode's shots and its score curve (the app's timeline draws both).
+  const { Shots, ScoreCurve } = record.Sources[0];
+  assert.ok(Shots.length >= truth.shots.length * 0.8, `${Shots.length} shots for ${truth.shots.length} true ones`);
+  for (let i = 1; i < Shots.length; i++) assert.ok(Shots[i].Start >= Shots[i - 1].End - 1e-6, 'shots in order, not overlapping');
+  assert.ok(Shots.every((s) => ['cut', 'fade', 'dissolve'].includes(s.Kind) && s.End > s.Start));
+  const frame = 1 / truth.fps;
+  const starts = Shots.slice(1).map((s) => s.Start);
+  const found = truth.cuts.filter((t) => starts.some((s) => Math.abs(s - t) <= 2 * frame + 1e-6));
+  assert.ok(found.length >= 0.8 * truth.cuts.length, `${found.length} of ${truth.cuts.length} true cuts found within two frames`);
+  assert.equal(ScoreCurve.Step, 0.5);
+  assert.ok(ScoreCurve.Values.length >= truth.duration / 0.5 - 2 && ScoreCurve.Values.every((v) => v >= 0 && v <= 1));
+  const peak = ScoreCurve.Values.indexOf(Math.max(...ScoreCurve.Values)) * ScoreCurve.Step + ScoreCurve.Start;
+  assert.ok(truth.climaxes.some((c) => peak >= c.start - 1 && peak <= c.end + 1), `the curve peaks in a climax (${peak} s)`);
 });
 
 test('Average mode spreads highlights over the episode', async () => {
