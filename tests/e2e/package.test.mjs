@@ -107,7 +107,8 @@ const again: Capabilities = await capabilities();
 const aac: boolean = caps.aac && again.opfs;
 const { TaskId } = await engine.createHighlightTask({ Type: 'Retrieval', Sources: [{ URI: 'ep1' }], Output: { URI: 'memory:' } });
 const rec: JobRecord = await engine.waitFor(TaskId);
-const { JobId } = await engine.submitScreenMediaHighlightsJob({ InputConfig: { MediaArray: ['ep1'] } });
+const { JobId } = await engine.submitScreenMediaHighlightsJob({ InputConfig: { MediaArray: ['ep1'], HighlightStrategy: { IntroConfig: { Mode: 'Auto' }, TargetDuration: 20 } }, EditingConfig: { ProcessConfig: { AllowTransition: true, TransitionList: ['fade'] } }, OutputConfig: { MediaURL: 'opfs:/r_{index}.mp4', Count: 2, Width: 720, Height: 1280 } });
+await engine.createHighlightTask({ Type: 'Compose', Sources: [{ URI: 'ep1', StartTime: 5 }], Edit: { Mode: 'Sequential', TransitionMode: 'Random', Transitions: [{ Transition: 'wipeleft', Duration: 0.5, Weight: 50 }] }, Output: { URI: 'memory:', Container: 'mp4', Speed: 0.75, Video: { TranscodeVideo: { Codec: 'h264', Resolution: '720x1280', ScaleType: 'crop' } } }, Tags: { show: 'a' } });
 if (rec.Status === 'Failed' && !aac) throw new ReelcutError(rec.Code ?? 'Internal', String(JobId));
 `;
   const dir = consumer('types', { 'index.ts': src, 'package.json': '{ "name": "consumer", "type": "module" }\n' });
@@ -120,10 +121,18 @@ if (rec.Status === 'Failed' && !aac) throw new ReelcutError(rec.Code ?? 'Interna
       assert.fail(`tsc with moduleResolution ${moduleResolution}:\n${e.stdout}${e.stderr}`);
     }
   }
-  // A typo in a method name fails to compile.
-  fs.writeFileSync(path.join(dir, 'bad.ts'), "import { createEngine } from 'reelcut';\nconst e = await createEngine();\nawait e.capabilitie();\n");
-  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', lib: ['es2022', 'dom'], strict: true, noEmit: true, types: [] }, files: ['bad.ts'] }));
-  assert.throws(() => execFileSync('node', [TSC, '-p', dir], { stdio: 'pipe' }));
+  // A typo in a method name, a request field, a value's type or an enum value fails to compile.
+  const bad = {
+    method: 'await e.capabilitie();',
+    field: "await e.submitScreenMediaHighlightsJob({ InputConfig: { MediaArray: ['a'] }, OutputConfig: { Widht: 720 } });",
+    type: "await e.submitScreenMediaHighlightsJob({ InputConfig: { MediaArray: ['a'] }, OutputConfig: { Count: 'three' } });",
+    enum: "await e.createHighlightTask({ Type: 'Retreival', Sources: [{ URI: 'a' }], Output: { URI: 'memory:' } });",
+  };
+  for (const [what, line] of Object.entries(bad)) {
+    fs.writeFileSync(path.join(dir, 'bad.ts'), `import { createEngine } from 'reelcut';\nconst e = await createEngine();\n${line}\n`);
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', lib: ['es2022', 'dom'], strict: true, noEmit: true, types: [] }, files: ['bad.ts'] }));
+    assert.throws(() => execFileSync('node', [TSC, '-p', dir], { stdio: 'pipe' }), `a wrong ${what} does not compile: ${line}`);
+  }
 });
 
 async function runBuiltApp(prefix) {

@@ -2,7 +2,7 @@
 // each episode's score timeline, play highlights in place, play and download reels, and keep a job
 // list that survives a reload (the engine's IndexedDB records; OPFS outputs stay downloadable).
 // Built only on the package's public API.
-import { createEngine, type JobRecord, type ProgressEvent, type SourceSummary } from '../src/index';
+import { createEngine, type HighlightTaskRequest, type JobRecord, type ProgressEvent, type ScreenMediaHighlightsRequest, type SourceSummary } from '../src/index';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const episodesInput = $<HTMLInputElement>('episodes');
@@ -96,7 +96,7 @@ async function findHighlights(): Promise<void> {
     engine.createHighlightTask(
       {
         Type: 'Retrieval',
-        Mode: $<HTMLSelectElement>('mode').value,
+        Mode: $<HTMLSelectElement>('mode').value as HighlightTaskRequest['Mode'],
         Sources: Object.keys(media).map((URI) => ({ URI })),
         ...(content ? { Highlight: { Content: content } } : {}),
         Output: { URI: 'memory:' },
@@ -115,9 +115,9 @@ async function makeReels(): Promise<void> {
   const [w, h] = sizeSelect.value ? sizeSelect.value.split('x').map(Number) : [undefined, undefined];
   const target = num('target');
   const stamp = new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14);
-  const InputConfig: Record<string, unknown> = {
+  const InputConfig: ScreenMediaHighlightsRequest['InputConfig'] = {
     MediaArray: picked.map((f, i) => `episode${i + 1}:${f.name}`),
-    ...($<HTMLInputElement>('hook').checked || target ? { HighlightStrategy: { ...($<HTMLInputElement>('hook').checked ? { IntroConfig: { Mode: 'Auto' } } : {}), ...(target ? { TargetDuration: target } : {}) } } : {}),
+    ...($<HTMLInputElement>('hook').checked || target ? { HighlightStrategy: { ...($<HTMLInputElement>('hook').checked ? { IntroConfig: { Mode: 'Auto' as const } } : {}), ...(target ? { TargetDuration: target } : {}) } } : {}),
     ...(title ? { TitleArray: [title] } : {}),
     ...(music ? { BackgroundMusicArray: ['music:' + music.name] } : {}),
   };

@@ -1,5 +1,5 @@
 // The minimal demo page: pick files, run a Retrieval task, watch progress, list the highlights.
-import { createEngine, type JobRecord } from '../src/index';
+import { createEngine, type HighlightTaskRequest, type JobRecord } from '../src/index';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const files = $<HTMLInputElement>('files');
@@ -27,7 +27,7 @@ runButton.onclick = async () => {
     const { TaskId } = await engine.createHighlightTask(
       {
         Type: 'Retrieval',
-        Mode: $<HTMLSelectElement>('mode').value,
+        Mode: $<HTMLSelectElement>('mode').value as HighlightTaskRequest['Mode'],
         Sources: Object.keys(media).map((URI) => ({ URI })),
         ...(content ? { Highlight: { Content: content } } : {}),
         Output: { URI: 'memory:' },

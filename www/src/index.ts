@@ -6,6 +6,7 @@ import type { FromWorker, JobResult, JobSpec, ToWorker } from './protocol';
 import { setNetworkPolicy } from './net';
 import { capabilities, type Capabilities } from './capabilities';
 import { notify } from './notify';
+import type { HighlightTaskRequest, ScreenMediaHighlightsRequest } from './requests';
 import { JobStore, type StoredJob } from './store';
 import {
   ReelcutError,
@@ -19,6 +20,7 @@ import {
 } from './types';
 
 export * from './types';
+export type * from './requests';
 export { DEFAULT_NETWORK_POLICY, type NetworkPolicy } from './net';
 export type { JobSpec, JobResult, OutputRecord, SubJobRecord, HighlightRecord, LoudnessReport, OutputClip, ScoreCurve, SourceSummary } from './protocol';
 export { capabilities, type Capabilities } from './capabilities';
@@ -108,7 +110,7 @@ export class Engine {
 
   /** SubmitScreenMediaHighlightsJob: returns `{ RequestId, JobId }` once the request is validated and queued. */
   async submitScreenMediaHighlightsJob(
-    params: { InputConfig?: unknown; EditingConfig?: unknown; OutputConfig?: unknown; UserData?: unknown },
+    params: ScreenMediaHighlightsRequest,
     opts: SubmitOptions = {},
   ): Promise<{ RequestId: string; JobId: string }> {
     const record = await this.submit('SubmitScreenMediaHighlightsJob', params, opts);
@@ -116,7 +118,7 @@ export class Engine {
   }
 
   /** CreateHighlightTask: returns `{ RequestId, TaskId, EventId }` once validated and queued. */
-  async createHighlightTask(params: Record<string, unknown>, opts: SubmitOptions = {}): Promise<{ RequestId: string; TaskId: string; EventId: string }> {
+  async createHighlightTask(params: HighlightTaskRequest, opts: SubmitOptions = {}): Promise<{ RequestId: string; TaskId: string; EventId: string }> {
     const record = await this.submit('CreateHighlightTask', params, opts);
     return { RequestId: record.RequestId, TaskId: record.TaskId!, EventId: record.EventId! };
   }
