@@ -2,34 +2,123 @@
 // reelcut command line: runs the real engine in headless Chromium.
 //   npm run reel -- --request REQ.json --out DIR
 //   npm run reel -- a.mp4 b.mp4 [--out DIR]      (default Retrieval job over the files)
+//   npm run reel -- a.mp4 --reels 2 --size 1080x1920 ...   (reels, without writing JSON)
 //   npm run reel                                   (makes the sample drama episode and runs on it)
+// `npm run reel -- --help` lists every option.
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureBuilt, ensureFixtures, launchEngineHost, rescueUndelivered, restoreReferences, rewriteLocalOutputs, rewriteLocalReferences, runInPage, startServer, succeeded, uploadRoute } from './harness.mjs';
 
 const ACTIONS = ['CreateHighlightTask', 'SubmitScreenMediaHighlightsJob'];
 
+const HELP = `reelcut: find the highlights of videos and make highlight reels, in headless Chromium.
+
+usage:
+  npm run reel -- --request REQ.json [--out DIR]   run a request of either API (JSON with "Action")
+  npm run reel -- FILE... [options]                 find highlights (or make reels) from local files
+  npm run reel                                      make the sample drama episode and find its highlights
+
+options:
+  --out DIR              where result.json and output files go (default: out)
+  --request FILE         a request: {"Action": "CreateHighlightTask" | "SubmitScreenMediaHighlightsJob", ...}
+  --mode Scene|Average   how highlights are found (default Scene)
+  --reels N              make N different reels (reel_1.mp4, ...) instead of listing highlights
+  --max-duration S       longest reel (or highlight), seconds
+  --target-duration S    seconds of highlight material per reel (>= 5)
+  --size WxH             reel size, e.g. 1080x1920 (default: the largest input's)
+  --transitions A,B      transitions between clips, e.g. fade,wipeleft (see the README's table)
+  --hook                 open each reel with its highest-energy moment
+  --music FILE           background music for the reels
+  -h, --help             this text
+
+Any of --reels, --size, --transitions, --hook, --music makes reels (SubmitScreenMediaHighlightsJob);
+otherwise the files' highlights are listed (CreateHighlightTask, Type Retrieval).
+Every option is checked, and input files must exist, before the browser starts.
+REELCUT_NETWORK='{"connectTimeoutMs":15000,"idleTimeoutMs":30000,"retryDelaysMs":[500,1500,4000]}'
+overrides the network timeouts.
+
+examples:
+  npm run reel -- ep1.mp4 ep2.mp4 --out hl
+  npm run reel -- ep1.mp4 --reels 3 --max-duration 30 --size 1080x1920 --transitions fade,dissolve --out reels
+  npm run reel -- --request job.json --out results`;
+
 function usage(msg) {
-  if (msg) console.error(`reel: ${msg}`);
-  console.error('usage: npm run reel -- --request REQ.json --out DIR | npm run reel -- FILE... [--out DIR]');
-  process.exit(2);
+  if (msg) {
+    console.error(`reel: ${msg}\nrun "npm run reel -- --help" for the options`);
+    process.exit(2);
+  }
+  console.log(HELP);
+  process.exit(0);
 }
 
+const positive = (name, v) => {
+  const x = Number(v);
+  if (v == null || !Number.isFinite(x) || x <= 0) usage(`${name} needs a positive number, not ${JSON.stringify(v ?? '')}`);
+  return x;
+};
+
 function parseArgs(argv) {
-  const args = { files: [], out: 'out', request: null };
+  const args = { files: [], out: 'out', request: null, mode: null, reels: null, maxDuration: null, targetDuration: null, size: null, transitions: null, hook: false, music: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--request') args.request = argv[++i] ?? usage('--request needs a file');
-    else if (a === '--out') args.out = argv[++i] ?? usage('--out needs a folder');
+    const value = () => argv[++i] ?? usage(`${a} needs a value`);
+    if (a === '--request') args.request = value();
+    else if (a === '--out') args.out = value();
+    else if (a === '--mode') {
+      args.mode = value();
+      if (!['Scene', 'Average'].includes(args.mode)) usage(`--mode is Scene or Average, not ${JSON.stringify(args.mode)}`);
+    } else if (a === '--reels') {
+      args.reels = positive(a, value());
+      if (!Number.isInteger(args.reels)) usage('--reels needs a whole number');
+    } else if (a === '--max-duration') args.maxDuration = positive(a, value());
+    else if (a === '--target-duration') args.targetDuration = positive(a, value());
+    else if (a === '--size') {
+      const m = /^(\d+)x(\d+)$/.exec(value());
+      if (!m) usage(`--size is WIDTHxHEIGHT, e.g. 1080x1920, not ${JSON.stringify(argv[i])}`);
+      args.size = [Number(m[1]), Number(m[2])];
+    } else if (a === '--transitions') args.transitions = value().split(',').map((t) => t.trim()).filter(Boolean);
+    else if (a === '--hook') args.hook = true;
+    else if (a === '--music') args.music = value();
     else if (a === '-h' || a === '--help') usage();
-    else if (a.startsWith('--')) usage(`unknown option ${a}`);
+    else if (a.startsWith('-')) usage(`unknown option ${a}`);
     else args.files.push(a);
+  }
+  if (args.request && (args.files.length || makesReels(args) || args.mode || args.maxDuration || args.targetDuration)) {
+    usage('--request carries the whole job: give files and job options either in it or on the command line');
   }
   return args;
 }
 
-function defaultRequest(files) {
-  return { Action: 'CreateHighlightTask', Type: 'Retrieval', Mode: 'Scene', Sources: files.map((URI) => ({ URI })), Output: { URI: 'highlights.json' } };
+const makesReels = (a) => a.reels != null || a.size != null || a.transitions != null || a.hook || a.music != null;
+
+/** The job the command line's files and options describe. */
+function requestFromArgs(files, a) {
+  if (!makesReels(a)) {
+    return {
+      Action: 'CreateHighlightTask',
+      Type: 'Retrieval',
+      Mode: a.mode ?? 'Scene',
+      Sources: files.map((URI) => ({ URI })),
+      Output: { URI: 'highlights.json', ...(a.maxDuration ? { MaxDuration: a.maxDuration } : {}), ...(a.targetDuration ? { TargetDuration: a.targetDuration } : {}) },
+    };
+  }
+  if (a.mode === 'Average') usage('reels are planned from the Scene highlights; --mode Average lists highlights only');
+  const strategy = { ...(a.hook ? { IntroConfig: { Mode: 'Auto' } } : {}), ...(a.targetDuration ? { TargetDuration: a.targetDuration } : {}) };
+  return {
+    Action: 'SubmitScreenMediaHighlightsJob',
+    InputConfig: {
+      MediaArray: files,
+      ...(Object.keys(strategy).length ? { HighlightStrategy: strategy } : {}),
+      ...(a.music ? { BackgroundMusicArray: [a.music] } : {}),
+    },
+    ...(a.transitions?.length ? { EditingConfig: { ProcessConfig: { AllowTransition: true, TransitionList: a.transitions } } } : {}),
+    OutputConfig: {
+      MediaURL: 'reel_{index}.mp4',
+      Count: a.reels ?? 1,
+      ...(a.size ? { Width: a.size[0], Height: a.size[1] } : {}),
+      ...(a.maxDuration ? { MaxDuration: a.maxDuration } : {}),
+    },
+  };
 }
 
 async function main() {
@@ -50,7 +139,11 @@ async function main() {
       console.error('[reel] no input given: making the sample drama episode (fixtures/drama.mp4)');
       files = [path.join(ensureFixtures(['drama']), 'drama.mp4')];
     }
-    request = defaultRequest(files);
+    // Files named on the command line are checked before anything is built or launched.
+    for (const f of [...files, ...(args.music ? [args.music] : [])]) {
+      if (!fs.existsSync(f) || !fs.statSync(f).isFile()) return fail(outDir, { Code: 'InvalidMedia.NotFound', Message: `${f}: no such file` });
+    }
+    request = requestFromArgs(files, args);
   }
   const { Action: action, ...params } = request;
   if (!ACTIONS.includes(action)) {

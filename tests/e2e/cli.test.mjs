@@ -69,6 +69,41 @@ test('shortcut: npm run reel -- a.mp4 b.mp4 runs a default job over both', () =>
   for (const h of result.Highlights) assert.equal(h.URI, [a, b][h.Source]);
 });
 
+test('--help lists every option with examples and exits 0; a bad option exits 2 before anything runs', () => {
+  const r = reel(['--help']);
+  assert.equal(r.status, 0, r.stderr);
+  for (const opt of ['--request', '--out', '--mode', '--reels', '--max-duration', '--target-duration', '--size', '--transitions', '--hook', '--music', 'examples:']) {
+    assert.ok(r.stdout.includes(opt), `--help mentions ${opt}`);
+  }
+  for (const [args, said] of [[['--size', '12', 'a.mp4'], /--size is WIDTHxHEIGHT/], [['--reels', 'two', 'a.mp4'], /--reels needs a positive number/], [['--frobnicate'], /unknown option --frobnicate/]]) {
+    const bad = reel(args);
+    assert.equal(bad.status, 2, `${args.join(' ')}: ${bad.stderr}`);
+    assert.match(bad.stderr, said);
+  }
+  const dir = tempDir();
+  const missing = reel(['no-such-episode.mp4', '--reels', '2', '--out', path.join(dir, 'out')]);
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /InvalidMedia\.NotFound: no-such-episode\.mp4: no such file/);
+});
+
+test('reels from the command line without JSON: --reels, --max-duration, --size, --transitions', () => {
+  const dir = tempDir();
+  const input = path.join(SHARED_MEDIA, 'speech-timecode-720p.mp4');
+  const out = path.join(dir, 'out');
+  const r = reel([input, '--reels', '2', '--max-duration', '4', '--size', '360x640', '--transitions', 'fade', '--out', out]);
+  assert.equal(r.status, 0, r.stderr);
+  const result = JSON.parse(fs.readFileSync(path.join(out, 'result.json'), 'utf8'));
+  assert.equal(result.Status, 'Finished');
+  assert.equal(result.SubJobList.length, 2);
+  for (const o of result.SubJobList) {
+    assert.equal(o.MediaURL, path.join(out, `reel_${o.Index}.mp4`));
+    assert.equal(o.Status, 'Success', JSON.stringify(o));
+    assert.deepEqual([o.Width, o.Height], [360, 640]);
+    assert.ok(o.Duration <= 4 + 0.05, `MaxDuration 4: ${o.Duration}`);
+    assert.ok(fs.statSync(o.MediaURL).size > 1000);
+  }
+});
+
 test('a render request writes its output files into --out and their paths into result.json', () => {
   const dir = tempDir();
   fs.copyFileSync(path.join(SHARED_MEDIA, 'bbb-720p-surround51.mp4'), path.join(dir, 'bbb.mp4'));
