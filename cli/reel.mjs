@@ -137,6 +137,8 @@ async function main() {
     let files = args.files;
     if (files.length === 0) {
       console.error('[reel] no input given: making the sample drama episode (fixtures/drama.mp4)');
+      // The fixture script needs ffmpeg, espeak-ng and sox: set-up installs them first on a new machine.
+      ensureBuilt();
       files = [path.join(ensureFixtures(['drama']), 'drama.mp4')];
     }
     // Files named on the command line are checked before anything is built or launched.
