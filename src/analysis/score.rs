@@ -319,9 +319,33 @@ impl Prepared {
             }
             best
         };
-        // Only legal edges (pauses, cuts, the range's ends): when none fits the bounds around this
-        // peak there is no clip here, never one cut mid-word.
-        search(&self.starts, &self.ends)
+        // Legal edges first (pauses, cuts, the range's ends).
+        if let Some(c) = search(&self.starts, &self.ends) {
+            return Some(c);
+        }
+        // None bounds a clip here (a long stretch without speech or cuts: music, ambience). A point
+        // where nobody speaks is never mid-word either: the half-second points whose cell has no
+        // speech become edges too, marked unclean so the record says so. Speech is never cut.
+        let (a, b) = (lo.max(self.range.0), hi.min(self.range.1));
+        let k = ((b - a) / 0.5).floor().max(0.0) as usize;
+        let silent: Vec<Edge> = (0..=k)
+            .map(|j| a + j as f64 * 0.5)
+            .filter(|&t| {
+                let cell = self.grid.cell(t).min(self.grid.n.saturating_sub(1));
+                self.grid.cells.get(cell).is_some_and(|c| c.speech < 0.05)
+            })
+            .map(|t| Edge { t, clean: false })
+            .collect();
+        if silent.is_empty() {
+            return None;
+        }
+        let merged = |legal: &[Edge]| {
+            let mut all = legal.to_vec();
+            all.extend_from_slice(&silent);
+            all.sort_by(|x, y| x.t.total_cmp(&y.t));
+            all
+        };
+        search(&merged(&self.starts), &merged(&self.ends))
     }
 
     /// Local maxima of the curve in `[lo, hi)` (not bad), strongest first.
@@ -493,7 +517,7 @@ pub fn find_highlights(sources: &[SourceFeatures], opts: &HighlightOptions) -> H
         ));
     }
     if chosen.iter().any(|(_, c)| c.unclean > 0) {
-        notes.push("some clip edges lie on a shot cut with speech running across it (no pause fitted the length bounds there)".into());
+        notes.push("some clip edges lie where no speech pause or clean cut fitted the length bounds: on a shot cut with speech running across it, or at a moment without speech".into());
     }
     let mut highlights: Vec<Highlight> = chosen
         .iter()
@@ -796,6 +820,16 @@ fn reasons(p: &Prepared, src: &SourceFeatures, c: &Cand, w: &Weights) -> Vec<Str
             Sig::Colour => Some("colourful picture".to_string()),
         };
         out.extend(r);
+    }
+    if out.is_empty() {
+        // Every clip is explained: when no event clears its threshold, the reason says so and
+        // gives the clip's measured loudness against the source's typical level.
+        let over = maxf(|c| c.level_db) - g.median_level_db;
+        out.push(if over.is_finite() {
+            format!("the strongest stretch here, no single event above its threshold (loudest moment {over:+.0} dB against typical)")
+        } else {
+            "the strongest stretch of the picture here, no single event above its threshold".to_string()
+        });
     }
     out
 }

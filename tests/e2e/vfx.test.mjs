@@ -59,11 +59,12 @@ test('Compose with invert and letterboxed: the effects are on the clips the reco
 
   // Clip 0, half way: the output frame is ffmpeg's negate of the source frame.
   const t0 = Math.round(((clips[0].Out - clips[0].In) / 2) * 30) / 30;
+  // The clips may lie in fast-cut climaxes (shots of a few frames) and an edge on a cut is trimmed
+  // to the exact frame, so the source frame is matched within two frames either side.
   const got = lumaFrame(file, t0, W, H);
-  const negated = lumaFrame(src, clips[0].In + t0, W, H, 'negate');
-  const plain = lumaFrame(src, clips[0].In + t0, W, H);
-  const vsNegate = psnrRows(got, negated, W, 0, H);
-  const vsPlain = psnrRows(got, plain, W, 0, H);
+  const near = [-2, -1, 0, 1, 2].map((k) => clips[0].In + t0 + k / 30);
+  const vsNegate = Math.max(...near.map((t) => psnrRows(got, lumaFrame(src, t, W, H, 'negate'), W, 0, H)));
+  const vsPlain = Math.max(...near.map((t) => psnrRows(got, lumaFrame(src, t, W, H), W, 0, H)));
   console.log(`invert: ${vsNegate.toFixed(1)} dB against ffmpeg negate, ${vsPlain.toFixed(1)} dB against the plain frame`);
   assert.ok(vsNegate > 24, `invert: PSNR ${vsNegate.toFixed(1)} dB against ffmpeg negate of the source frame`);
   assert.ok(vsPlain < vsNegate - 10, `invert: the picture is not the plain source (${vsPlain.toFixed(1)} dB)`);
@@ -80,8 +81,7 @@ test('Compose with invert and letterboxed: the effects are on the clips the reco
     // ffmpeg's gray output is full range: video black (Y 16) reads 0.
     assert.ok(m < 3, `letterboxed: the ${name} band is black (mean luma ${m.toFixed(1)})`);
   }
-  const source1 = lumaFrame(src, clips[1].In + half1, W, H);
-  const inside = psnrRows(boxed, source1, W, band + 4, H - band - 4);
+  const inside = Math.max(...[-2, -1, 0, 1, 2].map((k) => psnrRows(boxed, lumaFrame(src, clips[1].In + half1 + k / 30, W, H), W, band + 4, H - band - 4)));
   console.log(`letterboxed: the picture between the bands ${inside.toFixed(1)} dB against the source frame`);
   assert.ok(inside > 24, `letterboxed: the picture between the bands is the source (PSNR ${inside.toFixed(1)} dB)`);
 });
