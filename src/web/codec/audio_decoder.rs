@@ -10,8 +10,7 @@ use web_sys::{AudioData, AudioDecoder, AudioDecoderConfig, AudioDecoderInit, Cod
 
 use super::chunk::audio_chunk;
 use super::queue::OutputQueue;
-use super::{decode_error, js_message, AudioBlock};
-use crate::media::codec_error::{codec_failure, CodecRole};
+use super::{closed_decoder, decode_error, js_message, AudioBlock};
 use crate::media::Packet;
 use crate::ApiError;
 
@@ -77,17 +76,7 @@ impl AudioDecoderBox {
         let at = Some(packet.pts_us);
         self.last_pts.set(at);
         if self.decoder.state() == CodecState::Closed {
-            // The codec closed itself after an error its callback has not reported yet.
-            return Err(self.queue.error().unwrap_or_else(|| {
-                codec_failure(
-                    CodecRole::Decoder,
-                    "audio",
-                    &self.codec,
-                    at,
-                    "InvalidStateError",
-                    "the decoder closed after an earlier error",
-                )
-            }));
+            return Err(closed_decoder(self.queue.error(), "audio", &self.codec, at));
         }
         let chunk = audio_chunk(packet).map_err(|e| decode_error("audio", &self.codec, at, &e))?;
         self.decoder

@@ -59,6 +59,26 @@ pub(crate) fn decode_error(what: &str, codec: &str, at_us: Option<i64>, err: &Js
     )
 }
 
+/// The error of a decoder that closed itself after an error its callback has not reported yet:
+/// the queued error if there is one, otherwise one saying so.
+pub(crate) fn closed_decoder(
+    reported: Option<ApiError>,
+    what: &str,
+    codec: &str,
+    at_us: Option<i64>,
+) -> ApiError {
+    reported.unwrap_or_else(|| {
+        codec_failure(
+            CodecRole::Decoder,
+            what,
+            codec,
+            at_us,
+            "InvalidStateError",
+            "the decoder closed after an earlier error",
+        )
+    })
+}
+
 /// An encoder failure (`InvalidMedia.Unsupported`), naming codec and output time.
 pub(crate) fn encode_error(what: &str, codec: &str, at_us: Option<i64>, err: &JsValue) -> ApiError {
     codec_failure(

@@ -10,8 +10,7 @@ use web_sys::{CodecState, VideoDecoder, VideoDecoderConfig, VideoDecoderInit, Vi
 
 use super::chunk::video_chunk;
 use super::queue::OutputQueue;
-use super::{decode_error, js_message, Frame};
-use crate::media::codec_error::{codec_failure, CodecRole};
+use super::{closed_decoder, decode_error, js_message, Frame};
 use crate::media::Packet;
 use crate::ApiError;
 
@@ -88,17 +87,7 @@ impl VideoDecoderBox {
         let at = Some(packet.pts_us);
         self.last_pts.set(at);
         if self.decoder.state() == CodecState::Closed {
-            // The codec closed itself after an error its callback has not reported yet.
-            return Err(self.queue.error().unwrap_or_else(|| {
-                codec_failure(
-                    CodecRole::Decoder,
-                    "video",
-                    &self.codec,
-                    at,
-                    "InvalidStateError",
-                    "the decoder closed after an earlier error",
-                )
-            }));
+            return Err(closed_decoder(self.queue.error(), "video", &self.codec, at));
         }
         let chunk = video_chunk(packet).map_err(|e| decode_error("video", &self.codec, at, &e))?;
         self.decoder
