@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
+use reelcut::engine::progress;
 use reelcut::engine::{
     concat_ranges, export_reels, frame_rate, highlight_request, output_size, placement,
     plan_concat, plan_config, reel_outputs, render_plan, render_settings, request_seed, Purpose,
@@ -540,4 +541,94 @@ fn exported_highlights_at_speed_fit_max_duration_when_played() {
     let s = parse_request(IMM, &request, &Capabilities::with_render()).unwrap();
     let h = highlight_request(&s, Purpose::Retrieval, vec![(0.0, 60.0)]);
     assert_eq!(h.max_clip_s, 4.0, "4 s of source play for 8 s");
+}
+
+// --- progress split (src/engine/progress.rs) ---
+
+fn split_of(spec: &JobSpec, sources: &[SourceInput]) -> progress::Split {
+    progress::split(spec, sources, &render_settings(spec, sources))
+}
+
+#[test]
+fn progress_spans_are_contiguous_and_proportional() {
+    let s = progress::spans(&[1.0, 3.0], 0.2, 1.0);
+    assert_eq!(s.len(), 2);
+    assert!(
+        (s[0].0 - 0.2).abs() < 1e-12 && (s[0].1 - 0.4).abs() < 1e-12,
+        "{s:?}"
+    );
+    assert!(
+        (s[1].0 - 0.4).abs() < 1e-12 && (s[1].1 - 1.0).abs() < 1e-12,
+        "{s:?}"
+    );
+    // No cost known: equal spans, never a NaN.
+    let even = progress::spans(&[0.0, f64::NAN, 0.0], 0.0, 0.9);
+    assert!((even[1].1 - 0.6).abs() < 1e-12, "{even:?}");
+}
+
+#[test]
+fn retrieval_progress_is_all_analysis() {
+    let spec = spec(
+        IMM,
+        json!({ "Type": "Retrieval", "Sources": [{ "URI": "a.mp4" }, { "URI": "b.mp4" }],
+                "Output": { "URI": "memory:" } }),
+    );
+    let long = SourceInput {
+        duration_s: 180.0,
+        ..input(1920, 1080, 30.0, true)
+    };
+    let split = split_of(&spec, &[input(1920, 1080, 30.0, true), long]);
+    assert!((split.render_from - 0.99).abs() < 1e-12, "{split:?}");
+    // Each source's span is its own cost: three times the length, three times the span.
+    let (a, b) = (split.analysis[0], split.analysis[1]);
+    assert!(
+        a.0 == 0.0 && a.1 > a.0 && (b.0 - a.1).abs() < 1e-12,
+        "{split:?}"
+    );
+    assert!(((b.1 - b.0) / (a.1 - a.0) - 3.0).abs() < 0.05, "{split:?}");
+}
+
+#[test]
+fn compose_progress_split_follows_the_stage_costs() {
+    let portrait = json!({ "TranscodeVideo": { "Resolution": "1080x1920" } });
+    let one = compose(json!({ "MaxDuration": 30, "TargetDuration": 30, "Video": portrait }));
+    let src = [input(1920, 1080, 30.0, true)];
+    let base = split_of(&one, &src).render_from;
+    // 60 s of 1080p30 analysed (1800 decoded frames) against 30 s of 1080x1920 rendered (900
+    // encoded frames and the ~1000 source frames under them): the render dominates.
+    assert!((0.15..0.35).contains(&base), "analysis share {base}");
+    // More material to analyse, larger analysis share; a 4K source costs more to analyse than
+    // a 720p one of the same length.
+    let longer = [SourceInput {
+        duration_s: 240.0,
+        ..src[0].clone()
+    }];
+    assert!(split_of(&one, &longer).render_from > base + 0.1);
+    let uhd = split_of(&one, &[input(3840, 2160, 30.0, true)]).render_from;
+    let hd = split_of(&one, &[input(1280, 720, 30.0, true)]).render_from;
+    assert!(uhd > hd + 0.2, "4K {uhd} vs 720p {hd}");
+    // More reels to render, smaller analysis share.
+    let reels = |n: u32| {
+        let spec = ice(json!({ "Count": n, "MaxDuration": 30, "Width": 1080, "Height": 1920 }));
+        split_of(&spec, &[src[0].clone(), src[0].clone()]).render_from
+    };
+    assert!(reels(3) < reels(1) - 0.1, "{} vs {}", reels(3), reels(1));
+}
+
+#[test]
+fn render_spans_follow_each_reel_length() {
+    let spec = compose(json!({}));
+    let sources = [input(1920, 1080, 30.0, true)];
+    let settings = render_settings(&spec, &sources);
+    let reel = |len: f64| Reel {
+        clips: vec![clip(0, 0.0, len, None)],
+        duration_s: len,
+        notes: Vec::new(),
+    };
+    let outs = reel_outputs(&spec, &settings, &sources, &[reel(10.0), reel(20.0)]);
+    let cost =
+        |k: usize| progress::render_cost(outs[k].render.as_ref().unwrap(), &sources, &settings);
+    let ratio = cost(1) / cost(0);
+    // Twice the output and twice the material, plus the same one-second pre-roll per clip.
+    assert!((1.8..2.0).contains(&ratio), "{ratio}");
 }

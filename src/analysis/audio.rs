@@ -129,6 +129,24 @@ impl AudioFeatures {
     pub fn speech_at(&self, t: f64) -> bool {
         self.hop_at(t).is_some_and(|i| self.speech[i])
     }
+
+    /// The runs of speech, `(start, end)` in source seconds, in time order: each maximal run of
+    /// speech hops, so a timeline can draw where people talk.
+    pub fn speech_spans(&self) -> Vec<(f64, f64)> {
+        let mut spans = Vec::new();
+        let mut open: Option<usize> = None;
+        for (i, &s) in self.speech.iter().chain([&false]).enumerate() {
+            match (s, open) {
+                (true, None) => open = Some(i),
+                (false, Some(a)) => {
+                    spans.push((self.time(a), self.time(i)));
+                    open = None;
+                }
+                _ => {}
+            }
+        }
+        spans
+    }
 }
 
 /// Streams mono [`ANALYSIS_RATE`] samples into [`AudioFeatures`].

@@ -83,9 +83,21 @@ pub struct SourceSummary {
     /// The shots of an analysed source, in time order.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shots: Option<Vec<Shot>>,
+    /// Where the analysis heard speech (analysed jobs with audio), for timelines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speech: Option<Vec<TimeSpan>>,
     /// The highlight score over the analysed range (analysed jobs), for timelines.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub score_curve: Option<ScoreCurve>,
+}
+
+/// A stretch of source time, seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct TimeSpan {
+    pub start: f64,
+    pub end: f64,
 }
 
 /// A source's coarse score curve: `Values[i]` (0..1, the maximum within its step) covers
@@ -218,11 +230,12 @@ pub fn source_summary(
         decoded_frames: decoded,
         notes: info.notes.clone(),
         shots: None,
+        speech: None,
         score_curve: None,
     }
 }
 
-/// The record's entry for an analysed input: its facts and its shots.
+/// The record's entry for an analysed input: its facts, its shots and where it has speech.
 pub fn analysed_source_summary(
     uri: &str,
     info: &MediaInfo,
@@ -231,6 +244,15 @@ pub fn analysed_source_summary(
 ) -> SourceSummary {
     SourceSummary {
         shots: Some(shot_list(features)),
+        speech: features.audio.as_ref().map(|a| {
+            a.speech_spans()
+                .into_iter()
+                .map(|(start, end)| TimeSpan {
+                    start: round_ms(start),
+                    end: round_ms(end),
+                })
+                .collect()
+        }),
         ..source_summary(uri, info, frames, Some(decoded))
     }
 }

@@ -17,6 +17,7 @@ use super::sink::OutputSink;
 use super::source::{js_error, js_error_to_api, JsByteSource};
 use crate::analysis::score::{find_highlights, HighlightReport};
 use crate::analysis::SourceFeatures;
+use crate::engine::progress::{self, Split};
 use crate::engine::{self, Delivery, JobResult, Purpose, ReelOutput, SourceInput};
 use crate::job::spec::{Container, JobKind, JobSpec};
 use crate::media::{self, MediaInfo};
@@ -154,8 +155,46 @@ impl Job<'_> {
         })
     }
 
-    /// Analyses every source in order; progress covers `[from, to]`.
-    async fn analyse_all(&self, from: f64, to: f64) -> Result<Analysed, ApiError> {
+    /// Reads every input's headers, naming the input in any error: a missing or unreadable input
+    /// fails the job before any analysis, and the facts give the progress split ([`Split`]).
+    async fn probe_all(&self) -> Result<Vec<MediaInfo>, ApiError> {
+        let mut infos = Vec::with_capacity(self.spec.sources.len());
+        for src in &self.spec.sources {
+            let named = |e: ApiError| {
+                if e.message.starts_with(&src.uri) {
+                    e
+                } else {
+                    ApiError::new(e.code, format!("{}: {}", src.uri, e.message))
+                }
+            };
+            let reader = settle(self.io.open(&src.uri)).await.map_err(named)?;
+            let demuxer =
+                media::open(Box::new(JsByteSource::new(reader).map_err(named)?)).map_err(named)?;
+            infos.push(demuxer.info().clone());
+        }
+        Ok(infos)
+    }
+
+    /// Probes the inputs and shares the job's progress between its stages by their estimated
+    /// costs. An input without video gets no share: its analysis fails at once.
+    async fn progress_split(&self) -> Result<Split, ApiError> {
+        let infos = self.probe_all().await?;
+        let probed: Vec<SourceInput> = infos
+            .iter()
+            .filter_map(|i| engine::source_input(i, Vec::new()))
+            .collect();
+        if probed.len() != infos.len() {
+            return Ok(Split {
+                analysis: progress::spans(&vec![1.0; infos.len()], 0.0, 0.5),
+                render_from: 0.5,
+            });
+        }
+        let settings = engine::render_settings(self.spec, &probed);
+        Ok(progress::split(self.spec, &probed, &settings))
+    }
+
+    /// Analyses every source in order, source `i`'s progress covering `spans[i]`.
+    async fn analyse_all(&self, spans: &[(f64, f64)]) -> Result<Analysed, ApiError> {
         let n = self.spec.sources.len();
         let mut out = Analysed {
             features: Vec::with_capacity(n),
@@ -164,12 +203,8 @@ impl Job<'_> {
             result: JobResult::default(),
         };
         for (i, src) in self.spec.sources.iter().enumerate() {
-            let span = (to - from) / n as f64;
-            let job = self.signal(
-                "analyse",
-                from + i as f64 * span,
-                from + (i + 1) as f64 * span,
-            );
+            let (from, to) = spans.get(i).copied().unwrap_or((0.0, 0.0));
+            let job = self.signal("analyse", from, to);
             let named = |e: ApiError| ApiError::new(e.code, format!("{}: {}", src.uri, e.message));
             let reader = settle(self.io.open(&src.uri)).await.map_err(named)?;
             let a = analyse(reader, src.start_s, src.duration_s, &job)
@@ -202,11 +237,9 @@ impl Job<'_> {
 
     async fn retrieval(&self) -> Outcome {
         let exporting = self.spec.outputs.container.is_some();
-        let mut a = self
-            .analyse_all(0.0, if exporting { 0.5 } else { 0.98 })
-            .await?;
-        self.io
-            .progress("score", if exporting { 0.5 } else { 0.99 });
+        let split = self.progress_split().await?;
+        let mut a = self.analyse_all(&split.analysis).await?;
+        self.io.progress("score", split.render_from);
         let report = self.highlights(&a, Purpose::Retrieval);
         let mut result = std::mem::take(&mut a.result);
         result.highlights = Some(engine::highlight_records(self.spec, &report));
@@ -219,7 +252,7 @@ impl Job<'_> {
             let reels = engine::export_reels(&candidates);
             let inputs = self.inputs(&a.infos, Some(&a.features))?;
             let (outputs, b) = self
-                .render_all(&inputs, &reels, 0.5, &mut result.notes)
+                .render_all(&inputs, &reels, split.render_from, &mut result.notes)
                 .await?;
             if let Some(list) = result.highlights.as_mut() {
                 for (h, o) in list.iter_mut().zip(&outputs) {
@@ -233,8 +266,9 @@ impl Job<'_> {
     }
 
     async fn compose(&self) -> Outcome {
-        let mut a = self.analyse_all(0.0, 0.4).await?;
-        self.io.progress("plan", 0.4);
+        let split = self.progress_split().await?;
+        let mut a = self.analyse_all(&split.analysis).await?;
+        self.io.progress("plan", split.render_from);
         let report = self.highlights(&a, Purpose::Planning);
         let cuts: Vec<CutPoints> = a
             .features
@@ -260,41 +294,32 @@ impl Job<'_> {
             ));
         }
         let (outputs, blobs) = self
-            .render_all(&inputs, &plan.reels, 0.42, &mut result.notes)
+            .render_all(&inputs, &plan.reels, split.render_from, &mut result.notes)
             .await?;
         result.set_outputs(self.spec, outputs);
         Ok((result, blobs))
     }
 
     async fn concat(&self) -> Outcome {
-        let mut infos = Vec::with_capacity(self.spec.sources.len());
+        let infos = self.probe_all().await?;
         let mut result = JobResult::default();
-        for src in &self.spec.sources {
-            let named = |e: ApiError| {
-                if e.message.starts_with(&src.uri) {
-                    e
-                } else {
-                    ApiError::new(e.code, format!("{}: {}", src.uri, e.message))
-                }
-            };
-            let reader = settle(self.io.open(&src.uri)).await.map_err(named)?;
-            let demuxer =
-                media::open(Box::new(JsByteSource::new(reader).map_err(named)?)).map_err(named)?;
-            let info = demuxer.info().clone();
+        for (src, info) in self.spec.sources.iter().zip(&infos) {
             if info.video_track().is_none() {
-                return Err(named(ApiError::unsupported("the input has no video track")));
+                return Err(ApiError::unsupported(format!(
+                    "{}: the input has no video track",
+                    src.uri
+                )));
             }
             result
                 .sources
-                .push(engine::source_summary(&src.uri, &info, 0, None));
-            infos.push(info);
+                .push(engine::source_summary(&src.uri, info, 0, None));
         }
         let inputs = self.inputs(&infos, None)?;
         let metas: Vec<_> = inputs.iter().map(SourceInput::meta).collect();
         let plan = engine::plan_concat(self.spec, &metas)?;
         result.notes.extend(plan.notes.iter().cloned());
         let (outputs, blobs) = self
-            .render_all(&inputs, &plan.reels, 0.02, &mut result.notes)
+            .render_all(&inputs, &plan.reels, 0.01, &mut result.notes)
             .await?;
         result.set_outputs(self.spec, outputs);
         Ok((result, blobs))
@@ -320,8 +345,8 @@ impl Job<'_> {
             .collect()
     }
 
-    /// Renders and delivers every reel; progress covers `[from, 1]`. A failed job leaves no
-    /// partial outputs behind in OPFS.
+    /// Renders and delivers every reel, each output's progress span its share of the render
+    /// cost within `[from, 1]`. A failed job leaves no partial outputs behind in OPFS.
     async fn render_all(
         &self,
         inputs: &[SourceInput],
@@ -336,11 +361,17 @@ impl Job<'_> {
         let mut written = Vec::new();
         let mut records = Vec::with_capacity(outputs.len());
         let mut blobs = Vec::new();
-        let span = (1.0 - from) / outputs.len().max(1) as f64;
-        for (k, out) in outputs.iter().enumerate() {
-            let start = from + k as f64 * span;
+        let costs: Vec<f64> = outputs
+            .iter()
+            .map(|o| {
+                o.render
+                    .as_ref()
+                    .map_or(0.0, |p| progress::render_cost(p, inputs, &settings))
+            })
+            .collect();
+        for (out, (start, end)) in outputs.iter().zip(progress::spans(&costs, from, 1.0)) {
             match self
-                .render_one(out, inputs, &encoding, (start, span), notes)
+                .render_one(out, inputs, &encoding, (start, end - start), notes)
                 .await
             {
                 Ok(None) => records.push(engine::unrendered_output(out)),

@@ -64,10 +64,11 @@ async function dropFiles(files) {
 
 const progressNow = () => page.getByRole('progressbar').getAttribute('aria-valuenow');
 
-test('drop two episodes, find highlights: progress, score timeline with reasons, highlight played in place', async () => {
-  await dropFiles([GREEN, BBB]);
+test('drop three episodes, find highlights: progress, score timeline with reasons, highlight played in place', async () => {
+  await dropFiles([GREEN, BBB, SPEECH]);
   await page.getByText('bbb-720p-surround51.mp4 (').waitFor();
   await page.getByText('green-screen-720p.mp4 (').waitFor();
+  await page.getByText('speech-timecode-720p.mp4 (').waitFor();
   await page.getByRole('button', { name: 'Find highlights' }).click();
   const timelineOf = (name) => page.getByRole('img', { name: `Score timeline of ${name}` });
   await timelineOf('green-screen-720p.mp4').waitFor({ timeout: 120_000 });
@@ -76,8 +77,10 @@ test('drop two episodes, find highlights: progress, score timeline with reasons,
   assert.match(await page.getByRole('progressbar').getAttribute('aria-valuetext'), /done: 100%/);
   // Tooltip with the reasons on the first highlight, on whichever episode's timeline holds it
   // (a Retrieval returns one highlight by default; the scorer decides which episode has it).
-  const names = ['green-screen-720p.mp4', 'bbb-720p-surround51.mp4'];
+  const names = ['green-screen-720p.mp4', 'bbb-720p-surround51.mp4', 'speech-timecode-720p.mp4'];
   const counts = await Promise.all(names.map((n) => timelineOf(n).locator('rect[data-tip^="#1 "]').count()));
+  // Where the record says people talk is drawn (speech-timecode is a voice reading throughout).
+  assert.ok((await timelineOf('speech-timecode-720p.mp4').locator('rect[data-tip^="speech "]').count()) >= 5, 'speech drawn');
   assert.ok(counts.some((c) => c > 0), 'a highlight is drawn on a timeline');
   const name = names[counts.findIndex((c) => c > 0)];
   const target = timelineOf(name).locator('rect[data-tip^="#1 "]');
