@@ -1,6 +1,7 @@
 //! Containers: streaming demuxers (MP4/MOV, WebM/Matroska) behind one [`Demuxer`] trait, and
 //! Sans-I/O writers (progressive MP4, WebM/Matroska).
 
+pub mod audio_file;
 pub mod bitstream;
 pub mod budget;
 mod byte_reader;
