@@ -61,7 +61,7 @@ pub struct RenderSettings {
     /// `Output.Speed`: source seconds per output second (0.5..=1; 1 = unchanged).
     pub speed: f64,
     pub video: VideoEncoding,
-    /// `None`: no audio track (`DisableAudio`, or no input has audio).
+    /// `None`: no audio track (`DisableAudio`, or neither an input nor music has audio).
     pub audio: Option<AudioEncoding>,
     /// What the mixed audio is normalised to; `None` = `LoudnessNormalization: false` (or no audio).
     pub loudness: Option<LoudnessTarget>,
@@ -98,7 +98,9 @@ pub fn render_settings(spec: &JobSpec, sources: &[SourceInput]) -> RenderSetting
     let (width, height) = output_size(spec, sources);
     let video = &spec.outputs.video;
     let audio = &spec.outputs.audio;
-    let wants_audio = !audio.disabled && sources.iter().any(|s| s.has_audio);
+    // Background music gives a reel sound even when no input has any.
+    let music = spec.music.mode != crate::job::spec::MusicMode::Closed;
+    let wants_audio = !audio.disabled && (music || sources.iter().any(|s| s.has_audio));
     RenderSettings {
         width,
         height,

@@ -174,8 +174,24 @@ pub struct WrittenOutput {
     /// turned normalisation off).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub loudness: Option<LoudnessReport>,
+    /// The background-music track this output plays, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_music: Option<MusicRecord>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+}
+
+/// Which background-music track an output used.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct MusicRecord {
+    /// Position in the request's music list (0-based; ICE: `BackgroundMusicArray`, then
+    /// `EditingConfig.BackgroundMusics`).
+    pub index: usize,
+    #[serde(rename = "URI")]
+    pub uri: String,
+    pub volume: f64,
 }
 
 /// The engine's view of one demuxed input (`cuts`: the analysis' hard cuts, none for a Concat).
@@ -342,6 +358,13 @@ pub fn rendered_output(
             audio_codec: Some(delivery.audio_codec),
             clips: out.clips.clone(),
             loudness: delivery.loudness,
+            background_music: out.render.as_ref().and_then(|r| r.music.as_ref()).map(|m| {
+                MusicRecord {
+                    index: m.track,
+                    uri: m.uri.clone(),
+                    volume: (f64::from(m.volume) * 1e4).round() / 1e4,
+                }
+            }),
             notes: out.notes.clone(),
         },
     }
@@ -368,6 +391,7 @@ impl WrittenOutput {
             audio_codec: None,
             clips: Vec::new(),
             loudness: None,
+            background_music: None,
             notes: Vec::new(),
         }
     }

@@ -449,8 +449,11 @@ impl Job<'_> {
                 .ok_or_else(|| ApiError::internal(format!("no source {i}")))?;
             io.open(uri).map_err(js_error_to_api)
         };
+        let io = self.io.clone();
+        let open_uri = move |uri: &str| io.open(uri).map_err(js_error_to_api);
         let sources = Sources {
             open: &open,
+            open_uri: &open_uri,
             has_audio: inputs.iter().map(|s| s.has_audio).collect(),
         };
         let job = self.signal("render", start, start + 0.95 * span);

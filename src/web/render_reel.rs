@@ -57,18 +57,42 @@ pub(super) async fn render_reel(
 }
 
 /// The reel's inputs: `open(i)` resolves to a reader over source `i`; `has_audio[i]` says
-/// whether it has an audio track.
+/// whether it has an audio track; `open_uri` opens any other reference of the request (music).
 pub(super) struct Sources<'a> {
     pub open: &'a dyn Fn(usize) -> Result<Promise, ApiError>,
+    pub open_uri: &'a dyn Fn(&str) -> Result<Promise, ApiError>,
     pub has_audio: Vec<bool>,
 }
 
 impl Sources<'_> {
     async fn open(&self, index: usize) -> Result<JsValue, ApiError> {
-        wasm_bindgen_futures::JsFuture::from((self.open)(index)?)
-            .await
-            .map_err(super::source::js_error_to_api)
+        settle((self.open)(index)).await
     }
+
+    /// Decodes the reel's background music into `mixer`; errors name the music file.
+    async fn music(
+        &self,
+        bed: &render::MusicBed,
+        mixer: &mut AudioMixer,
+        job: &JobSignal,
+    ) -> Result<(), ApiError> {
+        let named = |e: ApiError| {
+            ApiError::new(
+                e.code,
+                format!("background music {}: {}", bed.uri, e.message),
+            )
+        };
+        let reader = settle((self.open_uri)(&bed.uri)).await.map_err(named)?;
+        super::music::decode_music(reader, mixer, job)
+            .await
+            .map_err(named)
+    }
+}
+
+async fn settle(promise: Result<Promise, ApiError>) -> Result<JsValue, ApiError> {
+    wasm_bindgen_futures::JsFuture::from(promise?)
+        .await
+        .map_err(super::source::js_error_to_api)
 }
 
 struct Renderer<'a> {
@@ -138,6 +162,10 @@ impl<'a> Renderer<'a> {
     }
 
     async fn run(mut self, job: &JobSignal) -> Result<RenderedReel, ApiError> {
+        // The music first: the held mix needs all of it before any audio block is delivered.
+        if let (Some(bed), Some(mixer)) = (&self.plan.music, self.mixer.as_mut()) {
+            self.sources.music(bed, mixer, job).await?;
+        }
         let total = render::frame_count(self.plan);
         let frame_us = 1e6 / self.plan.fps;
         for i in 0..total {
