@@ -231,7 +231,15 @@ fn bad_files_are_refused_with_the_right_code() {
         "notes.txt",
         b"these are not the sounds you are looking for, just text",
     );
-    assert_eq!(code(&text).as_deref(), Some("InvalidMedia.Unsupported"));
+    let e = open_audio(Box::new(FileSource::open(&text).expect("opens")))
+        .err()
+        .expect("refused");
+    assert_eq!(e.code, "InvalidMedia.Unsupported");
+    assert!(
+        e.message.contains("unrecognised audio format"),
+        "{}",
+        e.message
+    );
     assert_eq!(
         code(&write("empty.mp3", b"")).as_deref(),
         Some("InvalidMedia.Corrupt")

@@ -52,7 +52,7 @@ pub fn open_audio(source: Box<dyn ByteSource>) -> Result<Box<dyn AudioPackets>, 
     if bytes.len() == 0 {
         return Err(ApiError::corrupt("the file is empty (0 bytes)"));
     }
-    let head = bytes.get(0, 12)?.to_vec();
+    let head = bytes.get(0, 16)?.to_vec();
     let at = |magic: &[u8], offset: usize| head.get(offset..offset + magic.len()) == Some(magic);
     if at(b"RIFF", 0) && at(b"WAVE", 8) {
         return Ok(Box::new(wav::WavDemuxer::open(bytes)?));
@@ -68,6 +68,12 @@ pub fn open_audio(source: Box<dyn ByteSource>) -> Result<Box<dyn AudioPackets>, 
     let sync = bytes.get(start, 2)?;
     if start > 0 || (sync.len() == 2 && sync[0] == 0xFF && sync[1] & 0xE0 == 0xE0) {
         return Ok(Box::new(mp3::Mp3Demuxer::open(bytes, start)?));
+    }
+    if !super::is_container(&head) {
+        return Err(ApiError::unsupported(format!(
+            "unrecognised audio format ({}); reelcut reads MP3, FLAC, WAV, Ogg Opus/Vorbis and the audio of MP4/M4A and WebM/Matroska files",
+            super::describe_magic(&head)
+        )));
     }
     let demuxer = super::open(bytes.into_source())?;
     let track = demuxer
