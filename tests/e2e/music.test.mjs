@@ -143,6 +143,7 @@ test('Compose (IMM) with music: the record names the track', async () => {
   const uri = host.server.fileUrl(fixture('edge/music/tone.wav'));
   const record = await host.run('CreateHighlightTask', {
     Type: 'Compose',
+    Mode: 'Scene',
     Sources: [{ URI: dialogueUrl }],
     Edit: { Mode: 'Sequential', BackgroundMusicMode: 'Random', BackgroundMusics: [{ URI: uri, Volume: 1 }] },
     Output: { URI: host.uploadUrl('compose.webm'), Container: 'webm', MaxDuration: 8 },
