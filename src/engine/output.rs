@@ -61,6 +61,10 @@ pub struct RenderSettings {
     /// `Output.Speed`: source seconds per output second (0.5..=1; 1 = unchanged).
     pub speed: f64,
     pub video: VideoEncoding,
+    /// `DisableVideo`: the outputs have no video track (audio only); the size and frame rate
+    /// still shape the render plan's time line.
+    #[serde(default)]
+    pub video_disabled: bool,
     /// `None`: no audio track (`DisableAudio`, or neither an input nor music has audio).
     pub audio: Option<AudioEncoding>,
     /// What the mixed audio is normalised to; `None` = `LoudnessNormalization: false` (or no audio).
@@ -115,6 +119,7 @@ pub fn render_settings(spec: &JobSpec, sources: &[SourceInput]) -> RenderSetting
             bitrate_bps: video.bitrate_bps,
             crf: video.crf,
         },
+        video_disabled: video.disabled,
         audio: wants_audio.then_some(AudioEncoding {
             codec: audio.codec,
             sample_rate: audio.sample_rate,

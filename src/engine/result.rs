@@ -313,7 +313,8 @@ pub struct Delivery {
     pub frames: u32,
     pub render_seconds: f64,
     pub size: f64,
-    pub video_codec: String,
+    /// `None`: an audio-only output.
+    pub video_codec: Option<String>,
     pub audio_codec: Option<String>,
     pub upload_attempts: Option<u32>,
     pub loudness: Option<LoudnessReport>,
@@ -328,6 +329,7 @@ pub fn rendered_output(
     delivery: Delivery,
 ) -> OutputRecord {
     let duration = out.render.as_ref().map_or(0.0, |r| r.duration_s);
+    let video = delivery.video_codec.is_some();
     let (status, error_code, error_message, location) = match delivery.error {
         None => (OutputStatus::Success, None, None, None),
         Some((e, kept)) => (
@@ -347,14 +349,15 @@ pub fn rendered_output(
             location,
             upload_attempts: delivery.upload_attempts,
             duration: Some(round_ms(duration)),
-            width: Some(settings.width),
-            height: Some(settings.height),
-            frame_rate: Some(settings.fps),
-            frames: Some(delivery.frames),
+            // An audio-only output has no picture to describe.
+            width: video.then_some(settings.width),
+            height: video.then_some(settings.height),
+            frame_rate: video.then_some(settings.fps),
+            frames: video.then_some(delivery.frames),
             render_seconds: Some(round_ms(delivery.render_seconds)),
             size: Some(delivery.size),
             container: Some(settings.container.name().to_string()),
-            video_codec: Some(delivery.video_codec),
+            video_codec: delivery.video_codec,
             audio_codec: Some(delivery.audio_codec),
             clips: out.clips.clone(),
             loudness: delivery.loudness,

@@ -330,6 +330,11 @@ impl Job<'_> {
         notes: &mut Vec<String>,
     ) -> Result<(Vec<engine::OutputRecord>, Vec<(usize, JsValue)>), ApiError> {
         let settings = engine::render_settings(self.spec, inputs);
+        if settings.video_disabled && settings.audio.is_none() {
+            return Err(ApiError::unsupported(
+                "Output.Video.DisableVideo is true and no input has an audio track (nor is there background music): the output would be empty",
+            ));
+        }
         let outputs = engine::reel_outputs(self.spec, &settings, inputs, reels);
         let encoding = negotiate_encoders(&settings).await?;
         notes.extend(encoding.notes.iter().cloned());
@@ -389,8 +394,12 @@ impl Job<'_> {
             .await;
         let delivered = match rendered {
             Ok(reel) => {
-                let mime =
-                    Container::from_name(&encoding.container).map_or("video/mp4", |c| c.mime());
+                let container = Container::from_name(&encoding.container);
+                let mime = match (container, encoding.video.is_some()) {
+                    (Some(c), true) => c.mime(),
+                    (Some(c), false) => c.audio_mime(),
+                    (None, _) => "video/mp4",
+                };
                 let finished = sink.finish(&reel.head, &reel.tail, mime).await;
                 match finished {
                     Ok(blob) => {
@@ -419,7 +428,7 @@ impl Job<'_> {
             frames,
             render_seconds,
             size,
-            video_codec: encoding.video.codec.clone(),
+            video_codec: encoding.video.as_ref().map(|v| v.codec.clone()),
             audio_codec: encoding.audio.as_ref().map(|a| a.codec.clone()),
             upload_attempts: delivered.upload_attempts,
             loudness,
