@@ -14,7 +14,7 @@ use super::encoders::{negotiate_encoders, Encoding};
 use super::job_signal::JobSignal;
 use super::render_reel::{render_reel, Sources};
 use super::sink::OutputSink;
-use super::source::{js_error, js_error_to_api, JsByteSource};
+use super::source::{js_error, js_error_to_api, settle, JsByteSource};
 use crate::analysis::score::{find_highlights, HighlightReport};
 use crate::analysis::SourceFeatures;
 use crate::engine::{self, Delivery, JobResult, Purpose, ReelOutput, SourceInput};
@@ -117,13 +117,6 @@ fn attach_blobs(result: &JsValue, blobs: &[(usize, JsValue)]) {
     }
 }
 
-/// Awaits a reader the shell opens: its failures are the input's (`InvalidMedia.*`).
-async fn settle(promise: Result<Promise, JsValue>) -> Result<JsValue, ApiError> {
-    JsFuture::from(promise.map_err(js_error_to_api)?)
-        .await
-        .map_err(js_error_to_api)
-}
-
 /// Awaits an output step of the shell (`what`: "opening the output sink", ...): a failure that
 /// carries no code of its own is the engine's (`Internal`), naming the step.
 async fn shell_step(what: &str, promise: Result<Promise, JsValue>) -> Result<JsValue, ApiError> {
@@ -171,7 +164,9 @@ impl Job<'_> {
                 from + (i + 1) as f64 * span,
             );
             let named = |e: ApiError| ApiError::new(e.code, format!("{}: {}", src.uri, e.message));
-            let reader = settle(self.io.open(&src.uri)).await.map_err(named)?;
+            let reader = settle(self.io.open(&src.uri).map_err(js_error_to_api))
+                .await
+                .map_err(named)?;
             let a = analyse(reader, src.start_s, src.duration_s, &job)
                 .await
                 .map_err(named)?;
@@ -277,7 +272,9 @@ impl Job<'_> {
                     ApiError::new(e.code, format!("{}: {}", src.uri, e.message))
                 }
             };
-            let reader = settle(self.io.open(&src.uri)).await.map_err(named)?;
+            let reader = settle(self.io.open(&src.uri).map_err(js_error_to_api))
+                .await
+                .map_err(named)?;
             let demuxer =
                 media::open(Box::new(JsByteSource::new(reader).map_err(named)?)).map_err(named)?;
             let info = demuxer.info().clone();

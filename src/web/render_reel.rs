@@ -20,6 +20,7 @@ use super::encoders::Encoding;
 use super::job_signal::JobSignal;
 use super::output_mux::OutputMux;
 use super::sink::OutputSink;
+use super::source::settle;
 use crate::render::compose::picture::Picture;
 use crate::render::compose::store::FrameLayout;
 use crate::render::compose::{Compositor, FrameStore};
@@ -87,12 +88,6 @@ impl Sources<'_> {
             .await
             .map_err(named)
     }
-}
-
-async fn settle(promise: Result<Promise, ApiError>) -> Result<JsValue, ApiError> {
-    wasm_bindgen_futures::JsFuture::from(promise?)
-        .await
-        .map_err(super::source::js_error_to_api)
 }
 
 struct Renderer<'a> {
