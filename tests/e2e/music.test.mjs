@@ -186,6 +186,9 @@ test('an undecodable music file is InvalidMedia.Unsupported naming it, a damaged
   fs.writeFileSync(text, 'this is not music at all, only a few words of text\n'.repeat(50));
   const mp2 = path.join(dir, 'layer2.mp2');
   run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=f=440:d=2', '-c:a', 'mp2', '-f', 'mp2', mp2]);
+  // A container the engine reads holding a codec no browser decodes (Apple Lossless).
+  const alac = path.join(dir, 'lossless.m4a');
+  run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=f=440:d=2', '-c:a', 'alac', alac]);
   const damaged = path.join(dir, 'damaged.flac');
   const flac = fs.readFileSync(fixture('edge/music/tone.flac'));
   flac.fill(0, flac.length >> 1, (flac.length >> 1) + 4096);
@@ -200,6 +203,7 @@ test('an undecodable music file is InvalidMedia.Unsupported naming it, a damaged
   for (const [file, code, words] of [
     [text, 'InvalidMedia.Unsupported', /unrecognised audio format/],
     [mp2, 'InvalidMedia.Unsupported', /layer II/],
+    [alac, 'InvalidMedia.Unsupported', /alac|codec/i],
     [damaged, 'InvalidMedia.Corrupt', /FLAC/],
   ]) {
     const record = await concat(file, `bad-${path.basename(file)}.mp4`);
