@@ -632,3 +632,84 @@ fn render_spans_follow_each_reel_length() {
     // Twice the output and twice the material, plus the same one-second pre-roll per clip.
     assert!((1.8..2.0).contains(&ratio), "{ratio}");
 }
+
+#[test]
+fn music_gives_sound_disable_video_drops_the_picture_and_the_record_says_so() {
+    use reelcut::engine::{rendered_output, Delivery};
+    let silent_inputs = [input(640, 360, 25.0, false)];
+    // Music makes an audio track even when no input has one; each reel's bed is in its plan.
+    let s = spec(
+        ICE,
+        json!({ "InputConfig": { "MediaArray": ["a.mp4"], "BackgroundMusicArray": ["m1.mp3", "m2.flac"] },
+                "EditingConfig": { "BackgroundMusicMode": "Sequential", "BackgroundMusics": [{ "URI": "m3.wav", "Volume": 0.7 }] },
+                "OutputConfig": { "MediaURL": "r_{index}.mp4", "Count": 3 } }),
+    );
+    let settings = render_settings(&s, &silent_inputs);
+    assert!(settings.audio.is_some(), "music is sound");
+    assert!(!settings.video_disabled);
+    let reel = |_| Reel {
+        clips: vec![clip(0, 0.0, 3.0, None)],
+        duration_s: 3.0,
+        notes: vec![],
+    };
+    let reels: Vec<Reel> = (0..3).map(reel).collect();
+    let outs = reel_outputs(&s, &settings, &silent_inputs, &reels);
+    let beds: Vec<_> = outs
+        .iter()
+        .map(|o| {
+            o.render
+                .as_ref()
+                .and_then(|r| r.music.clone())
+                .map(|m| (m.track, m.uri, m.volume))
+        })
+        .collect();
+    assert_eq!(
+        beds,
+        vec![
+            Some((0, "m1.mp3".to_string(), 0.2)),
+            Some((1, "m2.flac".to_string(), 0.2)),
+            Some((2, "m3.wav".to_string(), 0.7))
+        ]
+    );
+    let delivery = |video: Option<&str>| Delivery {
+        frames: 75,
+        render_seconds: 1.0,
+        size: 1000.0,
+        video_codec: video.map(str::to_string),
+        audio_codec: Some("opus".into()),
+        upload_attempts: None,
+        loudness: None,
+        error: None,
+    };
+    let record = serde_json::to_value(rendered_output(
+        &outs[2],
+        &settings,
+        delivery(Some("avc1.64001f")),
+    ))
+    .unwrap();
+    assert_eq!(
+        record["BackgroundMusic"],
+        json!({ "Index": 2, "URI": "m3.wav", "Volume": 0.7 })
+    );
+    assert_eq!(record["Width"], json!(640));
+
+    // DisableVideo: the settings say so, and the record of an audio-only output has no picture.
+    let a = compose(json!({ "Video": { "DisableVideo": true } }));
+    let settings = render_settings(&a, &[input(640, 360, 25.0, true)]);
+    assert!(settings.video_disabled && settings.audio.is_some());
+    let outs = reel_outputs(&a, &settings, &silent_inputs, &[reel(0)]);
+    let record =
+        serde_json::to_value(rendered_output(&outs[0], &settings, delivery(None))).unwrap();
+    for key in [
+        "Width",
+        "Height",
+        "FrameRate",
+        "Frames",
+        "VideoCodec",
+        "BackgroundMusic",
+    ] {
+        assert!(record.get(key).is_none(), "{key} in {record}");
+    }
+    assert_eq!(record["AudioCodec"], json!("opus"));
+    assert_eq!(record["Duration"], json!(3.0));
+}

@@ -77,7 +77,7 @@ fn delivered(error: Option<(ApiError, String)>) -> Delivery {
         frames: 75,
         render_seconds: 1.23456,
         size: 123_456.0,
-        video_codec: "avc1.42E01F".into(),
+        video_codec: Some("avc1.42E01F".into()),
         audio_codec: None,
         upload_attempts: Some(2),
         loudness: None,

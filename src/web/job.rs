@@ -14,7 +14,7 @@ use super::encoders::{negotiate_encoders, Encoding};
 use super::job_signal::JobSignal;
 use super::render_reel::{render_reel, Sources};
 use super::sink::OutputSink;
-use super::source::{js_error, js_error_to_api, JsByteSource};
+use super::source::{js_error, js_error_to_api, settle, JsByteSource};
 use crate::analysis::score::{find_highlights, HighlightReport};
 use crate::analysis::SourceFeatures;
 use crate::engine::progress::{self, Split};
@@ -118,13 +118,6 @@ fn attach_blobs(result: &JsValue, blobs: &[(usize, JsValue)]) {
     }
 }
 
-/// Awaits a reader the shell opens: its failures are the input's (`InvalidMedia.*`).
-async fn settle(promise: Result<Promise, JsValue>) -> Result<JsValue, ApiError> {
-    JsFuture::from(promise.map_err(js_error_to_api)?)
-        .await
-        .map_err(js_error_to_api)
-}
-
 /// Awaits an output step of the shell (`what`: "opening the output sink", ...): a failure that
 /// carries no code of its own is the engine's (`Internal`), naming the step.
 async fn shell_step(what: &str, promise: Result<Promise, JsValue>) -> Result<JsValue, ApiError> {
@@ -167,7 +160,9 @@ impl Job<'_> {
                     ApiError::new(e.code, format!("{}: {}", src.uri, e.message))
                 }
             };
-            let reader = settle(self.io.open(&src.uri)).await.map_err(named)?;
+            let reader = settle(self.io.open(&src.uri).map_err(js_error_to_api))
+                .await
+                .map_err(named)?;
             let demuxer =
                 media::open(Box::new(JsByteSource::new(reader).map_err(named)?)).map_err(named)?;
             infos.push(demuxer.info().clone());
@@ -206,7 +201,9 @@ impl Job<'_> {
             let (from, to) = spans.get(i).copied().unwrap_or((0.0, 0.0));
             let job = self.signal("analyse", from, to);
             let named = |e: ApiError| ApiError::new(e.code, format!("{}: {}", src.uri, e.message));
-            let reader = settle(self.io.open(&src.uri)).await.map_err(named)?;
+            let reader = settle(self.io.open(&src.uri).map_err(js_error_to_api))
+                .await
+                .map_err(named)?;
             let a = analyse(reader, src.start_s, src.duration_s, &job)
                 .await
                 .map_err(named)?;
@@ -355,6 +352,11 @@ impl Job<'_> {
         notes: &mut Vec<String>,
     ) -> Result<(Vec<engine::OutputRecord>, Vec<(usize, JsValue)>), ApiError> {
         let settings = engine::render_settings(self.spec, inputs);
+        if settings.video_disabled && settings.audio.is_none() {
+            return Err(ApiError::unsupported(
+                "Output.Video.DisableVideo is true and no input has an audio track (nor is there background music): the output would be empty",
+            ));
+        }
         let outputs = engine::reel_outputs(self.spec, &settings, inputs, reels);
         let encoding = negotiate_encoders(&settings).await?;
         notes.extend(encoding.notes.iter().cloned());
@@ -420,8 +422,12 @@ impl Job<'_> {
             .await;
         let delivered = match rendered {
             Ok(reel) => {
-                let mime =
-                    Container::from_name(&encoding.container).map_or("video/mp4", |c| c.mime());
+                let container = Container::from_name(&encoding.container);
+                let mime = match (container, encoding.video.is_some()) {
+                    (Some(c), true) => c.mime(),
+                    (Some(c), false) => c.audio_mime(),
+                    (None, _) => "video/mp4",
+                };
                 let finished = sink.finish(&reel.head, &reel.tail, mime).await;
                 match finished {
                     Ok(blob) => {
@@ -450,7 +456,7 @@ impl Job<'_> {
             frames,
             render_seconds,
             size,
-            video_codec: encoding.video.codec.clone(),
+            video_codec: encoding.video.as_ref().map(|v| v.codec.clone()),
             audio_codec: encoding.audio.as_ref().map(|a| a.codec.clone()),
             upload_attempts: delivered.upload_attempts,
             loudness,
@@ -480,8 +486,11 @@ impl Job<'_> {
                 .ok_or_else(|| ApiError::internal(format!("no source {i}")))?;
             io.open(uri).map_err(js_error_to_api)
         };
+        let io = self.io.clone();
+        let open_uri = move |uri: &str| io.open(uri).map_err(js_error_to_api);
         let sources = Sources {
             open: &open,
+            open_uri: &open_uri,
             has_audio: inputs.iter().map(|s| s.has_audio).collect(),
         };
         let job = self.signal("render", start, start + 0.95 * span);
