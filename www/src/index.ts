@@ -37,7 +37,28 @@ interface QueuedJob {
   spec: JobSpec;
   media: MediaMap;
   opts: SubmitOptions;
+  /** Seconds (`performance.now() / 1000`) when the worker took the job. */
   startedAt?: number;
+  /** Where the current phase of the job began (see `etaSeconds`). */
+  phase?: { name: string; t: number; fraction: number };
+}
+
+/** Render and delivery alternate per output: one phase for the ETA. */
+const phaseOf = (stage: string) => (stage === 'render' || stage === 'deliver' ? 'output' : stage);
+
+/**
+ * Seconds left, from the rate the bar moves at in the current phase: the engine shares the bar
+ * between stages by their estimated cost (src/engine/progress.rs), and the rate measured within a
+ * phase corrects what the estimate got wrong on this machine (a slower encoder, a busy CPU).
+ * Early in a phase, the whole job's average rate.
+ */
+function etaSeconds(job: QueuedJob, stage: string, fraction: number, t: number): number | null {
+  if (!job.phase || job.phase.name !== phaseOf(stage)) job.phase = { name: phaseOf(stage), t, fraction };
+  const { t: t0, fraction: f0 } = job.phase;
+  if (fraction >= 1) return 0;
+  if (fraction - f0 >= 0.02 && t - t0 >= 0.5) return ((t - t0) / (fraction - f0)) * (1 - fraction);
+  const elapsed = t - job.startedAt!;
+  return fraction > 0.02 ? (elapsed / fraction) * (1 - fraction) : null;
 }
 
 function newId(prefix = ''): string {
@@ -223,7 +244,7 @@ export class Engine {
     if (this.current || this.queue.length === 0) return;
     const job = this.queue.shift()!;
     this.current = job;
-    job.startedAt = performance.now();
+    job.startedAt = performance.now() / 1000;
     void this.update(job.id, (r) => {
       r.Status = r.Action === 'SubmitScreenMediaHighlightsJob' ? 'Processing' : 'Running';
       r.StartTime = now();
@@ -247,8 +268,7 @@ export class Engine {
       case 'progress': {
         const job = this.current;
         if (!job || job.id !== msg.jobId) break;
-        const elapsed = (performance.now() - job.startedAt!) / 1000;
-        const eta = msg.fraction > 0.02 ? Math.max(0, (elapsed / msg.fraction) * (1 - msg.fraction)) : null;
+        const eta = etaSeconds(job, msg.stage, msg.fraction, performance.now() / 1000);
         const p: ProgressEvent = { JobId: job.id, Stage: msg.stage, Fraction: msg.fraction, EtaSeconds: eta === null ? null : Math.round(eta * 10) / 10 };
         job.opts.onProgress?.(p);
         this.emit('progress', p);
