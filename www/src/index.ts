@@ -53,7 +53,9 @@ const phaseOf = (stage: string) => (stage === 'render' || stage === 'deliver' ? 
  * Early in a phase, the whole job's average rate.
  */
 function etaSeconds(job: QueuedJob, stage: string, fraction: number, t: number): number | null {
-  if (!job.phase || job.phase.name !== phaseOf(stage)) job.phase = { name: phaseOf(stage), t, fraction };
+  // The phase's clock starts when its bar first moves: set-up (opening decoders and encoders)
+  // is not the pace of the work.
+  if (!job.phase || job.phase.name !== phaseOf(stage) || fraction <= job.phase.fraction) job.phase = { name: phaseOf(stage), t, fraction };
   const { t: t0, fraction: f0 } = job.phase;
   if (fraction >= 1) return 0;
   if (fraction - f0 >= 0.02 && t - t0 >= 0.5) return ((t - t0) / (fraction - f0)) * (1 - fraction);
