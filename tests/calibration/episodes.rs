@@ -30,8 +30,8 @@ pub const FPS: f64 = 30.0;
 pub enum SceneKind {
     /// Two people talking softly, a cut every few seconds.
     Calm,
-    /// Shouting, impacts, a music sting, cuts every 0.3-0.8 s (with one 3-frame shot), fast
-    /// motion and flashes: what an editor picks.
+    /// Shouting, impacts, a music sting, cuts every 0.3-0.8 s (with a run of 3-4 frame shots),
+    /// fast motion and one- and two-frame flashes (one just before a cut): what an editor picks.
     Climax,
     /// Calm dialogue with one click (a cup on a table).
     Click,
@@ -58,8 +58,8 @@ pub struct Truth {
     pub impacts: Vec<f64>,
     /// Music stings (start).
     pub stings: Vec<f64>,
-    /// White flash frames (start).
-    pub flashes: Vec<f64>,
+    /// White flashes: first frame (seconds) and length in frames (one or two).
+    pub flashes: Vec<(f64, u32)>,
     /// Spoken words (normal and shouted).
     pub words: Vec<(f64, f64)>,
 }
@@ -209,7 +209,9 @@ pub fn generate(seed: u64, portrait: bool) -> Episode {
         match kind {
             SceneKind::Climax => {
                 let mut c = a + rng.range(0.3, 0.8);
-                let mut three = false;
+                // Once per climax a run of very short shots (3, 3 and 4 frames) and once a white
+                // flash on the last two frames of a shot, just before the cut.
+                let (mut short, mut flash_cut) = (0, false);
                 while c < b - 0.3 {
                     let c0 = frame(c);
                     shots.push(ShotSpec {
@@ -218,16 +220,26 @@ pub fn generate(seed: u64, portrait: bool) -> Episode {
                         drift: 4.0 * rng.next(),
                     });
                     truth.cuts.push(c0);
-                    c = if !three && c0 > a + 2.0 {
-                        three = true;
-                        c0 + 3.0 / FPS
+                    c = if (short == 0 && c0 > a + 2.0) || (1..3).contains(&short) {
+                        short += 1;
+                        c0 + [3.0, 3.0, 4.0][short - 1] / FPS
                     } else {
                         c0 + rng.range(0.3, 0.8)
                     };
+                    if short == 3 && !flash_cut && c < b - 0.3 && c - c0 > 0.3 {
+                        flash_cut = true;
+                        truth.flashes.push((frame(c) - 2.0 / FPS, 2));
+                    }
                 }
+                // Flashes of one or two frames inside shots.
                 let mut fl = a + rng.range(1.0, 1.5);
+                let mut len = 1 + (seed % 2) as u32;
                 while fl < b - 0.5 {
-                    truth.flashes.push(frame(fl));
+                    let f0 = frame(fl);
+                    if truth.cuts.iter().all(|&c| (c - f0).abs() > 0.15) {
+                        truth.flashes.push((f0, len));
+                        len = 3 - len;
+                    }
                     fl += rng.range(1.4, 2.2);
                 }
             }
@@ -397,22 +409,15 @@ pub fn generate(seed: u64, portrait: bool) -> Episode {
     }
     let nf = (truth.duration_s * FPS).round() as usize;
     let (mut pic, mut other) = (Vec::new(), Vec::new());
-    let mut si = 0;
-    for i in 0..nf {
-        let t = i as f64 / FPS;
-        if !an.wants_frame(t) {
-            continue;
-        }
-        while si + 1 < shots.len() && shots[si + 1].start <= t + 1e-9 {
-            si += 1;
-        }
+    let mut picture = |t: f64| {
+        let si = shots.partition_point(|s| s.start <= t + 1e-9).max(1) - 1;
         let s = shots[si];
         let k = ((t - s.start) * FPS) as f32;
         texture(s.id, s.drift * k, w, h, &mut pic);
         if truth
             .flashes
             .iter()
-            .any(|&f| t >= f - 1e-9 && t < f + 2.0 / FPS)
+            .any(|&(f, len)| t >= f - 1e-9 && t < f + len as f64 / FPS - 1e-9)
         {
             pic.iter_mut().for_each(|p| *p = [245.0; 3]);
         }
@@ -437,18 +442,36 @@ pub fn generate(seed: u64, portrait: bool) -> Episode {
                 }
             }
         }
-        let buf = i420(&pic, w, h);
-        let view = FrameView {
+        i420(&pic, w, h)
+    };
+    fn view(buf: &(Vec<u8>, Vec<PlaneLayout>), w: usize, h: usize) -> FrameView<'_> {
+        FrameView {
             format: PixelFormat::I420,
             width: w as u32,
             height: h as u32,
             data: &buf.0,
             planes: buf.1.clone(),
             full_range: false,
-        };
-        if let Err(e) = an.push_frame(t, &view) {
+        }
+    }
+    // As the browser does: frames the sampling skips are held until the next analysed frame,
+    // which asks for them when it may be a cut.
+    let mut held = Vec::new();
+    for i in 0..nf {
+        let t = i as f64 / FPS;
+        if !an.wants_frame(t) {
+            held.push(t);
+            continue;
+        }
+        if let Err(e) = an.push_frame(t, &view(&picture(t), w, h)) {
             panic!("{e}");
         }
+        if an.wants_between_frames() {
+            for &b in &held {
+                an.push_between_frame(b, &view(&picture(b), w, h)).unwrap();
+            }
+        }
+        held.clear();
     }
     Episode {
         name: format!(
