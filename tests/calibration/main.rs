@@ -7,6 +7,7 @@
 
 mod episodes;
 mod reasons;
+mod shots;
 
 use episodes::{generate, Episode, Truth};
 use reelcut::analysis::{
