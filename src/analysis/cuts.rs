@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::frames::pan_residual;
+use super::frames::{pan_residual, FLASH_RISE};
 use super::{BoundaryKind, FrameFeatures, SourceFeatures, Thumbnail};
 
 /// Most seconds a clip edge inside a speech pause keeps away from the speech around it: a long
@@ -140,7 +140,9 @@ impl CutRefiner {
 
     /// Resolves the open candidate: the cut lies at the frame that differs most from the one
     /// before; where that pair is consecutive decoded frames (at most 1.5 frame durations apart),
-    /// the cut is exact and the old shot ends where the new one starts.
+    /// the cut is exact and the old shot ends where the new one starts. A flash between them (a
+    /// frame a flash's rise brighter than both analysed ends, which the sampling did not see)
+    /// belongs to neither shot: it is left out, and the old shot ends where it begins.
     fn close(&mut self) {
         let Some(mut frames) = self.open.take() else {
             return;
@@ -149,12 +151,24 @@ impl CutRefiner {
             return;
         }
         let (before, after) = (frames[0].0, frames[1].0);
+        let mean = |th: &Thumbnail| th.luma.iter().sum::<f32>() / th.luma.len().max(1) as f32;
+        let ends = mean(&frames[0].1).max(mean(&frames[1].1));
+        let (flashes, mut frames): (Vec<_>, Vec<_>) = frames
+            .drain(..)
+            .partition(|f| f.0 != before && f.0 != after && mean(&f.1) >= ends + FLASH_RISE);
         frames.sort_by(|a, b| a.0.total_cmp(&b.0));
         let Some(k) = cut_index(&frames) else {
             return;
         };
         let (a, b) = (frames[k - 1].0, frames[k].0);
-        let start = if b - a <= 1.5 * self.frame_dur {
+        let flash = flashes
+            .iter()
+            .map(|f| f.0)
+            .filter(|&t| t > a && t < b)
+            .fold(f64::INFINITY, f64::min);
+        let start = if flash.is_finite() {
+            flash
+        } else if b - a <= 1.5 * self.frame_dur {
             b
         } else {
             (a + self.frame_dur).min(b)
@@ -168,7 +182,7 @@ impl CutRefiner {
             before,
             after,
             window: CutWindow { start, end: b },
-            sharp: residual(k) >= SHARP_CUT_RATIO * side.max(1.0),
+            sharp: frames.len() > 2 && residual(k) >= SHARP_CUT_RATIO * side.max(1.0),
         });
     }
 
@@ -193,9 +207,13 @@ impl CutRefiner {
             let Some(r) = self.refined.get(i).filter(|r| r.after == b.end) else {
                 continue;
             };
-            // Across a flash the old shot ended before the flash: only the new shot's start moves.
-            if ((r.before + self.frame_dur).min(b.end) - b.start).abs() < 1e-9 {
+            let ends_at = |r: &Refined| ((r.before + self.frame_dur).min(r.after) - b.start).abs();
+            if ends_at(r) < 1e-9 {
                 b.start = r.window.start;
+            } else if let Some(into) = self.refined.iter().find(|x| ends_at(x) < 1e-9) {
+                // Across a flash the old shot ends where the flash begins: the candidate that
+                // opened on the old shot's last analysed frame found that frame.
+                b.start = into.window.start;
             }
             b.end = r.window.end;
             b.t = r.window.end;

@@ -359,8 +359,8 @@ pub fn mark_flags(f: &mut [FrameFeatures]) {
         x.black = x.luma <= BLACK_LUMA && x.luma_std <= BLACK_STD;
     }
     // Flash: luma jumps up and the same picture comes back at about its level within FLASH_MAX_S
-    // (a brighter short shot between two others is no flash), or a near-white frame falls most
-    // of the way back onto any picture (a flash at a cut).
+    // (a brighter short shot between two others is no flash), or a near-white frame falls at
+    // least half way back onto any picture (a flash at a cut).
     let mut i = 1;
     while i < f.len() {
         let base = f[i - 1].luma;
@@ -373,7 +373,7 @@ pub fn mark_flags(f: &mut [FrameFeatures]) {
                 .find(|&j| {
                     let same_picture = f[j].across_flash < super::shots::MIN_CUT_CHANGE;
                     ((f[j].luma - base).abs() <= 0.35 * rise && same_picture)
-                        || (peak >= FLASH_MIN_LUMA && peak - f[j].luma >= 0.65 * rise)
+                        || (peak >= FLASH_MIN_LUMA && peak - f[j].luma >= 0.5 * rise)
                 });
             if let Some(j) = back {
                 for x in &mut f[i..j] {

@@ -38,8 +38,9 @@ use resample::AudioStream;
 use serde::Serialize;
 
 /// Highest frame rate analysed by default: higher-rate input is sampled down (see
-/// [`SourceAnalyzer::wants_frame`]). 15 fps keeps cut times within 67 ms, which boundaries report
-/// conservatively (see [`ShotBoundary`]), and halves the frames the browser must copy for 30 fps input.
+/// [`SourceAnalyzer::wants_frame`]), which halves the frames the browser must copy for 30 fps
+/// input. Cuts still land on the decoder's frames: the skipped frames around a possible cut are
+/// looked at too ([`SourceAnalyzer::wants_between_frames`]).
 pub const DEFAULT_MAX_ANALYSIS_FPS: f64 = 15.0;
 
 /// Everything analysis learned about one source; the input of [`score::find_highlights`].

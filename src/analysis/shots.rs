@@ -143,6 +143,7 @@ pub fn detect(f: &[FrameFeatures], frame_dur: f64) -> Vec<ShotBoundary> {
     // Hard cuts: a change score that is a local peak and clears an adaptive threshold over the
     // preceding second (so steady fast motion does not trigger, while a cut in a still scene does).
     let s: Vec<f32> = f.iter().map(change).collect();
+    let h: Vec<f32> = f.iter().map(|x| x.hist_diff).collect();
     let mut cuts = Vec::new();
     for i in 1..n {
         // Fades, flashes and black-to-black changes (histograms of near-black frames are touchy)
@@ -167,15 +168,22 @@ pub fn detect(f: &[FrameFeatures], frame_dur: f64) -> Vec<ShotBoundary> {
         };
         // The baseline leaves out the cuts already found: in a fast-cut climax they would raise it
         // until the next cut no longer stands out.
-        let lo = i.saturating_sub(10).max(1);
-        let mut prev: Vec<f32> = (lo..i)
-            .filter(|j| !cuts.contains(j))
-            .map(|j| s[j])
-            .collect();
-        let base = median(&mut prev);
-        let mut dev: Vec<f32> = prev.iter().map(|v| (v - base).abs()).collect();
-        let mad = median(&mut dev);
-        let thr = (base + (3.0 * mad).max(0.2)).max(MIN_CUT_CHANGE);
+        let adaptive = |series: &[f32]| {
+            let mut prev: Vec<f32> = (i.saturating_sub(10).max(1)..i)
+                .filter(|j| !cuts.contains(j))
+                .map(|j| series[j])
+                .collect();
+            let base = median(&mut prev);
+            let mut dev: Vec<f32> = prev.iter().map(|v| (v - base).abs()).collect();
+            (base + (3.0 * median(&mut dev)).max(0.2)).max(MIN_CUT_CHANGE)
+        };
+        let thr = adaptive(&s);
+        // Content that churns every frame (particles, crowds, water) keeps the pixel change high
+        // inside a shot, but not its histogram: a histogram change that stands out from its own
+        // recent baseline is a cut too.
+        let hist_cut =
+            last_old + 1 == i && f[i].hist_diff >= adaptive(&h) && score >= MIN_CUT_CHANGE;
+        let thr = if hist_cut { thr.min(score) } else { thr };
         let peak = last_old + 1 < i || f[i].sharp_cut || is_peak(&s, i);
         if score >= thr && (peak || score >= CERTAIN_CUT.max(thr)) {
             cuts.push(i);

@@ -62,6 +62,9 @@ pub struct Truth {
     pub flashes: Vec<(f64, u32)>,
     /// Spoken words (normal and shouted).
     pub words: Vec<(f64, f64)>,
+    /// The climax placed across an Average slice edge (see [`generate`]): its time span and the
+    /// slice edge inside it.
+    pub straddle: Option<((f64, f64), f64)>,
 }
 
 impl Truth {
@@ -160,10 +163,44 @@ pub fn voice(cycles: f64, harmonics: usize, tilt: f32) -> f32 {
 /// Adds a generated sound `(t, k-th sample) -> value` over `[t0, t1)` to the soundtrack.
 type Put<'a> = dyn FnMut(f64, f64, &mut dyn FnMut(f64, usize) -> f32) + 'a;
 
-/// Audio and picture plan of an episode, then the analysis run over it.
-pub fn generate(seed: u64, portrait: bool) -> Episode {
+/// Seconds of timeline per Average slice the calibration asks for (one highlight per ~14 s, as an
+/// editor's reel of an 80-100 s episode would have).
+pub const SLICE_S: f64 = 14.0;
+
+/// Moves the first climax after the opening so that an Average slice edge (of `SLICE_S` slices
+/// over the episode) falls on its middle, by lengthening or shortening the scene before it (which
+/// moves the edges too). Returns the climax's index, `None` if no climax can be moved there.
+fn straddle(scenes: &mut [(SceneKind, f64)]) -> Option<usize> {
+    let ci = (2..scenes.len())
+        .find(|&i| scenes[i].0 == SceneKind::Climax && scenes[i - 1].0 != SceneKind::Climax)?;
+    for _ in 0..6 {
+        let d: f64 = scenes.iter().map(|s| s.1).sum();
+        let n = (d / SLICE_S).round().max(2.0);
+        let mid = scenes[..ci].iter().map(|s| s.1).sum::<f64>() + 0.5 * scenes[ci].1;
+        let k = (mid / (d / n)).round().clamp(1.0, n - 1.0);
+        let miss = k * d / n - mid;
+        if miss.abs() < 0.05 {
+            return Some(ci);
+        }
+        // Lengthening the scene before by x moves the climax by x and the edge by x * k / n.
+        let x = miss / (1.0 - k / n);
+        scenes[ci - 1].1 = (scenes[ci - 1].1 + x).clamp(4.0, 14.0);
+    }
+    None
+}
+
+/// Audio and picture plan of an episode, then the analysis run over it. With `across_edge`, one
+/// climax lies across an Average slice edge with an unclean middle: one long shot (no cut) and
+/// one unbroken shout over 2.6 s around the edge, so neither slice's clip can end there cleanly
+/// and a calm clip with clean edges in the same slice competes with it (issue 10's failure).
+pub fn generate(seed: u64, portrait: bool, across_edge: bool) -> Episode {
     let mut rng = Lcg(seed.wrapping_mul(7919).wrapping_add(17));
-    let scenes = structure(&mut rng);
+    let mut scenes = structure(&mut rng);
+    let held = if across_edge {
+        straddle(&mut scenes)
+    } else {
+        None
+    };
     let mut truth = Truth::default();
     let mut shots: Vec<ShotSpec> = Vec::new();
     // Soft transitions (start, end, fade through black?, old texture, new texture).
@@ -206,6 +243,16 @@ pub fn generate(seed: u64, portrait: bool) -> Episode {
             id,
             drift: if kind == SceneKind::Pan { 1.2 } else { 0.0 },
         });
+        // The unclean middle of the climax across a slice edge: no cut, no breath.
+        let hold = (held == Some(si)).then(|| {
+            let mid = frame(0.5 * (a + b));
+            (mid - 1.3, mid + 1.3)
+        });
+        if let Some(h) = hold {
+            let edge = frame(0.5 * (a + b));
+            truth.straddle = Some(((a, b), edge));
+            debug_assert!(h.0 > a && h.1 < b);
+        }
         match kind {
             SceneKind::Climax => {
                 let mut c = a + rng.range(0.3, 0.8);
@@ -213,6 +260,10 @@ pub fn generate(seed: u64, portrait: bool) -> Episode {
                 // flash on the last two frames of a shot, just before the cut.
                 let (mut short, mut flash_cut) = (0, false);
                 while c < b - 0.3 {
+                    if let Some(h) = hold.filter(|h| c > h.0 && c < h.1) {
+                        c = h.1 + 0.05;
+                        continue;
+                    }
                     let c0 = frame(c);
                     shots.push(ShotSpec {
                         start: c0,
@@ -310,7 +361,10 @@ pub fn generate(seed: u64, portrait: bool) -> Episode {
                 // Shouted phrases with breaths, high and bright.
                 let mut p = a + 0.5;
                 while p < b - 0.8 {
-                    let pl = rng.range(1.0, 1.8).min(b - 0.3 - p);
+                    let mut pl = rng.range(1.0, 1.8).min(b - 0.3 - p);
+                    if let Some(h) = hold.filter(|h| p < h.1 && p + pl + 0.5 > h.0) {
+                        pl = h.1 - p;
+                    }
                     truth.shouting.push((p, p + pl));
                     truth.words.push((p, p + pl));
                     let f0 = speaker_f0[0] * rng.range(2.2, 2.6);

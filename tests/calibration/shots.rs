@@ -159,3 +159,24 @@ fn flashes_are_no_cuts_and_a_cut_behind_a_flash_is_found() {
     assert!(found[0].start <= 58.0 / 30.0 + 1e-9, "{:?}", found[0]);
     assert!(f.frames.iter().any(|x| x.flash));
 }
+
+/// A one-frame flash the sampling skips, just before a cut: found among the frames between, it is
+/// left to neither shot (the old shot ends where it begins, the new one starts after it).
+#[test]
+fn a_flash_between_analysed_frames_belongs_to_neither_shot() {
+    let seq = Sequence {
+        fps: 30.0,
+        n: 90,
+        cuts: &[60],
+        flashes: &[(59, 1)],
+    };
+    let (f, _) = seq.analyse(true);
+    let found = cuts(&f);
+    assert_eq!(found.len(), 1, "{:?}", f.shots);
+    assert!((found[0].end - 2.0).abs() < 1e-9, "{:?}", found[0]);
+    assert!(
+        (found[0].start - 59.0 / 30.0).abs() < 1e-9,
+        "{:?}",
+        found[0]
+    );
+}
