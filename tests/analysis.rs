@@ -85,7 +85,7 @@ fn loudness_jump_found_at_the_step() {
         .collect();
     let a = audio_features(rate, &x);
     let (imax, jmax) = a
-        .jump_db
+        .jump_lu
         .iter()
         .copied()
         .enumerate()
@@ -94,7 +94,7 @@ fn loudness_jump_found_at_the_step() {
     assert!((t - 5.0).abs() < 0.1, "jump at {t}");
     assert!((jmax - 20.0).abs() < 2.5, "jump {jmax} dB");
     // Before the step nothing jumps: the quiet tone after room tone is this source's usual level.
-    let before = a.jump_db[..a.hop_at(4.5).unwrap_or(0)]
+    let before = a.jump_lu[..a.hop_at(4.5).unwrap_or(0)]
         .iter()
         .copied()
         .fold(f32::MIN, f32::max);
@@ -116,7 +116,7 @@ fn the_first_word_after_digital_silence_is_no_jump() {
         })
         .collect();
     let a = audio_features(rate, &x);
-    let at_return = a.jump_db[a.hop_at(5.9).unwrap_or(0)..a.hop_at(6.3).unwrap_or(0)]
+    let at_return = a.jump_lu[a.hop_at(5.9).unwrap_or(0)..a.hop_at(6.3).unwrap_or(0)]
         .iter()
         .copied()
         .fold(f32::MIN, f32::max);

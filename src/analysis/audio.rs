@@ -1,8 +1,9 @@
 //! Per-hop audio features of the mono analysis stream, and the events derived from them.
 //!
-//! Every [`HOP`] samples (10 ms at 16 kHz) one windowed 512-point FFT gives loudness, spectral flux,
-//! centroid (brightness), flatness and tonal stability; voiced-looking hops also get a YIN pitch in
-//! 70..500 Hz. [`AudioAnalyzer::finish`] then derives, over the whole (small) feature vectors, the
+//! Every [`HOP`] samples (10 ms at 16 kHz) one windowed 512-point FFT gives level, spectral flux,
+//! centroid (brightness), flatness and tonal stability; the same 32 ms window gets its EBU R128
+//! K-weighted loudness (LUFS, by the `ebur128` crate, as outputs are normalised); voiced-looking
+//! hops also get a YIN pitch in 70..500 Hz. [`AudioAnalyzer::finish`] then derives, over the whole (small) feature vectors, the
 //! activity/speech flags with hysteresis, speech pauses, onsets, loudness jumps against the preceding
 //! seconds, and music presence.
 
@@ -37,6 +38,11 @@ const STABILITY_LAG: usize = 10;
 pub const MIN_PAUSE_S: f64 = 0.25;
 /// Level floor used when a source is digitally silent (dBFS).
 const SILENCE_DB: f32 = -70.0;
+/// Loudness floor (LUFS): EBU R128's absolute gate; digital silence measures this.
+pub const SILENCE_LUFS: f32 = -70.0;
+/// Window of each hop's loudness (ms): the FFT window, so loudness and spectrum describe the same
+/// samples.
+const LOUDNESS_WINDOW_MS: u32 = (FFT_N * 1000 / ANALYSIS_RATE as usize) as u32;
 
 /// A run of low energy where a clip may start or end without cutting a word.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -56,12 +62,12 @@ pub struct Onset {
     pub strength: f32,
     /// Level rise over the 100 ms before (dB).
     pub rise_db: f32,
-    /// Mean level (dBFS) of the [`ONSET_BODY_S`] from the onset on: the energy of the event, so a
+    /// Loudness (LUFS) of the [`ONSET_BODY_S`] from the onset on: the energy of the event, so a
     /// click of a few milliseconds measures far below a door slam of the same peak.
-    pub level_db: f32,
+    pub body_lufs: f32,
 }
 
-/// How much sound after an onset counts as its body ([`Onset::level_db`]).
+/// How much sound after an onset counts as its body ([`Onset::body_lufs`]).
 pub const ONSET_BODY_S: f64 = 0.05;
 
 /// All audio features of one source (struct of arrays, one entry per hop).
@@ -71,8 +77,11 @@ pub struct AudioFeatures {
     pub t0: f64,
     /// Seconds between hops.
     pub hop_s: f64,
-    /// RMS level, dBFS.
+    /// RMS level, dBFS: the detectors' measure (activity, voicing, pauses, onsets).
     pub rms_db: Vec<f32>,
+    /// K-weighted loudness of the same window (EBU R128, LUFS; [`SILENCE_LUFS`] at most): what
+    /// loudness figures and reasons use, so they read like the loudness meters' numbers.
+    pub loudness_lufs: Vec<f32>,
     /// Spectral flux (mean positive change of log magnitude).
     pub flux: Vec<f32>,
     /// Spectral centroid in Hz (brightness).
@@ -89,8 +98,8 @@ pub struct AudioFeatures {
     pub active: Vec<bool>,
     /// Voice activity: active sound with voicing nearby, widened by a short hangover.
     pub speech: Vec<bool>,
-    /// Level over the next 200 ms minus the mean level of the preceding ~3 s (dB).
-    pub jump_db: Vec<f32>,
+    /// Loudness of the next 200 ms minus that of the sound of the preceding ~3 s (LU).
+    pub jump_lu: Vec<f32>,
     /// Music presence 0..1 (sustained tonal, stable sound).
     pub music: Vec<f32>,
     /// Estimated noise floor (dBFS).
@@ -166,6 +175,8 @@ pub struct AudioAnalyzer {
     half: Vec<f32>,
     /// Pitch of the last hop where it was computed (reused on the hops in between).
     last_pitch: f32,
+    /// K-weighting and loudness (EBU R128) of the stream, fed in step with the FFT window.
+    meter: Option<ebur128::EbuR128>,
     f: AudioFeatures,
 }
 
@@ -199,6 +210,8 @@ impl AudioAnalyzer {
             yin: vec![0.0; (ANALYSIS_RATE as f32 / PITCH_MIN_HZ) as usize + 2],
             half: vec![0.0; BUF / 2],
             last_pitch: 0.0,
+            // Mono at the analysis rate always fits the meter; without one, loudness is the floor.
+            meter: ebur128::EbuR128::new(1, ANALYSIS_RATE, ebur128::Mode::M).ok(),
             f,
         }
     }
@@ -311,8 +324,20 @@ impl AudioAnalyzer {
         if !voiced {
             self.last_pitch = 0.0;
         }
+        // The meter gets the samples that end the FFT window (a contiguous stream, delayed by
+        // the window's distance from the buffer's end), so its last 32 ms are that window.
+        let end = w0 + FFT_N;
+        let lufs = self
+            .meter
+            .as_mut()
+            .and_then(|m| {
+                m.add_frames_f32(&self.buf[end - HOP..end]).ok()?;
+                m.loudness_window(LOUDNESS_WINDOW_MS).ok()
+            })
+            .map_or(SILENCE_LUFS, |l| (l as f32).max(SILENCE_LUFS));
         let f = &mut self.f;
         f.rms_db.push(rms_db);
+        f.loudness_lufs.push(lufs);
         f.flux.push(flux);
         f.centroid_hz.push(centroid);
         f.pitch_hz.push(pitch);
@@ -388,6 +413,20 @@ fn yin_pitch(x: &[f32], d: &mut [f32], rate: f32) -> f32 {
     rate / (tau as f32 + off)
 }
 
+/// Median loudness (LUFS) of a source's active hops: how loud it usually is ([`SILENCE_LUFS`]
+/// when nothing is active).
+pub fn typical_loudness(f: &AudioFeatures) -> f32 {
+    let v: Vec<f32> = (0..f.len())
+        .filter(|&h| f.active.get(h).copied().unwrap_or(false))
+        .map(|h| f.loudness_lufs[h])
+        .collect();
+    if v.is_empty() {
+        SILENCE_LUFS
+    } else {
+        quantile(&v, 0.5)
+    }
+}
+
 /// Value at fraction `q` of the sorted copy of `v` (0 for empty input).
 pub(crate) fn quantile(v: &[f32], q: f32) -> f32 {
     let mut s: Vec<f32> = v.iter().copied().filter(|x| x.is_finite()).collect();
@@ -457,15 +496,15 @@ fn derive(f: &mut AudioFeatures) {
             _ => {}
         }
     }
-    // Loudness jump: level of the next 200 ms against what was heard before it: the mean power of
-    // the active hops (speech, music, effects: sound above the floor) of the preceding ~3 s. After
-    // a pause with less than 0.3 s of such sound, the source's typical active level stands in, so
-    // the first word after a silence measures against how loud this source usually speaks, never
-    // against room tone or digital silence.
+    // Loudness jump: loudness of the next 200 ms against what was heard before it: the mean
+    // K-weighted power of the active hops (speech, music, effects: sound above the floor) of the
+    // preceding ~3 s. After a pause with less than 0.3 s of such sound, the source's typical active
+    // loudness stands in, so the first word after a silence measures against how loud this source
+    // usually speaks, never against room tone or digital silence.
     let pw: Vec<f64> = f
-        .rms_db
+        .loudness_lufs
         .iter()
-        .map(|&d| 10f64.powf(d.max(SILENCE_DB) as f64 / 10.0))
+        .map(|&d| 10f64.powf(d.max(SILENCE_LUFS) as f64 / 10.0))
         .collect();
     let mut ps = vec![0f64; n + 1];
     let mut aps = vec![0f64; n + 1];
@@ -475,19 +514,11 @@ fn derive(f: &mut AudioFeatures) {
         aps[i + 1] = aps[i] + if f.active[i] { pw[i] } else { 0.0 };
         acount[i + 1] = acount[i] + f.active[i] as usize;
     }
-    let active_levels: Vec<f32> = (0..n)
-        .filter(|&i| f.active[i])
-        .map(|i| f.rms_db[i])
-        .collect();
-    let typical = if active_levels.is_empty() {
-        floor as f64
-    } else {
-        quantile(&active_levels, 0.5) as f64
-    };
+    let typical = typical_loudness(f) as f64;
     let ahead = (0.2 / hop).round() as usize;
     let (ref_far, ref_near) = ((3.0 / hop).round() as usize, (0.2 / hop).round() as usize);
     let min_heard = (0.3 / hop).round() as usize;
-    f.jump_db = (0..n)
+    f.jump_lu = (0..n)
         .map(|i| {
             let b = (i + ahead).min(n);
             let (ra, rb) = (i.saturating_sub(ref_far), i.saturating_sub(ref_near));
@@ -548,7 +579,7 @@ fn derive(f: &mut AudioFeatures) {
                 t: f.time(i),
                 strength: x,
                 rise_db: rise,
-                level_db: level as f32,
+                body_lufs: level as f32,
             });
         }
     }

@@ -25,6 +25,9 @@ pub const FROZEN_MIN_S: f64 = 2.0;
 pub const FLASH_RISE: f32 = 25.0;
 /// Longest flash (seconds) before the luma must come back.
 pub const FLASH_MAX_S: f64 = 0.3;
+/// Mean luma (full range) from which a short rise counts as a flash even when another picture
+/// follows: a near-white frame at a cut ends on the new shot, not the old one.
+pub const FLASH_MIN_LUMA: f32 = 210.0;
 /// Zoom scale candidates per frame step (current = previous magnified by `s`).
 const ZOOM_SCALES: [f32; 11] = [
     0.83, 0.87, 0.91, 0.94, 0.97, 1.0, 1.03, 1.06, 1.1, 1.15, 1.2,
@@ -66,7 +69,14 @@ pub struct FrameFeatures {
     pub dissolve_len: u16,
     /// Mean absolute difference between the two ends of that window.
     pub dissolve_ends: f32,
-    /// Part of a short bright flash that returns to the previous level.
+    /// For the frames just after a bright rise (a possible flash): the cut change score
+    /// ([`super::shots::change_score`]) against the last frame before the rise, else 0. A cut
+    /// hidden behind a flash is judged on it, since the change to the flash frame says nothing.
+    pub across_flash: f32,
+    /// The decoded frames between this analysed frame and the one before show one sharp change
+    /// ([`super::cuts::SHARP_CUT_RATIO`]): a cut even beside another strong change.
+    pub sharp_cut: bool,
+    /// Part of a short bright flash: the luma jumps up and falls back within [`FLASH_MAX_S`].
     pub flash: bool,
     /// Black (dark and without content).
     pub black: bool,
@@ -74,9 +84,14 @@ pub struct FrameFeatures {
     pub frozen: bool,
 }
 
+type Histogram = [f32; LUMA_BINS + CHROMA_BINS * CHROMA_BINS];
+
 /// Streams thumbnails into [`FrameFeatures`].
 pub struct FrameAnalyzer {
-    prev: Option<(Thumbnail, [f32; LUMA_BINS + CHROMA_BINS * CHROMA_BINS])>,
+    prev: Option<(Thumbnail, Histogram)>,
+    /// The last frame before a bright rise, while a flash may still be under way: (time of the
+    /// rise, that frame, its histogram).
+    pre_flash: Option<(f64, Thumbnail, Histogram)>,
     grids: VecDeque<Vec<f32>>,
     windows: Vec<usize>,
     features: Vec<FrameFeatures>,
@@ -97,6 +112,7 @@ impl FrameAnalyzer {
         windows.dedup();
         Self {
             prev: None,
+            pre_flash: None,
             grids: VecDeque::new(),
             windows,
             features: Vec::new(),
@@ -125,10 +141,27 @@ impl FrameAnalyzer {
                 .fold((0f32, 0f32), |(s, m), d| (s + d, m.max(d)));
             f.motion = sum / n;
             f.motion_max = max;
-            f.hist_diff = 0.6 * hist_l1(&ph[..LUMA_BINS], &hist[..LUMA_BINS])
-                + 0.4 * hist_l1(&ph[LUMA_BINS..], &hist[LUMA_BINS..]);
+            f.hist_diff = hist_change(ph, &hist);
             f.zoom = estimate_zoom(&p.luma, &th.luma);
             f.residual = pan_residual(&p.luma, &th.luma);
+            if self
+                .pre_flash
+                .as_ref()
+                .is_some_and(|x| t - x.0 > FLASH_MAX_S + 1e-6)
+            {
+                self.pre_flash = None;
+            }
+            let before = self.features.last().map_or(mean, |b| b.luma);
+            if mean - before >= FLASH_RISE && self.pre_flash.is_none() {
+                self.pre_flash = Some((t, p.clone(), *ph));
+            }
+        }
+        // Flash frames only count as such once the picture falls back (see `mark_flags`, at most
+        // FLASH_MAX_S after the rise), so until then every frame is also compared with the frame
+        // before the rise.
+        if let Some((_, p, ph)) = &self.pre_flash {
+            f.across_flash =
+                super::shots::change_score(hist_change(ph, &hist), pan_residual(&p.luma, &th.luma));
         }
         let mut grid = vec![0.0; CHROMA_W * CHROMA_H];
         pool_chroma(&th.luma, &mut grid);
@@ -180,6 +213,11 @@ impl FrameAnalyzer {
         }
     }
 
+    /// Features of the last frame pushed.
+    pub fn last(&self) -> Option<&FrameFeatures> {
+        self.features.last()
+    }
+
     /// Finishes the sequence: sets the flash/black/frozen flags and returns all features.
     pub fn finish(self) -> Vec<FrameFeatures> {
         let mut f = self.features;
@@ -188,8 +226,14 @@ impl FrameAnalyzer {
     }
 }
 
+/// Histogram change between two frames, 0 (same) ..1 (disjoint), luma and chroma.
+fn hist_change(a: &Histogram, b: &Histogram) -> f32 {
+    0.6 * hist_l1(&a[..LUMA_BINS], &b[..LUMA_BINS])
+        + 0.4 * hist_l1(&a[LUMA_BINS..], &b[LUMA_BINS..])
+}
+
 /// Normalised luma histogram (32 bins) followed by a 4x4 Cb/Cr histogram.
-fn histogram(th: &Thumbnail) -> [f32; LUMA_BINS + CHROMA_BINS * CHROMA_BINS] {
+fn histogram(th: &Thumbnail) -> Histogram {
     let mut h = [0f32; LUMA_BINS + CHROMA_BINS * CHROMA_BINS];
     let ln = 1.0 / th.luma.len() as f32;
     for &v in &th.luma {
@@ -314,16 +358,23 @@ pub fn mark_flags(f: &mut [FrameFeatures]) {
     for x in f.iter_mut() {
         x.black = x.luma <= BLACK_LUMA && x.luma_std <= BLACK_STD;
     }
-    // Flash: luma jumps up and comes back to about where it was within FLASH_MAX_S.
+    // Flash: luma jumps up and the same picture comes back at about its level within FLASH_MAX_S
+    // (a brighter short shot between two others is no flash), or a near-white frame falls at
+    // least half way back onto any picture (a flash at a cut).
     let mut i = 1;
     while i < f.len() {
         let base = f[i - 1].luma;
         let rise = f[i].luma - base;
         if rise >= FLASH_RISE {
             let limit = f[i].t + FLASH_MAX_S + 1e-6;
+            let peak = f[i].luma;
             let back = (i + 1..f.len())
                 .take_while(|&j| f[j].t <= limit)
-                .find(|&j| (f[j].luma - base).abs() <= 0.35 * rise);
+                .find(|&j| {
+                    let same_picture = f[j].across_flash < super::shots::MIN_CUT_CHANGE;
+                    ((f[j].luma - base).abs() <= 0.35 * rise && same_picture)
+                        || (peak >= FLASH_MIN_LUMA && peak - f[j].luma >= 0.5 * rise)
+                });
             if let Some(j) = back {
                 for x in &mut f[i..j] {
                     x.flash = true;

@@ -39,8 +39,9 @@ use resample::AudioStream;
 use serde::Serialize;
 
 /// Highest frame rate analysed by default: higher-rate input is sampled down (see
-/// [`SourceAnalyzer::wants_frame`]). 15 fps keeps cut times within 67 ms, which boundaries report
-/// conservatively (see [`ShotBoundary`]), and halves the frames the browser must copy for 30 fps input.
+/// [`SourceAnalyzer::wants_frame`]), which halves the frames the browser must copy for 30 fps
+/// input. Cuts still land on the decoder's frames: the skipped frames around a possible cut are
+/// looked at too ([`SourceAnalyzer::wants_between_frames`]).
 pub const DEFAULT_MAX_ANALYSIS_FPS: f64 = 15.0;
 
 /// Everything analysis learned about one source; the input of [`score::find_highlights`].
@@ -69,6 +70,7 @@ pub struct SourceAnalyzer {
     max_fps: f64,
     last_frame_t: Option<f64>,
     frames: FrameAnalyzer,
+    cuts: cuts::CutRefiner,
     stream: AudioStream,
     audio: Option<AudioAnalyzer>,
     mono: Vec<f32>,
@@ -103,6 +105,7 @@ impl SourceAnalyzer {
             max_fps,
             last_frame_t: None,
             frames: FrameAnalyzer::new(frame_rate.min(max_fps)),
+            cuts: cuts::CutRefiner::new(1.0 / frame_rate),
             stream: AudioStream::new(),
             audio: None,
             mono: Vec::new(),
@@ -135,8 +138,31 @@ impl SourceAnalyzer {
             return Ok(());
         }
         let thumb = Thumbnail::from_frame(frame)?;
-        self.frames.push(t_s, thumb);
+        self.frames.push(t_s, thumb.clone());
+        let change = self.frames.last().map_or(0.0, shots::change);
+        self.cuts.analysed(t_s, thumb, change);
         self.last_frame_t = Some(t_s);
+        Ok(())
+    }
+
+    /// Whether the last analysed frame may be a cut, so that the frames decoded between it and the
+    /// analysed frame before (skipped by [`SourceAnalyzer::wants_frame`]) should be handed to
+    /// [`SourceAnalyzer::push_between_frame`]: the cut is then placed on its exact frame.
+    pub fn wants_between_frames(&self) -> bool {
+        self.cuts.wants_between()
+    }
+
+    /// A decoded frame at `t_s` that lies between the last two analysed frames (see
+    /// [`SourceAnalyzer::wants_between_frames`]); used only to place a cut, ignored otherwise.
+    pub fn push_between_frame(
+        &mut self,
+        t_s: f64,
+        frame: &FrameView,
+    ) -> Result<(), crate::ApiError> {
+        if !t_s.is_finite() || !self.cuts.wants_between() {
+            return Ok(());
+        }
+        self.cuts.between(t_s, Thumbnail::from_frame(frame)?);
         Ok(())
     }
 
@@ -167,8 +193,10 @@ impl SourceAnalyzer {
         self.stream.finish(&mut self.mono);
         self.feed_audio();
         let mut audio = self.audio.map(|a| a.finish()).filter(|a| !a.is_empty());
-        let frames = self.frames.finish();
-        let shots = shots::detect(&frames, 1.0 / self.frame_rate);
+        let mut frames = self.frames.finish();
+        self.cuts.mark(&mut frames);
+        let mut shots = shots::detect(&frames, 1.0 / self.frame_rate);
+        self.cuts.apply(&mut shots);
         let pauses = audio
             .as_mut()
             .map(|a| std::mem::take(&mut a.pauses))

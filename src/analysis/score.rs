@@ -104,11 +104,11 @@ pub struct HighlightReport {
     pub timeline: Vec<Timeline>,
 }
 
-/// Reasons catalogue thresholds (README): "loud" needs the clip's loudest cell this far (dB) above
-/// the source's typical level.
-const LOUD_REASON_DB: f32 = 6.0;
-/// "loudness jump" needs a jump of at least this (dB) over what was heard before.
-const JUMP_REASON_DB: f32 = 9.0;
+/// Reasons catalogue thresholds (README): "loud" needs the clip's loudest cell this far (LU) above
+/// the source's typical loudness.
+const LOUD_REASON_LU: f32 = 6.0;
+/// "loudness jump" needs a jump of at least this (LU) over what was heard before.
+const JUMP_REASON_LU: f32 = 9.0;
 /// "rapid cutting" needs at least this many shot boundaries within the cut-rate window.
 const RAPID_CUTS: usize = 3;
 /// "sudden zoom" needs a net scale change of at least x1.1 within half a second.
@@ -699,25 +699,27 @@ fn reasons(p: &Prepared, src: &SourceFeatures, c: &Cand, w: &Weights) -> Vec<Str
         }
         let r = match s {
             Sig::Loudness => {
-                let over = maxf(|c| c.level_db) - g.median_level_db;
-                (over >= LOUD_REASON_DB).then(|| format!("loud: {over:+.0} dB above typical"))
+                let peak = maxf(|c| c.loudness_lufs);
+                let over = peak - g.median_lufs;
+                (over >= LOUD_REASON_LU)
+                    .then(|| format!("loud: {peak:.0} LUFS, {over:+.0} LU above typical"))
             }
             Sig::LoudJump => {
-                let jump = maxf(|c| c.jump_db);
-                (jump >= JUMP_REASON_DB)
-                    .then(|| format!("loudness jump {jump:+.0} dB over the sound before"))
+                let jump = maxf(|c| c.jump_lu);
+                (jump >= JUMP_REASON_LU)
+                    .then(|| format!("loudness jump {jump:+.0} LU over the sound before"))
             }
             Sig::Impact => {
-                let n = cells.iter().filter(|c| c.impact_db > 0.0).count();
+                let n = cells.iter().filter(|c| c.impact_lu > 0.0).count();
                 (n > 0).then(|| {
                     format!(
-                        "impact{} ({:+.0} dB above typical, broadband)",
+                        "impact{} ({:+.0} LU above typical, broadband)",
                         if n > 1 {
                             format!("s x{n}")
                         } else {
                             String::new()
                         },
-                        maxf(|c| c.impact_db)
+                        maxf(|c| c.impact_lu)
                     )
                 })
             }
@@ -726,13 +728,13 @@ fn reasons(p: &Prepared, src: &SourceFeatures, c: &Cand, w: &Weights) -> Vec<Str
                 for (j, cc) in cells.iter().enumerate() {
                     if g.sig[Sig::Shout as usize][i0 + j] > 0.0 {
                         ph += cc.pitch_hz;
-                        over += cc.level_db - g.median_level_db;
+                        over += cc.loudness_lufs - g.median_lufs;
                         k += 1.0;
                     }
                 }
                 (k > 0.0).then(|| {
                     format!(
-                        "shouting (pitch {:.0} Hz vs {:.0} Hz speaking, {:+.0} dB)",
+                        "shouting (pitch {:.0} Hz vs {:.0} Hz speaking, {:+.0} LU)",
                         ph / k,
                         g.speaking_pitch_hz,
                         over / k
@@ -759,8 +761,8 @@ fn reasons(p: &Prepared, src: &SourceFeatures, c: &Cand, w: &Weights) -> Vec<Str
                     .position(|&v| v > 0.0);
                 k.map(|k| {
                     format!(
-                        "music sting ({:+.0} dB, tonal, at {:.1} s)",
-                        cells[k].jump_db,
+                        "music sting ({:+.0} LU, tonal, at {:.1} s)",
+                        cells[k].jump_lu,
                         g.time(i0 + k)
                     )
                 })
@@ -830,9 +832,9 @@ fn reasons(p: &Prepared, src: &SourceFeatures, c: &Cand, w: &Weights) -> Vec<Str
     if out.is_empty() {
         // Every clip is explained: when no event clears its threshold, the reason says so and
         // gives the clip's measured loudness against the source's typical level.
-        let over = maxf(|c| c.level_db) - g.median_level_db;
+        let over = maxf(|c| c.loudness_lufs) - g.median_lufs;
         out.push(if over.is_finite() {
-            format!("the strongest stretch here, no single event above its threshold (loudest moment {over:+.0} dB against typical)")
+            format!("the strongest stretch here, no single event above its threshold (loudest moment {over:+.0} LU against typical)")
         } else {
             "the strongest stretch of the picture here, no single event above its threshold".to_string()
         });

@@ -34,15 +34,39 @@ pub struct ShotBoundary {
     pub strength: f32,
 }
 
-/// Combined per-frame change score for cuts, 0..1: histogram change and the pixel change that no
-/// pan explains, so a moving camera or fast motion scores low while new content scores high.
-fn change(f: &FrameFeatures) -> f32 {
-    0.5 * f.hist_diff + 0.5 * (f.residual / 30.0).min(1.0)
+/// Combined change score between two frames for cuts, 0..1: histogram change and the pixel change
+/// that no pan explains ([`super::frames::pan_residual`]), so a moving camera or fast motion scores
+/// low while new content scores high.
+pub(crate) fn change_score(hist_diff: f32, residual: f32) -> f32 {
+    0.5 * hist_diff + 0.5 * (residual / 30.0).min(1.0)
 }
 
-/// Change score at or above which a frame is a cut even when a neighbour changes as much: two cuts
-/// one analysed frame apart (a 2-3 frame shot in a fast-cut climax) are both this strong.
+/// The change score of an analysed frame against the one before it.
+pub(crate) fn change(f: &FrameFeatures) -> f32 {
+    change_score(f.hist_diff, f.residual)
+}
+
+/// Lowest change score a cut can have (the floor of the adaptive threshold): analysed frames that
+/// change less are no cut candidates, so their neighbours need no refinement.
+pub(crate) const MIN_CUT_CHANGE: f32 = 0.3;
+
+/// Change score at or above which a frame is a cut even when a neighbour changes as much.
 const CERTAIN_CUT: f32 = 0.6;
+
+/// A frame between two stronger changes scoring below this share of the weaker one is a valley:
+/// the picture held still between them, so they are two cuts around a short shot (a 3-frame shot
+/// sampled at half rate), not one change spread over several frames.
+const VALLEY: f32 = 0.5;
+
+/// Whether change `s[i]` is a local peak over two analysed frames each side, where a stronger
+/// change two frames away does not count if the frame between is a valley.
+fn is_peak(s: &[f32], i: usize) -> bool {
+    (i.saturating_sub(2)..(i + 3).min(s.len())).all(|j| {
+        let weaker = s[j] < s[i] || (s[j] == s[i] && j > i);
+        let apart = j.abs_diff(i) == 2 && s[(i + j) / 2] < VALLEY * s[i].min(s[j]);
+        j == i || weaker || apart
+    })
+}
 
 fn median(v: &mut [f32]) -> f32 {
     if v.is_empty() {
@@ -119,34 +143,56 @@ pub fn detect(f: &[FrameFeatures], frame_dur: f64) -> Vec<ShotBoundary> {
     // Hard cuts: a change score that is a local peak and clears an adaptive threshold over the
     // preceding second (so steady fast motion does not trigger, while a cut in a still scene does).
     let s: Vec<f32> = f.iter().map(change).collect();
+    let h: Vec<f32> = f.iter().map(|x| x.hist_diff).collect();
     let mut cuts = Vec::new();
     for i in 1..n {
         // Fades, flashes and black-to-black changes (histograms of near-black frames are touchy)
         // are not cuts.
-        if in_fade[i] || f[i].flash || f[i - 1].flash || (f[i].black && f[i - 1].black) {
+        if in_fade[i] || f[i].flash || (f[i].black && f[i - 1].black) {
             continue;
         }
+        // Just after a flash the change to the flash frame means nothing: a cut hidden behind the
+        // flash shows against the last frame before it, and the flash belongs to neither shot.
+        let last_old = if f[i - 1].flash {
+            match (0..i).rev().find(|&j| !f[j].flash) {
+                Some(j) => j,
+                None => continue,
+            }
+        } else {
+            i - 1
+        };
+        let score = if last_old + 1 < i {
+            f[i].across_flash
+        } else {
+            s[i]
+        };
         // The baseline leaves out the cuts already found: in a fast-cut climax they would raise it
         // until the next cut no longer stands out.
-        let lo = i.saturating_sub(10).max(1);
-        let mut prev: Vec<f32> = (lo..i)
-            .filter(|j| !cuts.contains(j))
-            .map(|j| s[j])
-            .collect();
-        let base = median(&mut prev);
-        let mut dev: Vec<f32> = prev.iter().map(|v| (v - base).abs()).collect();
-        let mad = median(&mut dev);
-        let thr = (base + (3.0 * mad).max(0.2)).max(0.3);
-        let peak = (i.saturating_sub(2)..(i + 3).min(n))
-            .all(|j| j == i || s[j] < s[i] || (s[j] == s[i] && j > i));
-        if s[i] >= thr && (peak || s[i] >= CERTAIN_CUT.max(thr)) {
+        let adaptive = |series: &[f32]| {
+            let mut prev: Vec<f32> = (i.saturating_sub(10).max(1)..i)
+                .filter(|j| !cuts.contains(j))
+                .map(|j| series[j])
+                .collect();
+            let base = median(&mut prev);
+            let mut dev: Vec<f32> = prev.iter().map(|v| (v - base).abs()).collect();
+            (base + (3.0 * median(&mut dev)).max(0.2)).max(MIN_CUT_CHANGE)
+        };
+        let thr = adaptive(&s);
+        // Content that churns every frame (particles, crowds, water) keeps the pixel change high
+        // inside a shot, but not its histogram: a histogram change that stands out from its own
+        // recent baseline is a cut too.
+        let hist_cut =
+            last_old + 1 == i && f[i].hist_diff >= adaptive(&h) && score >= MIN_CUT_CHANGE;
+        let thr = if hist_cut { thr.min(score) } else { thr };
+        let peak = last_old + 1 < i || f[i].sharp_cut || is_peak(&s, i);
+        if score >= thr && (peak || score >= CERTAIN_CUT.max(thr)) {
             cuts.push(i);
             out.push(ShotBoundary {
                 t: f[i].t,
-                start: (f[i - 1].t + frame_dur).min(f[i].t),
+                start: (f[last_old].t + frame_dur).min(f[i].t),
                 end: f[i].t,
                 kind: BoundaryKind::Cut,
-                strength: s[i].clamp(0.0, 1.0),
+                strength: score.clamp(0.0, 1.0),
             });
         }
     }

@@ -2,7 +2,7 @@
 //!
 //! Level-like signals (loudness, motion, pitch, brightness, colour) are robust z-scores against the
 //! source's own median and MAD, so a quiet film and a loud one are judged by their own standards.
-//! Event-like signals (loudness jumps in dB, cuts per second, flashes, zoom rate) use fixed physical
+//! Event-like signals (loudness jumps in LU, cuts per second, flashes, zoom rate) use fixed physical
 //! scales, so calm material does not get inflated. Every signal is clamped to 0..3.
 
 use super::shots::BoundaryKind;
@@ -15,10 +15,10 @@ pub const LONG_SILENCE_S: f64 = 2.0;
 /// Window over which cuts are counted for the cut rate.
 pub const CUT_WINDOW_S: f64 = 4.0;
 
-/// How far above the source's typical level (dB) an onset's body must be to count as an impact.
-pub const IMPACT_OVER_TYPICAL_DB: f32 = 10.0;
-/// Shouting: at least this much louder (dB) than the source's typical level ...
-pub const SHOUT_OVER_TYPICAL_DB: f32 = 6.0;
+/// How far above the source's typical loudness (LU) an onset's body must be to count as an impact.
+pub const IMPACT_OVER_TYPICAL_LU: f32 = 10.0;
+/// Shouting: at least this much louder (LU) than the source's typical loudness ...
+pub const SHOUT_OVER_TYPICAL_LU: f32 = 6.0;
 /// ... with a pitch at least this ratio above the speaking register (the 75th percentile of voiced
 /// pitch at normal level, so the higher of two voices in a dialogue is the reference) ...
 pub const SHOUT_PITCH_RATIO: f32 = 1.15;
@@ -26,26 +26,17 @@ pub const SHOUT_PITCH_RATIO: f32 = 1.15;
 pub const SHOUT_BRIGHT_Z: f32 = 1.0;
 /// Music sting: tonal, spectrally stable sound fills at least this share of the second after ...
 pub const STING_PRESENCE: f32 = 0.5;
-/// ... while the level jumps by at least this much (dB, against what was heard before) ...
-pub const STING_JUMP_DB: f32 = 4.0;
+/// ... while the loudness jumps by at least this much (LU, against what was heard before) ...
+pub const STING_JUMP_LU: f32 = 4.0;
 /// ... and the envelope of the following half second holds steady (amplitude coefficient of
 /// variation below this): speech, even on one held pitch, is modulated by its syllables.
 pub const STING_MAX_MODULATION: f32 = 0.2;
+/// The loudness-jump signal is 0 at +6 LU and rises one unit per this many LU. K-weighting reads a
+/// bright, raised voice 3-5 LU above its unweighted level, so on LU the scale is wider than the
+/// 6 dB it had on unweighted levels: an outburst's first 200 ms must not outweigh the outburst.
+pub const JUMP_SIG_SCALE_LU: f32 = 9.0;
 /// Seconds over which a sting's envelope must hold.
 const STING_HOLD_S: f64 = 0.5;
-
-/// Median level (dBFS) of a source's active hops: how loud it usually is.
-pub fn typical_level_db(au: &super::AudioFeatures) -> f32 {
-    let v: Vec<f32> = (0..au.len())
-        .filter(|&h| au.active[h])
-        .map(|h| au.rms_db[h])
-        .collect();
-    if v.is_empty() {
-        au.noise_floor_db
-    } else {
-        super::audio::quantile(&v, 0.5)
-    }
-}
 
 /// Number of signals (see [`Sig`]).
 pub const N_SIG: usize = 16;
@@ -119,12 +110,12 @@ impl Sig {
 /// Raw measurements per cell (kept for the reasons' numbers).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Cell {
-    /// Level dBFS (mean power), or -inf-ish when no audio.
-    pub level_db: f32,
-    /// Largest loudness jump (dB).
-    pub jump_db: f32,
-    /// Strongest impact: its body's level above the source's typical level (dB), 0 if none.
-    pub impact_db: f32,
+    /// Loudness (LUFS, mean K-weighted power of the cell's hops), -120 when no audio.
+    pub loudness_lufs: f32,
+    /// Largest loudness jump (LU).
+    pub jump_lu: f32,
+    /// Strongest impact: its body's loudness above the source's typical loudness (LU), 0 if none.
+    pub impact_lu: f32,
     /// Mean voiced pitch (Hz), 0 if none.
     pub pitch_hz: f32,
     /// Mean centroid of active hops (Hz).
@@ -166,8 +157,8 @@ pub struct Grid {
     pub bad: Vec<bool>,
     /// Score penalty per cell (a frozen picture under ongoing sound: allowed, but avoided).
     pub penalty: Vec<f32>,
-    /// Median level of active cells (dBFS), for reasons.
-    pub median_level_db: f32,
+    /// Median loudness of active cells (LUFS), for reasons.
+    pub median_lufs: f32,
     /// Median motion, for reasons.
     pub median_motion: f32,
     /// Speaking register (Hz): 75th percentile of voiced pitch at normal level, for shouting.
@@ -256,8 +247,8 @@ pub fn build(src: &SourceFeatures, a: f64, b: f64) -> Grid {
             let i = g.cell(t);
             let c = &mut g.cells[i];
             hops[i] += 1;
-            pw[i] += 10f64.powf(au.rms_db[h] as f64 / 10.0);
-            c.jump_db = c.jump_db.max(au.jump_db[h]);
+            pw[i] += 10f64.powf(au.loudness_lufs[h] as f64 / 10.0);
+            c.jump_lu = c.jump_lu.max(au.jump_lu[h]);
             if au.active[h] {
                 c.active += 1.0;
                 c.centroid_hz += au.centroid_hz[h];
@@ -280,20 +271,20 @@ pub fn build(src: &SourceFeatures, a: f64, b: f64) -> Grid {
                     .any(|&f| f >= 0.15)
             })
         };
-        let typical = typical_level_db(au);
-        let bodies: Vec<f32> = au.onsets.iter().map(|o| o.level_db).collect();
+        let typical = super::audio::typical_loudness(au);
+        let bodies: Vec<f32> = au.onsets.iter().map(|o| o.body_lufs).collect();
         let (omed, osc) = robust(&bodies, |_| true, 3.0);
-        let impact_floor = (omed + 3.0 * osc).max(typical + IMPACT_OVER_TYPICAL_DB);
+        let impact_floor = (omed + 3.0 * osc).max(typical + IMPACT_OVER_TYPICAL_LU);
         for o in &au.onsets {
-            if in_grid(o.t) && noisy(o.t) && o.level_db >= impact_floor {
+            if in_grid(o.t) && noisy(o.t) && o.body_lufs >= impact_floor {
                 let i = g.cell(o.t);
-                g.cells[i].impact_db = g.cells[i].impact_db.max(o.level_db - typical);
+                g.cells[i].impact_lu = g.cells[i].impact_lu.max(o.body_lufs - typical);
             }
         }
         for i in 0..n {
             let c = &mut g.cells[i];
             let k = hops[i].max(1) as f32;
-            c.level_db = if hops[i] > 0 {
+            c.loudness_lufs = if hops[i] > 0 {
                 (10.0 * (pw[i] / hops[i] as f64 + 1e-12).log10()) as f32
             } else {
                 -120.0
@@ -415,12 +406,12 @@ fn normalise(g: &mut Grid) {
     let cps = (1.0 / CELL_S).round() as usize; // cells per second
     let mut sig = std::mem::take(&mut g.sig);
     if g.has_audio {
-        let levels: Vec<f32> = cells.iter().map(|c| c.level_db).collect();
+        let levels: Vec<f32> = cells.iter().map(|c| c.loudness_lufs).collect();
         let (lmed, lsc) = robust(&levels, |i| cells[i].active > 0.5, 3.0);
-        g.median_level_db = lmed;
+        g.median_lufs = lmed;
         let normal: Vec<f32> = cells
             .iter()
-            .filter(|c| c.pitch_hz > 0.0 && c.level_db < lmed + 3.0)
+            .filter(|c| c.pitch_hz > 0.0 && c.loudness_lufs < lmed + 3.0)
             .map(|c| c.pitch_hz)
             .collect();
         let speaking = super::audio::quantile(&normal, 0.75);
@@ -430,7 +421,7 @@ fn normalise(g: &mut Grid) {
         // bright) pulls the centroid up, which would make every voice look "dark" beside it.
         let (cmed, csc) = robust(
             &cents,
-            |i| cells[i].active > 0.5 && cells[i].pitch_hz > 0.0 && cells[i].level_db >= lmed,
+            |i| cells[i].active > 0.5 && cells[i].pitch_hz > 0.0 && cells[i].loudness_lufs >= lmed,
             150.0,
         );
         // Pitch variation: spread (semitones) of voiced pitch over +-1 s.
@@ -461,22 +452,27 @@ fn normalise(g: &mut Grid) {
         let music = prefix(cells.iter().map(|c| c.music));
         for i in 0..n {
             let c = &cells[i];
-            put(&mut sig, Sig::Loudness, i, (c.level_db - lmed) / lsc);
-            put(&mut sig, Sig::LoudJump, i, (c.jump_db - 6.0) / 6.0);
-            if c.impact_db > 0.0 {
-                put(&mut sig, Sig::Impact, i, 1.0 + (c.impact_db - 10.0) / 10.0);
+            put(&mut sig, Sig::Loudness, i, (c.loudness_lufs - lmed) / lsc);
+            put(
+                &mut sig,
+                Sig::LoudJump,
+                i,
+                (c.jump_lu - 6.0) / JUMP_SIG_SCALE_LU,
+            );
+            if c.impact_lu > 0.0 {
+                put(&mut sig, Sig::Impact, i, 1.0 + (c.impact_lu - 10.0) / 10.0);
             }
             if c.pitch_hz > 0.0 {
                 let ratio = c.pitch_hz / speaking.max(50.0);
                 let cz = (c.centroid_hz - cmed) / csc;
-                let over = c.level_db - lmed;
+                let over = c.loudness_lufs - lmed;
                 // Raised voice only when loud, high and bright together: a high-pitched speaker at
                 // normal level, or bright consonants, are not shouting.
-                if over >= SHOUT_OVER_TYPICAL_DB
+                if over >= SHOUT_OVER_TYPICAL_LU
                     && ratio >= SHOUT_PITCH_RATIO
                     && cz >= SHOUT_BRIGHT_Z
                 {
-                    let v = (over / SHOUT_OVER_TYPICAL_DB + ratio / SHOUT_PITCH_RATIO + cz) / 3.0;
+                    let v = (over / SHOUT_OVER_TYPICAL_LU + ratio / SHOUT_PITCH_RATIO + cz) / 3.0;
                     put(&mut sig, Sig::Shout, i, v);
                 }
                 put(&mut sig, Sig::HighPitch, i, (c.pitch_hz - 330.0) / 60.0);
@@ -491,10 +487,10 @@ fn normalise(g: &mut Grid) {
             // The rise of the music share itself is no evidence: a voice on a held pitch is tonal
             // and stable too; its syllables' modulation is what tells it apart.
             if after >= STING_PRESENCE
-                && c.jump_db >= STING_JUMP_DB
+                && c.jump_lu >= STING_JUMP_LU
                 && g.modulation[i] < STING_MAX_MODULATION
             {
-                put(&mut sig, Sig::MusicSting, i, 1.0 + c.jump_db / 10.0);
+                put(&mut sig, Sig::MusicSting, i, 1.0 + c.jump_lu / 10.0);
             }
         }
         // Quiet beat: a silence of 0.4..2 s ended by a loudness jump or a cut within 0.3 s.
@@ -509,7 +505,7 @@ fn normalise(g: &mut Grid) {
                 i += 1;
             }
             let len = (i - s) as f64 * CELL_S;
-            let reveal = (i..(i + 4).min(n)).any(|j| cells[j].jump_db >= 10.0 || cells[j].cuts > 0);
+            let reveal = (i..(i + 4).min(n)).any(|j| cells[j].jump_lu >= 10.0 || cells[j].cuts > 0);
             if (0.4..LONG_SILENCE_S).contains(&len) && reveal {
                 for j in s..(i + cps).min(n) {
                     put(&mut sig, Sig::QuietBeat, j, 1.5);

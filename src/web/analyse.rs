@@ -27,6 +27,10 @@ const MAX_FRAMES_IN_FLIGHT: usize = 8;
 const VIDEO_TAIL_S: f64 = 2.0;
 /// Size of the read-back for frames without a CPU layout (GPU frames).
 const READBACK_SIZE: (u32, u32) = (160, 90);
+/// Decoded frames the sampling skipped, held (not copied) until the next analysed frame says
+/// whether a cut may lie among them: one for 30 fps input, three for 60 fps; more are let go
+/// oldest first, so a faster source refines its cuts to the frames held.
+const MAX_HELD_FRAMES: usize = 3;
 
 /// One analysed input: its features, container facts and notes.
 pub(super) struct AnalysedSource {
@@ -87,10 +91,11 @@ pub(super) async fn analyse(
     let analyzer = Rc::new(RefCell::new(SourceAnalyzer::new(end, frame_rate)));
 
     let config = video_decoder_config(&video_track).await?;
-    let wanted = analyzer.clone();
+    // Every decoded frame in the range is queued: those the sampling skips may still be needed
+    // to place a cut on its frame (see `FrameSink::drain`).
     let keep = move |t_us: f64| {
         let t = t_us / 1e6;
-        t >= start - 1e-3 && t < end && wanted.borrow().wants_frame(t)
+        t >= start - 1e-3 && t < end
     };
     let video = VideoDecoderBox::open(&config, &video_track.codec_name, keep)?;
 
@@ -213,12 +218,16 @@ struct FrameSink {
     pixels: Vec<u8>,
     samples: Vec<f32>,
     audio_scratch: Option<Float32Array>,
+    /// Decoded frames since the last analysed one that the sampling skipped (display order).
+    held: Vec<Frame>,
     frames: u32,
     readbacks: u32,
 }
 
 impl FrameSink {
-    /// Analyses every frame the decoder has output so far.
+    /// Analyses every frame the decoder has output so far. Frames the sampling skips are held;
+    /// when the next analysed frame may be a cut, they are copied too, so the analyzer can put
+    /// the cut on its exact frame, and then let go (closed) either way.
     async fn drain(
         &mut self,
         video: &VideoDecoderBox,
@@ -226,22 +235,43 @@ impl FrameSink {
     ) -> Result<(), ApiError> {
         while let Some(frame) = video.queue().pop() {
             let t = frame.timestamp_us() / 1e6;
-            // Frames queued together may be closer than the sampling interval: check again.
             if !analyzer.borrow().wants_frame(t) {
+                if self.held.len() == MAX_HELD_FRAMES {
+                    self.held.remove(0);
+                }
+                self.held.push(frame);
                 continue;
             }
-            self.analyse_frame(&frame, t, analyzer).await?;
+            self.analyse_frame(&frame, t, analyzer, false).await?;
             self.frames += 1;
+            let held = std::mem::take(&mut self.held);
+            if analyzer.borrow().wants_between_frames() {
+                for h in &held {
+                    self.analyse_frame(h, h.timestamp_us() / 1e6, analyzer, true)
+                        .await?;
+                }
+            }
         }
         video.queue().check()
     }
 
+    /// Copies `frame` into the analyzer: as an analysed frame, or (`between`) as one of the
+    /// frames between the last two analysed ones.
     async fn analyse_frame(
         &mut self,
         frame: &Frame,
         t: f64,
         analyzer: &RefCell<SourceAnalyzer>,
+        between: bool,
     ) -> Result<(), ApiError> {
+        let push = |view: &FrameView| {
+            let mut a = analyzer.borrow_mut();
+            if between {
+                a.push_between_frame(t, view)
+            } else {
+                a.push_frame(t, view)
+            }
+        };
         match frame.pixel_format() {
             Some(format) => {
                 let format = format?;
@@ -255,7 +285,7 @@ impl FrameSink {
                     planes,
                     full_range: frame.full_range(),
                 };
-                analyzer.borrow_mut().push_frame(t, &view)
+                push(&view)
             }
             None => {
                 let (width, height) = READBACK_SIZE;
@@ -273,7 +303,7 @@ impl FrameSink {
                     full_range: true,
                 };
                 self.readbacks += 1;
-                analyzer.borrow_mut().push_frame(t, &view)
+                push(&view)
             }
         }
     }

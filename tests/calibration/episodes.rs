@@ -30,8 +30,8 @@ pub const FPS: f64 = 30.0;
 pub enum SceneKind {
     /// Two people talking softly, a cut every few seconds.
     Calm,
-    /// Shouting, impacts, a music sting, cuts every 0.3-0.8 s (with one 3-frame shot), fast
-    /// motion and flashes: what an editor picks.
+    /// Shouting, impacts, a music sting, cuts every 0.3-0.8 s (with a run of 3-4 frame shots),
+    /// fast motion and one- and two-frame flashes (one just before a cut): what an editor picks.
     Climax,
     /// Calm dialogue with one click (a cup on a table).
     Click,
@@ -58,10 +58,13 @@ pub struct Truth {
     pub impacts: Vec<f64>,
     /// Music stings (start).
     pub stings: Vec<f64>,
-    /// White flash frames (start).
-    pub flashes: Vec<f64>,
+    /// White flashes: first frame (seconds) and length in frames (one or two).
+    pub flashes: Vec<(f64, u32)>,
     /// Spoken words (normal and shouted).
     pub words: Vec<(f64, f64)>,
+    /// The climax placed across an Average slice edge (see [`generate`]): its time span and the
+    /// slice edge inside it.
+    pub straddle: Option<((f64, f64), f64)>,
 }
 
 impl Truth {
@@ -160,10 +163,44 @@ pub fn voice(cycles: f64, harmonics: usize, tilt: f32) -> f32 {
 /// Adds a generated sound `(t, k-th sample) -> value` over `[t0, t1)` to the soundtrack.
 type Put<'a> = dyn FnMut(f64, f64, &mut dyn FnMut(f64, usize) -> f32) + 'a;
 
-/// Audio and picture plan of an episode, then the analysis run over it.
-pub fn generate(seed: u64, portrait: bool) -> Episode {
+/// Seconds of timeline per Average slice the calibration asks for (one highlight per ~14 s, as an
+/// editor's reel of an 80-100 s episode would have).
+pub const SLICE_S: f64 = 14.0;
+
+/// Moves the first climax after the opening so that an Average slice edge (of `SLICE_S` slices
+/// over the episode) falls on its middle, by lengthening or shortening the scene before it (which
+/// moves the edges too). Returns the climax's index, `None` if no climax can be moved there.
+fn straddle(scenes: &mut [(SceneKind, f64)]) -> Option<usize> {
+    let ci = (2..scenes.len())
+        .find(|&i| scenes[i].0 == SceneKind::Climax && scenes[i - 1].0 != SceneKind::Climax)?;
+    for _ in 0..6 {
+        let d: f64 = scenes.iter().map(|s| s.1).sum();
+        let n = (d / SLICE_S).round().max(2.0);
+        let mid = scenes[..ci].iter().map(|s| s.1).sum::<f64>() + 0.5 * scenes[ci].1;
+        let k = (mid / (d / n)).round().clamp(1.0, n - 1.0);
+        let miss = k * d / n - mid;
+        if miss.abs() < 0.05 {
+            return Some(ci);
+        }
+        // Lengthening the scene before by x moves the climax by x and the edge by x * k / n.
+        let x = miss / (1.0 - k / n);
+        scenes[ci - 1].1 = (scenes[ci - 1].1 + x).clamp(4.0, 14.0);
+    }
+    None
+}
+
+/// Audio and picture plan of an episode, then the analysis run over it. With `across_edge`, one
+/// climax lies across an Average slice edge with an unclean middle: one long shot (no cut) and
+/// one unbroken shout over 2.6 s around the edge, so neither slice's clip can end there cleanly
+/// and a calm clip with clean edges in the same slice competes with it (issue 10's failure).
+pub fn generate(seed: u64, portrait: bool, across_edge: bool) -> Episode {
     let mut rng = Lcg(seed.wrapping_mul(7919).wrapping_add(17));
-    let scenes = structure(&mut rng);
+    let mut scenes = structure(&mut rng);
+    let held = if across_edge {
+        straddle(&mut scenes)
+    } else {
+        None
+    };
     let mut truth = Truth::default();
     let mut shots: Vec<ShotSpec> = Vec::new();
     // Soft transitions (start, end, fade through black?, old texture, new texture).
@@ -206,11 +243,27 @@ pub fn generate(seed: u64, portrait: bool) -> Episode {
             id,
             drift: if kind == SceneKind::Pan { 1.2 } else { 0.0 },
         });
+        // The unclean middle of the climax across a slice edge: no cut, no breath.
+        let hold = (held == Some(si)).then(|| {
+            let mid = frame(0.5 * (a + b));
+            (mid - 1.3, mid + 1.3)
+        });
+        if let Some(h) = hold {
+            let edge = frame(0.5 * (a + b));
+            truth.straddle = Some(((a, b), edge));
+            debug_assert!(h.0 > a && h.1 < b);
+        }
         match kind {
             SceneKind::Climax => {
                 let mut c = a + rng.range(0.3, 0.8);
-                let mut three = false;
+                // Once per climax a run of very short shots (3, 3 and 4 frames) and once a white
+                // flash on the last two frames of a shot, just before the cut.
+                let (mut short, mut flash_cut) = (0, false);
                 while c < b - 0.3 {
+                    if let Some(h) = hold.filter(|h| c > h.0 && c < h.1) {
+                        c = h.1 + 0.05;
+                        continue;
+                    }
                     let c0 = frame(c);
                     shots.push(ShotSpec {
                         start: c0,
@@ -218,16 +271,26 @@ pub fn generate(seed: u64, portrait: bool) -> Episode {
                         drift: 4.0 * rng.next(),
                     });
                     truth.cuts.push(c0);
-                    c = if !three && c0 > a + 2.0 {
-                        three = true;
-                        c0 + 3.0 / FPS
+                    c = if (short == 0 && c0 > a + 2.0) || (1..3).contains(&short) {
+                        short += 1;
+                        c0 + [3.0, 3.0, 4.0][short - 1] / FPS
                     } else {
                         c0 + rng.range(0.3, 0.8)
                     };
+                    if short == 3 && !flash_cut && c < b - 0.3 && c - c0 > 0.3 {
+                        flash_cut = true;
+                        truth.flashes.push((frame(c) - 2.0 / FPS, 2));
+                    }
                 }
+                // Flashes of one or two frames inside shots.
                 let mut fl = a + rng.range(1.0, 1.5);
+                let mut len = 1 + (seed % 2) as u32;
                 while fl < b - 0.5 {
-                    truth.flashes.push(frame(fl));
+                    let f0 = frame(fl);
+                    if truth.cuts.iter().all(|&c| (c - f0).abs() > 0.15) {
+                        truth.flashes.push((f0, len));
+                        len = 3 - len;
+                    }
                     fl += rng.range(1.4, 2.2);
                 }
             }
@@ -298,7 +361,10 @@ pub fn generate(seed: u64, portrait: bool) -> Episode {
                 // Shouted phrases with breaths, high and bright.
                 let mut p = a + 0.5;
                 while p < b - 0.8 {
-                    let pl = rng.range(1.0, 1.8).min(b - 0.3 - p);
+                    let mut pl = rng.range(1.0, 1.8).min(b - 0.3 - p);
+                    if let Some(h) = hold.filter(|h| p < h.1 && p + pl + 0.5 > h.0) {
+                        pl = h.1 - p;
+                    }
                     truth.shouting.push((p, p + pl));
                     truth.words.push((p, p + pl));
                     let f0 = speaker_f0[0] * rng.range(2.2, 2.6);
@@ -397,22 +463,15 @@ pub fn generate(seed: u64, portrait: bool) -> Episode {
     }
     let nf = (truth.duration_s * FPS).round() as usize;
     let (mut pic, mut other) = (Vec::new(), Vec::new());
-    let mut si = 0;
-    for i in 0..nf {
-        let t = i as f64 / FPS;
-        if !an.wants_frame(t) {
-            continue;
-        }
-        while si + 1 < shots.len() && shots[si + 1].start <= t + 1e-9 {
-            si += 1;
-        }
+    let mut picture = |t: f64| {
+        let si = shots.partition_point(|s| s.start <= t + 1e-9).max(1) - 1;
         let s = shots[si];
         let k = ((t - s.start) * FPS) as f32;
         texture(s.id, s.drift * k, w, h, &mut pic);
         if truth
             .flashes
             .iter()
-            .any(|&f| t >= f - 1e-9 && t < f + 2.0 / FPS)
+            .any(|&(f, len)| t >= f - 1e-9 && t < f + len as f64 / FPS - 1e-9)
         {
             pic.iter_mut().for_each(|p| *p = [245.0; 3]);
         }
@@ -437,18 +496,36 @@ pub fn generate(seed: u64, portrait: bool) -> Episode {
                 }
             }
         }
-        let buf = i420(&pic, w, h);
-        let view = FrameView {
+        i420(&pic, w, h)
+    };
+    fn view(buf: &(Vec<u8>, Vec<PlaneLayout>), w: usize, h: usize) -> FrameView<'_> {
+        FrameView {
             format: PixelFormat::I420,
             width: w as u32,
             height: h as u32,
             data: &buf.0,
             planes: buf.1.clone(),
             full_range: false,
-        };
-        if let Err(e) = an.push_frame(t, &view) {
+        }
+    }
+    // As the browser does: frames the sampling skips are held until the next analysed frame,
+    // which asks for them when it may be a cut.
+    let mut held = Vec::new();
+    for i in 0..nf {
+        let t = i as f64 / FPS;
+        if !an.wants_frame(t) {
+            held.push(t);
+            continue;
+        }
+        if let Err(e) = an.push_frame(t, &view(&picture(t), w, h)) {
             panic!("{e}");
         }
+        if an.wants_between_frames() {
+            for &b in &held {
+                an.push_between_frame(b, &view(&picture(b), w, h)).unwrap();
+            }
+        }
+        held.clear();
     }
     Episode {
         name: format!(

@@ -137,7 +137,11 @@ fn a_music_sting_is_named_with_its_rise() {
                 .sum::<f32>()
     });
     let rs = reasons(&analyse(&x, |_| 1.0));
-    assert!(rs.iter().any(|r| r.starts_with("music sting (+")), "{rs:?}");
+    assert!(
+        rs.iter()
+            .any(|r| r.starts_with("music sting (+") && r.contains(" LU, tonal")),
+        "{rs:?}"
+    );
     assert!(!rs.iter().any(|r| r.starts_with("shouting")), "{rs:?}");
 }
 
@@ -150,7 +154,11 @@ fn a_door_slam_is_an_impact_without_shouting() {
             + 0.35 * (2.0 * std::f64::consts::PI * 55.0 * s).sin() as f32 * (-s as f32 / 0.08).exp()
     });
     let rs = reasons(&analyse(&x, |_| 1.0));
-    assert!(rs.iter().any(|r| r.starts_with("impact (+")), "{rs:?}");
+    assert!(
+        rs.iter()
+            .any(|r| r.starts_with("impact (+") && r.contains(" LU above typical")),
+        "{rs:?}"
+    );
     assert!(!rs.iter().any(|r| r.starts_with("shouting")), "{rs:?}");
 }
 
@@ -170,11 +178,38 @@ fn shouting_is_loud_high_and_bright_speech() {
     });
     let rs = reasons(&analyse(&x, |_| 1.0));
     let shout = rs.iter().find(|r| r.starts_with("shouting (pitch"));
-    assert!(shout.is_some(), "{rs:?}");
-    assert!(
-        rs.iter().any(|r| r.starts_with("loudness jump +")),
-        "{rs:?}"
-    );
+    assert!(shout.is_some_and(|r| r.ends_with(" LU)")), "{rs:?}");
+    // The shout is about 15 dB above the voices before it, and brighter: K-weighting reads it
+    // louder still, so the jump in LU is at least that.
+    let jump = rs.iter().find_map(|r| {
+        r.strip_prefix("loudness jump +")?
+            .strip_suffix(" LU over the sound before")
+    });
+    let jump: f32 = jump.and_then(|j| j.parse().ok()).unwrap_or(0.0);
+    assert!((15.0..30.0).contains(&jump), "jump {jump} LU: {rs:?}");
+}
+
+/// Each hop's loudness is EBU R128 K-weighted, in LUFS: a 1 kHz sine of RMS -23 dBFS reads
+/// -23 LUFS (the curve's gain at 1 kHz and the -0.691 offset cancel), a 4 kHz one about 3.5 LU
+/// more (the high shelf), a 60 Hz one less (the high-pass).
+#[test]
+fn hop_loudness_is_k_weighted_lufs() {
+    let level = |f: f64| {
+        let amp = 10f64.powf(-23.0 / 20.0) * 2f64.sqrt();
+        let x: Vec<f32> = (0..RATE as usize * 2)
+            .map(|i| (amp * (2.0 * std::f64::consts::PI * f * i as f64 / RATE as f64).sin()) as f32)
+            .collect();
+        let mut an = SourceAnalyzer::new(2.0, 15.0);
+        an.push_audio(0.0, RATE, &[&x]);
+        let a = an.finish().audio.unwrap();
+        let mut v = a.loudness_lufs[20..a.len() - 20].to_vec();
+        v.sort_by(f32::total_cmp);
+        v[v.len() / 2]
+    };
+    let (l1k, l4k, l60) = (level(1000.0), level(4000.0), level(60.0));
+    assert!((l1k + 23.0).abs() < 0.3, "1 kHz: {l1k} LUFS");
+    assert!((l4k - l1k - 3.5).abs() < 0.6, "4 kHz: {l4k} LUFS");
+    assert!(l60 < l1k - 0.5, "60 Hz: {l60} LUFS");
 }
 
 #[test]
