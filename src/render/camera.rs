@@ -11,7 +11,8 @@
 //! 2. the window starts at the median subject of the shot's first [`START_S`] (its own subject);
 //! 3. it moves only when the subject leaves the dead zone ([`DEAD_ZONE`] of the window either side
 //!    of its centre), towards the point that puts the subject back on the zone's edge, as a
-//!    critically damped spring ([`OMEGA`]: no overshoot, no oscillation) whose speed is capped at
+//!    critically damped spring ([`OMEGA`]: no overshoot, no oscillation) that also matches the
+//!    subject's velocity (so a steady walk is followed without lag), its speed capped at
 //!    [`MAX_SPEED`] windows per second. A still scene holds still: nothing leaves the dead zone.
 //!
 //! Both axes work the same way; an axis the window keeps (almost) whole ([`MIN_CROP`]) stays
@@ -193,6 +194,19 @@ fn follow_axis(times: &[f64], subject: &[f64], share: f64) -> Vec<f64> {
     let mut v = 0.0;
     let dead = DEAD_ZONE * share;
     let vmax = MAX_SPEED * share;
+    // The subject's velocity (central differences over the filtered points: the whole clip is
+    // known, so the follow needs no lag to see where the subject is going).
+    let velocity: Vec<f64> = (0..n)
+        .map(|i| {
+            let (a, b) = (i.saturating_sub(half), (i + half).min(n - 1));
+            let dt = times[b] - times[a];
+            if dt > 0.0 {
+                (target[b] - target[a]) / dt
+            } else {
+                0.0
+            }
+        })
+        .collect();
     let mut out = Vec::with_capacity(n);
     out.push(x);
     for i in 1..n {
@@ -204,13 +218,15 @@ fn follow_axis(times: &[f64], subject: &[f64], share: f64) -> Vec<f64> {
             let r = s as f64 / steps as f64;
             let subject = target[i - 1] + r * (target[i] - target[i - 1]);
             let off = subject - x;
-            // Inside the dead zone the goal is where the window is: only damping acts.
-            let goal = if off.abs() > dead {
-                subject - dead * off.signum()
+            // Inside the dead zone the goal is where the window is and it stands still: only
+            // damping acts. Outside, the goal is the zone's edge, moving with the subject (so a
+            // steady walk is followed without falling behind).
+            let (goal, goal_v) = if off.abs() > dead {
+                (subject - dead * off.signum(), velocity[i])
             } else {
-                x
+                (x, 0.0)
             };
-            let a = OMEGA * OMEGA * (goal - x) - 2.0 * OMEGA * v;
+            let a = OMEGA * OMEGA * (goal - x) + 2.0 * OMEGA * (goal_v - v);
             v = (v + a * h).clamp(-vmax, vmax);
             x += v * h;
             if x <= lo || x >= hi {
