@@ -86,3 +86,20 @@ test('Compose with ScaleType crop into portrait: the window follows the walking 
   }
   assert.ok(checked >= 4, `checked ${checked} frames where a centred crop loses the square (clips ${JSON.stringify(out.Clips)})`);
 });
+
+test('Concat with ScaleType crop is not analysed: the crop is centred and the record says so', async () => {
+  const record = await host.run('CreateHighlightTask', {
+    Type: 'Concat',
+    Sources: [{ URI: host.server.fileUrl(clip), StartTime: 0, Duration: 2 }],
+    Output: { URI: host.uploadUrl('crop_concat.mp4'), Container: 'mp4', Video: { TranscodeVideo: { Resolution: `${OW}x${OH}`, ScaleType: 'crop' } } },
+  });
+  assert.equal(record.Status, 'Succeeded', `${record.Code}: ${record.Message}`);
+  const out = record.Outputs[0];
+  assert.equal(out.Crop, 'Centred', JSON.stringify(out));
+  assert.ok(out.Notes.some((n) => n.startsWith('crop is centred')), JSON.stringify(out.Notes));
+  // At 1 s the square (x 0.246) lies left of the centred window: the frame has none of it, which is
+  // what the Compose test above would see without the camera path.
+  let bright = 0;
+  for (const v of lumaFrame(local(out.URI), 1.0)) if (v > 200) bright++;
+  assert.ok(bright < 100, `a centred crop loses the square: ${bright} bright pixels`);
+});
