@@ -343,6 +343,26 @@ mod tests {
     }
 
     #[test]
+    fn coded_points_map_to_display_points_as_display_to_coded_inverts() {
+        // A tiny display rect at each mapped point lands on the coded point it came from.
+        for rot in [0, 90, 180, 270] {
+            let g = SourceGeometry {
+                rotation: rot,
+                display_w: 0,
+                display_h: 0,
+                ..SourceGeometry::simple(40, 20)
+            };
+            let (dw, dh) = display_size(&g);
+            let (x, y) = coded_to_display_point(&g, (0.25, 0.1));
+            let r = display_to_coded(&g, Rect::new(x * dw, y * dh, 0.0, 0.0));
+            assert!(
+                (r.x - 10.0).abs() < 1e-9 && (r.y - 2.0).abs() < 1e-9,
+                "{rot}: {r:?}"
+            );
+        }
+    }
+
+    #[test]
     fn display_to_coded_inverts_each_rotation() {
         // A 40x20 coded frame; the display rect covering the whole picture maps to the whole frame.
         for rot in [0, 90, 180, 270] {
