@@ -51,6 +51,7 @@ fn main() {
             out_cut: None,
             vfx: None,
             speed: 1.0,
+            camera: None,
         }],
         sources: vec![SourceGeometry::simple(sw as u32, sh as u32)],
         duration_s: 10.0,

@@ -34,6 +34,7 @@ fn clip(
         out_cut: None,
         vfx: None,
         speed: 1.0,
+        camera: None,
     }
 }
 

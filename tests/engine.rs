@@ -50,6 +50,7 @@ fn input(w: u32, h: u32, fps: f64, has_audio: bool) -> SourceInput {
         frame_rate: fps,
         geometry: SourceGeometry::simple(w, h),
         cuts: Vec::new(),
+        subject: None,
     }
 }
 

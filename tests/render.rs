@@ -38,6 +38,7 @@ fn clip(
         out_cut: None,
         vfx: None,
         speed: 1.0,
+        camera: None,
     }
 }
 

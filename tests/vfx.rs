@@ -31,6 +31,7 @@ fn clip(source: usize, out_start_s: f64, vfx: Option<Vfx>) -> RenderClip {
         out_cut: None,
         vfx,
         speed: 1.0,
+        camera: None,
     }
 }
 

@@ -4,6 +4,7 @@
 //! everything else is reduced to one [`FrameFeatures`] per analysed frame. Flags that need a little
 //! look-ahead (flash, black, frozen) are set by [`mark_flags`] once the sequence is complete.
 
+use super::focus::focus;
 use super::video::{pool_chroma, Thumbnail, CHROMA_H, CHROMA_W, THUMB_H, THUMB_W};
 use serde::Serialize;
 use std::collections::VecDeque;
@@ -82,6 +83,10 @@ pub struct FrameFeatures {
     pub black: bool,
     /// Part of a run of at least [`FROZEN_MIN_S`] without motion.
     pub frozen: bool,
+    /// Where the subject is ([`super::focus`]), in 0..1 of the decoded frame's width and height
+    /// (before rotation).
+    pub focus_x: f32,
+    pub focus_y: f32,
 }
 
 type Histogram = [f32; LUMA_BINS + CHROMA_BINS * CHROMA_BINS];
@@ -132,6 +137,7 @@ impl FrameAnalyzer {
             colour: colourfulness(&th),
             ..Default::default()
         };
+        let mut shift = (0, 0);
         if let Some((p, ph)) = &self.prev {
             let (sum, max) = p
                 .luma
@@ -143,7 +149,9 @@ impl FrameAnalyzer {
             f.motion_max = max;
             f.hist_diff = hist_change(ph, &hist);
             f.zoom = estimate_zoom(&p.luma, &th.luma);
-            f.residual = pan_residual(&p.luma, &th.luma);
+            let (residual, dx, dy) = pan_search(&p.luma, &th.luma);
+            f.residual = residual;
+            shift = (dx, dy);
             if self
                 .pre_flash
                 .as_ref()
@@ -163,6 +171,11 @@ impl FrameAnalyzer {
             f.across_flash =
                 super::shots::change_score(hist_change(ph, &hist), pan_residual(&p.luma, &th.luma));
         }
+        (f.focus_x, f.focus_y) = focus(
+            self.prev.as_ref().map(|(p, _)| (p, shift.0, shift.1)),
+            &th,
+            (mean, f.luma_std),
+        );
         let mut grid = vec![0.0; CHROMA_W * CHROMA_H];
         pool_chroma(&th.luma, &mut grid);
         let keep = self.windows.iter().max().copied().unwrap_or(0) + 1;
@@ -297,10 +310,16 @@ fn zoom_cost(prev: &[f32], cur: &[f32], s: f32) -> f32 {
 /// Mean absolute difference between `cur` and `prev` shifted by the best whole-pixel offset within
 /// the pan search range, over the central region every shift can see.
 pub fn pan_residual(prev: &[f32], cur: &[f32]) -> f32 {
+    pan_search(prev, cur).0
+}
+
+/// [`pan_residual`] and the shift that gives it: cell `(x, y)` of `cur` matches
+/// `(x + dx, y + dy)` of `prev` (the first of equally good shifts, so a still picture gives 0).
+pub fn pan_search(prev: &[f32], cur: &[f32]) -> (f32, isize, isize) {
     let (mx, my) = (PAN_SEARCH_X, PAN_SEARCH_Y);
     let cols = THUMB_W - 2 * mx;
     let n = (cols * (THUMB_H - 2 * my)) as f32;
-    let mut best = f32::INFINITY;
+    let mut best = (f32::INFINITY, 0, 0);
     for dy in 0..=2 * my {
         for dx in 0..=2 * mx {
             let mut sum = 0.0;
@@ -310,7 +329,13 @@ pub fn pan_residual(prev: &[f32], cur: &[f32]) -> f32 {
                 let p = &prev[py * THUMB_W + dx..py * THUMB_W + dx + cols];
                 sum += c.iter().zip(p).map(|(a, b)| (a - b).abs()).sum::<f32>();
             }
-            best = best.min(sum / n);
+            let shift = (dx as isize - mx as isize, dy as isize - my as isize);
+            // Ties keep the smaller shift: a still or flat picture has not panned.
+            let size = |s: (isize, isize)| s.0.abs() + s.1.abs();
+            let cost = sum / n;
+            if cost < best.0 || (cost == best.0 && size(shift) < size((best.1, best.2))) {
+                best = (cost, shift.0, shift.1);
+            }
         }
     }
     best

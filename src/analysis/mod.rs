@@ -7,12 +7,14 @@
 //! explained clips.
 //!
 //! Modules, one concept each: `video` (pixel formats → thumbnails), `frames` (per-frame signals),
+//! `focus` (where the subject of each frame is, for a crop that follows it),
 //! `shots` (shot boundaries), `resample` (downmix, resampling, timestamp repair), `audio` (per-hop
 //! signals, speech, pauses, onsets), `signals` (per-source normalised score signals), `score`
 //! (clip selection and reasons), `profile` (signal weights per content type).
 
 pub mod audio;
 pub mod cuts;
+pub mod focus;
 pub mod frames;
 pub mod profile;
 pub mod resample;
@@ -24,6 +26,7 @@ pub mod video;
 
 pub use audio::{AudioFeatures, Onset, Pause};
 pub use cuts::{EditKind, EditPoint};
+pub use focus::{FocusSample, SubjectTrack};
 pub use frames::FrameFeatures;
 pub use profile::Profile;
 pub use score::{

@@ -24,14 +24,15 @@ mod result;
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::SubjectTrack;
 use crate::plan::SourceMeta;
 use crate::render::{CutWindow, SourceGeometry};
 
 pub use highlights::{highlight_request, HighlightRequest, Purpose};
 pub use output::{
-    frame_rate, music_bed, output_clips, output_size, placement, reel_outputs, render_plan,
-    render_settings, round_ms, AudioEncoding, OutputClip, ReelOutput, RenderSettings,
-    VideoEncoding,
+    crop_mode, frame_rate, music_bed, output_clips, output_size, placement, reel_outputs,
+    render_plan, render_settings, round_ms, AudioEncoding, CropMode, OutputClip, ReelOutput,
+    RenderSettings, VideoEncoding,
 };
 pub use planning::{
     concat_ranges, export_reels, plan_concat, plan_config, plan_reels, request_seed,
@@ -57,6 +58,10 @@ pub struct SourceInput {
     /// The source's hard cuts, from the analysis (none for a Concat, which is not analysed).
     #[serde(default)]
     pub cuts: Vec<CutWindow>,
+    /// The subject of each analysed frame, which a crop across an aspect change follows; `None`
+    /// when the source was not analysed (a Concat): the crop is then centred.
+    #[serde(default)]
+    pub subject: Option<SubjectTrack>,
 }
 
 impl SourceInput {

@@ -9,8 +9,11 @@ use crate::job::spec::{AudioCodec, Container, JobSpec, ScaleType, VideoCodec, DE
 use crate::plan::{music_for_reel, reel_timeline, Reel};
 use crate::render::loudness::LoudnessTarget;
 use crate::render::{
-    self, layout::display_size, vfx::Vfx, ClipTransition, CutWindow, MusicBed, Placement,
-    RenderClip, RenderPlan, SourceGeometry,
+    self,
+    camera::{self, CameraPath},
+    layout::display_size,
+    vfx::Vfx,
+    ClipTransition, CutWindow, MusicBed, Placement, RenderClip, RenderPlan, SourceGeometry,
 };
 use crate::ApiError;
 
@@ -246,7 +249,12 @@ pub fn render_plan(settings: &RenderSettings, sources: &[SourceInput], reel: &Re
                 // Names were validated against the catalogue the renderer reads.
                 vfx: c.vfx.as_deref().and_then(Vfx::from_name),
                 speed,
+                camera: None,
             }
+        })
+        .map(|clip| RenderClip {
+            camera: camera_path(settings, sources, &clip),
+            ..clip
         })
         .collect();
     RenderPlan {
@@ -260,6 +268,68 @@ pub fn render_plan(settings: &RenderSettings, sources: &[SourceInput], reel: &Re
         loudness: settings.loudness,
         music: None,
     }
+}
+
+/// The window of a clip cropped across an aspect change ([`camera::crop_window`]): drawn with
+/// `Cover` and no layout effect (those crop from the centre by definition). `None` otherwise.
+fn cropped_window(
+    settings: &RenderSettings,
+    g: &SourceGeometry,
+    clip: &RenderClip,
+) -> Option<(f64, f64)> {
+    let placement = settings
+        .placement
+        .unwrap_or_else(|| render::default_placement(g, settings.width, settings.height));
+    if placement != Placement::Cover || clip.vfx.is_some_and(|v| v.is_layout()) {
+        return None;
+    }
+    camera::crop_window(g, settings.width, settings.height)
+}
+
+/// The camera path of a cropped clip whose source was analysed; `None` keeps the centred crop.
+fn camera_path(
+    settings: &RenderSettings,
+    sources: &[SourceInput],
+    clip: &RenderClip,
+) -> Option<CameraPath> {
+    let s = sources.get(clip.source)?;
+    let window = cropped_window(settings, &s.geometry, clip)?;
+    camera::follow(
+        s.subject.as_ref()?,
+        &s.geometry,
+        window,
+        clip.in_s,
+        clip.out_s,
+    )
+}
+
+/// How a reel's crop across an aspect change was placed (the record's `Crop`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub enum CropMode {
+    /// The window follows the subject along a smoothed camera path from the analysis.
+    FollowsSubject,
+    /// The window is centred (the source was not analysed, as in a Concat).
+    Centred,
+}
+
+/// The crop mode of a render plan: `FollowsSubject` when every clip cropped across an aspect
+/// change has a camera path, `Centred` otherwise, `None` when no clip is cropped that way.
+pub fn crop_mode(settings: &RenderSettings, plan: &RenderPlan) -> Option<CropMode> {
+    let mut cropped = plan.clips.iter().filter(|c| {
+        plan.sources
+            .get(c.source)
+            .and_then(|g| cropped_window(settings, g, c))
+            .is_some()
+    });
+    let first = cropped.next()?;
+    Some(
+        if first.camera.is_some() && cropped.all(|c| c.camera.is_some()) {
+            CropMode::FollowsSubject
+        } else {
+            CropMode::Centred
+        },
+    )
 }
 
 /// The background music of reel `reel_index` (0-based), per `BackgroundMusicMode`.
@@ -276,6 +346,14 @@ pub fn music_bed(spec: &JobSpec, reel_index: usize) -> Option<MusicBed> {
         uri: t.uri.clone(),
         volume: t.volume as f32,
     })
+}
+
+/// The record's note for a crop mode, in words.
+fn crop_note(mode: CropMode) -> &'static str {
+    match mode {
+        CropMode::FollowsSubject => "crop follows the subject: the window moves along a smoothed camera path from the analysis (reset at each shot cut)",
+        CropMode::Centred => "crop is centred: without an analysis of the inputs (a Concat is not analysed) there is no subject to follow",
+    }
 }
 
 /// The hard cut of `source` a clip edge at `t` lies on (within one source frame of its window).
@@ -304,6 +382,8 @@ pub struct ReelOutput {
     pub clips: Vec<OutputClip>,
     /// The planner's notes on this reel.
     pub notes: Vec<String>,
+    /// How a crop across an aspect change is placed, when there is one.
+    pub crop: Option<CropMode>,
     /// Why this output fails without being rendered.
     pub failure: Option<ApiError>,
 }
@@ -320,15 +400,20 @@ pub fn reel_outputs(
         .zip(1u32..)
         .map(|(reel, index)| {
             let empty = reel.clips.is_empty();
+            let render = (!empty).then(|| RenderPlan {
+                music: music_bed(spec, index as usize - 1),
+                ..render_plan(settings, sources, reel)
+            });
+            let crop = render.as_ref().and_then(|p| crop_mode(settings, p));
+            let mut notes = reel.notes.clone();
+            notes.extend(crop.map(|c| crop_note(c).to_string()));
             ReelOutput {
                 index,
                 uri: spec.outputs.uri_for(index),
-                render: (!empty).then(|| RenderPlan {
-                    music: music_bed(spec, index as usize - 1),
-                    ..render_plan(settings, sources, reel)
-                }),
+                render,
                 clips: output_clips(reel),
-                notes: reel.notes.clone(),
+                notes,
+                crop,
                 failure: empty.then(|| ApiError::unsupported("no material left for this reel")),
             }
         })

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::output::{round_ms, OutputClip, RenderSettings};
+use super::output::{round_ms, CropMode, OutputClip, RenderSettings};
 use super::{ReelOutput, SourceInput};
 use crate::analysis::score::HighlightReport;
 use crate::analysis::{shot_list, Shot, SourceFeatures};
@@ -182,6 +182,11 @@ pub struct WrittenOutput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_codec: Option<Option<String>>,
     pub clips: Vec<OutputClip>,
+    /// How a crop across an aspect change (`ScaleType: crop`, e.g. landscape into portrait) was
+    /// placed: `FollowsSubject` (a camera path from the analysis) or `Centred`; absent when no
+    /// clip is cropped that way.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crop: Option<CropMode>,
     /// The audio's loudness before and after normalisation (outputs with audio, unless a request
     /// turned normalisation off).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -222,6 +227,7 @@ pub fn source_input(info: &MediaInfo, cuts: Vec<crate::render::CutWindow>) -> Op
             display_h: video.display_height,
         },
         cuts,
+        subject: None,
     })
 }
 
@@ -382,6 +388,7 @@ pub fn rendered_output(
             video_codec: delivery.video_codec,
             audio_codec: Some(delivery.audio_codec),
             clips: out.clips.clone(),
+            crop: out.crop,
             loudness: delivery.loudness,
             background_music: out.render.as_ref().and_then(|r| r.music.as_ref()).map(|m| {
                 MusicRecord {
@@ -415,6 +422,7 @@ impl WrittenOutput {
             video_codec: None,
             audio_codec: None,
             clips: Vec::new(),
+            crop: None,
             loudness: None,
             background_music: None,
             notes: Vec::new(),

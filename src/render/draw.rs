@@ -99,9 +99,9 @@ fn clip_layer(plan: &RenderPlan, i: usize, t: f64) -> Result<Layer, ApiError> {
             g,
             placement,
             c.vfx,
-            plan.width,
-            plan.height,
+            (plan.width, plan.height),
             source_time,
+            c.camera.as_ref().map(|p| p.at(source_time)),
         ),
         vfx: c.vfx.filter(|e| !e.is_layout()).map(|effect| VfxFrame {
             effect,

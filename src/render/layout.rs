@@ -126,11 +126,44 @@ pub fn display_to_coded(g: &SourceGeometry, r: Rect) -> Rect {
     Rect::new(u.x * sx, u.y * sy, u.w * sx, u.h * sy)
 }
 
+/// Maps a point of the decoded frame (before rotation), in 0..1 of its width and height, to the
+/// display picture of `g`, in 0..1 of the display width and height (the inverse of the rotation
+/// [`display_to_coded`] undoes; pixel aspect does not move a relative point).
+pub fn coded_to_display_point(g: &SourceGeometry, (u, v): (f64, f64)) -> (f64, f64) {
+    match norm_rotation(g.rotation) {
+        90 => (1.0 - v, u),
+        180 => (1.0 - u, 1.0 - v),
+        270 => (v, 1.0 - u),
+        _ => (u, v),
+    }
+}
+
 /// Centred region of a `dw x dh` picture with the aspect of `w x h` (the part `Cover` keeps).
 fn cover_region(dw: f64, dh: f64, w: f64, h: f64) -> Rect {
+    cover_region_at(dw, dh, w, h, (0.5, 0.5))
+}
+
+/// The region `Cover` keeps with its centre as near `centre` (0..1 of the picture) as the
+/// picture allows: the window slides, it never leaves the picture or changes size.
+fn cover_region_at(dw: f64, dh: f64, w: f64, h: f64, (cx, cy): (f64, f64)) -> Rect {
     let s = (w / dw).max(h / dh);
     let (cw, ch) = ((w / s).min(dw), (h / s).min(dh));
-    Rect::new((dw - cw) / 2.0, (dh - ch) / 2.0, cw, ch)
+    let at = |c: f64, size: f64, full: f64| {
+        let c = if c.is_finite() { c } else { 0.5 };
+        (c * full - size / 2.0).clamp(0.0, full - size)
+    };
+    Rect::new(at(cx, cw, dw), at(cy, ch, dh), cw, ch)
+}
+
+/// The share of the display picture's width and height that `Cover` keeps on a `out_w x out_h`
+/// canvas (1 on the axis it does not cut). `None` for a degenerate source or canvas.
+pub fn cover_share(g: &SourceGeometry, out_w: u32, out_h: u32) -> Option<(f64, f64)> {
+    let (dw, dh) = display_size(g);
+    if dw <= 0.0 || dh <= 0.0 || out_w == 0 || out_h == 0 {
+        return None;
+    }
+    let r = cover_region(dw, dh, out_w as f64, out_h as f64);
+    Some((r.w / dw, r.h / dh))
 }
 
 /// Where the whole picture goes for `Letterbox`: centred, whole output pixels.
@@ -155,21 +188,29 @@ pub const TWOLAYER_SCALE: f64 = 0.8;
 ///   the outer two a blurred copy each, all three cropped from the centre of the picture to the
 ///   band's shape.
 ///
-/// Other effects (and `None`) draw as `placement` does.
+/// Other effects (and `None`) draw as `placement` does, `crop_centre` moving the `Cover` window
+/// (the layout effects crop from the centre).
 pub fn place_clip(
     source: usize,
     g: &SourceGeometry,
     placement: Placement,
     effect: Option<Vfx>,
-    out_w: u32,
-    out_h: u32,
+    (out_w, out_h): (u32, u32),
     source_time_s: f64,
+    crop_centre: Option<(f64, f64)>,
 ) -> Vec<DrawOp> {
     let (dw, dh) = display_size(g);
     let (w, h) = (out_w as f64, out_h as f64);
     let layout = effect.filter(|e| e.is_layout());
     if layout.is_none() || dw <= 0.0 || dh <= 0.0 || g.coded_w == 0 || g.coded_h == 0 {
-        return place_source(source, g, placement, out_w, out_h, source_time_s);
+        return place_source(
+            source,
+            g,
+            placement,
+            (out_w, out_h),
+            source_time_s,
+            crop_centre,
+        );
     }
     if out_w == 0 || out_h == 0 {
         return Vec::new();
@@ -216,14 +257,17 @@ pub fn place_clip(
 }
 
 /// The draws that put source `source` (geometry `g`) on a `out_w x out_h` canvas with `placement`,
-/// showing the frame at `source_time_s`. Empty for a degenerate source (zero size).
+/// showing the frame at `source_time_s`. `crop_centre` (0..1 of the display picture; `None` = the
+/// middle) is where the `Cover` window is centred, as near as the picture allows: the camera path
+/// of a crop that follows the subject ([`super::camera`]). Empty for a degenerate source (zero
+/// size).
 pub fn place_source(
     source: usize,
     g: &SourceGeometry,
     placement: Placement,
-    out_w: u32,
-    out_h: u32,
+    (out_w, out_h): (u32, u32),
     source_time_s: f64,
+    crop_centre: Option<(f64, f64)>,
 ) -> Vec<DrawOp> {
     let (dw, dh) = display_size(g);
     let (w, h) = (out_w as f64, out_h as f64);
@@ -242,7 +286,10 @@ pub fn place_source(
     let full = Rect::new(0.0, 0.0, w, h);
     match placement {
         Placement::Stretch => vec![op(Rect::new(0.0, 0.0, dw, dh), full, 0.0)],
-        Placement::Cover => vec![op(cover_region(dw, dh, w, h), full, 0.0)],
+        Placement::Cover => {
+            let centre = crop_centre.unwrap_or((0.5, 0.5));
+            vec![op(cover_region_at(dw, dh, w, h, centre), full, 0.0)]
+        }
         Placement::Letterbox => vec![op(Rect::new(0.0, 0.0, dw, dh), fit_rect(dw, dh, w, h), 0.0)],
         Placement::LetterboxOverBlur => {
             let blur = background_blur(out_w, out_h);
@@ -282,17 +329,37 @@ mod tests {
             display_h: 0,
         };
         assert_eq!(display_size(&g), (0.0, 0.0));
-        assert!(place_source(0, &g, Placement::Letterbox, 100, 100, 0.0).is_empty());
+        assert!(place_source(0, &g, Placement::Letterbox, (100, 100), 0.0, None).is_empty());
         assert!(place_source(
             0,
             &SourceGeometry::simple(10, 10),
             Placement::Letterbox,
-            0,
-            100,
-            0.0
+            (0, 100),
+            0.0,
+            None
         )
         .is_empty());
         assert_eq!(default_placement(&g, 100, 100), Placement::Letterbox);
+    }
+
+    #[test]
+    fn coded_points_map_to_display_points_as_display_to_coded_inverts() {
+        // A tiny display rect at each mapped point lands on the coded point it came from.
+        for rot in [0, 90, 180, 270] {
+            let g = SourceGeometry {
+                rotation: rot,
+                display_w: 0,
+                display_h: 0,
+                ..SourceGeometry::simple(40, 20)
+            };
+            let (dw, dh) = display_size(&g);
+            let (x, y) = coded_to_display_point(&g, (0.25, 0.1));
+            let r = display_to_coded(&g, Rect::new(x * dw, y * dh, 0.0, 0.0));
+            assert!(
+                (r.x - 10.0).abs() < 1e-9 && (r.y - 2.0).abs() < 1e-9,
+                "{rot}: {r:?}"
+            );
+        }
     }
 
     #[test]

@@ -48,6 +48,7 @@
 //! Transitions follow ffmpeg's `xfade` filter (see [`transitions`]); a reel frame outside any
 //! transition is one opaque layer.
 
+pub mod camera;
 pub mod compose;
 pub mod draw;
 pub mod held_mix;
@@ -200,6 +201,10 @@ pub struct RenderClip {
     /// time `in_s + (t - out_start_s) * speed`, and the audio is time-stretched with its pitch kept.
     #[serde(default = "unit_speed")]
     pub speed: f64,
+    /// Where the `Cover` window is centred at each source time (a crop that follows the subject,
+    /// [`camera`]); `None` = the middle of the picture.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub camera: Option<camera::CameraPath>,
 }
 
 fn unit_speed() -> f64 {

@@ -322,7 +322,8 @@ impl Job<'_> {
         Ok((result, blobs))
     }
 
-    /// What the engine needs of each input; `features` adds the analysis' hard cuts.
+    /// What the engine needs of each input; `features` adds the analysis' hard cuts and subject
+    /// points.
     fn inputs(
         &self,
         infos: &[MediaInfo],
@@ -332,12 +333,16 @@ impl Job<'_> {
             .iter()
             .enumerate()
             .map(|(i, info)| {
-                let cuts = features
-                    .and_then(|f| f.get(i))
+                let analysed = features.and_then(|f| f.get(i));
+                let cuts = analysed
                     .map(SourceFeatures::cut_windows)
                     .unwrap_or_default();
-                engine::source_input(info, cuts)
-                    .ok_or_else(|| ApiError::unsupported("the input has no video track"))
+                let input = engine::source_input(info, cuts)
+                    .ok_or_else(|| ApiError::unsupported("the input has no video track"))?;
+                Ok(SourceInput {
+                    subject: analysed.map(SourceFeatures::subject_track),
+                    ..input
+                })
             })
             .collect()
     }
