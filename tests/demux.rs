@@ -1339,3 +1339,69 @@ fn codec_failures_are_corrupt_or_unsupported_naming_codec_and_time() {
         assert_ne!(e.code, "Internal");
     }
 }
+
+/// An EBML element: `id` (with its marker bits) and an 8-byte size.
+fn ebml_element(id: &[u8], payload: &[u8]) -> Vec<u8> {
+    let mut v = id.to_vec();
+    v.push(0x01);
+    v.extend_from_slice(&(payload.len() as u64).to_be_bytes()[1..]);
+    v.extend_from_slice(payload);
+    v
+}
+
+/// A WebM file with one VP8 track, one key frame and `cue_points` CuePoints (13 bytes each).
+fn webm_with_cues(cue_points: usize) -> Vec<u8> {
+    let el = ebml_element;
+    let short = |id: u8, v: u8| [id, 0x81, v];
+    let mut point = vec![0xBB, 0x8B];
+    point.extend_from_slice(&short(0xB3, 0)); // CueTime
+    point.extend_from_slice(&[0xB7, 0x86]); // CueTrackPositions
+    point.extend_from_slice(&short(0xF7, 1)); // CueTrack
+    point.extend_from_slice(&short(0xF1, 0)); // CueClusterPosition
+    assert_eq!(point.len(), 13);
+    let cues = point.repeat(cue_points);
+    let video = [el(&[0xB0], &[0x01, 0x40]), el(&[0xBA], &[0xF0])].concat();
+    let entry = [
+        el(&[0xD7], &[1]),
+        el(&[0x83], &[1]),
+        el(&[0x86], b"V_VP8"),
+        el(&[0xE0], &video),
+    ]
+    .concat();
+    let block = [&[0x81, 0, 0, 0x80][..], &[0u8; 32]].concat();
+    let cluster = [el(&[0xE7], &[0]), el(&[0xA3], &block)].concat();
+    let segment = [
+        el(
+            &[0x15, 0x49, 0xA9, 0x66],
+            &el(&[0x2A, 0xD7, 0xB1], &[0x0F, 0x42, 0x40]),
+        ),
+        el(&[0x16, 0x54, 0xAE, 0x6B], &el(&[0xAE], &entry)),
+        el(&[0x1C, 0x53, 0xBB, 0x6B], &cues),
+        el(&[0x1F, 0x43, 0xB6, 0x75], &cluster),
+    ]
+    .concat();
+    [
+        el(&[0x1A, 0x45, 0xDF, 0xA3], &el(&[0x42, 0x82], b"webm")),
+        el(&[0x18, 0x53, 0x80, 0x67], &segment),
+    ]
+    .concat()
+}
+
+#[test]
+fn matroska_cues_count_in_the_file_budget() {
+    // A small Cues element is read and used.
+    let mut d = open_bytes(webm_with_cues(10)).expect("a file with 10 cue points opens");
+    assert_eq!(d.info().tracks.len(), 1);
+    d.seek(0.0).expect("seeks with its cues");
+    assert!(d.next_packet().expect("reads").is_some());
+    // 1.5 M cue points in a 19.5 MB file: under the 64 MiB element limit, but the raw element
+    // (19.5 MB) and its index (24 MB) need more than the file's 37 MiB budget.
+    let data = webm_with_cues(1_500_000);
+    assert!(data.len() < 20_000_000);
+    let err = open_bytes(data).err().expect("refused");
+    assert_eq!(err.code, "InvalidMedia.Corrupt", "{err}");
+    assert!(
+        err.message.contains("Cues") && err.message.contains("budget of 38 MiB"),
+        "{err}"
+    );
+}
