@@ -27,8 +27,8 @@ use crate::render::{CutWindow, SourceGeometry};
 
 pub use highlights::{highlight_request, HighlightRequest, Purpose};
 pub use output::{
-    frame_rate, music_bed, output_clips, output_size, placement, reel_outputs, render_plan,
-    render_settings, round_ms, AudioEncoding, OutputClip, ReelOutput, RenderSettings,
+    frame_rate, length_field, music_bed, output_clips, output_size, placement, reel_outputs,
+    render_plan, render_settings, round_ms, AudioEncoding, OutputClip, ReelOutput, RenderSettings,
     VideoEncoding,
 };
 pub use planning::{

@@ -23,13 +23,12 @@ use super::sink::OutputSink;
 use crate::render::compose::picture::Picture;
 use crate::render::compose::store::FrameLayout;
 use crate::render::compose::{Compositor, FrameStore};
+use crate::render::job_budget::{JobMemory, ENCODE_QUEUE_FRAMES};
 use crate::render::loudness::LoudnessReport;
 use crate::render::passthrough::passthrough_source;
 use crate::render::{self, AudioMixer, RenderPlan};
 use crate::ApiError;
 
-/// Frames waiting inside the encoders; more only adds memory.
-const MAX_ENCODE_QUEUE: u32 = 6;
 /// Audio frames per encoded block.
 const AUDIO_BLOCK: usize = 1024;
 
@@ -45,15 +44,19 @@ pub(super) struct RenderedReel {
 }
 
 /// Renders the reel `plan` encoded as `encoding`, writing the file body to `sink` in order
-/// (`sink.write(bytes)`).
+/// (`sink.write(bytes)`). `memory` is the output's checked budget: encoded bytes held beyond it
+/// fail the render.
 pub(super) async fn render_reel(
     plan: &RenderPlan,
     encoding: &Encoding,
     sources: &Sources<'_>,
     sink: OutputSink,
     job: &JobSignal,
+    memory: JobMemory,
 ) -> Result<RenderedReel, ApiError> {
-    Renderer::new(plan, encoding, sink, sources)?.run(job).await
+    Renderer::new(plan, encoding, sink, sources, memory)?
+        .run(job)
+        .await
 }
 
 /// The reel's inputs: `open(i)` resolves to a reader over source `i`; `has_audio[i]` says
@@ -93,6 +96,7 @@ impl<'a> Renderer<'a> {
         encoding: &'a Encoding,
         sink: OutputSink,
         sources: &'a Sources<'a>,
+        memory: JobMemory,
     ) -> Result<Self, ApiError> {
         render::validate_plan(plan)?;
         let mut mixer = match &encoding.audio {
@@ -127,6 +131,7 @@ impl<'a> Renderer<'a> {
                 &encoding.video,
                 encoding.audio.as_ref(),
                 sink,
+                memory,
             )?,
             cursors: BTreeMap::new(),
             finished: BTreeSet::new(),
@@ -158,7 +163,10 @@ impl<'a> Renderer<'a> {
                 None => self.composed_frame(&ops, timestamp, frame_us).await?,
             };
             let key = self.encoding.gop > 0 && i % u64::from(self.encoding.gop) == 0;
-            let encoded = self.video.encode(frame.raw(), key, MAX_ENCODE_QUEUE).await;
+            let encoded = self
+                .video
+                .encode(frame.raw(), key, ENCODE_QUEUE_FRAMES)
+                .await;
             drop(frame);
             encoded?;
             self.pump_audio().await?;
@@ -352,7 +360,7 @@ impl<'a> Renderer<'a> {
             })?;
             let data = AudioBlock::new(data);
             self.audio_frames += frames as u64;
-            encoder.encode(data.raw(), MAX_ENCODE_QUEUE).await?;
+            encoder.encode(data.raw(), ENCODE_QUEUE_FRAMES).await?;
         }
         Ok(())
     }
@@ -361,10 +369,10 @@ impl<'a> Renderer<'a> {
     fn collect(&mut self, done: bool) -> Result<(), ApiError> {
         let video: Vec<_> = std::iter::from_fn(|| self.video.chunks().pop()).collect();
         self.mux
-            .push(0, video.into_iter(), self.video.description());
+            .push(0, video.into_iter(), self.video.description())?;
         if let Some(a) = &self.audio {
             let audio: Vec<_> = std::iter::from_fn(|| a.chunks().pop()).collect();
-            self.mux.push(1, audio.into_iter(), a.description());
+            self.mux.push(1, audio.into_iter(), a.description())?;
         }
         self.mux.write_ready(done)
     }
