@@ -57,8 +57,12 @@ test('an invalid request exits non-zero with InvalidParameter', () => {
   fs.writeFileSync(path.join(dir, 'req.json'), JSON.stringify({ Action: 'CreateHighlightTask', Type: 'Retrieval', Mode: 'Sometimes', Sources: [{ URI: 'a.mp4' }], Output: { URI: 'x' } }));
   const r = reel(['--request', path.join(dir, 'req.json'), '--out', path.join(dir, 'out')]);
   assert.notEqual(r.status, 0);
-  assert.equal(JSON.parse(fs.readFileSync(path.join(dir, 'out', 'result.json'), 'utf8')).Code, 'InvalidParameter.Mode');
+  const result = JSON.parse(fs.readFileSync(path.join(dir, 'out', 'result.json'), 'utf8'));
+  assert.equal(result.Code, 'InvalidParameter.Mode');
   assert.match(r.stderr, /InvalidParameter\.Mode/);
+  // The code is said once: not repeated inside the message, nor twice on stderr.
+  assert.doesNotMatch(result.Message, /InvalidParameter/, result.Message);
+  assert.equal(r.stderr.match(/InvalidParameter\.Mode/g).length, 1, r.stderr);
 });
 
 test('shortcut: npm run reel -- a.mp4 b.mp4 runs a default job over both', () => {
