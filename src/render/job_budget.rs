@@ -48,9 +48,9 @@ const AUDIO_PACKETS_PER_S: f64 = 50.0;
 /// Compositor pictures at output size: output, scratch, two transition layers, blur and scale
 /// buffers, coverage.
 const COMPOSITOR_PICTURES: u64 = 7;
-/// Frame-store buffers per clip on screen (frames kept, spares, staging), at 4 bytes a pixel
-/// (a frame read back as RGBA is the largest layout).
-const STORE_BUFFERS_PER_CLIP: u64 = 6;
+/// Frame-store pictures per clip on screen at source size (frames kept, spare buffers), I420; its
+/// staging buffer comes on top at 4 bytes a pixel (a frame read back as RGBA is the largest layout).
+const STORE_PICTURES_PER_CLIP: u64 = 6;
 
 /// The estimated peak of one output's render, by part (bytes), and the request field its errors
 /// name (the one that sets the output's length).
@@ -79,7 +79,7 @@ impl JobMemory {
             .map(|s| {
                 let px = u64::from(s.coded_w) * u64::from(s.coded_h);
                 let decoded = u64::from(DECODE_QUEUE_FRAMES) + LOOKAHEAD_FRAMES as u64 + 1;
-                decoded * i420_bytes(s.coded_w, s.coded_h) + STORE_BUFFERS_PER_CLIP * px * 4
+                (decoded + STORE_PICTURES_PER_CLIP) * i420_bytes(s.coded_w, s.coded_h) + px * 4
             })
             .max()
             .unwrap_or(0);
@@ -161,7 +161,9 @@ impl JobMemory {
         }
         let fits = longest_fitting_s(plan, video, audio);
         let held = plan.loudness.is_some() || plan.music.is_some();
-        let advice = if held {
+        let advice = if fits < 1.0 {
+            "; the frames in flight at this output and source size alone need that much (ask for a smaller Width/Height)"
+        } else if held {
             "; loudness normalisation and music hold the whole reel (turning normalisation off lets a longer output stream)"
         } else {
             ""
