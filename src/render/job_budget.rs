@@ -15,7 +15,8 @@
 //!   music's samples.
 //! - **held encoded bytes**: while the audio is held, the container writer keeps every encoded video
 //!   chunk until the audio arrives (interleaving), and the encoded audio comes out at the end.
-//!   Without held audio the tracks are interleaved as they come: a few seconds.
+//!   Without held audio the tracks are interleaved as they come; a WebM cluster (up to 30 s) is
+//!   the most held then.
 //! - **tables**: the MP4 writer's per-sample table (for its `moov`).
 //!
 //! The file itself is not counted: its body streams to the sink (an OPFS file, or Blobs the browser
@@ -39,8 +40,9 @@ pub const LOOKAHEAD_FRAMES: usize = 3;
 pub const HELD_AUDIO_BYTES_PER_FRAME: u64 = 20;
 /// Encoders may run over their target bit rate for a while; held encoded bytes assume this much.
 const BITRATE_HEADROOM: f64 = 1.5;
-/// Seconds of encoded output held for interleaving when the audio streams.
-const INTERLEAVE_S: f64 = 4.0;
+/// Seconds of encoded output held when the audio streams: the WebM writer's open cluster spans up
+/// to 30 s (one GOP; MP4 interleaves within a frame or two, so this is its upper bound too).
+const INTERLEAVE_S: f64 = 30.0;
 /// Bytes per sample of the MP4 writer's table, with the arrays `moov` is built from at the end.
 const TABLE_BYTES_PER_SAMPLE: u64 = 64;
 /// Audio packets per second an encoder makes (Opus 20 ms; AAC 1024 samples at 48 kHz is 47).
