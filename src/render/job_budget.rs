@@ -11,7 +11,7 @@
 //!   at source size. These are bounded by the constants below, which the renderer and the decoding
 //!   cursors use (so the estimate and the code cannot drift apart).
 //! - **held audio**: with loudness normalisation or music the whole reel's mix is held (see
-//!   [`super::held_mix`]) at [`HELD_AUDIO_BYTES_PER_FRAME`] plus the output channels, and the
+//!   [`super::held_mix`]) at `HELD_AUDIO_BYTES_PER_FRAME` plus the output channels, and the
 //!   music's samples.
 //! - **held encoded bytes**: while the audio is held, the container writer keeps every encoded video
 //!   chunk until the audio arrives (interleaving), and the encoded audio comes out at the end.
@@ -37,7 +37,7 @@ pub const DECODE_QUEUE_FRAMES: u32 = 8;
 pub const LOOKAHEAD_FRAMES: usize = 3;
 /// Held mix per audio frame beside the output channels: the stereo mix (8 bytes) while mixing, or
 /// the limiter's gain curves (needed, minimum, smoothed, prefix sums: 20 bytes) while normalising.
-pub const HELD_AUDIO_BYTES_PER_FRAME: u64 = 20;
+const HELD_AUDIO_BYTES_PER_FRAME: u64 = 20;
 /// Encoders may run over their target bit rate for a while; held encoded bytes assume this much.
 const BITRATE_HEADROOM: f64 = 1.5;
 /// Seconds of encoded output held when the audio streams: the WebM writer's open cluster spans up
