@@ -137,6 +137,30 @@ for (const file of ['bench-1080p.mp4', 'bench-1080x1920.mp4']) {
     highlights: r.record.Highlights.length,
   });
 }
+// Progress events of the job being timed (runInPage exposes one callback per page, so it forwards
+// to whichever collector is current).
+let progressSink = null;
+const onProgress = (p) => progressSink?.(p);
+
+/**
+ * How well a job's progress predicted its end: where the analysis ended in the bar and in time
+ * (the two agree when the stages are weighted by their real cost), and, at 25/50/75 % of the
+ * bar, the error of the ETA the engine reported, as a share of the whole job's time.
+ */
+function progressAccuracy(events, totalS) {
+  const analysed = events.filter((e) => e.Stage === 'analyse').at(-1);
+  const etaError = {};
+  for (const at of [0.25, 0.5, 0.75]) {
+    const e = events.find((x) => x.Fraction >= at && x.EtaSeconds !== null);
+    if (e) etaError[`at_${at * 100}`] = +(Math.abs(e.EtaSeconds - (totalS - e.t)) / totalS).toFixed(3);
+  }
+  return {
+    analysis_share_of_bar: analysed ? +analysed.Fraction.toFixed(3) : null,
+    analysis_share_of_time: analysed ? +(analysed.t / totalS).toFixed(3) : null,
+    eta_error: etaError,
+  };
+}
+
 // Render: a 30 s 1080x1920 reel from the 60 s 1080p file (landscape into portrait: every frame is
 // drawn) and, for comparison, from the 1080x1920 file (same size: frames pass straight through
 // outside transitions), each against pure encoding of as many frames at that size.
@@ -145,10 +169,14 @@ if (!skipRender) {
   for (const file of ['bench-1080p.mp4', 'bench-1080x1920.mp4']) {
     console.error(`[bench] render: 30 s 1080x1920 reel from ${file}`);
     const url = server.fileUrl(path.join(fixtures, file));
+    const events = [];
+    const began = performance.now();
+    progressSink = (p) => events.push({ t: (performance.now() - began) / 1000, ...p });
     const record = await runInPage(page, 'CreateHighlightTask', {
       Type: 'Compose', Mode: 'Scene', Sources: [{ URI: url }],
       Output: { URI: 'memory:', Container: 'mp4', MaxDuration: 30, TargetDuration: 30, Video: { TranscodeVideo: { Resolution: '1080x1920' } } },
-    });
+    }, onProgress);
+    progressSink = null;
     if (record.Status !== 'Succeeded') throw new Error(`render: ${record.Code}: ${record.Message}`);
     const out = record.Outputs[0];
     const enc = await page.evaluate(([w, h, fps, n]) => window.reelcutBench.measureEncode(w, h, fps, n), [out.Width, out.Height, out.FrameRate, out.Frames]);
@@ -161,6 +189,7 @@ if (!skipRender) {
       ratio: +(enc.seconds / out.RenderSeconds).toFixed(3),
       encode_fps: +(enc.frames / enc.seconds).toFixed(1),
       render_fps: +(out.Frames / out.RenderSeconds).toFixed(1),
+      progress: progressAccuracy(events, (performance.now() - began) / 1000),
     });
   }
 }

@@ -177,6 +177,11 @@ export function rewriteLocalReferences(action, request, baseDir, fileUrl) {
       }
       req.InputConfig = input;
     }
+    const editing = obj(req.EditingConfig);
+    if (editing && typeof editing === 'object' && Array.isArray(editing.BackgroundMusics)) {
+      editing.BackgroundMusics = editing.BackgroundMusics.map((m) => (m && typeof m === 'object' ? { ...m, URI: mapRef(m.URI) } : m));
+      req.EditingConfig = editing;
+    }
   } else {
     if (Array.isArray(req.Sources)) req.Sources = req.Sources.map((s) => (s && typeof s === 'object' ? { ...s, URI: mapRef(s.URI) } : s));
     const edit = obj(req.Edit);

@@ -28,7 +28,8 @@ if (newest(['src', 'Cargo.toml', 'Cargo.lock', '.cargo']) > mtime('www/pkg/reelc
   console.error('[build] cargo build --target wasm32-unknown-unknown --release');
   run('cargo', ['build', '--lib', '--target', 'wasm32-unknown-unknown', '--release']);
   console.error('[build] wasm-bindgen');
-  run('wasm-bindgen', [wasmOut, '--target', 'web', '--out-dir', 'www/pkg']);
+  // Without the name section (function names, only for stack traces: a quarter of the module).
+  run('wasm-bindgen', [wasmOut, '--target', 'web', '--remove-name-section', '--remove-producers-section', '--out-dir', 'www/pkg']);
 }
 if (newest(['www', 'webpack.config.js', 'tsconfig.json']) > mtime('dist/reelcut.js') || process.argv.includes('--force')) {
   console.error('[build] tsc (type check + declarations)');

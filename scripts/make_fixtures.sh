@@ -245,8 +245,35 @@ edge_av1() {
   else enc=(-c:v libaom-av1 -cpu-used 8 -row-mt 1 -usage realtime -b:v 200k); fi
   "${FF[@]}" "${SMALL_V[@]}" "${SMALL_A[@]}" -t 2 "${enc[@]}" -pix_fmt yuv420p -c:a aac -b:a 96k -f mp4 "$1"
 }
+# Background-music tracks (tests/e2e/music.test.mjs): a 60 Hz tone at half scale (a frequency no
+# voice in the tests reaches, so its level can be measured under speech), stereo, in every format
+# the engine reads as music; 4 s (shorter than the reels: they loop), and a 20 s one for levels.
+music_tone() { # music_tone SECONDS OUT [output args...]
+  local d=$1 out=$2; shift 2
+  "${FF[@]}" -f lavfi -i "aevalsrc=0.5*sin(2*PI*60*t):s=44100:d=$d:c=stereo" "$@" "$out"
+}
+edge_music_mp3() { music_tone 4 "$1" -c:a libmp3lame -b:a 128k -f mp3; }
+edge_music_flac() { music_tone 4 "$1" -c:a flac -f flac; }
+edge_music_flac20() { music_tone 20 "$1" -c:a flac -f flac; }
+edge_music_wav() { music_tone 4 "$1" -c:a pcm_s16le -f wav; }
+edge_music_vorbis() { music_tone 4 "$1" -c:a libvorbis -q:a 4 -f ogg; }
+edge_music_opus() { music_tone 4 "$1" -c:a libopus -b:a 96k -f ogg; }
+edge_music_m4a() { music_tone 4 "$1" -c:a aac -b:a 128k -f ipod; }
+edge_music_webm() { music_tone 4 "$1" -c:a libopus -b:a 96k -f webm; }
+gen_music() {
+  skip_without libmp3lame edge/music/tone.mp3 || make_one edge/music/tone.mp3 "--dur 4 --tol 0.1 --audio mp3:2" edge_music_mp3
+  make_one edge/music/tone.flac "--dur 4 --tol 0.05 --audio flac:2" edge_music_flac
+  make_one edge/music/tone-20s.flac "--dur 20 --tol 0.05 --audio flac:2" edge_music_flac20
+  make_one edge/music/tone.wav "--dur 4 --tol 0.05 --audio pcm_s16le:2" edge_music_wav
+  skip_without libvorbis edge/music/tone.ogg || make_one edge/music/tone.ogg "--dur 4 --tol 0.1 --audio vorbis:2" edge_music_vorbis
+  skip_without libopus edge/music/tone.opus || make_one edge/music/tone.opus "--dur 4 --tol 0.1 --audio opus:2" edge_music_opus
+  make_one edge/music/tone.m4a "--dur 4 --tol 0.1 --audio aac:2" edge_music_m4a
+  skip_without libopus edge/music/tone.webm || make_one edge/music/tone.webm "--dur 4 --tol 0.1 --audio opus:2" edge_music_webm
+}
+
 gen_edge() {
   local av="--video h264:320x240 --audio aac:2"
+  gen_music
   make_one edge/editlist.mp4 "--dur 1.5 --tol 0.1 $av --elst" edge_editlist
   make_one edge/vfr.mp4 "--dur 3 --tol 0.15 $av --vfr" edge_vfr
   make_one edge/sar.mp4 "--dur 2 --video h264:480x360 --audio aac:2" edge_sar

@@ -53,6 +53,26 @@ pub fn demux_mkv(data: &[u8]) {
     demux(v);
 }
 
+/// The music-file readers (MP3, FLAC, Ogg, WAV, and M4A/WebM through the container demuxers):
+/// every packet read, WAV PCM converted.
+pub fn audio_file(data: &[u8]) {
+    let Ok(mut d) = media::audio_file::open_audio(Box::new(std::io::Cursor::new(data.to_vec())))
+    else {
+        return;
+    };
+    let audio = d.info().audio_track().and_then(|t| t.audio.clone());
+    for _ in 0..20_000 {
+        match d.next_packet() {
+            Ok(Some(p)) => {
+                if let Some(a) = &audio {
+                    let _ = media::audio_file::pcm_planes(&a.codec, a.channels as usize, &p.data);
+                }
+            }
+            _ => break,
+        }
+    }
+}
+
 /// The request parser of both APIs (first byte picks the API, the rest is the JSON text).
 pub fn request(data: &[u8]) {
     let Some((&which, rest)) = data.split_first() else {

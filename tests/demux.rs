@@ -1504,7 +1504,7 @@ fn through_the_engine(what: &str, data: Vec<u8>, failures: &mut Vec<String>) {
             for out in reel_outputs(&spec, &settings, &inputs, &plan.reels) {
                 if let Some(render) = &out.render {
                     reelcut::render::validate_plan(render)?;
-                    JobMemory::check(render, &video, audio.as_ref(), length_field(&spec))?;
+                    JobMemory::check(render, Some(&video), audio.as_ref(), length_field(&spec))?;
                 }
             }
             Ok(())

@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
+use reelcut::engine::progress;
 use reelcut::engine::{
     concat_ranges, export_reels, frame_rate, highlight_request, output_size, placement,
     plan_concat, plan_config, reel_outputs, render_plan, render_settings, request_seed, Purpose,
@@ -586,12 +587,12 @@ fn a_job_that_would_hold_more_than_the_memory_ceiling_is_refused_before_renderin
     let (plan, video, audio, s) = concat_memory(120.0, json!({}));
     let field = length_field(&s);
     assert_eq!(field, "Sources");
-    let m = JobMemory::check(&plan, &video, audio.as_ref(), field).unwrap();
+    let m = JobMemory::check(&plan, Some(&video), audio.as_ref(), field).unwrap();
     assert!(m.held_audio > 0 && m.total() < JOB_MEMORY_CEILING, "{m:?}");
     // 10 hours of it would hold the whole mix and every encoded video chunk: refused, naming the
     // field, the ceiling and the longest output that fits.
     let (plan, video, audio, _) = concat_memory(36_000.0, json!({}));
-    let e = JobMemory::check(&plan, &video, audio.as_ref(), field).unwrap_err();
+    let e = JobMemory::check(&plan, Some(&video), audio.as_ref(), field).unwrap_err();
     assert_eq!(e.code, "InvalidParameter.Sources", "{e}");
     assert!(e.message.contains("ceiling of 1024 MiB"), "{e}");
     let fits: f64 = e
@@ -603,11 +604,11 @@ fn a_job_that_would_hold_more_than_the_memory_ceiling_is_refused_before_renderin
         .unwrap_or_else(|| panic!("a length that fits: {e}"));
     let (at_fit, v, a, _) = concat_memory(fits, json!({}));
     assert!(
-        JobMemory::check(&at_fit, &v, a.as_ref(), field).is_ok(),
+        JobMemory::check(&at_fit, Some(&v), a.as_ref(), field).is_ok(),
         "{fits} s fits"
     );
     let (past_fit, v, a, _) = concat_memory(fits + 5.0, json!({}));
-    assert!(JobMemory::check(&past_fit, &v, a.as_ref(), field).is_err());
+    assert!(JobMemory::check(&past_fit, Some(&v), a.as_ref(), field).is_err());
     eprintln!(
         "longest 720p Concat with loudness normalisation: {fits} s; 2 min need {} MiB",
         m.total() >> 20
@@ -615,7 +616,7 @@ fn a_job_that_would_hold_more_than_the_memory_ceiling_is_refused_before_renderin
     // A 1080x1920 reel (blurred fill of the 720p source) with normalisation: about 6.5 minutes.
     let portrait = json!({ "Video": { "TranscodeVideo": { "Resolution": "1080x1920" } } });
     let (plan, video, audio, _) = concat_memory(3_600.0, portrait);
-    let e = JobMemory::check(&plan, &video, audio.as_ref(), field).unwrap_err();
+    let e = JobMemory::check(&plan, Some(&video), audio.as_ref(), field).unwrap_err();
     let fits: f64 = e
         .message
         .split("at most ")
@@ -631,7 +632,7 @@ fn a_job_that_would_hold_more_than_the_memory_ceiling_is_refused_before_renderin
         36_000.0,
         json!({ "Audio": { "LoudnessNormalization": false } }),
     );
-    let m = JobMemory::check(&plan, &video, audio.as_ref(), field).unwrap();
+    let m = JobMemory::check(&plan, Some(&video), audio.as_ref(), field).unwrap();
     assert_eq!(m.held_audio, 0);
     assert!(m.total() < JOB_MEMORY_CEILING / 2, "{m:?}");
     eprintln!(
@@ -644,7 +645,7 @@ fn a_job_that_would_hold_more_than_the_memory_ceiling_is_refused_before_renderin
 fn encoded_bytes_held_past_the_allowance_fail_the_render() {
     use reelcut::render::job_budget::JobMemory;
     let (plan, video, audio, _) = concat_memory(60.0, json!({}));
-    let m = JobMemory::check(&plan, &video, audio.as_ref(), "Sources").unwrap();
+    let m = JobMemory::check(&plan, Some(&video), audio.as_ref(), "Sources").unwrap();
     assert!(
         m.encoded_allowance() >= m.held_encoded,
         "the estimate fits its allowance"
@@ -663,4 +664,175 @@ fn the_memory_refusal_names_the_field_that_sets_the_outputs_length() {
         "OutputConfig.MaxDuration"
     );
     assert_eq!(length_field(&compose(json!({}))), "Output.MaxDuration");
+}
+
+// --- progress split (src/engine/progress.rs) ---
+
+fn split_of(spec: &JobSpec, sources: &[SourceInput]) -> progress::Split {
+    progress::split(spec, sources, &render_settings(spec, sources))
+}
+
+#[test]
+fn progress_spans_are_contiguous_and_proportional() {
+    let s = progress::spans(&[1.0, 3.0], 0.2, 1.0);
+    assert_eq!(s.len(), 2);
+    assert!(
+        (s[0].0 - 0.2).abs() < 1e-12 && (s[0].1 - 0.4).abs() < 1e-12,
+        "{s:?}"
+    );
+    assert!(
+        (s[1].0 - 0.4).abs() < 1e-12 && (s[1].1 - 1.0).abs() < 1e-12,
+        "{s:?}"
+    );
+    // No cost known: equal spans, never a NaN.
+    let even = progress::spans(&[0.0, f64::NAN, 0.0], 0.0, 0.9);
+    assert!((even[1].1 - 0.6).abs() < 1e-12, "{even:?}");
+}
+
+#[test]
+fn retrieval_progress_is_all_analysis() {
+    let spec = spec(
+        IMM,
+        json!({ "Type": "Retrieval", "Sources": [{ "URI": "a.mp4" }, { "URI": "b.mp4" }],
+                "Output": { "URI": "memory:" } }),
+    );
+    let long = SourceInput {
+        duration_s: 180.0,
+        ..input(1920, 1080, 30.0, true)
+    };
+    let split = split_of(&spec, &[input(1920, 1080, 30.0, true), long]);
+    assert!((split.render_from - 0.99).abs() < 1e-12, "{split:?}");
+    // Each source's span is its own cost: three times the length, three times the span.
+    let (a, b) = (split.analysis[0], split.analysis[1]);
+    assert!(
+        a.0 == 0.0 && a.1 > a.0 && (b.0 - a.1).abs() < 1e-12,
+        "{split:?}"
+    );
+    assert!(((b.1 - b.0) / (a.1 - a.0) - 3.0).abs() < 0.05, "{split:?}");
+}
+
+#[test]
+fn compose_progress_split_follows_the_stage_costs() {
+    let portrait = json!({ "TranscodeVideo": { "Resolution": "1080x1920" } });
+    let one = compose(json!({ "MaxDuration": 30, "TargetDuration": 30, "Video": portrait }));
+    let src = [input(1920, 1080, 30.0, true)];
+    let base = split_of(&one, &src).render_from;
+    // 60 s of 1080p30 analysed (1800 decoded frames) against 30 s of 1080x1920 rendered (900
+    // encoded frames and the ~1000 source frames under them): the render dominates.
+    assert!((0.15..0.35).contains(&base), "analysis share {base}");
+    // More material to analyse, larger analysis share; a 4K source costs more to analyse than
+    // a 720p one of the same length.
+    let longer = [SourceInput {
+        duration_s: 240.0,
+        ..src[0].clone()
+    }];
+    assert!(split_of(&one, &longer).render_from > base + 0.1);
+    let uhd = split_of(&one, &[input(3840, 2160, 30.0, true)]).render_from;
+    let hd = split_of(&one, &[input(1280, 720, 30.0, true)]).render_from;
+    assert!(uhd > hd + 0.2, "4K {uhd} vs 720p {hd}");
+    // More reels to render, smaller analysis share.
+    let reels = |n: u32| {
+        let spec = ice(json!({ "Count": n, "MaxDuration": 30, "Width": 1080, "Height": 1920 }));
+        split_of(&spec, &[src[0].clone(), src[0].clone()]).render_from
+    };
+    assert!(reels(3) < reels(1) - 0.1, "{} vs {}", reels(3), reels(1));
+}
+
+#[test]
+fn render_spans_follow_each_reel_length() {
+    let spec = compose(json!({}));
+    let sources = [input(1920, 1080, 30.0, true)];
+    let settings = render_settings(&spec, &sources);
+    let reel = |len: f64| Reel {
+        clips: vec![clip(0, 0.0, len, None)],
+        duration_s: len,
+        notes: Vec::new(),
+    };
+    let outs = reel_outputs(&spec, &settings, &sources, &[reel(10.0), reel(20.0)]);
+    let cost =
+        |k: usize| progress::render_cost(outs[k].render.as_ref().unwrap(), &sources, &settings);
+    let ratio = cost(1) / cost(0);
+    // Twice the output and twice the material, plus the same one-second pre-roll per clip.
+    assert!((1.8..2.0).contains(&ratio), "{ratio}");
+}
+
+#[test]
+fn music_gives_sound_disable_video_drops_the_picture_and_the_record_says_so() {
+    use reelcut::engine::{rendered_output, Delivery};
+    let silent_inputs = [input(640, 360, 25.0, false)];
+    // Music makes an audio track even when no input has one; each reel's bed is in its plan.
+    let s = spec(
+        ICE,
+        json!({ "InputConfig": { "MediaArray": ["a.mp4"], "BackgroundMusicArray": ["m1.mp3", "m2.flac"] },
+                "EditingConfig": { "BackgroundMusicMode": "Sequential", "BackgroundMusics": [{ "URI": "m3.wav", "Volume": 0.7 }] },
+                "OutputConfig": { "MediaURL": "r_{index}.mp4", "Count": 3 } }),
+    );
+    let settings = render_settings(&s, &silent_inputs);
+    assert!(settings.audio.is_some(), "music is sound");
+    assert!(!settings.video_disabled);
+    let reel = |_| Reel {
+        clips: vec![clip(0, 0.0, 3.0, None)],
+        duration_s: 3.0,
+        notes: vec![],
+    };
+    let reels: Vec<Reel> = (0..3).map(reel).collect();
+    let outs = reel_outputs(&s, &settings, &silent_inputs, &reels);
+    let beds: Vec<_> = outs
+        .iter()
+        .map(|o| {
+            o.render
+                .as_ref()
+                .and_then(|r| r.music.clone())
+                .map(|m| (m.track, m.uri, m.volume))
+        })
+        .collect();
+    assert_eq!(
+        beds,
+        vec![
+            Some((0, "m1.mp3".to_string(), 0.2)),
+            Some((1, "m2.flac".to_string(), 0.2)),
+            Some((2, "m3.wav".to_string(), 0.7))
+        ]
+    );
+    let delivery = |video: Option<&str>| Delivery {
+        frames: 75,
+        render_seconds: 1.0,
+        size: 1000.0,
+        video_codec: video.map(str::to_string),
+        audio_codec: Some("opus".into()),
+        upload_attempts: None,
+        loudness: None,
+        error: None,
+    };
+    let record = serde_json::to_value(rendered_output(
+        &outs[2],
+        &settings,
+        delivery(Some("avc1.64001f")),
+    ))
+    .unwrap();
+    assert_eq!(
+        record["BackgroundMusic"],
+        json!({ "Index": 2, "URI": "m3.wav", "Volume": 0.7 })
+    );
+    assert_eq!(record["Width"], json!(640));
+
+    // DisableVideo: the settings say so, and the record of an audio-only output has no picture.
+    let a = compose(json!({ "Video": { "DisableVideo": true } }));
+    let settings = render_settings(&a, &[input(640, 360, 25.0, true)]);
+    assert!(settings.video_disabled && settings.audio.is_some());
+    let outs = reel_outputs(&a, &settings, &silent_inputs, &[reel(0)]);
+    let record =
+        serde_json::to_value(rendered_output(&outs[0], &settings, delivery(None))).unwrap();
+    for key in [
+        "Width",
+        "Height",
+        "FrameRate",
+        "Frames",
+        "VideoCodec",
+        "BackgroundMusic",
+    ] {
+        assert!(record.get(key).is_none(), "{key} in {record}");
+    }
+    assert_eq!(record["AudioCodec"], json!("opus"));
+    assert_eq!(record["Duration"], json!(3.0));
 }

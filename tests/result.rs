@@ -3,10 +3,12 @@
 
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
+use reelcut::analysis::audio::AudioFeatures;
 use reelcut::analysis::score::{Highlight, HighlightReport, Timeline};
+use reelcut::analysis::SourceFeatures;
 use reelcut::engine::{
-    attach_score_curves, highlight_records, reel_outputs, render_settings, rendered_output,
-    source_input, source_summary, unrendered_output, Delivery, JobResult,
+    analysed_source_summary, attach_score_curves, highlight_records, reel_outputs, render_settings,
+    rendered_output, source_input, source_summary, unrendered_output, Delivery, JobResult,
 };
 use reelcut::job::validate::{parse_request, Capabilities};
 use reelcut::media::{AudioInfo, MediaInfo, TrackInfo, TrackKind, VideoInfo};
@@ -75,7 +77,7 @@ fn delivered(error: Option<(ApiError, String)>) -> Delivery {
         frames: 75,
         render_seconds: 1.23456,
         size: 123_456.0,
-        video_codec: "avc1.42E01F".into(),
+        video_codec: Some("avc1.42E01F".into()),
         audio_codec: None,
         upload_attempts: Some(2),
         loudness: None,
@@ -237,4 +239,39 @@ fn each_analysed_source_gets_its_score_curve() {
         v[1]["ScoreCurve"],
         json!({ "Start": 2.0, "Step": 0.5, "Values": [0.123f32, 0.9f32] })
     );
+}
+
+#[test]
+fn an_analysed_source_says_where_it_has_speech() {
+    let speech = [false, true, true, false, false, true];
+    let audio = AudioFeatures {
+        t0: 1.0,
+        hop_s: 0.5,
+        rms_db: vec![-20.0; speech.len()],
+        speech: speech.to_vec(),
+        ..Default::default()
+    };
+    let features = SourceFeatures {
+        duration_s: 4.0,
+        audio: Some(audio),
+        ..Default::default()
+    };
+    let v = serde_json::to_value(analysed_source_summary(
+        "a.mp4",
+        &info(true),
+        &features,
+        (0, 0),
+    ))
+    .unwrap();
+    // Each run of speech hops is one span; one still open at the end closes there.
+    assert_eq!(
+        v["Speech"],
+        json!([{ "Start": 1.5, "End": 2.5 }, { "Start": 3.5, "End": 4.0 }])
+    );
+    // A source without audio says nothing rather than "no speech".
+    let silent = analysed_source_summary("a.mp4", &info(false), &SourceFeatures::default(), (0, 0));
+    assert!(serde_json::to_value(silent)
+        .unwrap()
+        .get("Speech")
+        .is_none());
 }

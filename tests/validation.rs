@@ -961,6 +961,10 @@ fn imm_bad_cases() -> Vec<Bad> {
         bad(IMM, imm_full, &[("/Edit/BackgroundMusics/1", s(json!({ "URI": "b.mp3" })))], "InvalidParameter.Edit.BackgroundMusics", "Edit.BackgroundMusics has 2 entries; allowed at most 1"),
         bad(IMM, imm_full, &[("/Edit/BackgroundMusics/0/URI", s(json!("")))], "InvalidParameter.Edit.BackgroundMusics.URI", "Edit.BackgroundMusics[0].URI is ''"),
         bad(IMM, imm_full, &[("/Edit/BackgroundMusics/0/Volume", s(json!(12)))], "InvalidParameter.Edit.BackgroundMusics.Volume", "Edit.BackgroundMusics[0].Volume is 12; allowed 0..10"),
+        bad(IMM, imm_full, &[("/Output/Video", s(json!({ "DisableVideo": true })))], "InvalidParameter.Edit.TransitionMode", "Edit.TransitionMode draws on the picture, and Output.Video.DisableVideo is true: the output has none"),
+        bad(IMM, imm_full, &[("/Output/Video", s(json!({ "DisableVideo": true }))), ("/Edit/TransitionMode", None)], "InvalidParameter.Edit.VfxEffectMode", "Edit.VfxEffectMode draws on the picture"),
+        bad(IMM, imm_full, &[("/Output/Audio", s(json!({ "DisableAudio": true })))], "InvalidParameter.Edit.BackgroundMusicMode", "Edit.BackgroundMusicMode is 'Random' but Output.Audio.DisableAudio is true: the music would not be heard"),
+        bad(IMM, imm_full, &[("/Type", s(json!("Retrieval"))), ("/Output/URI", s(json!("opfs:/out/h_{index}.mp4"))), ("/Edit/VfxEffectMode", None), ("/Edit/VfxEffects", None), ("/Output/Speed", None), ("/Output/Segment", None)], "InvalidParameter.Edit.BackgroundMusicMode", "Type 'Retrieval' exports each highlight as it is"),
         bad(IMM, imm_full, &[("/Edit/TransitionMode", s(json!("Fancy")))], "InvalidParameter.Edit.TransitionMode", "Edit.TransitionMode is 'Fancy'; allowed: Closed, Auto, Random, Sequential"),
         bad(IMM, imm_full, &[("/Edit/Transitions", None)], "InvalidParameter.Edit.TransitionMode", "is 'Random'; Random and Sequential need at least one entry in Edit.Transitions"),
         bad(IMM, imm_full, &[("/Edit/Transitions", s(n_copies(11, json!({ "Transition": "fade" }))))], "InvalidParameter.Edit.Transitions", "Edit.Transitions has 11 entries; allowed at most 10"),
@@ -1264,16 +1268,6 @@ fn gating_with_render() {
             "transition 'cube' is not supported yet",
         ),
         bad(
-            IMM,
-            render_compose,
-            &[
-                ("/Edit/BackgroundMusicMode", s(json!("Random"))),
-                ("/Edit/BackgroundMusics", s(json!([{ "URI": "m.mp3" }]))),
-            ],
-            "InvalidParameter.Edit.BackgroundMusicMode",
-            "Edit.BackgroundMusicMode 'Random' (background music) is not supported yet",
-        ),
-        bad(
             ICE,
             ice_min,
             &[(
@@ -1284,25 +1278,11 @@ fn gating_with_render() {
             "'Fast' (the planner has one pacing: Normal) is not supported yet",
         ),
         bad(
-            ICE,
-            ice_min,
-            &[("/InputConfig/BackgroundMusicArray", s(json!(["m.mp3"])))],
-            "InvalidParameter.InputConfig.BackgroundMusicArray",
-            "(background music) is not supported yet",
-        ),
-        bad(
             IMM,
             render_compose,
             &[("/Output/Segment", s(json!({ "Format": "hls" })))],
             "InvalidParameter.Output.Segment",
             "is not supported yet",
-        ),
-        bad(
-            IMM,
-            render_compose,
-            &[("/Output/Video", s(json!({ "DisableVideo": true })))],
-            "InvalidParameter.Output.Video.DisableVideo",
-            "(audio-only output) is not supported yet",
         ),
         bad(
             ICE,

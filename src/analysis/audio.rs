@@ -7,8 +7,9 @@
 //! seconds, and music presence.
 
 use super::resample::ANALYSIS_RATE;
+use rustfft::algorithm::Radix4;
 use rustfft::num_complex::Complex;
-use rustfft::{Fft, FftPlanner};
+use rustfft::{Fft, FftDirection};
 use serde::Serialize;
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -129,6 +130,24 @@ impl AudioFeatures {
     pub fn speech_at(&self, t: f64) -> bool {
         self.hop_at(t).is_some_and(|i| self.speech[i])
     }
+
+    /// The runs of speech, `(start, end)` in source seconds, in time order: each maximal run of
+    /// speech hops, so a timeline can draw where people talk.
+    pub fn speech_spans(&self) -> Vec<(f64, f64)> {
+        let mut spans = Vec::new();
+        let mut open: Option<usize> = None;
+        for (i, &s) in self.speech.iter().chain([&false]).enumerate() {
+            match (s, open) {
+                (true, None) => open = Some(i),
+                (false, Some(a)) => {
+                    spans.push((self.time(a), self.time(i)));
+                    open = None;
+                }
+                _ => {}
+            }
+        }
+        spans
+    }
 }
 
 /// Streams mono [`ANALYSIS_RATE`] samples into [`AudioFeatures`].
@@ -153,7 +172,9 @@ pub struct AudioAnalyzer {
 impl AudioAnalyzer {
     /// `stream_t0` is the source time of the first sample that will be pushed.
     pub fn new(stream_t0: f64) -> Self {
-        let fft = FftPlanner::new().plan_fft_forward(FFT_N);
+        // One fixed power-of-two size: Radix4 directly. The planner would link every algorithm
+        // and butterfly size it might choose (about 230 KB of the wasm) for no gain at 512 points.
+        let fft: Arc<dyn Fft<f32>> = Arc::new(Radix4::new(FFT_N, FftDirection::Forward));
         let scratch = vec![Complex::default(); fft.get_inplace_scratch_len()];
         let window = (0..FFT_N)
             .map(|i| 0.5 - 0.5 * (2.0 * std::f32::consts::PI * i as f32 / FFT_N as f32).cos())

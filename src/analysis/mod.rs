@@ -27,7 +27,8 @@ pub use cuts::{EditKind, EditPoint};
 pub use frames::FrameFeatures;
 pub use profile::Profile;
 pub use score::{
-    find_highlights, Highlight, HighlightOptions, HighlightReport, SelectionMode, Timeline,
+    default_highlight_count, find_highlights, Highlight, HighlightOptions, HighlightReport,
+    SelectionMode, Timeline,
 };
 pub use shots::{shot_list, BoundaryKind, Shot, ShotBoundary, ShotKind};
 pub use video::{FrameView, PixelFormat, PlaneLayout, Thumbnail};

@@ -375,6 +375,12 @@ impl Prepared {
     }
 }
 
+/// How many highlights the scorer returns when the request does not say: one per 25 s of
+/// analysed material, 1 to 50.
+pub fn default_highlight_count(analysed_s: f64) -> usize {
+    ((analysed_s / 25.0).round() as usize).clamp(1, 50)
+}
+
 /// Finds highlights in all sources (see the module docs for the rules).
 pub fn find_highlights(sources: &[SourceFeatures], opts: &HighlightOptions) -> HighlightReport {
     let weights = opts.profile.weights();
@@ -430,7 +436,7 @@ pub fn find_highlights(sources: &[SourceFeatures], opts: &HighlightOptions) -> H
     let total: f64 = prepared.iter().map(|p| p.range.1 - p.range.0).sum();
     let count = opts
         .max_count
-        .unwrap_or_else(|| ((total / 25.0).round() as usize).clamp(1, 50));
+        .unwrap_or_else(|| default_highlight_count(total));
     let target = opts.target_total_s.filter(|t| t.is_finite() && *t > 0.0);
     let mut chosen: Vec<(usize, Cand)> = Vec::new(); // (index into prepared, clip)
     let mut used: Vec<Vec<(f64, f64)>> = vec![Vec::new(); prepared.len()];

@@ -13,11 +13,13 @@
 //!   Concat ranges: [`concat_ranges`]; per-highlight exports: [`export_reels`];
 //! - output: [`render_settings`] (size per [`output_size`], frame rate per [`frame_rate`], GOP,
 //!   placement per [`placement`], source volume, encoder wishes), and per reel [`reel_outputs`]
-//!   (location with `{index}`, the render plan with its transition overlaps, the record's clips).
+//!   (location with `{index}`, the render plan with its transition overlaps, the record's clips);
+//! - progress: [`progress`] shares the job's progress between its stages by their estimated cost.
 
 mod highlights;
 mod output;
 mod planning;
+pub mod progress;
 mod result;
 
 use serde::{Deserialize, Serialize};
@@ -36,8 +38,8 @@ pub use planning::{
 };
 pub use result::{
     analysed_source_summary, attach_score_curves, highlight_records, rendered_output, source_input,
-    source_summary, unrendered_output, Delivery, HighlightRecord, JobResult, OutputRecord,
-    OutputStatus, ScoreCurve, SourceSummary, SubJob, WrittenOutput,
+    source_summary, unrendered_output, Delivery, HighlightRecord, JobResult, MusicRecord,
+    OutputRecord, OutputStatus, ScoreCurve, SourceSummary, SubJob, TimeSpan, WrittenOutput,
 };
 
 /// What the engine needs to know about one demuxed input.

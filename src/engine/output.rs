@@ -63,7 +63,11 @@ pub struct RenderSettings {
     /// `Output.Speed`: source seconds per output second (0.5..=1; 1 = unchanged).
     pub speed: f64,
     pub video: VideoEncoding,
-    /// `None`: no audio track (`DisableAudio`, or no input has audio).
+    /// `DisableVideo`: the outputs have no video track (audio only); the size and frame rate
+    /// still shape the render plan's time line.
+    #[serde(default)]
+    pub video_disabled: bool,
+    /// `None`: no audio track (`DisableAudio`, or neither an input nor music has audio).
     pub audio: Option<AudioEncoding>,
     /// What the mixed audio is normalised to; `None` = `LoudnessNormalization: false` (or no audio).
     pub loudness: Option<LoudnessTarget>,
@@ -110,7 +114,9 @@ pub fn render_settings(spec: &JobSpec, sources: &[SourceInput]) -> RenderSetting
     let (width, height) = output_size(spec, sources);
     let video = &spec.outputs.video;
     let audio = &spec.outputs.audio;
-    let wants_audio = !audio.disabled && sources.iter().any(|s| s.has_audio);
+    // Background music gives a reel sound even when no input has any.
+    let music = spec.music.mode != crate::job::spec::MusicMode::Closed;
+    let wants_audio = !audio.disabled && (music || sources.iter().any(|s| s.has_audio));
     RenderSettings {
         width,
         height,
@@ -125,6 +131,7 @@ pub fn render_settings(spec: &JobSpec, sources: &[SourceInput]) -> RenderSetting
             bitrate_bps: video.bitrate_bps,
             crf: video.crf,
         },
+        video_disabled: video.disabled,
         audio: wants_audio.then_some(AudioEncoding {
             codec: audio.codec,
             sample_rate: audio.sample_rate,

@@ -83,9 +83,21 @@ pub struct SourceSummary {
     /// The shots of an analysed source, in time order.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shots: Option<Vec<Shot>>,
+    /// Where the analysis heard speech (analysed jobs with audio), for timelines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speech: Option<Vec<TimeSpan>>,
     /// The highlight score over the analysed range (analysed jobs), for timelines.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub score_curve: Option<ScoreCurve>,
+}
+
+/// A stretch of source time, seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct TimeSpan {
+    pub start: f64,
+    pub end: f64,
 }
 
 /// A source's coarse score curve: `Values[i]` (0..1, the maximum within its step) covers
@@ -174,8 +186,24 @@ pub struct WrittenOutput {
     /// turned normalisation off).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub loudness: Option<LoudnessReport>,
+    /// The background-music track this output plays, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_music: Option<MusicRecord>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+}
+
+/// Which background-music track an output used.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct MusicRecord {
+    /// Position in the request's music list (0-based; ICE: `BackgroundMusicArray`, then
+    /// `EditingConfig.BackgroundMusics`).
+    pub index: usize,
+    #[serde(rename = "URI")]
+    pub uri: String,
+    pub volume: f64,
 }
 
 /// The engine's view of one demuxed input (`cuts`: the analysis' hard cuts, none for a Concat).
@@ -218,11 +246,12 @@ pub fn source_summary(
         decoded_frames: decoded,
         notes: info.notes.clone(),
         shots: None,
+        speech: None,
         score_curve: None,
     }
 }
 
-/// The record's entry for an analysed input: its facts and its shots.
+/// The record's entry for an analysed input: its facts, its shots and where it has speech.
 pub fn analysed_source_summary(
     uri: &str,
     info: &MediaInfo,
@@ -231,6 +260,15 @@ pub fn analysed_source_summary(
 ) -> SourceSummary {
     SourceSummary {
         shots: Some(shot_list(features)),
+        speech: features.audio.as_ref().map(|a| {
+            a.speech_spans()
+                .into_iter()
+                .map(|(start, end)| TimeSpan {
+                    start: round_ms(start),
+                    end: round_ms(end),
+                })
+                .collect()
+        }),
         ..source_summary(uri, info, frames, Some(decoded))
     }
 }
@@ -297,7 +335,8 @@ pub struct Delivery {
     pub frames: u32,
     pub render_seconds: f64,
     pub size: f64,
-    pub video_codec: String,
+    /// `None`: an audio-only output.
+    pub video_codec: Option<String>,
     pub audio_codec: Option<String>,
     pub upload_attempts: Option<u32>,
     pub loudness: Option<LoudnessReport>,
@@ -312,6 +351,7 @@ pub fn rendered_output(
     delivery: Delivery,
 ) -> OutputRecord {
     let duration = out.render.as_ref().map_or(0.0, |r| r.duration_s);
+    let video = delivery.video_codec.is_some();
     let (status, error_code, error_message, location) = match delivery.error {
         None => (OutputStatus::Success, None, None, None),
         Some((e, kept)) => (
@@ -331,17 +371,25 @@ pub fn rendered_output(
             location,
             upload_attempts: delivery.upload_attempts,
             duration: Some(round_ms(duration)),
-            width: Some(settings.width),
-            height: Some(settings.height),
-            frame_rate: Some(settings.fps),
-            frames: Some(delivery.frames),
+            // An audio-only output has no picture to describe.
+            width: video.then_some(settings.width),
+            height: video.then_some(settings.height),
+            frame_rate: video.then_some(settings.fps),
+            frames: video.then_some(delivery.frames),
             render_seconds: Some(round_ms(delivery.render_seconds)),
             size: Some(delivery.size),
             container: Some(settings.container.name().to_string()),
-            video_codec: Some(delivery.video_codec),
+            video_codec: delivery.video_codec,
             audio_codec: Some(delivery.audio_codec),
             clips: out.clips.clone(),
             loudness: delivery.loudness,
+            background_music: out.render.as_ref().and_then(|r| r.music.as_ref()).map(|m| {
+                MusicRecord {
+                    index: m.track,
+                    uri: m.uri.clone(),
+                    volume: (f64::from(m.volume) * 1e4).round() / 1e4,
+                }
+            }),
             notes: out.notes.clone(),
         },
     }
@@ -368,6 +416,7 @@ impl WrittenOutput {
             audio_codec: None,
             clips: Vec::new(),
             loudness: None,
+            background_music: None,
             notes: Vec::new(),
         }
     }

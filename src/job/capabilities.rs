@@ -63,7 +63,7 @@ impl Capabilities {
     /// What the render issue adds: Compose/Concat/screen-highlights reels and per-highlight exports
     /// in mp4/mov/webm/mkv, encoding settings, and the transitions of
     /// [`catalog::render_transitions`], the visual effects of [`catalog::render_vfx`], the sources'
-    /// own audio gain, `Speed`; no music, overlays, segments or audio-only output yet.
+    /// own audio gain, `Speed`, background music, audio-only output; no overlays or segments yet.
     pub fn with_render() -> Self {
         Capabilities {
             render: true,
@@ -74,6 +74,8 @@ impl Capabilities {
             vfx: catalog::render_vfx().next().is_some(),
             transcode: true,
             source_volume: true,
+            music: true,
+            audio_only: true,
             containers: vec![
                 Container::Mp4,
                 Container::Mov,

@@ -288,7 +288,29 @@ pub(super) fn parse_highlight_task(request: &Value) -> Result<JobSpec> {
             return Err(at.key("VfxEffectMode").err(
                 "Edit.VfxEffectMode applies to the reels of Type 'Compose' and 'Concat'; Type 'Retrieval' exports each highlight as it is",
             ));
+        } else if let (Some(at), true) = (&edit_at, music.mode != MusicMode::Closed) {
+            return Err(at.key("BackgroundMusicMode").err(
+                "Edit.BackgroundMusicMode applies to the reels of Type 'Compose' and 'Concat'; Type 'Retrieval' exports each highlight as it is",
+            ));
         }
+    }
+    if let (Some(at), true) = (&edit_at, video.disabled) {
+        // Transitions and effects are drawn on the picture; an audio-only output has none.
+        let drawn = [
+            ("TransitionMode", transitions.mode != EffectMode::Closed),
+            ("VfxEffectMode", vfx.mode != EffectMode::Closed),
+        ];
+        if let Some((key, _)) = drawn.iter().find(|(_, on)| *on) {
+            return Err(at.key(key).err(format!(
+                "Edit.{key} draws on the picture, and Output.Video.DisableVideo is true: the output has none"
+            )));
+        }
+    }
+    if let (Some(at), true) = (&edit_at, music.mode != MusicMode::Closed && audio.disabled) {
+        return Err(at.key("BackgroundMusicMode").err(format!(
+            "Edit.BackgroundMusicMode is '{:?}' but Output.Audio.DisableAudio is true: the music would not be heard",
+            music.mode
+        )));
     }
 
     let user_data = opt(&top, "UserData", user_data_text)?;

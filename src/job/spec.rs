@@ -161,6 +161,16 @@ impl Container {
     }
 
     /// The name as written in requests (`"mp4"`).
+    /// The MIME type of a file of this container holding sound only (`DisableVideo`).
+    pub fn audio_mime(self) -> &'static str {
+        match self {
+            Container::Mp4 | Container::Mov => "audio/mp4",
+            Container::Webm => "audio/webm",
+            Container::Mkv => "audio/x-matroska",
+            other => other.mime(),
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Container::Mp4 => "mp4",

@@ -1,6 +1,7 @@
 //! Containers: streaming demuxers (MP4/MOV, WebM/Matroska) behind one [`Demuxer`] trait, and
 //! Sans-I/O writers (progressive MP4, WebM/Matroska).
 
+pub mod audio_file;
 pub mod bitstream;
 pub mod budget;
 mod byte_reader;
@@ -29,15 +30,10 @@ pub fn open(source: Box<dyn ByteSource>) -> Result<Box<dyn Demuxer>, ApiError> {
         return Err(ApiError::corrupt("the file is empty (0 bytes)"));
     }
     let head = source.read_at(0, 64)?;
-    if head.len() >= 4 && head[..4] == [0x1A, 0x45, 0xDF, 0xA3] {
+    if is_matroska(&head) {
         return Ok(Box::new(demux_mkv::MkvDemuxer::open(source)?));
     }
-    if head.len() >= 8
-        && matches!(
-            &head[4..8],
-            b"ftyp" | b"moov" | b"mdat" | b"free" | b"wide" | b"skip" | b"styp" | b"pnot"
-        )
-    {
+    if is_mp4(&head) {
         return Ok(Box::new(demux_mp4::Mp4Demuxer::open(source)?));
     }
     Err(ApiError::unsupported(format!(
@@ -46,8 +42,25 @@ pub fn open(source: Box<dyn ByteSource>) -> Result<Box<dyn Demuxer>, ApiError> {
     )))
 }
 
+fn is_matroska(head: &[u8]) -> bool {
+    head.len() >= 4 && head[..4] == [0x1A, 0x45, 0xDF, 0xA3]
+}
+
+fn is_mp4(head: &[u8]) -> bool {
+    head.len() >= 8
+        && matches!(
+            &head[4..8],
+            b"ftyp" | b"moov" | b"mdat" | b"free" | b"wide" | b"skip" | b"styp" | b"pnot"
+        )
+}
+
+/// Whether the first bytes of a file are those of a container [`open`] reads.
+pub(crate) fn is_container(head: &[u8]) -> bool {
+    is_matroska(head) || is_mp4(head)
+}
+
 /// Names well-known containers we do not read, for a clear error.
-fn describe_magic(head: &[u8]) -> String {
+pub(crate) fn describe_magic(head: &[u8]) -> String {
     if head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"AVI " {
         "AVI".into()
     } else if head.len() >= 4 && &head[..4] == b"RIFF" {

@@ -66,10 +66,11 @@ pub struct JobMemory {
 }
 
 impl JobMemory {
-    /// The render of `plan` encoded as `video` (+ `audio`); errors name `field`.
+    /// The render of `plan` encoded as `video` (`None`: no video track) and `audio`; errors name
+    /// `field`.
     pub fn estimate(
         plan: &RenderPlan,
-        video: &VideoCandidate,
+        video: Option<&VideoCandidate>,
         audio: Option<&AudioCandidate>,
         field: &str,
     ) -> Self {
@@ -85,8 +86,14 @@ impl JobMemory {
             })
             .max()
             .unwrap_or(0);
-        let frames = (COMPOSITOR_PICTURES + u64::from(ENCODE_QUEUE_FRAMES) + 1) * out_frame
-            + clips_on_screen(plan) * per_clip;
+        // The compositor and the clips' video decoders exist without a video track too.
+        let encoder_frames = if video.is_some() {
+            u64::from(ENCODE_QUEUE_FRAMES) + 1
+        } else {
+            0
+        };
+        let frames =
+            (COMPOSITOR_PICTURES + encoder_frames) * out_frame + clips_on_screen(plan) * per_clip;
         let holds = plan.loudness.is_some() || plan.music.is_some();
         let (held_audio, audio_bytes_per_s) = match audio {
             Some(a) => {
@@ -103,7 +110,7 @@ impl JobMemory {
             }
             None => (0, 0.0),
         };
-        let video_bytes_per_s = video.bitrate as f64 / 8.0;
+        let video_bytes_per_s = video.map_or(0.0, |v| v.bitrate as f64 / 8.0);
         let held_s = if holds && audio.is_some() {
             duration
         } else {
@@ -144,7 +151,7 @@ impl JobMemory {
     /// naming what would be held and the longest output that fits.
     pub fn check(
         plan: &RenderPlan,
-        video: &VideoCandidate,
+        video: Option<&VideoCandidate>,
         audio: Option<&AudioCandidate>,
         field: &str,
     ) -> Result<Self, ApiError> {
@@ -155,7 +162,7 @@ impl JobMemory {
     fn refuse_over_ceiling(
         &self,
         plan: &RenderPlan,
-        video: &VideoCandidate,
+        video: Option<&VideoCandidate>,
         audio: Option<&AudioCandidate>,
     ) -> Result<(), ApiError> {
         if self.total() <= JOB_MEMORY_CEILING {
@@ -173,11 +180,14 @@ impl JobMemory {
         Err(ApiError::invalid_parameter(
             &self.field,
             format!(
-                "the output would last {} s at {}x{}, {} kbit/s: rendering it would hold about {} MiB (frames {} MiB, audio {} MiB, encoded {} MiB, tables {} MiB), over the job memory ceiling of {} MiB; at most {} s fit{advice}",
+                "the output would last {} s ({}): rendering it would hold about {} MiB (frames {} MiB, audio {} MiB, encoded {} MiB, tables {} MiB), over the job memory ceiling of {} MiB; at most {} s fit{advice}",
                 (plan.duration_s * 10.0).round() / 10.0,
-                plan.width,
-                plan.height,
-                video.bitrate / 1000,
+                video.map_or("no video".to_string(), |v| format!(
+                    "{}x{}, {} kbit/s",
+                    plan.width,
+                    plan.height,
+                    v.bitrate / 1000
+                )),
                 mib(self.total()),
                 mib(self.frames),
                 mib(self.held_audio),
@@ -209,7 +219,7 @@ impl JobMemory {
 /// The longest output of this shape under the ceiling (the estimate grows with the duration).
 fn longest_fitting_s(
     plan: &RenderPlan,
-    video: &VideoCandidate,
+    video: Option<&VideoCandidate>,
     audio: Option<&AudioCandidate>,
 ) -> f64 {
     let at = |d: f64| {

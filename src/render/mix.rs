@@ -359,6 +359,11 @@ impl AudioMixer {
         Ok(())
     }
 
+    /// Whether the mix still takes music: it lays a track and has less of it than the reel lasts.
+    pub fn wants_music(&self) -> bool {
+        self.held.waiting_for_music()
+    }
+
     /// The music track has ended (it loops from what was pushed).
     pub fn finish_music(&mut self) {
         let out_rate = self.out_rate;

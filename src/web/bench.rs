@@ -75,9 +75,14 @@ pub async fn engine_video_encoder_config(
             bitrate_bps: None,
             crf: None,
         },
+        video_disabled: false,
         audio: None,
         loudness: None,
     };
     let encoding = negotiate_encoders(&settings).await.map_err(to_js)?;
-    Ok(video_config(&encoding.video))
+    let video = encoding
+        .video
+        .as_ref()
+        .ok_or_else(|| to_js(crate::ApiError::internal("no video encoder was negotiated")))?;
+    Ok(video_config(video))
 }

@@ -10,7 +10,8 @@ use crate::ApiError;
 #[derive(Debug, Clone)]
 pub struct Encoding {
     pub container: String,
-    pub video: VideoCandidate,
+    /// `None`: no video track (`DisableVideo`).
+    pub video: Option<VideoCandidate>,
     pub audio: Option<AudioCandidate>,
     pub gop: u32,
     /// What was chosen instead of what was asked for, and why.
@@ -19,18 +20,25 @@ pub struct Encoding {
 
 /// Tries the candidates for `settings` in order with `isConfigSupported`.
 pub async fn negotiate_encoders(settings: &RenderSettings) -> Result<Encoding, ApiError> {
-    let video_req = settings.video_request();
-    let (width, height) = (settings.width, settings.height);
-    let (candidates, mut notes) = encoding::video_candidates(&video_req);
-    let video = negotiate_video(&candidates).await.ok_or_else(|| {
-        ApiError::invalid_parameter(
-            "Output.Video",
-            format!(
-                "this browser cannot encode {width}x{height} video with H.264, VP9, AV1 or VP8"
-            ),
-        )
-    })?;
-    notes.extend(encoding::video_choice_note(&video_req, video.family));
+    let mut notes = Vec::new();
+    let video = if settings.video_disabled {
+        None
+    } else {
+        let video_req = settings.video_request();
+        let (width, height) = (settings.width, settings.height);
+        let (candidates, video_notes) = encoding::video_candidates(&video_req);
+        notes = video_notes;
+        let video = negotiate_video(&candidates).await.ok_or_else(|| {
+            ApiError::invalid_parameter(
+                "Output.Video",
+                format!(
+                    "this browser cannot encode {width}x{height} video with H.264, VP9, AV1 or VP8"
+                ),
+            )
+        })?;
+        notes.extend(encoding::video_choice_note(&video_req, video.family));
+        Some(video)
+    };
     let audio = match settings.audio_request() {
         Some(req) => {
             let chosen = negotiate_audio(&encoding::audio_candidates(&req))

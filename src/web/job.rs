@@ -14,9 +14,10 @@ use super::encoders::{negotiate_encoders, Encoding};
 use super::job_signal::JobSignal;
 use super::render_reel::{render_reel, Sources};
 use super::sink::OutputSink;
-use super::source::{js_error, js_error_to_api, JsByteSource};
+use super::source::{js_error, js_error_to_api, settle, JsByteSource};
 use crate::analysis::score::{find_highlights, HighlightReport};
 use crate::analysis::SourceFeatures;
+use crate::engine::progress::{self, Split};
 use crate::engine::{self, Delivery, JobResult, Purpose, ReelOutput, SourceInput};
 use crate::job::spec::{Container, JobKind, JobSpec};
 use crate::media::{self, MediaInfo};
@@ -118,13 +119,6 @@ fn attach_blobs(result: &JsValue, blobs: &[(usize, JsValue)]) {
     }
 }
 
-/// Awaits a reader the shell opens: its failures are the input's (`InvalidMedia.*`).
-async fn settle(promise: Result<Promise, JsValue>) -> Result<JsValue, ApiError> {
-    JsFuture::from(promise.map_err(js_error_to_api)?)
-        .await
-        .map_err(js_error_to_api)
-}
-
 /// Awaits an output step of the shell (`what`: "opening the output sink", ...): a failure that
 /// carries no code of its own is the engine's (`Internal`), naming the step.
 async fn shell_step(what: &str, promise: Result<Promise, JsValue>) -> Result<JsValue, ApiError> {
@@ -155,8 +149,48 @@ impl Job<'_> {
         })
     }
 
-    /// Analyses every source in order; progress covers `[from, to]`.
-    async fn analyse_all(&self, from: f64, to: f64) -> Result<Analysed, ApiError> {
+    /// Reads every input's headers, naming the input in any error: a missing or unreadable input
+    /// fails the job before any analysis, and the facts give the progress split ([`Split`]).
+    async fn probe_all(&self) -> Result<Vec<MediaInfo>, ApiError> {
+        let mut infos = Vec::with_capacity(self.spec.sources.len());
+        for src in &self.spec.sources {
+            let named = |e: ApiError| {
+                if e.message.starts_with(&src.uri) {
+                    e
+                } else {
+                    ApiError::new(e.code, format!("{}: {}", src.uri, e.message))
+                }
+            };
+            let reader = settle(self.io.open(&src.uri).map_err(js_error_to_api))
+                .await
+                .map_err(named)?;
+            let demuxer =
+                media::open(Box::new(JsByteSource::new(reader).map_err(named)?)).map_err(named)?;
+            infos.push(demuxer.info().clone());
+        }
+        Ok(infos)
+    }
+
+    /// Probes the inputs and shares the job's progress between its stages by their estimated
+    /// costs. An input without video gets no share: its analysis fails at once.
+    async fn progress_split(&self) -> Result<Split, ApiError> {
+        let infos = self.probe_all().await?;
+        let probed: Vec<SourceInput> = infos
+            .iter()
+            .filter_map(|i| engine::source_input(i, Vec::new()))
+            .collect();
+        if probed.len() != infos.len() {
+            return Ok(Split {
+                analysis: progress::spans(&vec![1.0; infos.len()], 0.0, 0.5),
+                render_from: 0.5,
+            });
+        }
+        let settings = engine::render_settings(self.spec, &probed);
+        Ok(progress::split(self.spec, &probed, &settings))
+    }
+
+    /// Analyses every source in order, source `i`'s progress covering `spans[i]`.
+    async fn analyse_all(&self, spans: &[(f64, f64)]) -> Result<Analysed, ApiError> {
         let n = self.spec.sources.len();
         let mut out = Analysed {
             features: Vec::with_capacity(n),
@@ -165,14 +199,12 @@ impl Job<'_> {
             result: JobResult::default(),
         };
         for (i, src) in self.spec.sources.iter().enumerate() {
-            let span = (to - from) / n as f64;
-            let job = self.signal(
-                "analyse",
-                from + i as f64 * span,
-                from + (i + 1) as f64 * span,
-            );
+            let (from, to) = spans.get(i).copied().unwrap_or((0.0, 0.0));
+            let job = self.signal("analyse", from, to);
             let named = |e: ApiError| ApiError::new(e.code, format!("{}: {}", src.uri, e.message));
-            let reader = settle(self.io.open(&src.uri)).await.map_err(named)?;
+            let reader = settle(self.io.open(&src.uri).map_err(js_error_to_api))
+                .await
+                .map_err(named)?;
             let a = analyse(reader, src.start_s, src.duration_s, &job)
                 .await
                 .map_err(named)?;
@@ -203,11 +235,9 @@ impl Job<'_> {
 
     async fn retrieval(&self) -> Outcome {
         let exporting = self.spec.outputs.container.is_some();
-        let mut a = self
-            .analyse_all(0.0, if exporting { 0.5 } else { 0.98 })
-            .await?;
-        self.io
-            .progress("score", if exporting { 0.5 } else { 0.99 });
+        let split = self.progress_split().await?;
+        let mut a = self.analyse_all(&split.analysis).await?;
+        self.io.progress("score", split.render_from);
         let report = self.highlights(&a, Purpose::Retrieval);
         let mut result = std::mem::take(&mut a.result);
         result.highlights = Some(engine::highlight_records(self.spec, &report));
@@ -220,7 +250,7 @@ impl Job<'_> {
             let reels = engine::export_reels(&candidates);
             let inputs = self.inputs(&a.infos, Some(&a.features))?;
             let (outputs, b) = self
-                .render_all(&inputs, &reels, 0.5, &mut result.notes)
+                .render_all(&inputs, &reels, split.render_from, &mut result.notes)
                 .await?;
             if let Some(list) = result.highlights.as_mut() {
                 for (h, o) in list.iter_mut().zip(&outputs) {
@@ -234,8 +264,9 @@ impl Job<'_> {
     }
 
     async fn compose(&self) -> Outcome {
-        let mut a = self.analyse_all(0.0, 0.4).await?;
-        self.io.progress("plan", 0.4);
+        let split = self.progress_split().await?;
+        let mut a = self.analyse_all(&split.analysis).await?;
+        self.io.progress("plan", split.render_from);
         let report = self.highlights(&a, Purpose::Planning);
         let cuts: Vec<CutPoints> = a
             .features
@@ -261,41 +292,32 @@ impl Job<'_> {
             ));
         }
         let (outputs, blobs) = self
-            .render_all(&inputs, &plan.reels, 0.42, &mut result.notes)
+            .render_all(&inputs, &plan.reels, split.render_from, &mut result.notes)
             .await?;
         result.set_outputs(self.spec, outputs);
         Ok((result, blobs))
     }
 
     async fn concat(&self) -> Outcome {
-        let mut infos = Vec::with_capacity(self.spec.sources.len());
+        let infos = self.probe_all().await?;
         let mut result = JobResult::default();
-        for src in &self.spec.sources {
-            let named = |e: ApiError| {
-                if e.message.starts_with(&src.uri) {
-                    e
-                } else {
-                    ApiError::new(e.code, format!("{}: {}", src.uri, e.message))
-                }
-            };
-            let reader = settle(self.io.open(&src.uri)).await.map_err(named)?;
-            let demuxer =
-                media::open(Box::new(JsByteSource::new(reader).map_err(named)?)).map_err(named)?;
-            let info = demuxer.info().clone();
+        for (src, info) in self.spec.sources.iter().zip(&infos) {
             if info.video_track().is_none() {
-                return Err(named(ApiError::unsupported("the input has no video track")));
+                return Err(ApiError::unsupported(format!(
+                    "{}: the input has no video track",
+                    src.uri
+                )));
             }
             result
                 .sources
-                .push(engine::source_summary(&src.uri, &info, 0, None));
-            infos.push(info);
+                .push(engine::source_summary(&src.uri, info, 0, None));
         }
         let inputs = self.inputs(&infos, None)?;
         let metas: Vec<_> = inputs.iter().map(SourceInput::meta).collect();
         let plan = engine::plan_concat(self.spec, &metas)?;
         result.notes.extend(plan.notes.iter().cloned());
         let (outputs, blobs) = self
-            .render_all(&inputs, &plan.reels, 0.02, &mut result.notes)
+            .render_all(&inputs, &plan.reels, 0.01, &mut result.notes)
             .await?;
         result.set_outputs(self.spec, outputs);
         Ok((result, blobs))
@@ -321,8 +343,8 @@ impl Job<'_> {
             .collect()
     }
 
-    /// Renders and delivers every reel; progress covers `[from, 1]`. A failed job leaves no
-    /// partial outputs behind in OPFS.
+    /// Renders and delivers every reel, each output's progress span its share of the render
+    /// cost within `[from, 1]`. A failed job leaves no partial outputs behind in OPFS.
     async fn render_all(
         &self,
         inputs: &[SourceInput],
@@ -331,6 +353,11 @@ impl Job<'_> {
         notes: &mut Vec<String>,
     ) -> Result<(Vec<engine::OutputRecord>, Vec<(usize, JsValue)>), ApiError> {
         let settings = engine::render_settings(self.spec, inputs);
+        if settings.video_disabled && settings.audio.is_none() {
+            return Err(ApiError::unsupported(
+                "Output.Video.DisableVideo is true and no input has an audio track (nor is there background music): the output would be empty",
+            ));
+        }
         let outputs = engine::reel_outputs(self.spec, &settings, inputs, reels);
         let encoding = negotiate_encoders(&settings).await?;
         notes.extend(encoding.notes.iter().cloned());
@@ -342,7 +369,12 @@ impl Job<'_> {
                 out.render
                     .as_ref()
                     .map(|plan| {
-                        JobMemory::check(plan, &encoding.video, encoding.audio.as_ref(), field)
+                        JobMemory::check(
+                            plan,
+                            encoding.video.as_ref(),
+                            encoding.audio.as_ref(),
+                            field,
+                        )
                     })
                     .transpose()
             })
@@ -350,11 +382,18 @@ impl Job<'_> {
         let mut written = Vec::new();
         let mut records = Vec::with_capacity(outputs.len());
         let mut blobs = Vec::new();
-        let span = (1.0 - from) / outputs.len().max(1) as f64;
-        for (k, (out, memory)) in outputs.iter().zip(memory).enumerate() {
-            let start = from + k as f64 * span;
+        let costs: Vec<f64> = outputs
+            .iter()
+            .map(|o| {
+                o.render
+                    .as_ref()
+                    .map_or(0.0, |p| progress::render_cost(p, inputs, &settings))
+            })
+            .collect();
+        let spans = progress::spans(&costs, from, 1.0);
+        for ((out, memory), (start, end)) in outputs.iter().zip(memory).zip(spans) {
             match self
-                .render_one(out, inputs, &encoding, memory, (start, span), notes)
+                .render_one(out, inputs, &encoding, memory, (start, end - start), notes)
                 .await
             {
                 Ok(None) => records.push(engine::unrendered_output(out)),
@@ -404,8 +443,12 @@ impl Job<'_> {
             .await;
         let delivered = match rendered {
             Ok(reel) => {
-                let mime =
-                    Container::from_name(&encoding.container).map_or("video/mp4", |c| c.mime());
+                let container = Container::from_name(&encoding.container);
+                let mime = match (container, encoding.video.is_some()) {
+                    (Some(c), true) => c.mime(),
+                    (Some(c), false) => c.audio_mime(),
+                    (None, _) => "video/mp4",
+                };
                 let finished = sink.finish(&reel.head, &reel.tail, mime).await;
                 match finished {
                     Ok(blob) => {
@@ -434,7 +477,7 @@ impl Job<'_> {
             frames,
             render_seconds,
             size,
-            video_codec: encoding.video.codec.clone(),
+            video_codec: encoding.video.as_ref().map(|v| v.codec.clone()),
             audio_codec: encoding.audio.as_ref().map(|a| a.codec.clone()),
             upload_attempts: delivered.upload_attempts,
             loudness,
@@ -465,8 +508,11 @@ impl Job<'_> {
                 .ok_or_else(|| ApiError::internal(format!("no source {i}")))?;
             io.open(uri).map_err(js_error_to_api)
         };
+        let io = self.io.clone();
+        let open_uri = move |uri: &str| io.open(uri).map_err(js_error_to_api);
         let sources = Sources {
             open: &open,
+            open_uri: &open_uri,
             has_audio: inputs.iter().map(|s| s.has_audio).collect(),
         };
         let job = self.signal("render", start, start + 0.95 * span);

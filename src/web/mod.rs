@@ -9,6 +9,7 @@ mod cursor;
 mod encoders;
 mod job;
 mod job_signal;
+mod music;
 mod output_mux;
 mod render_reel;
 mod sink;

@@ -31,7 +31,8 @@ enum Writer {
 
 pub struct OutputMux {
     container: String,
-    video: VideoCandidate,
+    /// `None`: an audio-only file (`DisableVideo`).
+    video: Option<VideoCandidate>,
     audio: Option<AudioCandidate>,
     writer: Option<Writer>,
     sink: OutputSink,
@@ -54,11 +55,14 @@ pub struct MuxedFile {
 impl OutputMux {
     pub fn new(
         container: &str,
-        video: &VideoCandidate,
+        video: Option<&VideoCandidate>,
         audio: Option<&AudioCandidate>,
         sink: OutputSink,
         memory: JobMemory,
     ) -> Result<Self, ApiError> {
+        if video.is_none() && audio.is_none() {
+            return Err(ApiError::internal("an output with neither video nor audio"));
+        }
         if !matches!(container, "mp4" | "mov" | "webm" | "mkv") {
             return Err(ApiError::invalid_parameter(
                 "Output.Container",
@@ -67,7 +71,7 @@ impl OutputMux {
         }
         Ok(Self {
             container: container.to_string(),
-            video: video.clone(),
+            video: video.cloned(),
             audio: audio.cloned(),
             writer: None,
             sink,
@@ -99,26 +103,22 @@ impl OutputMux {
 
     /// Writes the chunks that are safe to interleave now; with `done`, all of them.
     pub fn write_ready(&mut self, done: bool) -> Result<(), ApiError> {
-        let tracks = if self.audio.is_some() { 2 } else { 1 };
+        let present = [self.video.is_some(), self.audio.is_some()];
         if self.writer.is_none() {
-            let ready = (0..tracks).all(|t| !self.pending[t].is_empty())
-                || (done && !self.pending[0].is_empty());
+            let waiting = |t: usize| present[t] && self.pending[t].is_empty();
+            let lead = if present[0] { 0 } else { 1 };
+            let ready = !waiting(0) && !waiting(1) || (done && !self.pending[lead].is_empty());
             if !ready {
                 return Ok(());
             }
             self.writer = Some(self.open_writer()?);
         }
         loop {
-            let next = match (
-                self.pending[0].front(),
-                self.pending
-                    .get(1)
-                    .and_then(|p| p.front())
-                    .filter(|_| tracks == 2),
-            ) {
+            let front = |t: usize| self.pending[t].front().filter(|_| present[t]);
+            let next = match (front(0), front(1)) {
                 (Some(v), Some(a)) => usize::from(a.timestamp_us < v.timestamp_us),
-                (Some(_), None) if done || tracks == 1 => 0,
-                (None, Some(_)) if done => 1,
+                (Some(_), None) if done || !present[1] => 0,
+                (None, Some(_)) if done || !present[0] => 1,
                 _ => break,
             };
             let Some(chunk) = self.pending[next].pop_front() else {
@@ -130,7 +130,9 @@ impl OutputMux {
         Ok(())
     }
 
-    fn write_chunk(&mut self, track: usize, c: EncodedChunk) -> Result<(), ApiError> {
+    fn write_chunk(&mut self, kind: usize, c: EncodedChunk) -> Result<(), ApiError> {
+        // The writer numbers the tracks it has: without video, audio is its first.
+        let track = if self.video.is_some() { kind } else { 0 };
         let bytes = match self.writer.as_mut() {
             Some(Writer::Mp4(w)) => {
                 let sample = Sample {
@@ -153,7 +155,10 @@ impl OutputMux {
     }
 
     fn open_writer(&self) -> Result<Writer, ApiError> {
-        let mut tracks = vec![self.video_track()?];
+        let mut tracks = Vec::with_capacity(2);
+        if let Some(v) = &self.video {
+            tracks.push(self.video_track(v)?);
+        }
         if let Some(a) = &self.audio {
             tracks.push(audio_track(a, self.descriptions[1].as_deref())?);
         }
@@ -164,8 +169,7 @@ impl OutputMux {
         })
     }
 
-    fn video_track(&self) -> Result<TrackConfig, ApiError> {
-        let v = &self.video;
+    fn video_track(&self, v: &VideoCandidate) -> Result<TrackConfig, ApiError> {
         let missing = |what: &str| {
             ApiError::internal(format!(
                 "the encoder reported no {what} decoder configuration"
@@ -197,7 +201,7 @@ impl OutputMux {
         let (head, tail) = match self.writer.take() {
             Some(Writer::Mp4(w)) => (w.finish()?, Vec::new()),
             Some(Writer::Webm(w)) => w.finish()?,
-            None => return Err(ApiError::internal("the video encoder produced no output")),
+            None => return Err(ApiError::internal("the encoders produced no output")),
         };
         Ok(MuxedFile { head, tail })
     }

@@ -20,6 +20,7 @@ use super::encoders::Encoding;
 use super::job_signal::JobSignal;
 use super::output_mux::OutputMux;
 use super::sink::OutputSink;
+use super::source::settle;
 use crate::render::compose::picture::Picture;
 use crate::render::compose::store::FrameLayout;
 use crate::render::compose::{Compositor, FrameStore};
@@ -60,17 +61,35 @@ pub(super) async fn render_reel(
 }
 
 /// The reel's inputs: `open(i)` resolves to a reader over source `i`; `has_audio[i]` says
-/// whether it has an audio track.
+/// whether it has an audio track; `open_uri` opens any other reference of the request (music).
 pub(super) struct Sources<'a> {
     pub open: &'a dyn Fn(usize) -> Result<Promise, ApiError>,
+    pub open_uri: &'a dyn Fn(&str) -> Result<Promise, ApiError>,
     pub has_audio: Vec<bool>,
 }
 
 impl Sources<'_> {
     async fn open(&self, index: usize) -> Result<JsValue, ApiError> {
-        wasm_bindgen_futures::JsFuture::from((self.open)(index)?)
+        settle((self.open)(index)).await
+    }
+
+    /// Decodes the reel's background music into `mixer`; errors name the music file.
+    async fn music(
+        &self,
+        bed: &render::MusicBed,
+        mixer: &mut AudioMixer,
+        job: &JobSignal,
+    ) -> Result<(), ApiError> {
+        let named = |e: ApiError| {
+            ApiError::new(
+                e.code,
+                format!("background music {}: {}", bed.uri, e.message),
+            )
+        };
+        let reader = settle((self.open_uri)(&bed.uri)).await.map_err(named)?;
+        super::music::decode_music(reader, mixer, job)
             .await
-            .map_err(super::source::js_error_to_api)
+            .map_err(named)
     }
 }
 
@@ -79,7 +98,8 @@ struct Renderer<'a> {
     encoding: &'a Encoding,
     sources: &'a Sources<'a>,
     mixer: Option<AudioMixer>,
-    video: VideoEncoderBox,
+    /// `None`: an audio-only output (`DisableVideo`).
+    video: Option<VideoEncoderBox>,
     audio: Option<AudioEncoderBox>,
     mux: OutputMux,
     cursors: BTreeMap<usize, ClipCursor>,
@@ -120,7 +140,11 @@ impl<'a> Renderer<'a> {
             encoding,
             sources,
             mixer,
-            video: VideoEncoderBox::open(&encoding.video)?,
+            video: encoding
+                .video
+                .as_ref()
+                .map(VideoEncoderBox::open)
+                .transpose()?,
             audio: encoding
                 .audio
                 .as_ref()
@@ -128,7 +152,7 @@ impl<'a> Renderer<'a> {
                 .transpose()?,
             mux: OutputMux::new(
                 &encoding.container,
-                &encoding.video,
+                encoding.video.as_ref(),
                 encoding.audio.as_ref(),
                 sink,
                 memory,
@@ -143,6 +167,57 @@ impl<'a> Renderer<'a> {
     }
 
     async fn run(mut self, job: &JobSignal) -> Result<RenderedReel, ApiError> {
+        // The music first: the held mix needs all of it before any audio block is delivered.
+        if let (Some(bed), Some(mixer)) = (&self.plan.music, self.mixer.as_mut()) {
+            self.sources.music(bed, mixer, job).await?;
+        }
+        let frames = if self.video.is_some() {
+            self.video_frames(job).await?
+        } else {
+            self.audio_clips(job).await?;
+            0
+        };
+        self.pump_audio().await?;
+        if let Some(v) = &self.video {
+            v.flush().await?;
+        }
+        if let Some(a) = &self.audio {
+            a.flush().await?;
+        }
+        self.collect(true)?;
+        job.progress(1.0);
+        let readbacks = self.readbacks;
+        let loudness = match &self.mixer {
+            Some(mixer) => mixer.loudness_report()?,
+            None => None,
+        };
+        let file = self.mux.finish()?;
+        Ok(RenderedReel {
+            head: file.head,
+            tail: file.tail,
+            frames,
+            readbacks,
+            loudness,
+        })
+    }
+
+    /// Sound only: each clip's audio in order into the mixer, its blocks encoded as they finish.
+    async fn audio_clips(&mut self, job: &JobSignal) -> Result<(), ApiError> {
+        let n = self.plan.clips.len();
+        for clip in 0..n {
+            job.check()?;
+            self.ensure_cursor(clip).await?;
+            self.finish_clip(clip).await?;
+            self.pump_audio().await?;
+            self.collect(false)?;
+            job.progress(clip as f64 / n.max(1) as f64);
+        }
+        Ok(())
+    }
+
+    /// Every output frame composed and encoded (the clips' audio mixed on the way); returns the
+    /// number of frames.
+    async fn video_frames(&mut self, job: &JobSignal) -> Result<u32, ApiError> {
         let total = render::frame_count(self.plan);
         let frame_us = 1e6 / self.plan.fps;
         for i in 0..total {
@@ -163,10 +238,11 @@ impl<'a> Renderer<'a> {
                 None => self.composed_frame(&ops, timestamp, frame_us).await?,
             };
             let key = self.encoding.gop > 0 && i % u64::from(self.encoding.gop) == 0;
-            let encoded = self
+            let video = self
                 .video
-                .encode(frame.raw(), key, ENCODE_QUEUE_FRAMES)
-                .await;
+                .as_ref()
+                .ok_or_else(|| ApiError::internal("composing frames without a video encoder"))?;
+            let encoded = video.encode(frame.raw(), key, ENCODE_QUEUE_FRAMES).await;
             drop(frame);
             encoded?;
             self.pump_audio().await?;
@@ -177,26 +253,7 @@ impl<'a> Renderer<'a> {
         }
         self.retire_before(self.plan.clips.len(), &BTreeSet::new())
             .await?;
-        self.pump_audio().await?;
-        self.video.flush().await?;
-        if let Some(a) = &self.audio {
-            a.flush().await?;
-        }
-        self.collect(true)?;
-        job.progress(1.0);
-        let readbacks = self.readbacks;
-        let loudness = match &self.mixer {
-            Some(mixer) => mixer.loudness_report()?,
-            None => None,
-        };
-        let file = self.mux.finish()?;
-        Ok(RenderedReel {
-            head: file.head,
-            tail: file.tail,
-            frames: total as u32,
-            readbacks,
-            loudness,
-        })
+        Ok(total as u32)
     }
 
     /// Clips before `earliest` that are not on screen are over: their audio is finished and their
@@ -367,9 +424,10 @@ impl<'a> Renderer<'a> {
 
     /// Moves encoded chunks into the container; `done` once both encoders are flushed.
     fn collect(&mut self, done: bool) -> Result<(), ApiError> {
-        let video: Vec<_> = std::iter::from_fn(|| self.video.chunks().pop()).collect();
-        self.mux
-            .push(0, video.into_iter(), self.video.description())?;
+        if let Some(v) = &self.video {
+            let video: Vec<_> = std::iter::from_fn(|| v.chunks().pop()).collect();
+            self.mux.push(0, video.into_iter(), v.description())?;
+        }
         if let Some(a) = &self.audio {
             let audio: Vec<_> = std::iter::from_fn(|| a.chunks().pop()).collect();
             self.mux.push(1, audio.into_iter(), a.description())?;

@@ -34,6 +34,15 @@ impl JsByteSource {
     }
 }
 
+/// Awaits a reader the shell opens: its failures are the input's (`InvalidMedia.*`).
+pub(super) async fn settle(
+    promise: Result<js_sys::Promise, ApiError>,
+) -> Result<JsValue, ApiError> {
+    wasm_bindgen_futures::JsFuture::from(promise?)
+        .await
+        .map_err(js_error_to_api)
+}
+
 /// Turns an exception thrown by the JS reader into an ApiError; readers throw `Error`s whose
 /// message starts with a cloud-style code (`InvalidMedia.NotFound: ...`) when they know it.
 pub fn js_error_to_api(err: JsValue) -> ApiError {

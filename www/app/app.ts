@@ -24,9 +24,9 @@ const sizeSelect = $<HTMLSelectElement>('size');
 type OutputLike = { Index: number; URI?: string | null; MediaURL?: string | null; Status: string; ErrorCode?: string; ErrorMessage?: string; Blob?: Blob; Duration?: number; Width?: number; Height?: number; Location?: string; Clips?: Clip[]; Notes?: string[] };
 type Clip = { Source: number; In: number; Out: number; Score: number; Reasons: string[]; Transition?: string };
 type Highlight = NonNullable<JobRecord['Highlights']>[number];
-// A record's source entry (generated from the Rust record, src/engine/result.rs); shots and speech
-// are drawn once the record carries them.
-type SourceInfo = SourceSummary & { Shots?: { Start: number; End: number; Kind: string }[]; Speech?: { Start: number; End: number }[] };
+// A record's source entry (generated from the Rust record, src/engine/result.rs): analysed
+// sources carry their Shots, Speech and ScoreCurve.
+type SourceInfo = SourceSummary;
 
 let picked: File[] = [];
 /** Files of the current session by media key, to play highlights in place. */
@@ -144,7 +144,7 @@ async function start(submit: () => Promise<string>): Promise<void> {
     updateButtons();
     void refreshJobs();
   } catch (e) {
-    // The engine refuses what it cannot do (for example music or titles in this build): show it.
+    // The engine refuses what it cannot do (for example titles in this build): show it.
     const err = e as { code?: string; message?: string };
     showError(err.code ? `${humanCode(err.code)} (${err.code}): ${words(err.message?.replace(`${err.code}: `, ''))}` : String(e));
     setProgress(0, 'not started', null);

@@ -22,7 +22,7 @@ import {
 export * from './types';
 export type * from './requests';
 export { DEFAULT_NETWORK_POLICY, type NetworkPolicy } from './net';
-export type { JobSpec, JobResult, OutputRecord, SubJobRecord, HighlightRecord, LoudnessReport, OutputClip, ScoreCurve, SourceSummary } from './protocol';
+export type { JobSpec, JobResult, OutputRecord, SubJobRecord, HighlightRecord, LoudnessReport, MusicRecord, OutputClip, ScoreCurve, SourceSummary } from './protocol';
 export { capabilities, type Capabilities } from './capabilities';
 
 type Action = JobRecord['Action'];

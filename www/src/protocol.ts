@@ -23,7 +23,7 @@ export type FromWorker =
 import type { JobResult as EngineResult, JobSpec, OutputRecord as EngineOutput, SubJob as EngineSubJob } from '../pkg/reelcut.js';
 
 export type { JobSpec };
-export type { HighlightRecord, LoudnessReport, OutputClip, ScoreCurve, SourceSummary } from '../pkg/reelcut.js';
+export type { HighlightRecord, LoudnessReport, MusicRecord, OutputClip, ScoreCurve, SourceSummary } from '../pkg/reelcut.js';
 
 /** A `memory:` output also carries its file. */
 export type OutputRecord = EngineOutput & { Blob?: Blob };
