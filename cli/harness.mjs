@@ -326,8 +326,12 @@ export function uploadRoute(outDir, { failFirst = 0, base = '' } = {}) {
  */
 export async function runInPage(page, action, request, onProgress = null, { network = null } = {}) {
   if (onProgress) await page.exposeFunction('__reelProgress', onProgress).catch(() => {});
-  return page.evaluate(
-    async ({ action, request, withProgress, network }) => {
+  // The request goes in and the record comes out as JSON text: Playwright rebuilds objects by
+  // assignment, which turns a "__proto__" key (a tag, a UserData field) into a prototype and drops
+  // it; JSON.parse keeps it as the own key the engine recorded.
+  const json = await page.evaluate(
+    async ({ action, requestJson, withProgress, network }) => {
+      const request = JSON.parse(requestJson);
       window.__engine ??= await window.reelcut.createEngine({ databaseName: 'reelcut-cli', ...(network ? { network } : {}) });
       const engine = window.__engine;
       let record;
@@ -337,14 +341,15 @@ export async function runInPage(page, action, request, onProgress = null, { netw
         const code = e.code ?? 'Internal';
         // The message may already start with the code: say it once.
         const message = String(e.message ?? e).replace(/^(?:[\w.]+: )+/, '');
-        return { Action: action, Status: 'Failed', Code: code, Message: message };
+        return JSON.stringify({ Action: action, Status: 'Failed', Code: code, Message: message });
       }
       const final = await engine.waitFor(record.JobId ?? record.TaskId);
       await engine.flushNotifications();
-      return (await engine.getJob(record.JobId ?? record.TaskId)) ?? final;
+      return JSON.stringify((await engine.getJob(record.JobId ?? record.TaskId)) ?? final);
     },
-    { action, request, withProgress: !!onProgress, network },
+    { action, requestJson: JSON.stringify(request), withProgress: !!onProgress, network },
   );
+  return JSON.parse(json);
 }
 
 /**

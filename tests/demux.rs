@@ -1162,14 +1162,83 @@ fn get_u32(data: &[u8], at: usize) -> u32 {
     u32::from_be_bytes(data[at..at + 4].try_into().expect("4 bytes"))
 }
 
-#[test]
-fn mp4_movie_header_claiming_10_hours_uses_the_samples() {
+/// src.mp4 (2 s) whose `mvhd` claims 10 hours.
+fn mp4_mvhd_claiming_10_hours() -> Vec<u8> {
     let mut data = std::fs::read(fixtures().join("src.mp4")).expect("src.mp4");
     let mvhd = box_payloads(&data, b"mvhd")[0];
     assert_eq!(data[mvhd], 0, "version 0 mvhd");
     let timescale = get_u32(&data, mvhd + 12);
     put_u32(&mut data, mvhd + 16, 36_000 * timescale);
-    let d = open_bytes(data).expect("opens");
+    data
+}
+
+/// src.mp4 whose `mvhd` and edit lists claim 10 hours.
+fn mp4_elst_claiming_10_hours() -> Vec<u8> {
+    let mut data = std::fs::read(fixtures().join("src.mp4")).expect("src.mp4");
+    let mvhd = box_payloads(&data, b"mvhd")[0];
+    let timescale = get_u32(&data, mvhd + 12);
+    let mut patched = 0;
+    for elst in box_payloads(&data, b"elst") {
+        // version/flags, entry count, then (segment duration, media time, rate) for version 0.
+        if data[elst] == 0 && get_u32(&data, elst + 4) >= 1 {
+            put_u32(&mut data, elst + 8, 36_000 * timescale);
+            patched += 1;
+        }
+    }
+    assert!(patched > 0, "src.mp4 has an edit list");
+    put_u32(&mut data, mvhd + 16, 36_000 * timescale);
+    data
+}
+
+/// vp8.webm (2 s) whose Info Duration claims 10 hours.
+fn matroska_info_claiming_10_hours() -> Vec<u8> {
+    let mut data = std::fs::read(fixtures().join("vp8.webm")).expect("vp8.webm");
+    // Duration (0x4489) as an 8-byte float (size 0x88) or a 4-byte one (0x84), in TimecodeScale units.
+    let at = data
+        .windows(3)
+        .position(|w| w[0] == 0x44 && w[1] == 0x89 && (w[2] == 0x88 || w[2] == 0x84))
+        .expect("Info Duration");
+    let units = 36_000_000.0; // 36000 s at the default 1 ms TimecodeScale
+    if data[at + 2] == 0x88 {
+        data[at + 3..at + 11].copy_from_slice(&f64::to_be_bytes(units));
+    } else {
+        data[at + 3..at + 7].copy_from_slice(&(units as f32).to_be_bytes());
+    }
+    data
+}
+
+/// src.mp4 padded to 22 MB with a trailing 'free' box (a budget of 44 MiB), each of its two
+/// tracks claiming 1.2 M constant-size samples (38 MiB of tables each): one would fit, two do not.
+fn mp4_tracks_over_the_file_budget() -> Vec<u8> {
+    let mut data = std::fs::read(fixtures().join("src.mp4")).expect("src.mp4");
+    let pad = 22_000_000 - data.len();
+    data.extend_from_slice(&(pad as u32).to_be_bytes());
+    data.extend_from_slice(b"free");
+    data.resize(22_000_000, 0);
+    let stsz = box_payloads(&data, b"stsz");
+    assert_eq!(stsz.len(), 2, "two tracks");
+    for &p in &stsz {
+        put_u32(&mut data, p + 4, 1); // constant sample size 1
+        put_u32(&mut data, p + 8, 1_200_000); // sample count
+    }
+    data
+}
+
+/// src.mp4 whose sync table marks every video sample as a key frame (P frames included).
+fn mp4_every_frame_marked_key() -> Vec<u8> {
+    let mut data = std::fs::read(fixtures().join("src.mp4")).expect("src.mp4");
+    let stss = box_payloads(&data, b"stss")[0];
+    let count = get_u32(&data, stss + 4) as usize;
+    // Renumber the listed entries 1..=count: frames that were P frames are now "key".
+    for i in 0..count {
+        put_u32(&mut data, stss + 8 + 4 * i, i as u32 + 1);
+    }
+    data
+}
+
+#[test]
+fn mp4_movie_header_claiming_10_hours_uses_the_samples() {
+    let d = open_bytes(mp4_mvhd_claiming_10_hours()).expect("opens");
     let info = d.info();
     assert!(
         close(info.duration_s, 2.0, 0.1),
@@ -1189,20 +1258,7 @@ fn mp4_movie_header_claiming_10_hours_uses_the_samples() {
 
 #[test]
 fn mp4_edit_list_claiming_10_hours_uses_the_samples() {
-    let mut data = std::fs::read(fixtures().join("src.mp4")).expect("src.mp4");
-    let mvhd = box_payloads(&data, b"mvhd")[0];
-    let timescale = get_u32(&data, mvhd + 12);
-    let mut patched = 0;
-    for elst in box_payloads(&data, b"elst") {
-        // version/flags, entry count, then (segment duration, media time, rate) for version 0.
-        if data[elst] == 0 && get_u32(&data, elst + 4) >= 1 {
-            put_u32(&mut data, elst + 8, 36_000 * timescale);
-            patched += 1;
-        }
-    }
-    assert!(patched > 0, "src.mp4 has an edit list");
-    put_u32(&mut data, mvhd + 16, 36_000 * timescale);
-    let d = open_bytes(data).expect("opens");
+    let d = open_bytes(mp4_elst_claiming_10_hours()).expect("opens");
     let info = d.info();
     assert!(close(info.duration_s, 2.0, 0.1), "{}", info.duration_s);
     for t in &info.tracks {
@@ -1228,19 +1284,7 @@ fn mp4_with_an_honest_header_keeps_it_and_notes_nothing() {
 
 #[test]
 fn matroska_info_duration_claiming_10_hours_uses_the_blocks() {
-    let mut data = std::fs::read(fixtures().join("vp8.webm")).expect("vp8.webm");
-    // Duration (0x4489) as an 8-byte float (size 0x88) or a 4-byte one (0x84), in TimecodeScale units.
-    let at = data
-        .windows(3)
-        .position(|w| w[0] == 0x44 && w[1] == 0x89 && (w[2] == 0x88 || w[2] == 0x84))
-        .expect("Info Duration");
-    let units = 36_000_000.0; // 36000 s at the default 1 ms TimecodeScale
-    if data[at + 2] == 0x88 {
-        data[at + 3..at + 11].copy_from_slice(&f64::to_be_bytes(units));
-    } else {
-        data[at + 3..at + 7].copy_from_slice(&(units as f32).to_be_bytes());
-    }
-    let d = open_bytes(data).expect("opens");
+    let d = open_bytes(matroska_info_claiming_10_hours()).expect("opens");
     let info = d.info();
     assert!(close(info.duration_s, 2.0, 0.1), "{}", info.duration_s);
     assert!(
@@ -1258,20 +1302,9 @@ fn matroska_info_duration_claiming_10_hours_uses_the_blocks() {
 
 #[test]
 fn one_table_budget_for_all_tracks_of_a_file() {
-    // src.mp4 padded to 22 MB with a trailing 'free' box: its budget is 44 MiB. Each track then
-    // claims 1.2 M constant-size samples (38 MiB of tables each): one would fit, two do not.
-    let mut data = std::fs::read(fixtures().join("src.mp4")).expect("src.mp4");
-    let pad = 22_000_000 - data.len();
-    data.extend_from_slice(&(pad as u32).to_be_bytes());
-    data.extend_from_slice(b"free");
-    data.resize(22_000_000, 0);
-    let stsz = box_payloads(&data, b"stsz");
-    assert_eq!(stsz.len(), 2, "two tracks");
-    for &p in &stsz {
-        put_u32(&mut data, p + 4, 1); // constant sample size 1
-        put_u32(&mut data, p + 8, 1_200_000); // sample count
-    }
-    let err = open_bytes(data).err().expect("refused");
+    let err = open_bytes(mp4_tracks_over_the_file_budget())
+        .err()
+        .expect("refused");
     assert_eq!(err.code, "InvalidMedia.Corrupt", "{err}");
     assert!(err.to_string().contains("budget of 42 MiB"), "{err}");
 }
@@ -1338,4 +1371,215 @@ fn codec_failures_are_corrupt_or_unsupported_naming_codec_and_time() {
     for e in [key, closed, unsupported, enc] {
         assert_ne!(e.code, "Internal");
     }
+}
+
+/// An EBML element: `id` (with its marker bits) and an 8-byte size.
+fn ebml_element(id: &[u8], payload: &[u8]) -> Vec<u8> {
+    let mut v = id.to_vec();
+    v.push(0x01);
+    v.extend_from_slice(&(payload.len() as u64).to_be_bytes()[1..]);
+    v.extend_from_slice(payload);
+    v
+}
+
+/// A WebM file with one VP8 track, one key frame and `cue_points` CuePoints (13 bytes each).
+fn webm_with_cues(cue_points: usize) -> Vec<u8> {
+    let el = ebml_element;
+    let short = |id: u8, v: u8| [id, 0x81, v];
+    let mut point = vec![0xBB, 0x8B];
+    point.extend_from_slice(&short(0xB3, 0)); // CueTime
+    point.extend_from_slice(&[0xB7, 0x86]); // CueTrackPositions
+    point.extend_from_slice(&short(0xF7, 1)); // CueTrack
+    point.extend_from_slice(&short(0xF1, 0)); // CueClusterPosition
+    assert_eq!(point.len(), 13);
+    let cues = point.repeat(cue_points);
+    let video = [el(&[0xB0], &[0x01, 0x40]), el(&[0xBA], &[0xF0])].concat();
+    let entry = [
+        el(&[0xD7], &[1]),
+        el(&[0x83], &[1]),
+        el(&[0x86], b"V_VP8"),
+        el(&[0xE0], &video),
+    ]
+    .concat();
+    let block = [&[0x81, 0, 0, 0x80][..], &[0u8; 32]].concat();
+    let cluster = [el(&[0xE7], &[0]), el(&[0xA3], &block)].concat();
+    let segment = [
+        el(
+            &[0x15, 0x49, 0xA9, 0x66],
+            &el(&[0x2A, 0xD7, 0xB1], &[0x0F, 0x42, 0x40]),
+        ),
+        el(&[0x16, 0x54, 0xAE, 0x6B], &el(&[0xAE], &entry)),
+        el(&[0x1C, 0x53, 0xBB, 0x6B], &cues),
+        el(&[0x1F, 0x43, 0xB6, 0x75], &cluster),
+    ]
+    .concat();
+    [
+        el(&[0x1A, 0x45, 0xDF, 0xA3], &el(&[0x42, 0x82], b"webm")),
+        el(&[0x18, 0x53, 0x80, 0x67], &segment),
+    ]
+    .concat()
+}
+
+#[test]
+fn matroska_cues_count_in_the_file_budget() {
+    // A small Cues element is read and used.
+    let mut d = open_bytes(webm_with_cues(10)).expect("a file with 10 cue points opens");
+    assert_eq!(d.info().tracks.len(), 1);
+    d.seek(0.0).expect("seeks with its cues");
+    assert!(d.next_packet().expect("reads").is_some());
+    // 1.5 M cue points in a 19.5 MB file: under the 64 MiB element limit, but the raw element
+    // (19.5 MB) and its index (24 MB) need more than the file's 37 MiB budget.
+    let data = webm_with_cues(1_500_000);
+    assert!(data.len() < 20_000_000);
+    let err = open_bytes(data).err().expect("refused");
+    assert_eq!(err.code, "InvalidMedia.Corrupt", "{err}");
+    assert!(
+        err.message.contains("Cues") && err.message.contains("budget of 38 MiB"),
+        "{err}"
+    );
+}
+
+// -------------------------------------------------------------------------------------------------
+// Issue 11: no input of the corpus yields `Internal` (a bug), from opening through planning.
+// -------------------------------------------------------------------------------------------------
+
+/// Every code an input may end a job with before it is decoded is the input's or the request's.
+fn not_internal(what: &str, step: &str, r: Result<(), ApiError>, failures: &mut Vec<String>) {
+    if let Err(e) = r {
+        if e.code == "Internal" || !e.code.contains('.') {
+            failures.push(format!("{what}: {step}: {e}"));
+        }
+    }
+}
+
+/// Opens, reads, seeks and plans a whole-file Concat and one starting past the real content, as
+/// a job would; records any step that ends in `Internal`.
+fn through_the_engine(what: &str, data: Vec<u8>, failures: &mut Vec<String>) {
+    use reelcut::engine::{length_field, plan_concat, reel_outputs, render_settings, source_input};
+    use reelcut::job::validate::{parse_request, Capabilities};
+    use reelcut::media::encoding::{audio_candidates, video_candidates};
+    use reelcut::plan::SourceMeta;
+    use reelcut::render::job_budget::JobMemory;
+    let mut d = match open_bytes(data) {
+        Ok(d) => d,
+        Err(e) => return not_internal(what, "open", Err(e), failures),
+    };
+    let mut packets = 0;
+    let read = loop {
+        match d.next_packet() {
+            Ok(Some(_)) if packets < 100_000 => packets += 1,
+            Ok(_) => break Ok(()),
+            Err(e) => break Err(e),
+        }
+    };
+    not_internal(what, "read", read, failures);
+    not_internal(what, "seek", d.seek(0.7), failures);
+    let info = d.info().clone();
+    let Some(input) = source_input(&info, Vec::new()) else {
+        return; // no video: refused as InvalidMedia.Unsupported by the job
+    };
+    for sources in [
+        serde_json::json!([{ "URI": "a" }]),
+        serde_json::json!([{ "URI": "a", "StartTime": 100, "Duration": 3 }]),
+    ] {
+        let request = serde_json::json!({ "Type": "Concat", "Sources": sources,
+                                          "Output": { "URI": "memory:", "Container": "mp4" } });
+        let spec = parse_request(
+            "CreateHighlightTask",
+            &request,
+            &Capabilities::with_render(),
+        )
+        .expect("a valid request");
+        let meta = SourceMeta {
+            duration_s: info.duration_s,
+            has_audio: info.audio_track().is_some(),
+        };
+        let planned = plan_concat(&spec, &[meta]).and_then(|plan| {
+            let inputs = [input.clone()];
+            let settings = render_settings(&spec, &inputs);
+            let video = video_candidates(&settings.video_request()).0[0].clone();
+            let audio = settings
+                .audio_request()
+                .map(|r| audio_candidates(&r)[0].clone());
+            for out in reel_outputs(&spec, &settings, &inputs, &plan.reels) {
+                if let Some(render) = &out.render {
+                    reelcut::render::validate_plan(render)?;
+                    JobMemory::check(render, Some(&video), audio.as_ref(), length_field(&spec))?;
+                }
+            }
+            Ok(())
+        });
+        not_internal(what, &format!("plan {sources}"), planned, failures);
+    }
+}
+
+#[test]
+fn no_input_of_the_corpus_yields_internal() {
+    let mut corpus: Vec<(String, Vec<u8>)> = Vec::new();
+    let add_dir = |dir: &Path, corpus: &mut Vec<(String, Vec<u8>)>| {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map(|e| {
+                e.flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.is_file())
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        for f in files {
+            if let Ok(b) = std::fs::read(&f) {
+                corpus.push((f.display().to_string(), b));
+            }
+        }
+    };
+    add_dir(&media_dir(), &mut corpus);
+    add_dir(fixtures(), &mut corpus);
+    // The generated bad/edge sets, where scripts/make_fixtures.sh has made them (CI makes them
+    // after the native tests; the browser test over them is tests/e2e/corpus.test.mjs).
+    let repo_fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    add_dir(&repo_fixtures.join("bad"), &mut corpus);
+    add_dir(&repo_fixtures.join("edge"), &mut corpus);
+    let src = std::fs::read(fixtures().join("src.mp4")).expect("src.mp4");
+    let faststart = std::fs::read(fixtures().join("faststart.mp4")).expect("faststart.mp4");
+    let live = std::fs::read(fixtures().join("live.webm")).expect("live.webm");
+    let crafted: Vec<(&str, Vec<u8>)> = vec![
+        ("mvhd claiming 10 hours", mp4_mvhd_claiming_10_hours()),
+        ("edit lists claiming 10 hours", mp4_elst_claiming_10_hours()),
+        (
+            "Info Duration claiming 10 hours",
+            matroska_info_claiming_10_hours(),
+        ),
+        (
+            "two tracks over the file budget",
+            mp4_tracks_over_the_file_budget(),
+        ),
+        ("every frame marked key", mp4_every_frame_marked_key()),
+        ("Cues over the file budget", webm_with_cues(1_500_000)),
+        ("a small crafted WebM", webm_with_cues(10)),
+        ("MediaRecorder-style WebM", as_media_recorder_output(&live)),
+        (
+            "moov first, cut to 40%",
+            faststart[..faststart.len() * 2 / 5].to_vec(),
+        ),
+        (
+            "moov at the end, cut inside mdat",
+            src[..src.len() / 2].to_vec(),
+        ),
+        ("64 KiB of random bytes", {
+            let mut rng = Rng(20240607);
+            (0..65536).map(|_| rng.next() as u8).collect()
+        }),
+        ("an empty file", Vec::new()),
+    ];
+    corpus.extend(crafted.into_iter().map(|(n, b)| (n.to_string(), b)));
+    assert!(corpus.len() >= 30, "corpus of {} inputs", corpus.len());
+    let mut failures = Vec::new();
+    for (what, data) in corpus {
+        through_the_engine(&what, data, &mut failures);
+    }
+    assert!(
+        failures.is_empty(),
+        "Internal errors:\n{}",
+        failures.join("\n")
+    );
 }

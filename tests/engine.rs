@@ -544,6 +544,129 @@ fn exported_highlights_at_speed_fit_max_duration_when_played() {
     assert_eq!(h.max_clip_s, 4.0, "4 s of source play for 8 s");
 }
 
+/// The render plan and first encoder candidates of a Concat of one `seconds`-long 1280x720
+/// source, joined whole; `output` is merged into its `Output`.
+fn concat_memory(
+    seconds: f64,
+    output: Value,
+) -> (
+    reelcut::render::RenderPlan,
+    reelcut::media::encoding::VideoCandidate,
+    Option<reelcut::media::encoding::AudioCandidate>,
+    JobSpec,
+) {
+    use reelcut::media::encoding::{audio_candidates, video_candidates};
+    let mut request = json!({ "Type": "Concat", "Sources": [{ "URI": "a" }],
+                              "Output": { "URI": "memory:", "Container": "mp4" } });
+    for (k, v) in output.as_object().unwrap() {
+        request["Output"][k] = v.clone();
+    }
+    let s = spec(IMM, request);
+    let metas = [SourceMeta {
+        duration_s: seconds,
+        has_audio: true,
+    }];
+    let plan = plan_concat(&s, &metas).unwrap();
+    let mut source = input(1280, 720, 30.0, true);
+    source.duration_s = seconds;
+    let inputs = [source];
+    let settings = render_settings(&s, &inputs);
+    let outs = reel_outputs(&s, &settings, &inputs, &plan.reels);
+    let render = outs[0].render.clone().unwrap();
+    let video = video_candidates(&settings.video_request()).0[0].clone();
+    let audio = settings
+        .audio_request()
+        .map(|r| audio_candidates(&r)[0].clone());
+    (render, video, audio, s)
+}
+
+#[test]
+fn a_job_that_would_hold_more_than_the_memory_ceiling_is_refused_before_rendering() {
+    use reelcut::engine::length_field;
+    use reelcut::render::job_budget::{JobMemory, JOB_MEMORY_CEILING};
+    // A 2-minute 720p Concat with loudness normalisation (the default) fits.
+    let (plan, video, audio, s) = concat_memory(120.0, json!({}));
+    let field = length_field(&s);
+    assert_eq!(field, "Sources");
+    let m = JobMemory::check(&plan, Some(&video), audio.as_ref(), field).unwrap();
+    assert!(m.held_audio > 0 && m.total() < JOB_MEMORY_CEILING, "{m:?}");
+    // 10 hours of it would hold the whole mix and every encoded video chunk: refused, naming the
+    // field, the ceiling and the longest output that fits.
+    let (plan, video, audio, _) = concat_memory(36_000.0, json!({}));
+    let e = JobMemory::check(&plan, Some(&video), audio.as_ref(), field).unwrap_err();
+    assert_eq!(e.code, "InvalidParameter.Sources", "{e}");
+    assert!(e.message.contains("ceiling of 1024 MiB"), "{e}");
+    let fits: f64 = e
+        .message
+        .split("at most ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("a length that fits: {e}"));
+    let (at_fit, v, a, _) = concat_memory(fits, json!({}));
+    assert!(
+        JobMemory::check(&at_fit, Some(&v), a.as_ref(), field).is_ok(),
+        "{fits} s fits"
+    );
+    let (past_fit, v, a, _) = concat_memory(fits + 5.0, json!({}));
+    assert!(JobMemory::check(&past_fit, Some(&v), a.as_ref(), field).is_err());
+    eprintln!(
+        "longest 720p Concat with loudness normalisation: {fits} s; 2 min need {} MiB",
+        m.total() >> 20
+    );
+    // A 1080x1920 reel (blurred fill of the 720p source) with normalisation: about 6.5 minutes.
+    let portrait = json!({ "Video": { "TranscodeVideo": { "Resolution": "1080x1920" } } });
+    let (plan, video, audio, _) = concat_memory(3_600.0, portrait);
+    let e = JobMemory::check(&plan, Some(&video), audio.as_ref(), field).unwrap_err();
+    let fits: f64 = e
+        .message
+        .split("at most ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    eprintln!("longest 1080x1920 reel with loudness normalisation: {fits} s");
+    assert!((330.0..450.0).contains(&fits), "{e}");
+    // Without normalisation the render streams: 10 hours hold only frames, a few seconds of
+    // chunks and the MP4 table.
+    let (plan, video, audio, _) = concat_memory(
+        36_000.0,
+        json!({ "Audio": { "LoudnessNormalization": false } }),
+    );
+    let m = JobMemory::check(&plan, Some(&video), audio.as_ref(), field).unwrap();
+    assert_eq!(m.held_audio, 0);
+    assert!(m.total() < JOB_MEMORY_CEILING / 2, "{m:?}");
+    eprintln!(
+        "10 h 720p Concat without normalisation: {} MiB ({m:?})",
+        m.total() >> 20
+    );
+}
+
+#[test]
+fn encoded_bytes_held_past_the_allowance_fail_the_render() {
+    use reelcut::render::job_budget::JobMemory;
+    let (plan, video, audio, _) = concat_memory(60.0, json!({}));
+    let m = JobMemory::check(&plan, Some(&video), audio.as_ref(), "Sources").unwrap();
+    assert!(
+        m.encoded_allowance() >= m.held_encoded,
+        "the estimate fits its allowance"
+    );
+    assert!(m.check_held(m.encoded_allowance()).is_ok());
+    let e = m.check_held(m.encoded_allowance() + 1).unwrap_err();
+    assert_eq!(e.code, "InvalidParameter.Sources");
+    assert!(e.message.contains("job memory ceiling"), "{e}");
+}
+
+#[test]
+fn the_memory_refusal_names_the_field_that_sets_the_outputs_length() {
+    use reelcut::engine::length_field;
+    assert_eq!(
+        length_field(&ice(json!({ "MediaURL": "memory:" }))),
+        "OutputConfig.MaxDuration"
+    );
+    assert_eq!(length_field(&compose(json!({}))), "Output.MaxDuration");
+}
+
 // --- progress split (src/engine/progress.rs) ---
 
 fn split_of(spec: &JobSpec, sources: &[SourceInput]) -> progress::Split {

@@ -101,24 +101,85 @@ fn media_seeds(ext: &[&str]) -> Vec<Vec<u8>> {
     seeds
 }
 
+/// Small files made by reelcut's own writers (VP8 + Opus, 3 s with a key frame a second): a
+/// Matroska seed with Cues and several clusters, and an MP4 seed that is all structure.
+fn written_seeds() -> (Vec<u8>, Vec<u8>) {
+    use reelcut::media::mux::{
+        AudioCodec, AudioTrack, OpusConfig, TrackConfig, VideoCodec, VideoTrack,
+    };
+    use reelcut::media::mux_mp4::{Mp4Writer, Sample};
+    use reelcut::media::mux_webm::{DocType, WebmWriter};
+    let tracks = [
+        TrackConfig::Video(VideoTrack {
+            codec: VideoCodec::Vp8,
+            width: 64,
+            height: 48,
+            timescale: 90_000,
+        }),
+        TrackConfig::Audio(AudioTrack {
+            codec: AudioCodec::Opus(OpusConfig::simple(312, 48_000)),
+            sample_rate: 48_000,
+            channels: 2,
+        }),
+    ];
+    // (track, time, duration, key) in time order: video at 10 fps, audio every 20 ms.
+    let mut frames: Vec<(usize, i64, i64, bool)> = (0..30)
+        .map(|i| (0, i * 100_000, 100_000, i % 10 == 0))
+        .chain((0..150).map(|i| (1, i * 20_000, 20_000, true)))
+        .collect();
+    frames.sort_by_key(|f| (f.1, f.0));
+    let payload = |i: usize| vec![(i % 251) as u8; 8 + i % 24];
+    let mut webm = WebmWriter::new(DocType::Webm, &tracks).expect("webm writer");
+    let mut body = Vec::new();
+    for (i, &(t, ts, d, key)) in frames.iter().enumerate() {
+        body.extend(webm.push(t, ts, d, key, &payload(i)).expect("webm frame"));
+    }
+    let (head, tail) = webm.finish().expect("webm file");
+    let mkv = [head, body, tail].concat();
+    let mut mp4 = Mp4Writer::new(&tracks).expect("mp4 writer");
+    let mut body = Vec::new();
+    for (i, &(t, ts, d, key)) in frames.iter().enumerate() {
+        let data = payload(i);
+        let sample = Sample {
+            pts_us: ts,
+            dts_us: ts,
+            duration_us: d,
+            is_key: key,
+            size: data.len() as u32,
+        };
+        mp4.push(t, sample).expect("mp4 sample");
+        body.extend(data);
+    }
+    let mp4 = [mp4.finish().expect("mp4 head"), body].concat();
+    (mkv, mp4)
+}
+
 #[test]
 fn fuzz_demux_mp4() {
-    run(
-        "demux_mp4",
-        fuzzing::demux_mp4,
-        &media_seeds(&["mp4", "mov", "m4v"]),
-        150,
+    let mut seeds = media_seeds(&["mp4", "mov", "m4v"]);
+    let written = written_seeds().1;
+    let opened = reelcut::media::open(Box::new(std::io::Cursor::new(written.clone())));
+    assert!(
+        opened.is_ok(),
+        "the written mp4 seed is a valid file: {:?}",
+        opened.err()
     );
+    seeds.push(written);
+    run("demux_mp4", fuzzing::demux_mp4, &seeds, 300);
 }
 
 #[test]
 fn fuzz_demux_mkv() {
-    run(
-        "demux_mkv",
-        fuzzing::demux_mkv,
-        &media_seeds(&["webm", "mkv"]),
-        150,
+    let mut seeds = media_seeds(&["webm", "mkv"]);
+    let written = written_seeds().0;
+    let opened = reelcut::media::open(Box::new(std::io::Cursor::new(written.clone())));
+    assert!(
+        opened.is_ok(),
+        "the written mkv seed is a valid file: {:?}",
+        opened.err()
     );
+    seeds.push(written);
+    run("demux_mkv", fuzzing::demux_mkv, &seeds, 300);
 }
 
 #[test]

@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::media::encoding::{AudioRequest, VideoRequest};
 
-use crate::job::spec::{AudioCodec, Container, JobSpec, ScaleType, VideoCodec, DEFAULT_GOP_SIZE};
+use crate::job::spec::{
+    Api, AudioCodec, Container, JobKind, JobSpec, ScaleType, VideoCodec, DEFAULT_GOP_SIZE,
+};
 use crate::plan::{music_for_reel, reel_timeline, Reel};
 use crate::render::loudness::LoudnessTarget;
 use crate::render::{
@@ -97,6 +99,16 @@ impl RenderSettings {
             channels: a.channels,
             bitrate_bps: a.bitrate_bps,
         })
+    }
+}
+
+/// The request field that sets an output's length, which a refusal for the job's memory names
+/// (a Concat's length is its `Sources` ranges; every other render is bounded by `MaxDuration`).
+pub fn length_field(spec: &JobSpec) -> &'static str {
+    match (spec.kind, spec.api) {
+        (JobKind::Concat, _) => "Sources",
+        (_, Api::ScreenMediaHighlights) => "OutputConfig.MaxDuration",
+        _ => "Output.MaxDuration",
     }
 }
 

@@ -1,5 +1,6 @@
 //! One memory budget per input file for everything a demuxer keeps about it: the sample tables of
-//! all its tracks together (and Matroska's cue index). It grows with the file, so a small file
+//! all its tracks together (MP4), or the metadata elements read whole, the cue index and the
+//! clusters met while reading (Matroska/WebM). It grows with the file, so a small file
 //! cannot claim tables a real file of its size never has, and it has a ceiling:
 //!
 //! budget = clamp(file size × [`TABLE_BYTES_PER_FILE_BYTE`], [`MIN_TABLE_BYTES`], [`MAX_TABLE_BYTES`])

@@ -9,9 +9,13 @@
 //! Seeking uses Cues when the file has them and otherwise the clusters seen so far, then walks
 //! block headers (not block payloads) forward to the last key frame at or before the target. A
 //! missing Duration is recovered from the last cluster, found by searching the file's tail.
+//!
+//! What the demuxer keeps about the file (the metadata elements read whole, the cue index, the
+//! clusters met while reading) is charged to the file's one [`TableBudget`] before it is allocated.
 
 use std::collections::VecDeque;
 
+use super::budget::TableBudget;
 use super::byte_reader::ByteReader;
 use super::codec_config::{
     av1_codec_string, avc_codec_string, build_aac_config, hevc_codec_string, parse_aac_config,
@@ -255,6 +259,8 @@ pub struct MkvDemuxer {
     cursor: Cursor,
     /// Frames of a laced block not yet returned.
     pending: VecDeque<Packet>,
+    /// The file's table budget: metadata payloads, cues and seen clusters are charged to it.
+    budget: TableBudget,
 }
 
 impl MkvDemuxer {
@@ -281,6 +287,7 @@ impl MkvDemuxer {
                 cluster: None,
             },
             pending: VecDeque::new(),
+            budget: TableBudget::for_file(file_len),
         };
         let ebml = d
             .header(0)?
@@ -386,8 +393,10 @@ impl MkvDemuxer {
                 continue;
             }
             if let Ok(Some(h)) = d.header(at) {
-                if h.id == id {
-                    *slot = d.payload(&h, "SeekHead target").ok();
+                // A target too large to read whole is ignored as before; one that fits the size
+                // limit but not the file's budget refuses the file (the budget's error).
+                if h.id == id && h.size.is_some_and(|n| n <= MAX_META_ELEMENT) {
+                    *slot = Some(d.payload(&h, "SeekHead target")?);
                 }
             }
         }
@@ -433,7 +442,7 @@ impl MkvDemuxer {
             .or_else(|| d.tracks.first())
             .map(|t| t.number);
         if let Some(cues) = &cues {
-            d.cues = parse_cues(cues, d.seek_track, segment_start);
+            d.cues = parse_cues(cues, d.seek_track, segment_start, &mut d.budget)?;
         }
         d.cursor = Cursor {
             pos: d.first_cluster.unwrap_or(d.segment_end),
@@ -530,6 +539,8 @@ impl MkvDemuxer {
                 "the Matroska {what} element is larger than 64 MiB"
             )));
         }
+        self.budget
+            .take(size, 1, &format!("the Matroska {what} element"))?;
         let data = self.src.read_at(h.data, size as usize)?;
         if (data.len() as u64) < size {
             return Err(truncated(format_args!("the {what} element is cut off")));
@@ -595,6 +606,11 @@ impl MkvDemuxer {
                         .last()
                         .is_none_or(|&(p, _)| cluster.start > p)
                     {
+                        self.budget.take(
+                            1,
+                            std::mem::size_of::<(u64, i64)>(),
+                            "the Matroska clusters read so far",
+                        )?;
                         self.seen_clusters.push((cluster.start, cluster.timecode));
                     }
                 }
@@ -985,8 +1001,25 @@ fn parse_tracks(tracks: &[u8]) -> Vec<TrackEntry> {
     out
 }
 
-fn parse_cues(cues: &[u8], track: Option<u64>, segment_start: u64) -> Vec<(i64, u64)> {
-    let mut out = Vec::new();
+/// The cue index of the seek track (all tracks when there is none). Its size is charged to
+/// `budget` before it is allocated: at most one entry per CueTrackPositions.
+fn parse_cues(
+    cues: &[u8],
+    track: Option<u64>,
+    segment_start: u64,
+    budget: &mut TableBudget,
+) -> Result<Vec<(i64, u64)>, ApiError> {
+    let positions = children(cues)
+        .filter(|(id, _)| *id == CUE_POINT)
+        .flat_map(|(_, point)| children(point))
+        .filter(|(id, _)| *id == CUE_TRACK_POSITIONS)
+        .count();
+    budget.take(
+        positions as u64,
+        std::mem::size_of::<(i64, u64)>(),
+        "the Matroska Cues index",
+    )?;
+    let mut out = Vec::with_capacity(positions);
     for (id, point) in children(cues) {
         if id != CUE_POINT {
             continue;
@@ -1016,7 +1049,7 @@ fn parse_cues(cues: &[u8], track: Option<u64>, segment_start: u64) -> Vec<(i64, 
         }
     }
     out.sort_unstable();
-    out
+    Ok(out)
 }
 
 /// The WebCodecs view of a track entry.

@@ -93,6 +93,12 @@ impl HeldMix {
         self.finished || self.music.is_some() || self.loudness.is_some()
     }
 
+    /// Room for `frames` stereo frames of the mix, allocated once.
+    pub fn reserve(&mut self, frames: usize) {
+        self.stereo
+            .reserve_exact(frames.saturating_sub(self.stereo.len()));
+    }
+
     pub fn keep(&mut self, block: &[[f32; 2]]) {
         self.stereo.extend_from_slice(block);
     }

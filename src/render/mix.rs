@@ -327,6 +327,7 @@ impl AudioMixer {
     /// Normalises the whole mix to `target` before delivering it (`None`: stream as mixed).
     pub fn with_loudness(mut self, target: Option<LoudnessTarget>) -> Self {
         self.held.loudness = target;
+        self.reserve_held();
         self
     }
 
@@ -339,6 +340,7 @@ impl AudioMixer {
             volume.clamp(0.0, 10.0)
         };
         self.held.music = Some(MusicInput::new(volume, self.total as usize));
+        self.reserve_held();
         self
     }
 
@@ -381,6 +383,14 @@ impl AudioMixer {
     pub fn with_curve(mut self, curve: FadeCurve) -> Self {
         self.curve = curve;
         self
+    }
+
+    /// A held reel is allocated once at its length: grown by doubling it could take up to three
+    /// times as much while reallocating (the job's memory budget counts it once).
+    fn reserve_held(&mut self) {
+        if self.held.holds() {
+            self.held.reserve(self.total as usize);
+        }
     }
 
     /// Total output frames.

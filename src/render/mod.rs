@@ -52,6 +52,7 @@ pub mod camera;
 pub mod compose;
 pub mod draw;
 pub mod held_mix;
+pub mod job_budget;
 pub mod layout;
 pub mod loudness;
 pub mod mix;

@@ -31,9 +31,16 @@ pub fn validate_request(
     to_value(&spec).map_err(to_js)
 }
 
-/// A Rust value as a plain JS value (objects, not `Map`s; `None` as `null`).
+/// A Rust value as a plain JS value (objects, not `Map`s; `None` as `null`), made by `JSON.parse`:
+/// it defines every key as an own property, so a user's `__proto__` tag or UserData key stays a
+/// key (building objects by assignment, as serde-wasm-bindgen does, would set the prototype).
 pub(super) fn to_value<T: serde::Serialize>(value: &T) -> Result<JsValue, ApiError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| ApiError::internal(format!("cannot pass a value to JS: {e}")))
+    let text = serde_json::to_string(value)
+        .map_err(|e| ApiError::internal(format!("cannot pass a value to JS: {e}")))?;
+    js_sys::JSON::parse(&text).map_err(|e| {
+        ApiError::internal(format!(
+            "cannot pass a value to JS: {}",
+            super::codec::js_message(&e)
+        ))
+    })
 }

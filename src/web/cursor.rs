@@ -12,12 +12,10 @@ use super::source::JsByteSource;
 use crate::analysis::cuts::{exact_cut, CutWindow};
 use crate::analysis::{FrameView, Thumbnail};
 use crate::media::{self, Demuxer, Packet};
+use crate::render::job_budget::{DECODE_QUEUE_FRAMES as MAX_DECODE_QUEUE, LOOKAHEAD_FRAMES};
 use crate::render::AudioMixer;
 use crate::ApiError;
 
-/// Frames past the one on screen that may be decoded ahead.
-const LOOKAHEAD_FRAMES: usize = 3;
-const MAX_DECODE_QUEUE: u32 = 8;
 /// Video is read this far past the out point: B-frame reordering never reaches further.
 const VIDEO_TAIL_S: f64 = 1.0;
 /// Audio is decoded this far around the clip, so the mixer's fades have material.

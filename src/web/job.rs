@@ -22,6 +22,7 @@ use crate::engine::{self, Delivery, JobResult, Purpose, ReelOutput, SourceInput}
 use crate::job::spec::{Container, JobKind, JobSpec};
 use crate::media::{self, MediaInfo};
 use crate::plan::{CutPoints, Reel};
+use crate::render::job_budget::JobMemory;
 use crate::ApiError;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -365,6 +366,24 @@ impl Job<'_> {
         let outputs = engine::reel_outputs(self.spec, &settings, inputs, reels);
         let encoding = negotiate_encoders(&settings).await?;
         notes.extend(encoding.notes.iter().cloned());
+        // Every output's memory is checked before the first is rendered.
+        let field = engine::length_field(self.spec);
+        let memory = outputs
+            .iter()
+            .map(|out| {
+                out.render
+                    .as_ref()
+                    .map(|plan| {
+                        JobMemory::check(
+                            plan,
+                            encoding.video.as_ref(),
+                            encoding.audio.as_ref(),
+                            field,
+                        )
+                    })
+                    .transpose()
+            })
+            .collect::<Result<Vec<_>, ApiError>>()?;
         let mut written = Vec::new();
         let mut records = Vec::with_capacity(outputs.len());
         let mut blobs = Vec::new();
@@ -376,9 +395,10 @@ impl Job<'_> {
                     .map_or(0.0, |p| progress::render_cost(p, inputs, &settings))
             })
             .collect();
-        for (out, (start, end)) in outputs.iter().zip(progress::spans(&costs, from, 1.0)) {
+        let spans = progress::spans(&costs, from, 1.0);
+        for ((out, memory), (start, end)) in outputs.iter().zip(memory).zip(spans) {
             match self
-                .render_one(out, inputs, &encoding, (start, end - start), notes)
+                .render_one(out, inputs, &encoding, memory, (start, end - start), notes)
                 .await
             {
                 Ok(None) => records.push(engine::unrendered_output(out)),
@@ -408,10 +428,11 @@ impl Job<'_> {
         out: &ReelOutput,
         inputs: &[SourceInput],
         encoding: &Encoding,
+        memory: Option<JobMemory>,
         (start, span): (f64, f64),
         notes: &mut Vec<String>,
     ) -> Result<Option<(Delivery, Delivered)>, ApiError> {
-        let Some(plan) = &out.render else {
+        let (Some(plan), Some(memory)) = (&out.render, memory) else {
             return Ok(None);
         };
         self.io.progress("render", start);
@@ -423,7 +444,7 @@ impl Job<'_> {
         .await?
         .unchecked_into();
         let rendered = self
-            .render_to(plan, inputs, encoding, &sink, (start, span))
+            .render_to(plan, inputs, encoding, memory, &sink, (start, span))
             .await;
         let delivered = match rendered {
             Ok(reel) => {
@@ -480,6 +501,7 @@ impl Job<'_> {
         plan: &crate::render::RenderPlan,
         inputs: &[SourceInput],
         encoding: &Encoding,
+        memory: JobMemory,
         sink: &OutputSink,
         (start, span): (f64, f64),
     ) -> Result<super::render_reel::RenderedReel, ApiError> {
@@ -499,7 +521,7 @@ impl Job<'_> {
             has_audio: inputs.iter().map(|s| s.has_audio).collect(),
         };
         let job = self.signal("render", start, start + 0.95 * span);
-        render_reel(plan, encoding, &sources, sink.clone(), &job).await
+        render_reel(plan, encoding, &sources, sink.clone(), &job, memory).await
     }
 
     async fn deliver(&self, out: &ReelOutput, blob: &JsValue) -> Result<Delivered, ApiError> {

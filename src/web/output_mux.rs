@@ -3,6 +3,8 @@
 //! together) and the bytes go to the sink as they are written. The writer is created once each
 //! encoder has reported its decoder configuration (with its first chunk). MP4 keeps `moov`
 //! first: the writer returns the header at the end and the sink puts it before the body.
+//! The chunks waiting to be interleaved are counted against the output's [`JobMemory`]: past its
+//! allowance the render fails instead of growing.
 
 use std::collections::VecDeque;
 
@@ -14,6 +16,7 @@ use crate::media::mux::{
 };
 use crate::media::mux_mp4::{Mp4Writer, Sample};
 use crate::media::mux_webm::{DocType, WebmWriter};
+use crate::render::job_budget::JobMemory;
 use crate::ApiError;
 
 /// MP4 timescale of the video track.
@@ -36,6 +39,9 @@ pub struct OutputMux {
     pending: [VecDeque<EncodedChunk>; 2],
     descriptions: [Option<Vec<u8>>; 2],
     bytes: u64,
+    /// Bytes of the chunks in `pending`.
+    held: u64,
+    memory: JobMemory,
 }
 
 /// What the container holds once written.
@@ -52,6 +58,7 @@ impl OutputMux {
         video: Option<&VideoCandidate>,
         audio: Option<&AudioCandidate>,
         sink: OutputSink,
+        memory: JobMemory,
     ) -> Result<Self, ApiError> {
         if video.is_none() && audio.is_none() {
             return Err(ApiError::internal("an output with neither video nor audio"));
@@ -71,21 +78,27 @@ impl OutputMux {
             pending: [VecDeque::new(), VecDeque::new()],
             descriptions: [None, None],
             bytes: 0,
+            held: 0,
+            memory,
         })
     }
 
-    /// Takes new chunks of track 0 (video) or 1 (audio) and the encoder's description, and
-    /// writes whatever can be interleaved so far. `done`: every encoder is flushed.
+    /// Takes new chunks of track 0 (video) or 1 (audio) and the encoder's description; fails
+    /// once the chunks waiting for interleaving exceed the output's memory allowance.
     pub fn push(
         &mut self,
         track: usize,
         chunks: impl Iterator<Item = EncodedChunk>,
         description: Option<Vec<u8>>,
-    ) {
-        self.pending[track].extend(chunks);
+    ) -> Result<(), ApiError> {
+        for c in chunks {
+            self.held += c.data.len() as u64;
+            self.pending[track].push_back(c);
+        }
         if self.descriptions[track].is_none() {
             self.descriptions[track] = description;
         }
+        self.memory.check_held(self.held)
     }
 
     /// Writes the chunks that are safe to interleave now; with `done`, all of them.
@@ -111,6 +124,7 @@ impl OutputMux {
             let Some(chunk) = self.pending[next].pop_front() else {
                 break;
             };
+            self.held -= chunk.data.len() as u64;
             self.write_chunk(next, chunk)?;
         }
         Ok(())

@@ -24,13 +24,12 @@ use super::source::settle;
 use crate::render::compose::picture::Picture;
 use crate::render::compose::store::FrameLayout;
 use crate::render::compose::{Compositor, FrameStore};
+use crate::render::job_budget::{JobMemory, ENCODE_QUEUE_FRAMES};
 use crate::render::loudness::LoudnessReport;
 use crate::render::passthrough::passthrough_source;
 use crate::render::{self, AudioMixer, RenderPlan};
 use crate::ApiError;
 
-/// Frames waiting inside the encoders; more only adds memory.
-const MAX_ENCODE_QUEUE: u32 = 6;
 /// Audio frames per encoded block.
 const AUDIO_BLOCK: usize = 1024;
 
@@ -46,15 +45,19 @@ pub(super) struct RenderedReel {
 }
 
 /// Renders the reel `plan` encoded as `encoding`, writing the file body to `sink` in order
-/// (`sink.write(bytes)`).
+/// (`sink.write(bytes)`). `memory` is the output's checked budget: encoded bytes held beyond it
+/// fail the render.
 pub(super) async fn render_reel(
     plan: &RenderPlan,
     encoding: &Encoding,
     sources: &Sources<'_>,
     sink: OutputSink,
     job: &JobSignal,
+    memory: JobMemory,
 ) -> Result<RenderedReel, ApiError> {
-    Renderer::new(plan, encoding, sink, sources)?.run(job).await
+    Renderer::new(plan, encoding, sink, sources, memory)?
+        .run(job)
+        .await
 }
 
 /// The reel's inputs: `open(i)` resolves to a reader over source `i`; `has_audio[i]` says
@@ -113,6 +116,7 @@ impl<'a> Renderer<'a> {
         encoding: &'a Encoding,
         sink: OutputSink,
         sources: &'a Sources<'a>,
+        memory: JobMemory,
     ) -> Result<Self, ApiError> {
         render::validate_plan(plan)?;
         let mut mixer = match &encoding.audio {
@@ -151,6 +155,7 @@ impl<'a> Renderer<'a> {
                 encoding.video.as_ref(),
                 encoding.audio.as_ref(),
                 sink,
+                memory,
             )?,
             cursors: BTreeMap::new(),
             finished: BTreeSet::new(),
@@ -237,7 +242,7 @@ impl<'a> Renderer<'a> {
                 .video
                 .as_ref()
                 .ok_or_else(|| ApiError::internal("composing frames without a video encoder"))?;
-            let encoded = video.encode(frame.raw(), key, MAX_ENCODE_QUEUE).await;
+            let encoded = video.encode(frame.raw(), key, ENCODE_QUEUE_FRAMES).await;
             drop(frame);
             encoded?;
             self.pump_audio().await?;
@@ -412,7 +417,7 @@ impl<'a> Renderer<'a> {
             })?;
             let data = AudioBlock::new(data);
             self.audio_frames += frames as u64;
-            encoder.encode(data.raw(), MAX_ENCODE_QUEUE).await?;
+            encoder.encode(data.raw(), ENCODE_QUEUE_FRAMES).await?;
         }
         Ok(())
     }
@@ -421,11 +426,11 @@ impl<'a> Renderer<'a> {
     fn collect(&mut self, done: bool) -> Result<(), ApiError> {
         if let Some(v) = &self.video {
             let video: Vec<_> = std::iter::from_fn(|| v.chunks().pop()).collect();
-            self.mux.push(0, video.into_iter(), v.description());
+            self.mux.push(0, video.into_iter(), v.description())?;
         }
         if let Some(a) = &self.audio {
             let audio: Vec<_> = std::iter::from_fn(|| a.chunks().pop()).collect();
-            self.mux.push(1, audio.into_iter(), a.description());
+            self.mux.push(1, audio.into_iter(), a.description())?;
         }
         self.mux.write_ready(done)
     }

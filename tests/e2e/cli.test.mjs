@@ -19,9 +19,11 @@ test('--request with a relative path writes result.json and exits 0', () => {
   sharedMediaFiles();
   const dir = tempDir();
   fs.copyFileSync(path.join(SHARED_MEDIA, 'bikes-noaudio.mp4'), path.join(dir, 'bikes.mp4'));
+  // Written as text: a "__proto__" tag is an own key in JSON, and must stay one in result.json.
   fs.writeFileSync(
     path.join(dir, 'req.json'),
-    JSON.stringify({ Action: 'CreateHighlightTask', Type: 'Retrieval', Mode: 'Scene', Sources: [{ URI: 'bikes.mp4' }], Output: { URI: 'out.json' }, Tags: { show: 'bikes' }, UserData: '{"id":7}' }),
+    '{"Action": "CreateHighlightTask", "Type": "Retrieval", "Mode": "Scene", "Sources": [{"URI": "bikes.mp4"}], "Output": {"URI": "out.json"}, ' +
+      '"Tags": {"show": "bikes", "__proto__": "polluted?"}, "UserData": "{\\"id\\":7}"}',
   );
   const r = reel(['--request', path.join(dir, 'req.json'), '--out', path.join(dir, 'out')]);
   assert.equal(r.status, 0, r.stderr);
@@ -30,7 +32,9 @@ test('--request with a relative path writes result.json and exits 0', () => {
   assert.equal(result.Status, 'Succeeded');
   assert.ok(result.TaskId && result.RequestId && result.EventId);
   assert.equal(result.UserData, '{"id":7}');
-  assert.deepEqual(result.Tags, { show: 'bikes' });
+  assert.deepEqual(Object.keys(result.Tags).sort(), ['__proto__', 'show'], 'the __proto__ tag is kept as a key, as in the engine record');
+  assert.equal(result.Tags.show, 'bikes');
+  assert.equal(Object.getOwnPropertyDescriptor(result.Tags, '__proto__')?.value, 'polluted?');
   assert.ok(result.Highlights.length > 0);
   for (const h of result.Highlights) {
     assert.equal(h.URI, 'bikes.mp4', 'URIs as the user wrote them');
@@ -53,8 +57,12 @@ test('an invalid request exits non-zero with InvalidParameter', () => {
   fs.writeFileSync(path.join(dir, 'req.json'), JSON.stringify({ Action: 'CreateHighlightTask', Type: 'Retrieval', Mode: 'Sometimes', Sources: [{ URI: 'a.mp4' }], Output: { URI: 'x' } }));
   const r = reel(['--request', path.join(dir, 'req.json'), '--out', path.join(dir, 'out')]);
   assert.notEqual(r.status, 0);
-  assert.equal(JSON.parse(fs.readFileSync(path.join(dir, 'out', 'result.json'), 'utf8')).Code, 'InvalidParameter.Mode');
+  const result = JSON.parse(fs.readFileSync(path.join(dir, 'out', 'result.json'), 'utf8'));
+  assert.equal(result.Code, 'InvalidParameter.Mode');
   assert.match(r.stderr, /InvalidParameter\.Mode/);
+  // The code is said once: not repeated inside the message, nor twice on stderr.
+  assert.doesNotMatch(result.Message, /InvalidParameter/, result.Message);
+  assert.equal(r.stderr.match(/InvalidParameter\.Mode/g).length, 1, r.stderr);
 });
 
 test('shortcut: npm run reel -- a.mp4 b.mp4 runs a default job over both', () => {
