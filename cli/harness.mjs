@@ -336,7 +336,7 @@ export async function runInPage(page, action, request, onProgress = null, { netw
       const engine = window.__engine;
       let record;
       try {
-        record = await engine.submit(action, request, { onProgress: withProgress ? (p) => window.__reelProgress(p) : undefined });
+        record = await engine.submit(action, request, { onProgress: withProgress ? (p) => window.__reelProgress({ ...p, PageTime: performance.now() / 1000 }) : undefined });
       } catch (e) {
         const code = e.code ?? 'Internal';
         // The message may already start with the code: say it once.
