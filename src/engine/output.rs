@@ -8,6 +8,7 @@ use crate::media::encoding::{AudioRequest, VideoRequest};
 use crate::job::spec::{AudioCodec, Container, JobSpec, ScaleType, VideoCodec, DEFAULT_GOP_SIZE};
 use crate::plan::{music_for_reel, reel_timeline, Reel};
 use crate::render::loudness::LoudnessTarget;
+use crate::render::overlay::overlay_layers;
 use crate::render::{
     self, layout::display_size, vfx::Vfx, ClipTransition, CutWindow, MusicBed, Placement,
     RenderClip, RenderPlan, SourceGeometry,
@@ -259,6 +260,7 @@ pub fn render_plan(settings: &RenderSettings, sources: &[SourceInput], reel: &Re
         duration_s: timeline.last().map_or(0.0, |e| out_time(e.out_end_s)),
         loudness: settings.loudness,
         music: None,
+        overlays: Vec::new(),
     }
 }
 
@@ -323,9 +325,18 @@ pub fn reel_outputs(
             ReelOutput {
                 index,
                 uri: spec.outputs.uri_for(index),
-                render: (!empty).then(|| RenderPlan {
-                    music: music_bed(spec, index as usize - 1),
-                    ..render_plan(settings, sources, reel)
+                render: (!empty).then(|| {
+                    let plan = render_plan(settings, sources, reel);
+                    RenderPlan {
+                        music: music_bed(spec, index as usize - 1),
+                        overlays: overlay_layers(
+                            &spec.overlays,
+                            index as usize - 1,
+                            plan.duration_s,
+                            plan.height,
+                        ),
+                        ..plan
+                    }
                 }),
                 clips: output_clips(reel),
                 notes: reel.notes.clone(),
