@@ -1294,16 +1294,16 @@ fn gating_with_render() {
         bad(
             ICE,
             ice_min,
-            &[("/InputConfig/TitleArray", s(json!(["Ep 1"])))],
-            "InvalidParameter.InputConfig.TitleArray",
-            "is not supported yet",
+            &[("/InputConfig/BackgroundImageArray", s(json!(["bg.jpg"])))],
+            "InvalidParameter.InputConfig.BackgroundImageArray",
+            "InputConfig.BackgroundImageArray (1 entries) is not supported yet",
         ),
         bad(
             ICE,
             ice_min,
-            &[("/InputConfig/StickerArray", s(json!(["s.png"])))],
-            "InvalidParameter.InputConfig.StickerArray",
-            "is not supported yet",
+            &[("/InputConfig/EndingArray", s(json!(["end.png"])))],
+            "InvalidParameter.InputConfig.EndingArray",
+            "InputConfig.EndingArray (1 entries) is not supported yet",
         ),
         bad(
             ICE,
