@@ -80,7 +80,7 @@ function notGrey(frame, [x0, y0, x1, y1]) {
   return n / ((x1 - x0) * (y1 - y0));
 }
 
-test('ICE job with a title and a sticker: the sticker at its place for the whole reel, the title for its seconds', async () => {
+test('ICE job with a title and a sticker: the sticker at its place for the whole reel, the title for its seconds', async (t) => {
   const record = await host.run('SubmitScreenMediaHighlightsJob', {
     InputConfig: {
       MediaArray: [episodeUrl],
@@ -115,10 +115,11 @@ test('ICE job with a title and a sticker: the sticker at its place for the whole
   const [r, g, b] = mean(titled, line);
   assert.ok(r > g && g > b + 10, `title is yellow-ish: ${[r, g, b].map(Math.round)}`);
   const gone = notGrey(untitled, line);
+  t.diagnostic(`title line not grey: ${(drawn * 100).toFixed(1)} % at 1 s, ${(gone * 100).toFixed(2)} % at 3 s; mean ${[r, g, b].map(Math.round)}`);
   assert.ok(gone < 0.005, `title gone after its 2 s: ${(gone * 100).toFixed(2)} %`);
 });
 
-test('an undecodable sticker is InvalidMedia.Unsupported naming it; the next job works', async () => {
+test('an undecodable sticker is InvalidMedia.Unsupported naming it; the next job works', async (t) => {
   const bad = path.join(dir, 'broken.png');
   fs.writeFileSync(bad, 'not an image, only a few words of text\n'.repeat(20));
   const job = (sticker, name) =>
@@ -128,6 +129,7 @@ test('an undecodable sticker is InvalidMedia.Unsupported naming it; the next job
     });
   const record = await job(host.server.fileUrl(bad), 'bad_{index}.mp4');
   const text = JSON.stringify(record);
+  t.diagnostic(text.match(/"Message":"[^"]*"/)?.[0] ?? text.slice(0, 300));
   assert.match(text, /InvalidMedia\.Unsupported/, text.slice(0, 2000));
   assert.match(text, /image [^"]*broken\.png[^"]*cannot decode it as an image/, text.slice(0, 2000));
   const ok = await job(stickerUrl, 'after_{index}.mp4');
