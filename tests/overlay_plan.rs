@@ -109,6 +109,9 @@ fn rectangles_are_output_relative() {
     // A 300x100 title image centred on its line at 12 % of the height.
     let r = layers[0].rect(300, 100, 720, 1280);
     near(r, [210.0, 0.12 * 1280.0 - 50.0, 300.0, 100.0]);
+    // A line wider than the frame is shrunk to 94 % of its width, still centred on its line.
+    let r = layers[0].rect(1440, 100, 720, 1280);
+    near(r, [21.6, 0.12 * 1280.0 - 23.5, 676.8, 47.0]);
     // Plain sticker: at (5 %, 5 %), 20 % of the width, the image's own aspect (2:1 here).
     let r = layers[2].rect(200, 100, 720, 1280);
     near(r, [36.0, 64.0, 144.0, 72.0]);

@@ -14,6 +14,9 @@ use crate::job::spec::{OverlaySpec, StickerEntry, TextEntry};
 /// Titles and sub-headings fade in and out over this long, so they do not pop on and off.
 pub const TEXT_FADE_S: f64 = 0.25;
 
+/// Widest a line of text is drawn, as a share of the frame width.
+pub const LINE_MAX_WIDTH: f64 = 0.94;
+
 /// What an overlay layer shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", tag = "kind")]
@@ -87,7 +90,10 @@ impl OverlayLayer {
                 Rect::new(x * ow, y * oh, w_px, h_px)
             }
             OverlayPlace::CentredLine { y } => {
-                Rect::new((ow - iw) / 2.0, y * oh - ih / 2.0, iw, ih)
+                // A line longer than the frame is shrunk to fit rather than cut at both sides.
+                let k = (LINE_MAX_WIDTH * ow / iw).min(1.0);
+                let (w, h) = (iw * k, ih * k);
+                Rect::new((ow - w) / 2.0, y * oh - h / 2.0, w, h)
             }
         }
     }

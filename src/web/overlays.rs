@@ -72,23 +72,44 @@ impl Drop for Bitmap {
     }
 }
 
-fn context(w: u32, h: u32) -> Result<OffscreenCanvasRenderingContext2d, ApiError> {
-    let fail = |e: JsValue| ApiError::internal(format!("an OffscreenCanvas: {}", js_message(&e)));
-    let canvas = OffscreenCanvas::new(w, h).map_err(fail)?;
-    Ok(canvas
-        .get_context("2d")
-        .map_err(fail)?
-        .ok_or_else(|| ApiError::internal("no 2d context on an OffscreenCanvas"))?
-        .unchecked_into())
+/// A 2D `OffscreenCanvas`; dropping it shrinks the canvas to nothing, which frees its backing
+/// store at once instead of whenever the collector runs.
+struct Canvas {
+    canvas: OffscreenCanvas,
+    ctx: OffscreenCanvasRenderingContext2d,
 }
 
-fn rgba(ctx: &OffscreenCanvasRenderingContext2d, w: u32, h: u32) -> Result<RgbaImage, ApiError> {
-    let data = ctx
-        .get_image_data(0, 0, w as i32, h as i32)
-        .map_err(|e| ApiError::internal(format!("reading a canvas: {}", js_message(&e))))?
-        .data()
-        .0;
-    RgbaImage::new(w as usize, h as usize, data)
+impl Canvas {
+    fn new(w: u32, h: u32) -> Result<Self, ApiError> {
+        let fail =
+            |e: JsValue| ApiError::internal(format!("an OffscreenCanvas: {}", js_message(&e)));
+        let canvas = OffscreenCanvas::new(w, h).map_err(fail)?;
+        let ctx = canvas
+            .get_context("2d")
+            .map_err(fail)?
+            .ok_or_else(|| ApiError::internal("no 2d context on an OffscreenCanvas"))?
+            .unchecked_into();
+        Ok(Self { canvas, ctx })
+    }
+
+    /// The canvas' pixels, straight-alpha RGBA.
+    fn rgba(&self) -> Result<RgbaImage, ApiError> {
+        let (w, h) = (self.canvas.width(), self.canvas.height());
+        let data = self
+            .ctx
+            .get_image_data(0, 0, w as i32, h as i32)
+            .map_err(|e| ApiError::internal(format!("reading a canvas: {}", js_message(&e))))?
+            .data()
+            .0;
+        RgbaImage::new(w as usize, h as usize, data)
+    }
+}
+
+impl Drop for Canvas {
+    fn drop(&mut self) {
+        self.canvas.set_width(0);
+        self.canvas.set_height(0);
+    }
 }
 
 /// Decodes the image file behind `reader` (any format the browser decodes: PNG, JPEG, WebP, GIF's
@@ -131,11 +152,13 @@ async fn decode_image(reader: JsValue) -> Result<RgbaImage, ApiError> {
             "the image is {w}x{h}; 1..={MAX_IMAGE_SIDE} pixels a side are drawn"
         )));
     }
-    let ctx = context(w, h)?;
-    ctx.draw_image_with_image_bitmap(&bitmap.0, 0.0, 0.0)
+    let canvas = Canvas::new(w, h)?;
+    canvas
+        .ctx
+        .draw_image_with_image_bitmap(&bitmap.0, 0.0, 0.0)
         .map_err(|e| ApiError::internal(format!("drawing the image: {}", js_message(&e))))?;
     drop(bitmap);
-    rgba(&ctx, w, h)
+    canvas.rgba()
 }
 
 /// `text` as one line `font_px` high in `color`, bold system sans-serif, with a dark outline and
@@ -144,9 +167,10 @@ async fn decode_image(reader: JsValue) -> Result<RgbaImage, ApiError> {
 fn rasterise_text(text: &str, font_px: f64, color: [u8; 3]) -> Result<RgbaImage, ApiError> {
     let font = format!("bold {}px sans-serif", font_px.round());
     let pad = (font_px * TEXT_PAD).ceil();
-    let measure = context(1, 1)?;
-    measure.set_font(&font);
+    let measure = Canvas::new(1, 1)?;
+    measure.ctx.set_font(&font);
     let width = measure
+        .ctx
         .measure_text(text)
         .map_err(|e| ApiError::internal(format!("measuring a title: {}", js_message(&e))))?
         .width();
@@ -156,7 +180,8 @@ fn rasterise_text(text: &str, font_px: f64, color: [u8; 3]) -> Result<RgbaImage,
     let h = (font_px * 1.3 + 2.0 * pad)
         .ceil()
         .clamp(1.0, f64::from(MAX_IMAGE_SIDE)) as u32;
-    let ctx = context(w, h)?;
+    let canvas = Canvas::new(w, h)?;
+    let ctx = &canvas.ctx;
     ctx.set_font(&font);
     ctx.set_text_align("center");
     ctx.set_text_baseline("middle");
@@ -172,5 +197,5 @@ fn rasterise_text(text: &str, font_px: f64, color: [u8; 3]) -> Result<RgbaImage,
     ctx.set_shadow_color("rgba(0,0,0,0)");
     ctx.set_fill_style_str(&format!("rgb({},{},{})", color[0], color[1], color[2]));
     ctx.fill_text(text, cx, cy).map_err(fail)?;
-    rgba(&ctx, w, h)
+    canvas.rgba()
 }

@@ -101,6 +101,7 @@ test('drop three episodes, find highlights: progress, score timeline with reason
 });
 
 test('make one short 9:16 reel: played in a <video>, clips listed, Download, result JSON', async () => {
+  await page.getByLabel('Episodes', { exact: true }).setInputFiles(BIKES);
   await page.getByLabel('Count').fill('1');
   await page.getByLabel('Max duration (s)').fill('6');
   await page.getByLabel('Aspect').selectOption('9:16');
