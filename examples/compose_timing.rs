@@ -57,6 +57,7 @@ fn main() {
         duration_s: 10.0,
         loudness: None,
         music: None,
+        overlays: Vec::new(),
     };
     let ops = frame_ops(&plan, 0).expect("ops");
     let mut comp = Compositor::new(plan.width, plan.height);

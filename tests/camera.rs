@@ -225,6 +225,7 @@ fn frame_ops_crop_where_the_path_says() {
         duration_s: END_S,
         loudness: None,
         music: None,
+        overlays: Vec::new(),
     };
     for t in [0.5, 4.0, 7.5, 9.5] {
         let ops = frame_ops(&plan, (t * 30.0) as u64).unwrap();

@@ -49,6 +49,7 @@ fn one_source_plan(g: SourceGeometry, w: u32, h: u32, scale: Option<Placement>) 
         duration_s: 10.0,
         loudness: None,
         music: None,
+        overlays: Vec::new(),
     }
 }
 
@@ -303,6 +304,7 @@ fn xfade_plan(name: &str, colour: Option<[u8; 3]>) -> RenderPlan {
         duration_s: 2.5,
         loudness: None,
         music: None,
+        overlays: Vec::new(),
     }
 }
 
@@ -472,6 +474,7 @@ fn frame(w: u32, h: u32, background: [u8; 4], layers: Vec<Layer>) -> FrameOps {
         height: h,
         background,
         layers,
+        overlays: Vec::new(),
     }
 }
 

@@ -53,6 +53,7 @@ fn one_source_plan(g: SourceGeometry, w: u32, h: u32, placement: Option<Placemen
         duration_s: 10.0,
         loudness: None,
         music: None,
+        overlays: Vec::new(),
     }
 }
 
@@ -82,6 +83,7 @@ fn transition_plan(name: &str) -> RenderPlan {
         duration_s: 8.0,
         loudness: None,
         music: None,
+        overlays: Vec::new(),
     }
 }
 

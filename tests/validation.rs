@@ -24,6 +24,7 @@ fn all_caps() -> Capabilities {
         vfx: true,
         music: true,
         overlays: true,
+        overlay_media: true,
         segment: true,
         speed: true,
         transcode: true,
@@ -1294,16 +1295,16 @@ fn gating_with_render() {
         bad(
             ICE,
             ice_min,
-            &[("/InputConfig/TitleArray", s(json!(["Ep 1"])))],
-            "InvalidParameter.InputConfig.TitleArray",
-            "is not supported yet",
+            &[("/InputConfig/BackgroundImageArray", s(json!(["bg.jpg"])))],
+            "InvalidParameter.InputConfig.BackgroundImageArray",
+            "InputConfig.BackgroundImageArray (1 entries) is not supported yet",
         ),
         bad(
             ICE,
             ice_min,
-            &[("/InputConfig/StickerArray", s(json!(["s.png"])))],
-            "InvalidParameter.InputConfig.StickerArray",
-            "is not supported yet",
+            &[("/InputConfig/EndingArray", s(json!(["end.png"])))],
+            "InvalidParameter.InputConfig.EndingArray",
+            "InputConfig.EndingArray (1 entries) is not supported yet",
         ),
         bad(
             ICE,
@@ -1395,7 +1396,7 @@ fn overlay_entries_as_objects() {
         ],
     );
     let caps = Capabilities {
-        overlays: true,
+        overlay_media: true,
         ..Capabilities::with_render()
     };
     let o = parse_request(ICE, &request, &caps).expect("valid").overlays;
@@ -1430,7 +1431,7 @@ fn overlay_entries_as_objects() {
         }]
     );
     assert_eq!(o.background_images, ["bg.jpg", "bg2.jpg"]);
-    // Without the overlay capability the arrays are still refused as not built.
+    // Openings, endings and background images are not built: still refused.
     let refused =
         parse_request(ICE, &request, &Capabilities::with_render()).expect_err("not built");
     assert_eq!(refused.code, "InvalidParameter.InputConfig.OpeningArray");

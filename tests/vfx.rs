@@ -47,6 +47,7 @@ fn plan(effect: Vfx, (w, h): (u32, u32), (out_w, out_h): (u32, u32)) -> RenderPl
         duration_s: CLIP_S,
         loudness: None,
         music: None,
+        overlays: Vec::new(),
     }
 }
 
@@ -329,6 +330,7 @@ fn an_effect_stays_on_its_clip_through_a_transition() {
         duration_s: 2.0 * CLIP_S - 1.0,
         loudness: None,
         music: None,
+        overlays: Vec::new(),
     };
     let pictures = [a.clone(), b.clone()];
     let frame = |n: u64| compose(&frame_ops(&plan, n).expect("ops"), &plan, &pictures);

@@ -10,6 +10,7 @@ use crate::job::spec::{
 };
 use crate::plan::{music_for_reel, reel_timeline, Reel};
 use crate::render::loudness::LoudnessTarget;
+use crate::render::overlay::overlay_layers;
 use crate::render::{
     self,
     camera::{self, CameraPath},
@@ -279,6 +280,7 @@ pub fn render_plan(settings: &RenderSettings, sources: &[SourceInput], reel: &Re
         duration_s: timeline.last().map_or(0.0, |e| out_time(e.out_end_s)),
         loudness: settings.loudness,
         music: None,
+        overlays: Vec::new(),
     }
 }
 
@@ -412,9 +414,18 @@ pub fn reel_outputs(
         .zip(1u32..)
         .map(|(reel, index)| {
             let empty = reel.clips.is_empty();
-            let render = (!empty).then(|| RenderPlan {
-                music: music_bed(spec, index as usize - 1),
-                ..render_plan(settings, sources, reel)
+            let render = (!empty).then(|| {
+                let plan = render_plan(settings, sources, reel);
+                RenderPlan {
+                    music: music_bed(spec, index as usize - 1),
+                    overlays: overlay_layers(
+                        &spec.overlays,
+                        index as usize - 1,
+                        plan.duration_s,
+                        plan.height,
+                    ),
+                    ..plan
+                }
             });
             let crop = render.as_ref().and_then(|p| crop_mode(settings, p));
             let mut notes = reel.notes.clone();

@@ -194,6 +194,9 @@ pub struct WrittenOutput {
     /// The background-music track this output plays, when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub background_music: Option<MusicRecord>,
+    /// The overlay entries drawn on this output (`TitleArray[0]`, `StickerArray[1]`, ...).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub overlays: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
 }
@@ -397,6 +400,11 @@ pub fn rendered_output(
                     volume: (f64::from(m.volume) * 1e4).round() / 1e4,
                 }
             }),
+            overlays: out
+                .render
+                .iter()
+                .flat_map(|r| r.overlays.iter().map(|o| o.entry.clone()))
+                .collect(),
             notes: out.notes.clone(),
         },
     }
@@ -425,6 +433,7 @@ impl WrittenOutput {
             crop: None,
             loudness: None,
             background_music: None,
+            overlays: Vec::new(),
             notes: Vec::new(),
         }
     }

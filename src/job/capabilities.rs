@@ -22,8 +22,10 @@ pub struct Capabilities {
     pub vfx: bool,
     /// Background music.
     pub music: bool,
-    /// Opening/ending clips, titles, subheadings, stickers and background images (ICE arrays).
+    /// Titles, subheadings and stickers drawn over the reel (ICE arrays).
     pub overlays: bool,
+    /// Opening/ending clips and background images (ICE arrays).
+    pub overlay_media: bool,
     /// HLS/DASH segmented output.
     pub segment: bool,
     /// Playback speed other than 1.
@@ -50,6 +52,7 @@ impl Capabilities {
             vfx: false,
             music: false,
             overlays: false,
+            overlay_media: false,
             segment: false,
             speed: false,
             transcode: false,
@@ -63,7 +66,8 @@ impl Capabilities {
     /// What the render issue adds: Compose/Concat/screen-highlights reels and per-highlight exports
     /// in mp4/mov/webm/mkv, encoding settings, and the transitions of
     /// [`catalog::render_transitions`], the visual effects of [`catalog::render_vfx`], the sources'
-    /// own audio gain, `Speed`, background music, audio-only output; no overlays or segments yet.
+    /// own audio gain, `Speed`, background music, audio-only output, titles, subheadings and
+    /// stickers; no openings, endings, background images or segments yet.
     pub fn with_render() -> Self {
         Capabilities {
             render: true,
@@ -75,6 +79,7 @@ impl Capabilities {
             transcode: true,
             source_volume: true,
             music: true,
+            overlays: true,
             audio_only: true,
             containers: vec![
                 Container::Mp4,
@@ -230,21 +235,35 @@ pub fn check_capabilities(spec: &JobSpec, caps: &Capabilities) -> Result<()> {
             format!("'{:?}' (background music)", spec.music.mode),
         ));
     }
-    if !caps.overlays {
-        let o = &spec.overlays;
-        let arrays = [
-            ("InputConfig.OpeningArray", o.openings.len()),
-            ("InputConfig.EndingArray", o.endings.len()),
-            ("InputConfig.TitleArray", o.titles.len()),
-            ("InputConfig.SubHeadingArray", o.subheadings.len()),
-            ("InputConfig.StickerArray", o.stickers.len()),
-            (
-                "InputConfig.BackgroundImageArray",
-                o.background_images.len(),
-            ),
-        ];
-        if let Some((f, n)) = arrays.iter().find(|(_, n)| *n > 0) {
-            return Err(ApiError::not_supported_yet(f, format!("({n} entries)")));
+    let o = &spec.overlays;
+    let drawn = [
+        ("InputConfig.TitleArray", o.titles.len()),
+        ("InputConfig.SubHeadingArray", o.subheadings.len()),
+        ("InputConfig.StickerArray", o.stickers.len()),
+    ];
+    let media = [
+        ("InputConfig.OpeningArray", o.openings.len()),
+        ("InputConfig.EndingArray", o.endings.len()),
+        (
+            "InputConfig.BackgroundImageArray",
+            o.background_images.len(),
+        ),
+    ];
+    let refused = (!caps.overlays)
+        .then_some(&drawn[..])
+        .into_iter()
+        .chain((!caps.overlay_media).then_some(&media[..]))
+        .flatten();
+    if let Some((f, n)) = refused.into_iter().find(|(_, n)| *n > 0) {
+        return Err(ApiError::not_supported_yet(f, format!("({n} entries)")));
+    }
+    if spec.outputs.video.disabled {
+        if let Some((f, _)) = drawn.iter().find(|(_, n)| *n > 0) {
+            // Drawn over the picture: an output without one would accept and ignore them.
+            return Err(ApiError::invalid_parameter(
+                f,
+                format!("{f} is drawn over the picture; Output.Video.DisableVideo leaves none"),
+            ));
         }
     }
     if let Some(pacing) = spec.plot_pacing.filter(|p| *p != PlotPacing::Normal) {

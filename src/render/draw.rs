@@ -131,6 +131,15 @@ fn colour_layer(colour: [u8; 4]) -> Layer {
 /// Errors (values, never panics): a frame rate that is not positive, a clip naming a missing source,
 /// an unsupported transition name ("transition X is not supported yet").
 pub fn frame_ops(plan: &RenderPlan, frame_index: u64) -> Result<FrameOps, ApiError> {
+    let mut ops = clip_ops(plan, frame_index)?;
+    if ops.t < plan.duration_s - EPS_S {
+        ops.overlays = super::overlay::on_at(&plan.overlays, ops.t);
+    }
+    Ok(ops)
+}
+
+/// The clips' part of [`frame_ops`]: every layer but the overlays.
+fn clip_ops(plan: &RenderPlan, frame_index: u64) -> Result<FrameOps, ApiError> {
     if !(plan.fps.is_finite() && plan.fps > 0.0) {
         return Err(ApiError::invalid_parameter(
             "FrameRate",
@@ -145,6 +154,7 @@ pub fn frame_ops(plan: &RenderPlan, frame_index: u64) -> Result<FrameOps, ApiErr
         background: BLACK,
         layers: Vec::new(),
         xfade: None,
+        overlays: Vec::new(),
     };
     // Written so that a NaN duration also means "nothing to draw".
     let before_end = t < plan.duration_s - EPS_S;

@@ -57,6 +57,7 @@ pub mod layout;
 pub mod loudness;
 pub mod mix;
 pub mod music;
+pub mod overlay;
 pub mod passthrough;
 pub mod resample;
 pub mod stretch;
@@ -257,6 +258,9 @@ pub struct RenderPlan {
     /// Background music under the reel; `None` = none.
     #[serde(default)]
     pub music: Option<MusicBed>,
+    /// Titles, sub-headings and stickers over the composed frames, bottom first.
+    #[serde(default)]
+    pub overlays: Vec<overlay::OverlayLayer>,
 }
 
 /// The background-music track a reel plays ([`music`]).
@@ -287,6 +291,9 @@ pub struct FrameOps {
     /// output is [`transitions::xfade::draw`] of the two.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub xfade: Option<XfadeMix>,
+    /// The plan's overlay layers on at this frame, drawn over the composed picture in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overlays: Vec<overlay::OverlayOn>,
 }
 
 /// A pixel transition (`xfade` or gl-transitions) at one frame.

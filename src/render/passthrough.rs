@@ -8,6 +8,10 @@ use super::{FrameOps, Rect, RenderPlan};
 /// output, from a source whose frames are the output's size. The caller still checks the
 /// decoded frame itself (a stream can change size midway).
 pub fn passthrough_source(ops: &FrameOps, plan: &RenderPlan) -> Option<(usize, f64)> {
+    if !ops.overlays.is_empty() {
+        // Overlays are drawn on the composed picture.
+        return None;
+    }
     let [layer] = ops.layers.as_slice() else {
         return None;
     };

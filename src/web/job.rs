@@ -12,6 +12,7 @@ use super::analyse::analyse;
 use super::api::{to_js, to_value};
 use super::encoders::{negotiate_encoders, Encoding};
 use super::job_signal::JobSignal;
+use super::overlays::OverlayPictures;
 use super::render_reel::{render_reel, Sources};
 use super::sink::OutputSink;
 use super::source::{js_error, js_error_to_api, settle, JsByteSource};
@@ -90,7 +91,11 @@ pub async fn run_job(
 ) -> Result<JsValue, JsValue> {
     let spec: JobSpec = serde_wasm_bindgen::from_value(spec)
         .map_err(|e| to_js(ApiError::internal(format!("bad job spec: {e}"))))?;
-    let job = Job { spec: &spec, io };
+    let job = Job {
+        spec: &spec,
+        io,
+        pictures: OverlayPictures::default(),
+    };
     let (result, blobs) = match spec.kind {
         JobKind::Retrieval => job.retrieval().await,
         JobKind::Concat => job.concat().await,
@@ -137,6 +142,8 @@ struct Analysed {
 struct Job<'a> {
     spec: &'a JobSpec,
     io: JobIo,
+    /// Overlay pictures, shared by the job's outputs.
+    pictures: OverlayPictures,
 }
 
 type Outcome = Result<(JobResult, Vec<(usize, JsValue)>), ApiError>;
@@ -519,6 +526,7 @@ impl Job<'_> {
             open: &open,
             open_uri: &open_uri,
             has_audio: inputs.iter().map(|s| s.has_audio).collect(),
+            pictures: &self.pictures,
         };
         let job = self.signal("render", start, start + 0.95 * span);
         render_reel(plan, encoding, &sources, sink.clone(), &job, memory).await

@@ -11,6 +11,7 @@ mod job;
 mod job_signal;
 mod music;
 mod output_mux;
+mod overlays;
 mod render_reel;
 mod sink;
 mod source;

@@ -19,8 +19,10 @@ use super::cursor::{ClipCursor, ClipCuts};
 use super::encoders::Encoding;
 use super::job_signal::JobSignal;
 use super::output_mux::OutputMux;
+use super::overlays::OverlayPictures;
 use super::sink::OutputSink;
 use super::source::settle;
+use crate::render::compose::image::PlacedImage;
 use crate::render::compose::picture::Picture;
 use crate::render::compose::store::FrameLayout;
 use crate::render::compose::{Compositor, FrameStore};
@@ -66,6 +68,8 @@ pub(super) struct Sources<'a> {
     pub open: &'a dyn Fn(usize) -> Result<Promise, ApiError>,
     pub open_uri: &'a dyn Fn(&str) -> Result<Promise, ApiError>,
     pub has_audio: Vec<bool>,
+    /// The job's overlay pictures, made once per job.
+    pub pictures: &'a OverlayPictures,
 }
 
 impl Sources<'_> {
@@ -108,6 +112,8 @@ struct Renderer<'a> {
     store: FrameStore,
     audio_frames: u64,
     readbacks: u32,
+    /// The plan's overlay layers, placed on the output (same order).
+    overlays: Vec<PlacedImage>,
 }
 
 impl<'a> Renderer<'a> {
@@ -163,6 +169,7 @@ impl<'a> Renderer<'a> {
             store: FrameStore::default(),
             audio_frames: 0,
             readbacks: 0,
+            overlays: Vec::new(),
         })
     }
 
@@ -172,6 +179,7 @@ impl<'a> Renderer<'a> {
             self.sources.music(bed, mixer, job).await?;
         }
         let frames = if self.video.is_some() {
+            self.place_overlays().await?;
             self.video_frames(job).await?
         } else {
             self.audio_clips(job).await?;
@@ -199,6 +207,22 @@ impl<'a> Renderer<'a> {
             readbacks,
             loudness,
         })
+    }
+
+    /// Every overlay layer's picture (made once per job), placed for this output.
+    async fn place_overlays(&mut self) -> Result<(), ApiError> {
+        let (w, h) = (self.plan.width, self.plan.height);
+        for layer in &self.plan.overlays {
+            let image = self
+                .sources
+                .pictures
+                .get(&layer.content, self.sources.open_uri)
+                .await?;
+            let rect = layer.rect(image.width(), image.height(), w, h);
+            self.overlays
+                .push(PlacedImage::new(&image, rect, w as usize, h as usize));
+        }
+        Ok(())
     }
 
     /// Sound only: each clip's audio in order into the mixer, its blocks encoded as they finish.
@@ -382,8 +406,14 @@ impl<'a> Renderer<'a> {
         }
         let store = &self.store;
         let lookup = |clip: usize, op: &render::DrawOp| store.lookup(clip, op);
-        let picture = self.compositor.compose(ops, &self.plan.sources, &lookup);
-        let frame = i420_frame(picture, timestamp, frame_us.round())?;
+        self.compositor.compose(ops, &self.plan.sources, &lookup);
+        for on in &ops.overlays {
+            let placed = self.overlays.get(on.layer).ok_or_else(|| {
+                ApiError::internal(format!("no overlay layer {} placed", on.layer))
+            })?;
+            self.compositor.draw_over(placed, on.opacity);
+        }
+        let frame = i420_frame(self.compositor.picture(), timestamp, frame_us.round())?;
         self.store.next_frame();
         Ok(frame)
     }

@@ -144,7 +144,7 @@ async function start(submit: () => Promise<string>): Promise<void> {
     updateButtons();
     void refreshJobs();
   } catch (e) {
-    // The engine refuses what it cannot do (for example titles in this build): show it.
+    // The engine refuses what it cannot do (a setting not built yet): show it.
     const err = e as { code?: string; message?: string };
     showError(err.code ? `${humanCode(err.code)} (${err.code}): ${words(err.message?.replace(`${err.code}: `, ''))}` : String(e));
     setProgress(0, 'not started', null);

@@ -192,6 +192,19 @@ impl Compositor {
     }
 }
 
+impl Compositor {
+    /// Draws an overlay (title, sticker) over the picture [`Compositor::compose`] made last, at
+    /// `opacity`; overlays go over everything, transitions included.
+    pub fn draw_over(&mut self, image: &image::PlacedImage, opacity: f32) {
+        image.draw(&mut self.out, opacity);
+    }
+
+    /// The picture made last.
+    pub fn picture(&self) -> &Picture {
+        &self.out
+    }
+}
+
 /// Composes `layers` (bottom first) onto `out`, cleared to `bg` unless the first layer covers it.
 fn compose_layers(
     out: &mut Picture,
