@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::media::encoding::{AudioRequest, VideoRequest};
 
-use crate::job::spec::{AudioCodec, Container, JobSpec, ScaleType, VideoCodec, DEFAULT_GOP_SIZE};
+use crate::job::spec::{
+    AudioCodec, Container, JobSpec, ScaleType, SegmentSpec, VideoCodec, DEFAULT_GOP_SIZE,
+};
 use crate::plan::{music_for_reel, reel_timeline, Reel};
 use crate::render::loudness::LoudnessTarget;
 use crate::render::{
@@ -65,6 +67,8 @@ pub struct RenderSettings {
     pub audio: Option<AudioEncoding>,
     /// What the mixed audio is normalised to; `None` = `LoudnessNormalization: false` (or no audio).
     pub loudness: Option<LoudnessTarget>,
+    /// HLS/DASH segmentation of every output; `None` = one file each.
+    pub segment: Option<SegmentSpec>,
 }
 
 impl RenderSettings {
@@ -120,6 +124,7 @@ pub fn render_settings(spec: &JobSpec, sources: &[SourceInput]) -> RenderSetting
             bitrate_bps: audio.bitrate_bps,
         }),
         loudness: (wants_audio && !audio.loudness_off).then(LoudnessTarget::default),
+        segment: spec.segment.clone(),
     }
 }
 

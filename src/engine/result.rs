@@ -176,6 +176,30 @@ pub struct WrittenOutput {
     pub loudness: Option<LoudnessReport>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// HLS/DASH: every file of the output in delivery order (init and media segments, the
+    /// playlist or manifest last); `URI` above names the playlist.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<OutputFile>,
+}
+
+/// One file of a segmented (HLS/DASH) output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct OutputFile {
+    /// Its name beside the playlist, as the playlist refers to it.
+    pub name: String,
+    /// Where it was delivered (`memory:` for in-memory outputs, which carry a `Blob`).
+    #[serde(rename = "URI")]
+    pub uri: String,
+    /// Bytes.
+    pub size: f64,
+    /// Media segments: seconds of the stream they hold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<f64>,
+    /// Where the file is kept when it was not uploaded (an `opfs:` path).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
 }
 
 /// The engine's view of one demuxed input (`cuts`: the analysis' hard cuts, none for a Concat).
@@ -303,6 +327,8 @@ pub struct Delivery {
     pub loudness: Option<LoudnessReport>,
     /// The delivery's failure and where the file is kept instead.
     pub error: Option<(ApiError, String)>,
+    /// HLS/DASH: the output's files.
+    pub files: Vec<OutputFile>,
 }
 
 /// The record of a rendered output.
@@ -343,6 +369,7 @@ pub fn rendered_output(
             clips: out.clips.clone(),
             loudness: delivery.loudness,
             notes: out.notes.clone(),
+            files: delivery.files,
         },
     }
 }
@@ -369,6 +396,7 @@ impl WrittenOutput {
             clips: Vec::new(),
             loudness: None,
             notes: Vec::new(),
+            files: Vec::new(),
         }
     }
 }

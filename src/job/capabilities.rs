@@ -63,7 +63,9 @@ impl Capabilities {
     /// What the render issue adds: Compose/Concat/screen-highlights reels and per-highlight exports
     /// in mp4/mov/webm/mkv, encoding settings, and the transitions of
     /// [`catalog::render_transitions`], the visual effects of [`catalog::render_vfx`], the sources'
-    /// own audio gain, `Speed`; no music, overlays, segments or audio-only output yet.
+    /// own audio gain, `Speed`; no music, overlays, audio-only output or HLS/DASH segments yet
+    /// (the segment writers and their delivery are built; the browser test that proves them is
+    /// not written yet).
     pub fn with_render() -> Self {
         Capabilities {
             render: true,
@@ -253,11 +255,21 @@ pub fn check_capabilities(spec: &JobSpec, caps: &Capabilities) -> Result<()> {
             ));
         }
     }
-    if spec.segment.is_some() && !caps.segment {
-        return Err(ApiError::not_supported_yet(
-            "Output.Segment",
-            "(HLS/DASH segmented output)",
-        ));
+    if spec.segment.is_some() {
+        let segment_field = field("OutputConfig.MediaURL", "Output.Segment");
+        if !caps.segment {
+            return Err(ApiError::not_supported_yet(
+                segment_field,
+                "(HLS/DASH segmented output)",
+            ));
+        }
+        // The segmenter cuts at video key frames; audio-only segments are not built.
+        if spec.outputs.video.disabled {
+            return Err(ApiError::not_supported_yet(
+                segment_field,
+                "with Output.Video.DisableVideo (audio-only HLS/DASH segments)",
+            ));
+        }
     }
     if spec.speed != 1.0 && !caps.speed {
         return Err(ApiError::not_supported_yet(

@@ -77,6 +77,7 @@ pub async fn engine_video_encoder_config(
         },
         audio: None,
         loudness: None,
+        segment: None,
     };
     let encoding = negotiate_encoders(&settings).await.map_err(to_js)?;
     Ok(video_config(&encoding.video))

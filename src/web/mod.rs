@@ -11,6 +11,7 @@ mod job;
 mod job_signal;
 mod output_mux;
 mod render_reel;
+mod segmented;
 mod sink;
 mod source;
 

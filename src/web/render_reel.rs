@@ -20,6 +20,7 @@ use super::encoders::Encoding;
 use super::job_signal::JobSignal;
 use super::output_mux::OutputMux;
 use super::sink::OutputSink;
+use crate::media::mux_fmp4::{FragmentedStream, SegmentClock};
 use crate::render::compose::picture::Picture;
 use crate::render::compose::store::FrameLayout;
 use crate::render::compose::{Compositor, FrameStore};
@@ -37,6 +38,9 @@ const AUDIO_BLOCK: usize = 1024;
 pub(super) struct RenderedReel {
     pub head: Vec<u8>,
     pub tail: Vec<u8>,
+    /// HLS/DASH: the fragmented streams whose segments are ranges of the body (head and tail
+    /// are then empty).
+    pub streams: Option<Vec<FragmentedStream>>,
     pub frames: u32,
     /// Decoded frames without a CPU layout that were read back through a canvas.
     pub readbacks: u32,
@@ -122,12 +126,7 @@ impl<'a> Renderer<'a> {
                 .as_ref()
                 .map(AudioEncoderBox::open)
                 .transpose()?,
-            mux: OutputMux::new(
-                &encoding.container,
-                &encoding.video,
-                encoding.audio.as_ref(),
-                sink,
-            )?,
+            mux: OutputMux::new(encoding, sink)?,
             cursors: BTreeMap::new(),
             finished: BTreeSet::new(),
             compositor: Compositor::new(plan.width, plan.height),
@@ -140,6 +139,13 @@ impl<'a> Renderer<'a> {
     async fn run(mut self, job: &JobSignal) -> Result<RenderedReel, ApiError> {
         let total = render::frame_count(self.plan);
         let frame_us = 1e6 / self.plan.fps;
+        // Each HLS/DASH segment must start on a key frame: the writer cuts by the same clock.
+        let clock = self
+            .encoding
+            .segment
+            .as_ref()
+            .map(|s| SegmentClock::new(s.duration_s));
+        let mut previous = None;
         for i in 0..total {
             job.check()?;
             let ops = render::frame_ops(self.plan, i)?;
@@ -157,7 +163,10 @@ impl<'a> Renderer<'a> {
                 Some(f) => f,
                 None => self.composed_frame(&ops, timestamp, frame_us).await?,
             };
-            let key = self.encoding.gop > 0 && i % u64::from(self.encoding.gop) == 0;
+            let segment_start = clock.is_some_and(|c| c.starts_segment(previous, timestamp as i64));
+            previous = Some(timestamp as i64);
+            let key =
+                segment_start || self.encoding.gop > 0 && i % u64::from(self.encoding.gop) == 0;
             let encoded = self.video.encode(frame.raw(), key, MAX_ENCODE_QUEUE).await;
             drop(frame);
             encoded?;
@@ -185,6 +194,7 @@ impl<'a> Renderer<'a> {
         Ok(RenderedReel {
             head: file.head,
             tail: file.tail,
+            streams: file.streams,
             frames: total as u32,
             readbacks,
             loudness,
