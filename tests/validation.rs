@@ -1492,11 +1492,8 @@ fn loudness_normalisation_is_on_unless_turned_off() {
 
 #[test]
 fn segments_through_both_apis() {
-    // Validated for both APIs; the render build still refuses them (see the end).
-    let caps = Capabilities {
-        segment: true,
-        ..Capabilities::with_render()
-    };
+    let caps = Capabilities::with_render();
+    assert!(caps.segment);
     let concat = |uri: &str, segment: Value, container: &str| {
         json!({
             "Type": "Concat",

@@ -63,13 +63,12 @@ impl Capabilities {
     /// What the render issue adds: Compose/Concat/screen-highlights reels and per-highlight exports
     /// in mp4/mov/webm/mkv, encoding settings, and the transitions of
     /// [`catalog::render_transitions`], the visual effects of [`catalog::render_vfx`], the sources'
-    /// own audio gain, `Speed`; no music, overlays, audio-only output or HLS/DASH segments yet
-    /// (the segment writers and their delivery are built; the browser test that proves them is
-    /// not written yet).
+    /// own audio gain, `Speed`, HLS/DASH segments; no music, overlays or audio-only output yet.
     pub fn with_render() -> Self {
         Capabilities {
             render: true,
             speed: true,
+            segment: true,
             transitions: catalog::render_transitions()
                 .map(|s| s.to_string())
                 .collect(),
