@@ -304,7 +304,11 @@ export function uploadRoute(outDir, { failFirst = 0, base = '' } = {}) {
   };
   route.expect = (name) => {
     const token = randomToken();
-    const pattern = new RegExp(`^${escapeRegExp(name).replace(/\\\{index\\\}/g, '[1-9][0-9]{0,3}')}$`);
+    const named = escapeRegExp(name).replace(/\\\{index\\\}/g, '[1-9][0-9]{0,3}');
+    // An HLS/DASH playlist's segments land beside it, named after it (src/media/playlist.rs).
+    const seg = /^(.*)\\\.(m3u8|mpd)$/.exec(named);
+    const siblings = seg ? `|${seg[1]}(?:_video|_audio)?_(?:init\\.mp4|[0-9]+\\.m4s)` : '';
+    const pattern = new RegExp(`^(?:${named}${siblings})$`);
     expected.set(token, { pattern, delivered: new Set() });
     return `${base}/upload/${token}/${name.split('/').map((p) => encodeURIComponent(p).replace(/%7Bindex%7D/gi, '{index}')).join('/')}`;
   };

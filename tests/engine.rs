@@ -804,6 +804,7 @@ fn music_gives_sound_disable_video_drops_the_picture_and_the_record_says_so() {
         upload_attempts: None,
         loudness: None,
         error: None,
+        files: Vec::new(),
     };
     let record = serde_json::to_value(rendered_output(
         &outs[2],

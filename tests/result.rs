@@ -82,6 +82,7 @@ fn delivered(error: Option<(ApiError, String)>) -> Delivery {
         upload_attempts: Some(2),
         loudness: None,
         error,
+        files: Vec::new(),
     }
 }
 

@@ -107,7 +107,7 @@ fn imm_full() -> Value {
             "VfxEffects": [{ "VfxEffect": "twolayer", "Weight": 20 }]
         },
         "Output": {
-            "URI": "opfs:/out/reel.mp4",
+            "URI": "opfs:/out/reel.m3u8",
             "Container": "mp4",
             "Speed": 0.8,
             "MaxDuration": 90,
@@ -466,7 +466,7 @@ fn imm_full_parses() {
         target_duration_s: Some(60.0),
         max_duration_s: Some(90.0),
         outputs: OutputSpec {
-            uri: Some("opfs:/out/reel.mp4".into()),
+            uri: Some("opfs:/out/reel.m3u8".into()),
             container: Some(Container::Mp4),
             count: 1,
             width: Some(720),
@@ -779,7 +779,6 @@ fn defaults_and_mode_mapping() {
                 s(json!({ "TranscodeVideo": { "Codec": "vp9" } })),
             ),
             ("/Output/Segment", s(json!({}))),
-            ("/Output/Container", s(json!("webm"))),
         ],
     );
     let spec = parse_request(IMM, &request, &caps).expect("valid");
@@ -1279,13 +1278,6 @@ fn gating_with_render() {
             "'Fast' (the planner has one pacing: Normal) is not supported yet",
         ),
         bad(
-            IMM,
-            render_compose,
-            &[("/Output/Segment", s(json!({ "Format": "hls" })))],
-            "InvalidParameter.Output.Segment",
-            "is not supported yet",
-        ),
-        bad(
             ICE,
             ice_min,
             &[("/InputConfig/OpeningArray", s(json!(["open.mp4"])))],
@@ -1477,4 +1469,111 @@ fn loudness_normalisation_is_on_unless_turned_off() {
             .audio
             .loudness_off
     );
+}
+
+#[test]
+fn segments_through_both_apis() {
+    let caps = Capabilities::with_render();
+    assert!(caps.segment);
+    let concat = |uri: &str, segment: Value, container: &str| {
+        json!({
+            "Type": "Concat",
+            "Sources": [{ "URI": "a.mp4" }],
+            "Output": { "URI": uri, "Container": container, "Segment": segment }
+        })
+    };
+    // IMM: the URI names the playlist; segments need mp4.
+    let spec = parse_request(
+        IMM,
+        &concat(
+            "opfs:/r/ep.mpd",
+            json!({ "Format": "dash", "Duration": 2 }),
+            "mp4",
+        ),
+        &caps,
+    )
+    .expect("dash segments");
+    assert_eq!(
+        spec.segment,
+        Some(SegmentSpec {
+            format: SegmentFormat::Dash,
+            duration_s: 2.0,
+            start_number: 0
+        })
+    );
+    parse_request(
+        IMM,
+        &concat("memory:", json!({ "Format": "hls" }), "mp4"),
+        &caps,
+    )
+    .expect("memory playlist");
+    let err = parse_request(
+        IMM,
+        &concat("opfs:/r/ep.mp4", json!({ "Format": "hls" }), "mp4"),
+        &caps,
+    )
+    .expect_err("an .mp4 name for a playlist");
+    assert_eq!(err.code, "InvalidParameter.Output.URI");
+    assert!(err.message.contains(".m3u8"), "{}", err.message);
+    let err = parse_request(IMM, &concat("opfs:/r/ep.m3u8", json!({}), "mkv"), &caps)
+        .expect_err("segments in mkv");
+    assert_eq!(err.code, "InvalidParameter.Output.Container");
+    // Audio-only segments are refused as not built (with the audio-only capability on).
+    let audio_only = Capabilities {
+        audio_only: true,
+        ..Capabilities::with_render()
+    };
+    let mut request = concat("opfs:/r/ep.m3u8", json!({}), "mp4");
+    request["Output"]["Video"] = json!({ "DisableVideo": true });
+    let err = parse_request(IMM, &request, &audio_only).expect_err("audio-only segments");
+    assert_eq!(err.code, "InvalidParameter.Output.Segment");
+    assert!(
+        err.message.contains("is not supported yet"),
+        "{}",
+        err.message
+    );
+
+    // ICE: a MediaURL naming a playlist, or reelcut's own OutputConfig.Segment.
+    let ice = |output: Value| json!({ "InputConfig": { "MediaArray": ["a.mp4"] }, "OutputConfig": output });
+    let spec = parse_request(
+        ICE,
+        &ice(json!({ "MediaURL": "opfs:/r/reel_{index}.m3u8", "Count": 2 })),
+        &caps,
+    )
+    .expect("hls from the extension");
+    assert_eq!(spec.outputs.container, Some(Container::Mp4));
+    assert_eq!(
+        spec.segment,
+        Some(SegmentSpec {
+            format: SegmentFormat::Hls,
+            duration_s: DEFAULT_SEGMENT_DURATION_S,
+            start_number: 0
+        })
+    );
+    let spec = parse_request(
+        ICE,
+        &ice(json!({ "MediaURL": "opfs:/r/reel.mpd", "Segment": { "Format": "dash", "Duration": 3 } })),
+        &caps,
+    )
+    .expect("dash with settings");
+    assert_eq!(
+        spec.segment.map(|s| (s.format, s.duration_s)),
+        Some((SegmentFormat::Dash, 3.0))
+    );
+    let err = parse_request(
+        ICE,
+        &ice(json!({ "MediaURL": "opfs:/r/reel.m3u8", "Segment": { "Format": "dash" } })),
+        &caps,
+    )
+    .expect_err("format and extension disagree");
+    assert_eq!(err.code, "InvalidParameter.OutputConfig.MediaURL");
+    // Without the capability both are refused as not built.
+    let none = Capabilities {
+        segment: false,
+        ..Capabilities::with_render()
+    };
+    let err = parse_request(ICE, &ice(json!({ "MediaURL": "opfs:/r/reel.m3u8" })), &none)
+        .expect_err("no segments");
+    assert_eq!(err.code, "InvalidParameter.OutputConfig.MediaURL");
+    assert!(err.message.contains("not supported yet"), "{}", err.message);
 }

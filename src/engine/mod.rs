@@ -40,7 +40,8 @@ pub use planning::{
 pub use result::{
     analysed_source_summary, attach_score_curves, highlight_records, rendered_output, source_input,
     source_summary, unrendered_output, Delivery, HighlightRecord, JobResult, MusicRecord,
-    OutputRecord, OutputStatus, ScoreCurve, SourceSummary, SubJob, TimeSpan, WrittenOutput,
+    OutputFile, OutputRecord, OutputStatus, ScoreCurve, SourceSummary, SubJob, TimeSpan,
+    WrittenOutput,
 };
 
 /// What the engine needs to know about one demuxed input.

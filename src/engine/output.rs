@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use crate::media::encoding::{AudioRequest, VideoRequest};
 
 use crate::job::spec::{
-    Api, AudioCodec, Container, JobKind, JobSpec, ScaleType, VideoCodec, DEFAULT_GOP_SIZE,
+    Api, AudioCodec, Container, JobKind, JobSpec, ScaleType, SegmentSpec, VideoCodec,
+    DEFAULT_GOP_SIZE,
 };
 use crate::plan::{music_for_reel, reel_timeline, Reel};
 use crate::render::loudness::LoudnessTarget;
@@ -75,6 +76,8 @@ pub struct RenderSettings {
     pub audio: Option<AudioEncoding>,
     /// What the mixed audio is normalised to; `None` = `LoudnessNormalization: false` (or no audio).
     pub loudness: Option<LoudnessTarget>,
+    /// HLS/DASH segmentation of every output; `None` = one file each.
+    pub segment: Option<SegmentSpec>,
 }
 
 impl RenderSettings {
@@ -143,6 +146,7 @@ pub fn render_settings(spec: &JobSpec, sources: &[SourceInput]) -> RenderSetting
             bitrate_bps: audio.bitrate_bps,
         }),
         loudness: (wants_audio && !audio.loudness_off).then(LoudnessTarget::default),
+        segment: spec.segment.clone(),
     }
 }
 

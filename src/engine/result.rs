@@ -199,6 +199,30 @@ pub struct WrittenOutput {
     pub overlays: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// HLS/DASH: every file of the output in delivery order (init and media segments, the
+    /// playlist or manifest last); `URI` above names the playlist.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<OutputFile>,
+}
+
+/// One file of a segmented (HLS/DASH) output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct OutputFile {
+    /// Its name beside the playlist, as the playlist refers to it.
+    pub name: String,
+    /// Where it was delivered (`memory:` for in-memory outputs, which carry a `Blob`).
+    #[serde(rename = "URI")]
+    pub uri: String,
+    /// Bytes.
+    pub size: f64,
+    /// Media segments: seconds of the stream they hold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<f64>,
+    /// Where the file is kept when it was not uploaded (an `opfs:` path).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
 }
 
 /// Which background-music track an output used.
@@ -351,6 +375,8 @@ pub struct Delivery {
     pub loudness: Option<LoudnessReport>,
     /// The delivery's failure and where the file is kept instead.
     pub error: Option<(ApiError, String)>,
+    /// HLS/DASH: the output's files.
+    pub files: Vec<OutputFile>,
 }
 
 /// The record of a rendered output.
@@ -406,6 +432,7 @@ pub fn rendered_output(
                 .flat_map(|r| r.overlays.iter().map(|o| o.entry.clone()))
                 .collect(),
             notes: out.notes.clone(),
+            files: delivery.files,
         },
     }
 }
@@ -435,6 +462,7 @@ impl WrittenOutput {
             background_music: None,
             overlays: Vec::new(),
             notes: Vec::new(),
+            files: Vec::new(),
         }
     }
 }

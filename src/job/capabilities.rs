@@ -67,11 +67,12 @@ impl Capabilities {
     /// in mp4/mov/webm/mkv, encoding settings, and the transitions of
     /// [`catalog::render_transitions`], the visual effects of [`catalog::render_vfx`], the sources'
     /// own audio gain, `Speed`, background music, audio-only output, titles, subheadings and
-    /// stickers; no openings, endings, background images or segments yet.
+    /// stickers, HLS/DASH segments; no openings, endings or background images yet.
     pub fn with_render() -> Self {
         Capabilities {
             render: true,
             speed: true,
+            segment: true,
             transitions: catalog::render_transitions()
                 .map(|s| s.to_string())
                 .collect(),
@@ -274,11 +275,21 @@ pub fn check_capabilities(spec: &JobSpec, caps: &Capabilities) -> Result<()> {
             ));
         }
     }
-    if spec.segment.is_some() && !caps.segment {
-        return Err(ApiError::not_supported_yet(
-            "Output.Segment",
-            "(HLS/DASH segmented output)",
-        ));
+    if spec.segment.is_some() {
+        let segment_field = field("OutputConfig.MediaURL", "Output.Segment");
+        if !caps.segment {
+            return Err(ApiError::not_supported_yet(
+                segment_field,
+                "(HLS/DASH segmented output)",
+            ));
+        }
+        // The segmenter cuts at video key frames; audio-only segments are not built.
+        if spec.outputs.video.disabled {
+            return Err(ApiError::not_supported_yet(
+                segment_field,
+                "with Output.Video.DisableVideo (audio-only HLS/DASH segments)",
+            ));
+        }
     }
     if spec.speed != 1.0 && !caps.speed {
         return Err(ApiError::not_supported_yet(

@@ -4,8 +4,9 @@ use super::overlays;
 use super::reader::*;
 use super::spec::{
     Api, AudioSpec, Container, EffectMode, JobKind, JobSpec, MusicMode, MusicSpec, MusicTrack,
-    OutputSpec, OverlaySpec, PlotPacing, SelectionMode, SourceSpec, TransitionItem, TransitionSpec,
-    VfxSpec, VideoSpec, DEFAULT_MUSIC_VOLUME, DEFAULT_TRANSITION_DURATION_S, DEFAULT_WEIGHT,
+    OutputSpec, OverlaySpec, PlotPacing, SegmentSpec, SelectionMode, SourceSpec, TransitionItem,
+    TransitionSpec, VfxSpec, VideoSpec, DEFAULT_MUSIC_VOLUME, DEFAULT_SEGMENT_DURATION_S,
+    DEFAULT_TRANSITION_DURATION_S, DEFAULT_WEIGHT,
 };
 use super::validate::{
     check_music, check_output_uri, check_target, music_tracks, output_duration, request_error,
@@ -199,6 +200,7 @@ pub(super) fn parse_screen_highlights(request: &Value) -> Result<JobSpec> {
         source_volume,
     };
     let mut max_duration = None;
+    let mut segment = None;
     if let Some((v, at)) = top.get("OutputConfig") {
         let value = decode(v, &at)?;
         let oc = Obj::new(
@@ -213,15 +215,37 @@ pub(super) fn parse_screen_highlights(request: &Value) -> Result<JobSpec> {
                 "Bitrate",
                 "Video",
                 "Audio",
+                "Segment",
             ],
         )?;
         outputs.count =
             opt(&oc, "Count", |v, a| integer_in(v, a, 1, MAX_ICE_COUNT))?.map_or(1, |c| c as u32);
+        // reelcut's own `Segment` (the cloud API has none), or a MediaURL naming a playlist
+        // (`.m3u8` HLS, `.mpd` DASH) with the default segment settings.
+        if let Some((v, at)) = oc.get("Segment") {
+            segment = Some(super::output::segment_spec(v, &at)?);
+        }
         if let Some((v, at)) = oc.get("MediaURL") {
             let url = non_empty(v, &at)?;
             check_output_uri(&url, v, &at)?;
-            if let Some(c) = container_from_url(&url, v, &at)? {
-                outputs.container = Some(c);
+            match (super::output::segment_format_of(&url), &segment) {
+                (_, Some(seg)) => {
+                    super::output::check_segment_uri(&url, seg.format, v, &at)?;
+                    outputs.container = Some(Container::Mp4);
+                }
+                (Some(format), None) => {
+                    segment = Some(SegmentSpec {
+                        format,
+                        duration_s: DEFAULT_SEGMENT_DURATION_S,
+                        start_number: 0,
+                    });
+                    outputs.container = Some(Container::Mp4);
+                }
+                (None, None) => {
+                    if let Some(c) = container_from_url(&url, v, &at)? {
+                        outputs.container = Some(c);
+                    }
+                }
             }
             if outputs.count > 1 && !url.contains("{index}") {
                 return Err(at.bad(
@@ -285,7 +309,7 @@ pub(super) fn parse_screen_highlights(request: &Value) -> Result<JobSpec> {
             tracks: music_tracks_all,
         },
         overlays,
-        segment: None,
+        segment,
         speed: 1.0,
         user_data,
         tags: BTreeMap::new(),

@@ -2,7 +2,7 @@
 
 use super::capabilities::kind_name;
 use super::catalog;
-use super::output::{segment_spec, target_audio, target_video};
+use super::output::{check_segment_uri, segment_spec, target_audio, target_video};
 use super::reader::*;
 use super::spec::{
     Api, AudioSpec, Container, EffectMode, JobKind, JobSpec, MusicMode, MusicSpec, OutputSpec,
@@ -229,7 +229,17 @@ pub(super) fn parse_highlight_task(request: &Value) -> Result<JobSpec> {
 
     let segment = match o.get("Segment") {
         None => None,
-        Some((v, at)) => Some(segment_spec(v, &at)?),
+        Some((v, at)) => {
+            let seg = segment_spec(v, &at)?;
+            check_segment_uri(&uri, seg.format, uri_v, &uri_at)?;
+            if let Some(c) = container.filter(|c| *c != Container::Mp4) {
+                return Err(o.at.key("Container").err(format!(
+                    "Output.Container is '{}': HLS/DASH segments are fragmented MP4, so Output.Segment needs Container 'mp4'",
+                    c.name()
+                )));
+            }
+            Some(seg)
+        }
     };
     let (width, height, video) = match o.get("Video") {
         None => (None, None, VideoSpec::default()),

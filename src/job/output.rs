@@ -36,6 +36,51 @@ pub(super) fn segment_spec(value: &Value, at: &At) -> Result<SegmentSpec> {
     })
 }
 
+/// The playlist extension of a segment format.
+pub(super) fn playlist_extension(format: SegmentFormat) -> &'static str {
+    match format {
+        SegmentFormat::Hls => "m3u8",
+        SegmentFormat::Dash => "mpd",
+    }
+}
+
+/// The segment format an output location's extension names (`.m3u8` HLS, `.mpd` DASH).
+pub(super) fn segment_format_of(uri: &str) -> Option<SegmentFormat> {
+    let path = uri.split(['?', '#']).next().unwrap_or(uri);
+    let last = path.rsplit(['/', ':']).next().unwrap_or(path);
+    let (_, ext) = last.rsplit_once('.')?;
+    match ext.to_ascii_lowercase().as_str() {
+        "m3u8" => Some(SegmentFormat::Hls),
+        "mpd" => Some(SegmentFormat::Dash),
+        _ => None,
+    }
+}
+
+/// A segmented output's location names its playlist or manifest (segments land beside it, named
+/// after it): `memory:`, or a file whose extension is the format's.
+pub(super) fn check_segment_uri(
+    uri: &str,
+    format: SegmentFormat,
+    value: &Value,
+    at: &At,
+) -> Result<()> {
+    if uri.starts_with("memory:") || segment_format_of(uri) == Some(format) {
+        return Ok(());
+    }
+    let ext = playlist_extension(format);
+    Err(at.bad(
+        value,
+        format!("with Segment.Format '{}' it names the playlist: a file ending in .{ext} (the segments are written beside it), or memory:", ext_format_name(format)),
+    ))
+}
+
+fn ext_format_name(format: SegmentFormat) -> &'static str {
+    match format {
+        SegmentFormat::Hls => "hls",
+        SegmentFormat::Dash => "dash",
+    }
+}
+
 /// `Output.Video` (TargetVideo): returns (width, height, settings).
 pub(super) fn target_video(
     value: &Value,

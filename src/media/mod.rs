@@ -11,8 +11,10 @@ pub mod demux_mkv;
 pub mod demux_mp4;
 pub mod encoding;
 pub mod mux;
+pub mod mux_fmp4;
 pub mod mux_mp4;
 pub mod mux_webm;
+pub mod playlist;
 pub mod read_ahead;
 pub mod types;
 

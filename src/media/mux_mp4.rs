@@ -14,7 +14,7 @@ use super::mux::{us_to_ticks, validate_track, AudioCodec, TrackConfig, VideoCode
 use crate::ApiError;
 
 /// Ticks per second of the movie timeline (`mvhd`, `tkhd`, `elst` segment durations), as ffmpeg.
-const MOVIE_TIMESCALE: u32 = 1000;
+pub(super) const MOVIE_TIMESCALE: u32 = 1000;
 /// Keeps `moov` far below 4 GiB (about 44 bytes of tables per sample at worst).
 const MAX_SAMPLES: usize = 50_000_000;
 
@@ -35,12 +35,12 @@ pub struct Sample {
 
 /// A sample's timing in its track's timescale.
 #[derive(Debug, Clone, Copy)]
-struct Timed {
-    pts: i64,
-    dts: i64,
-    duration: i64,
-    size: u32,
-    is_key: bool,
+pub(super) struct Timed {
+    pub(super) pts: i64,
+    pub(super) dts: i64,
+    pub(super) duration: i64,
+    pub(super) size: u32,
+    pub(super) is_key: bool,
 }
 
 /// A run of consecutive samples of one track in the `mdat` payload.
@@ -52,11 +52,75 @@ struct Chunk {
 }
 
 #[derive(Debug)]
-struct Track {
-    config: TrackConfig,
-    timescale: u32,
-    samples: Vec<Timed>,
+pub(super) struct Track {
+    pub(super) config: TrackConfig,
+    pub(super) timescale: u32,
+    pub(super) samples: Vec<Timed>,
     chunks: Vec<Chunk>,
+}
+
+impl Track {
+    /// Validates `config` and gives the track its timescale (Opus always counts at 48 kHz).
+    pub(super) fn new(index: usize, config: &TrackConfig) -> Result<Self, ApiError> {
+        validate_track(index, config)?;
+        let timescale = match config {
+            TrackConfig::Video(v) => v.timescale,
+            TrackConfig::Audio(a) => match a.codec {
+                AudioCodec::Opus(_) => OPUS_RATE,
+                _ => a.sample_rate,
+            },
+        };
+        Ok(Track {
+            config: config.clone(),
+            timescale,
+            samples: Vec::new(),
+            chunks: Vec::new(),
+        })
+    }
+
+    pub(super) fn is_video(&self) -> bool {
+        matches!(self.config, TrackConfig::Video(_))
+    }
+
+    /// Records one sample's timing. Refuses, with `Internal`, a first video sample that is not a
+    /// key frame, decode timestamps that do not increase, empty samples and negative durations:
+    /// these would produce files players reject or mis-time.
+    pub(super) fn record(&mut self, index: usize, sample: Sample) -> Result<(), ApiError> {
+        if sample.size == 0 {
+            return Err(ApiError::internal(format!(
+                "MP4 track {index}: empty sample (size 0)"
+            )));
+        }
+        if sample.duration_us < 0 {
+            return Err(ApiError::internal(format!(
+                "MP4 track {index}: negative duration {} us",
+                sample.duration_us
+            )));
+        }
+        if self.samples.is_empty() && self.is_video() && !sample.is_key {
+            return Err(ApiError::internal(format!(
+                "MP4 track {index}: the first video sample must be a key frame"
+            )));
+        }
+        let ts = self.timescale;
+        let dts = us_to_ticks(sample.dts_us, ts);
+        if let Some(prev) = self.samples.last() {
+            if dts <= prev.dts {
+                return Err(ApiError::internal(format!(
+                    "MP4 track {index}: decode timestamp {} us does not increase (previous sample at {} ticks of 1/{ts} s, this one at {dts})",
+                    sample.dts_us, prev.dts
+                )));
+            }
+        }
+        self.samples.push(Timed {
+            pts: us_to_ticks(sample.pts_us, ts),
+            dts,
+            duration: us_to_ticks(sample.duration_us, ts),
+            size: sample.size,
+            is_key: sample.is_key,
+        });
+        Ok(())
+    }
 }
 
 /// Writes a progressive MP4 from sample metadata. See the module docs for the byte layout.
@@ -77,23 +141,11 @@ impl Mp4Writer {
         if tracks.is_empty() {
             return Err(ApiError::internal("MP4 writer needs at least one track"));
         }
-        let mut out = Vec::with_capacity(tracks.len());
-        for (i, t) in tracks.iter().enumerate() {
-            validate_track(i, t)?;
-            let timescale = match t {
-                TrackConfig::Video(v) => v.timescale,
-                TrackConfig::Audio(a) => match a.codec {
-                    AudioCodec::Opus(_) => OPUS_RATE,
-                    _ => a.sample_rate,
-                },
-            };
-            out.push(Track {
-                config: t.clone(),
-                timescale,
-                samples: Vec::new(),
-                chunks: Vec::new(),
-            });
-        }
+        let out = tracks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Track::new(i, t))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Self {
             tracks: out,
             payload_len: 0,
@@ -107,50 +159,17 @@ impl Mp4Writer {
     /// is not a key frame, decode timestamps that do not increase within a track, empty samples
     /// and negative durations: these would produce files players reject or mis-time.
     pub fn push(&mut self, track_index: usize, sample: Sample) -> Result<u64, ApiError> {
-        let track = self.tracks.get_mut(track_index).ok_or_else(|| {
-            ApiError::internal(format!(
-                "MP4 push to track {track_index}, which does not exist"
-            ))
-        })?;
-        if sample.size == 0 {
-            return Err(ApiError::internal(format!(
-                "MP4 track {track_index}: empty sample (size 0)"
-            )));
-        }
-        if sample.duration_us < 0 {
-            return Err(ApiError::internal(format!(
-                "MP4 track {track_index}: negative duration {} us",
-                sample.duration_us
-            )));
-        }
         if self.sample_count >= MAX_SAMPLES {
             return Err(ApiError::internal(format!(
                 "MP4 writer holds at most {MAX_SAMPLES} samples"
             )));
         }
-        let is_video = matches!(track.config, TrackConfig::Video(_));
-        if track.samples.is_empty() && is_video && !sample.is_key {
-            return Err(ApiError::internal(format!(
-                "MP4 track {track_index}: the first video sample must be a key frame"
-            )));
-        }
-        let ts = track.timescale;
-        let dts = us_to_ticks(sample.dts_us, ts);
-        if let Some(prev) = track.samples.last() {
-            if dts <= prev.dts {
-                return Err(ApiError::internal(format!(
-                    "MP4 track {track_index}: decode timestamp {} us does not increase (previous sample at {} ticks of 1/{ts} s, this one at {dts})",
-                    sample.dts_us, prev.dts
-                )));
-            }
-        }
-        track.samples.push(Timed {
-            pts: us_to_ticks(sample.pts_us, ts),
-            dts,
-            duration: us_to_ticks(sample.duration_us, ts),
-            size: sample.size,
-            is_key: sample.is_key,
-        });
+        let track = self.tracks.get_mut(track_index).ok_or_else(|| {
+            ApiError::internal(format!(
+                "MP4 push to track {track_index}, which does not exist"
+            ))
+        })?;
+        track.record(track_index, sample)?;
         let offset = self.payload_len;
         match (
             self.last_track == Some(track_index),
@@ -210,12 +229,14 @@ impl Mp4Writer {
         base: u64,
     ) -> Result<Vec<u8>, ApiError> {
         let mut out = Vec::new();
-        self.write_ftyp(&mut out, plans);
+        let tracks: Vec<&Track> = self.tracks.iter().collect();
+        let plan_refs: Vec<&TrackPlan> = plans.iter().collect();
+        write_ftyp(&mut out, &tracks, &plan_refs, false);
         let movie_duration = plans.iter().map(|p| p.movie_duration()).max().unwrap_or(0);
         mp4_box(&mut out, b"moov", |o| {
             write_mvhd(o, movie_duration, self.tracks.len() as u32 + 1);
             for (i, (track, plan)) in self.tracks.iter().zip(plans).enumerate() {
-                write_trak(o, i as u32 + 1, track, plan, co64, base);
+                write_trak(o, i as u32 + 1, track, plan, Tables::InMoov { co64, base });
             }
         })?;
         let mdat_size = self.payload_len + 8;
@@ -229,43 +250,55 @@ impl Mp4Writer {
         }
         Ok(out)
     }
+}
 
-    fn write_ftyp(&self, out: &mut Vec<u8>, plans: &[TrackPlan]) {
-        let mut brands: Vec<&[u8; 4]> = vec![b"isom", b"iso2"];
-        if plans.iter().any(|p| p.ctts_v1) {
-            brands.push(b"iso6");
-        }
-        let has = |f: fn(&VideoCodec) -> bool| {
-            self.tracks
-                .iter()
-                .any(|t| matches!(&t.config, TrackConfig::Video(v) if f(&v.codec)))
-        };
-        if has(|c| matches!(c, VideoCodec::Avc { .. })) {
-            brands.push(b"avc1");
-        }
-        if has(|c| matches!(c, VideoCodec::Av1 { .. })) {
-            brands.push(b"av01");
-        }
-        brands.push(b"mp41");
-        put_u32(out, 16 + 4 * brands.len() as u32);
-        out.extend_from_slice(b"ftyp");
-        out.extend_from_slice(b"isom");
-        put_u32(out, 0x200);
-        for b in brands {
-            out.extend_from_slice(b);
-        }
+/// `ftyp`: ISO brands, `iso6` for signed composition offsets, the video codec's brand. A
+/// fragmented file (an HLS/DASH init segment) is `iso5`/`iso6` first: `tfdt` and default-base-is-moof
+/// fragments.
+pub(super) fn write_ftyp(
+    out: &mut Vec<u8>,
+    tracks: &[&Track],
+    plans: &[&TrackPlan],
+    fragmented: bool,
+) {
+    let mut brands: Vec<&[u8; 4]> = if fragmented {
+        vec![b"iso5", b"iso6"]
+    } else {
+        vec![b"isom", b"iso2"]
+    };
+    if !fragmented && plans.iter().any(|p| p.ctts_v1) {
+        brands.push(b"iso6");
+    }
+    let has = |f: fn(&VideoCodec) -> bool| {
+        tracks
+            .iter()
+            .any(|t| matches!(&t.config, TrackConfig::Video(v) if f(&v.codec)))
+    };
+    if has(|c| matches!(c, VideoCodec::Avc { .. })) {
+        brands.push(b"avc1");
+    }
+    if has(|c| matches!(c, VideoCodec::Av1 { .. })) {
+        brands.push(b"av01");
+    }
+    brands.push(b"mp41");
+    put_u32(out, 16 + 4 * brands.len() as u32);
+    out.extend_from_slice(b"ftyp");
+    out.extend_from_slice(brands[0]);
+    put_u32(out, if fragmented { 0 } else { 0x200 });
+    for b in brands {
+        out.extend_from_slice(b);
     }
 }
 
 /// Derived tables and edit of one track, computed once for both layout passes.
 #[derive(Debug)]
-struct TrackPlan {
+pub(super) struct TrackPlan {
     /// Decode-time deltas, one per sample (`stts`).
-    deltas: Vec<i64>,
+    pub(super) deltas: Vec<i64>,
     /// Media duration in track ticks (`mdhd`).
     media_duration: u64,
     /// Composition offsets (pts - dts) if any differ from 0 (`ctts`).
-    ctts: Option<Vec<i64>>,
+    pub(super) ctts: Option<Vec<i64>>,
     ctts_v1: bool,
     /// Empty edit before the media, in movie ticks (0 = none).
     empty_edit: u64,
@@ -279,12 +312,12 @@ struct TrackPlan {
 }
 
 impl TrackPlan {
-    fn movie_duration(&self) -> u64 {
+    pub(super) fn movie_duration(&self) -> u64 {
         self.empty_edit + self.segment
     }
 }
 
-fn plan_track(index: usize, t: &Track) -> Result<TrackPlan, ApiError> {
+pub(super) fn plan_track(index: usize, t: &Track) -> Result<TrackPlan, ApiError> {
     let s = &t.samples;
     let (first, last) = match (s.first(), s.last()) {
         (Some(f), Some(l)) => (f, l),
@@ -358,7 +391,7 @@ fn plan_track(index: usize, t: &Track) -> Result<TrackPlan, ApiError> {
 
 const MATRIX: [u32; 9] = [0x0001_0000, 0, 0, 0, 0x0001_0000, 0, 0, 0, 0x4000_0000];
 
-fn write_mvhd(o: &mut Vec<u8>, duration: u64, next_track_id: u32) {
+pub(super) fn write_mvhd(o: &mut Vec<u8>, duration: u64, next_track_id: u32) {
     let v1 = duration > u64::from(u32::MAX);
     full_box(o, b"mvhd", u8::from(v1), 0, |o| {
         put_times(o, v1);
@@ -373,7 +406,15 @@ fn write_mvhd(o: &mut Vec<u8>, duration: u64, next_track_id: u32) {
     });
 }
 
-fn write_trak(o: &mut Vec<u8>, id: u32, t: &Track, p: &TrackPlan, co64: bool, base: u64) {
+/// Where a track's samples are described: in `moov`'s sample tables (progressive, chunk offsets
+/// from `base`, 64-bit with `co64`), or in movie fragments, which leaves the tables empty.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Tables {
+    InMoov { co64: bool, base: u64 },
+    Fragmented,
+}
+
+pub(super) fn write_trak(o: &mut Vec<u8>, id: u32, t: &Track, p: &TrackPlan, tables: Tables) {
     let is_video = matches!(t.config, TrackConfig::Video(_));
     box_(o, b"trak", |o| {
         let dur = p.movie_duration();
@@ -430,7 +471,10 @@ fn write_trak(o: &mut Vec<u8>, id: u32, t: &Track, p: &TrackPlan, co64: bool, ba
                         full_box(o, b"url ", 0, 1, |_| {});
                     });
                 });
-                write_stbl(o, id, t, p, co64, base);
+                match tables {
+                    Tables::InMoov { co64, base } => write_stbl(o, id, t, p, co64, base),
+                    Tables::Fragmented => write_empty_stbl(o, id, t, p),
+                }
             });
         });
     });
@@ -460,6 +504,20 @@ fn write_edts(o: &mut Vec<u8>, p: &TrackPlan) {
                 put_u16(o, 0);
             }
         });
+    });
+}
+
+/// The sample tables of a fragmented track: only the sample entry; every sample is in a `moof`.
+fn write_empty_stbl(o: &mut Vec<u8>, id: u32, t: &Track, p: &TrackPlan) {
+    box_(o, b"stbl", |o| {
+        full_box(o, b"stsd", 0, 0, |o| {
+            put_u32(o, 1);
+            write_sample_entry(o, id, t, p);
+        });
+        for fourcc in [b"stts", b"stsc", b"stco"] {
+            full_box(o, fourcc, 0, 0, |o| put_u32(o, 0));
+        }
+        full_box(o, b"stsz", 0, 0, |o| o.extend_from_slice(&[0; 8]));
     });
 }
 
@@ -682,13 +740,13 @@ fn run_length<T: PartialEq + Copy>(values: impl Iterator<Item = T>) -> Vec<(u32,
     runs
 }
 
-fn put_u16(o: &mut Vec<u8>, v: u16) {
+pub(super) fn put_u16(o: &mut Vec<u8>, v: u16) {
     o.extend_from_slice(&v.to_be_bytes());
 }
-fn put_u32(o: &mut Vec<u8>, v: u32) {
+pub(super) fn put_u32(o: &mut Vec<u8>, v: u32) {
     o.extend_from_slice(&v.to_be_bytes());
 }
-fn put_u64(o: &mut Vec<u8>, v: u64) {
+pub(super) fn put_u64(o: &mut Vec<u8>, v: u64) {
     o.extend_from_slice(&v.to_be_bytes());
 }
 /// Creation and modification times: 0 (unknown), so output is reproducible.
@@ -705,7 +763,7 @@ fn put_duration(o: &mut Vec<u8>, v1: bool, d: u64) {
 
 /// Writes a box whose size is patched after its body; boxes other than `moov` are far below
 /// 4 GiB given `MAX_SAMPLES`.
-fn box_(o: &mut Vec<u8>, fourcc: &[u8; 4], body: impl FnOnce(&mut Vec<u8>)) {
+pub(super) fn box_(o: &mut Vec<u8>, fourcc: &[u8; 4], body: impl FnOnce(&mut Vec<u8>)) {
     let start = o.len();
     o.extend_from_slice(&[0; 4]);
     o.extend_from_slice(fourcc);
@@ -715,7 +773,7 @@ fn box_(o: &mut Vec<u8>, fourcc: &[u8; 4], body: impl FnOnce(&mut Vec<u8>)) {
 }
 
 /// Like [`box_`] but checked, for the top-level `moov`.
-fn mp4_box(
+pub(super) fn mp4_box(
     o: &mut Vec<u8>,
     fourcc: &[u8; 4],
     body: impl FnOnce(&mut Vec<u8>),
@@ -728,7 +786,7 @@ fn mp4_box(
     Ok(())
 }
 
-fn full_box(
+pub(super) fn full_box(
     o: &mut Vec<u8>,
     fourcc: &[u8; 4],
     version: u8,

@@ -78,6 +78,7 @@ pub async fn engine_video_encoder_config(
         video_disabled: false,
         audio: None,
         loudness: None,
+        segment: None,
     };
     let encoding = negotiate_encoders(&settings).await.map_err(to_js)?;
     let video = encoding

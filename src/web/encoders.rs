@@ -3,6 +3,7 @@
 
 use super::codec::{negotiate_audio, negotiate_video};
 use crate::engine::RenderSettings;
+use crate::job::spec::SegmentSpec;
 use crate::media::encoding::{self, AudioCandidate, VideoCandidate};
 use crate::ApiError;
 
@@ -14,6 +15,8 @@ pub struct Encoding {
     pub video: Option<VideoCandidate>,
     pub audio: Option<AudioCandidate>,
     pub gop: u32,
+    /// HLS/DASH segmentation: key frames are forced where segments start.
+    pub segment: Option<SegmentSpec>,
     /// What was chosen instead of what was asked for, and why.
     pub notes: Vec<String>,
 }
@@ -59,6 +62,7 @@ pub async fn negotiate_encoders(settings: &RenderSettings) -> Result<Encoding, A
         video,
         audio,
         gop: settings.gop.max(1),
+        segment: settings.segment.clone(),
         notes,
     })
 }

@@ -14,6 +14,7 @@ use super::encoders::{negotiate_encoders, Encoding};
 use super::job_signal::JobSignal;
 use super::overlays::OverlayPictures;
 use super::render_reel::{render_reel, Sources};
+use super::segmented::segment_files;
 use super::sink::OutputSink;
 use super::source::{js_error, js_error_to_api, settle, JsByteSource};
 use crate::analysis::score::{find_highlights, HighlightReport};
@@ -40,6 +41,9 @@ export interface JobIo {
   openSink(uri: string | null, index: number): Promise<OutputSink>;
   /** Delivers a finished file; never throws for a failed upload (see `Delivered`). */
   deliver(uri: string | null, blob: Blob): Promise<unknown>;
+  /** Delivers the files of an HLS/DASH output in order, the playlist last; after a failed upload
+   *  the rest are only kept in the outbox (see `DeliveredFiles`). */
+  deliverFiles(files: { uri: string | null; blob: Blob }[]): Promise<unknown>;
   /** Removes an OPFS file an earlier output of a failed job wrote. */
   removeOpfs(path: string): Promise<void>;
 }
@@ -60,6 +64,8 @@ extern "C" {
     fn open_sink(this: &JobIo, uri: Option<String>, index: u32) -> Result<Promise, JsValue>;
     #[wasm_bindgen(method, catch)]
     fn deliver(this: &JobIo, uri: Option<String>, blob: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = deliverFiles)]
+    fn deliver_files(this: &JobIo, files: &JsValue) -> Result<Promise, JsValue>;
     #[wasm_bindgen(method, catch, js_name = removeOpfs)]
     fn remove_opfs(this: &JobIo, path: &str) -> Result<Promise, JsValue>;
 }
@@ -73,6 +79,17 @@ struct Delivered {
     blob: JsValue,
     upload_attempts: Option<u32>,
     error: Option<DeliveryError>,
+    /// `deliverFiles`: each file's own delivery, in order.
+    #[serde(default)]
+    files: Vec<DeliveredFile>,
+}
+
+/// Where one file of a segmented output went.
+#[derive(Deserialize)]
+struct DeliveredFile {
+    location: String,
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    blob: JsValue,
 }
 
 #[derive(Deserialize)]
@@ -107,8 +124,9 @@ pub async fn run_job(
     Ok(value)
 }
 
-/// `memory:` outputs carry their file: a `Blob` set on the output's record, by position.
-fn attach_blobs(result: &JsValue, blobs: &[(usize, JsValue)]) {
+/// `memory:` outputs carry their file: a `Blob` set on the output's record, by position (and on
+/// each entry of a segmented output's `Files`, by the file's position there).
+fn attach_blobs(result: &JsValue, blobs: &[Attached]) {
     for key in ["Outputs", "SubJobList"] {
         let Ok(list) = Reflect::get(result, &key.into()) else {
             continue;
@@ -116,10 +134,18 @@ fn attach_blobs(result: &JsValue, blobs: &[(usize, JsValue)]) {
         if list.is_undefined() || list.is_null() {
             continue;
         }
-        for (i, blob) in blobs {
-            if let Ok(entry) = Reflect::get(&list, &JsValue::from(*i as u32)) {
-                let _ = Reflect::set(&entry, &"Blob".into(), blob);
+        for (i, file, blob) in blobs {
+            let Ok(mut entry) = Reflect::get(&list, &JsValue::from(*i as u32)) else {
+                continue;
+            };
+            if let Some(f) = file {
+                let files = Reflect::get(&entry, &"Files".into()).unwrap_or(JsValue::UNDEFINED);
+                match Reflect::get(&files, &JsValue::from(*f as u32)) {
+                    Ok(e) if e.is_object() => entry = e,
+                    _ => continue,
+                }
             }
+            let _ = Reflect::set(&entry, &"Blob".into(), blob);
         }
     }
 }
@@ -139,6 +165,16 @@ struct Analysed {
     result: JobResult,
 }
 
+/// A delivered output: frames, loudness, render seconds, bytes, the delivery, its files.
+type Finished = (
+    u32,
+    Option<crate::render::loudness::LoudnessReport>,
+    f64,
+    f64,
+    Delivered,
+    Vec<engine::OutputFile>,
+);
+
 struct Job<'a> {
     spec: &'a JobSpec,
     io: JobIo,
@@ -146,7 +182,11 @@ struct Job<'a> {
     pictures: OverlayPictures,
 }
 
-type Outcome = Result<(JobResult, Vec<(usize, JsValue)>), ApiError>;
+/// A `memory:` file to attach to the record: output position, file position (segmented outputs'
+/// `Files`), the `Blob`.
+type Attached = (usize, Option<usize>, JsValue);
+
+type Outcome = Result<(JobResult, Vec<Attached>), ApiError>;
 
 impl Job<'_> {
     fn signal(&self, stage: &'static str, from: f64, to: f64) -> JobSignal {
@@ -363,7 +403,7 @@ impl Job<'_> {
         reels: &[Reel],
         from: f64,
         notes: &mut Vec<String>,
-    ) -> Result<(Vec<engine::OutputRecord>, Vec<(usize, JsValue)>), ApiError> {
+    ) -> Result<(Vec<engine::OutputRecord>, Vec<Attached>), ApiError> {
         let settings = engine::render_settings(self.spec, inputs);
         if settings.video_disabled && settings.audio.is_none() {
             return Err(ApiError::unsupported(
@@ -410,11 +450,21 @@ impl Job<'_> {
             {
                 Ok(None) => records.push(engine::unrendered_output(out)),
                 Ok(Some((delivery, delivered))) => {
-                    if delivered.location.starts_with("opfs:") {
+                    for f in &delivered.files {
+                        if f.location.starts_with("opfs:") {
+                            written.push(f.location.clone());
+                        }
+                    }
+                    if delivered.files.is_empty() && delivered.location.starts_with("opfs:") {
                         written.push(delivered.location.clone());
                     }
                     if delivered.blob.is_object() {
-                        blobs.push((records.len(), delivered.blob.clone()));
+                        blobs.push((records.len(), None, delivered.blob.clone()));
+                    }
+                    for (j, f) in delivered.files.iter().enumerate() {
+                        if f.blob.is_object() {
+                            blobs.push((records.len(), Some(j), f.blob.clone()));
+                        }
                     }
                     records.push(engine::rendered_output(out, &settings, delivery));
                 }
@@ -455,36 +505,14 @@ impl Job<'_> {
             .await;
         let delivered = match rendered {
             Ok(reel) => {
-                let container = Container::from_name(&encoding.container);
-                let mime = match (container, encoding.video.is_some()) {
-                    (Some(c), true) => c.mime(),
-                    (Some(c), false) => c.audio_mime(),
-                    (None, _) => "video/mp4",
-                };
-                let finished = sink.finish(&reel.head, &reel.tail, mime).await;
-                match finished {
-                    Ok(blob) => {
-                        let render_seconds = (js_sys::Date::now() - began) / 1000.0;
-                        self.io.progress("deliver", start + 0.95 * span);
-                        if reel.readbacks > 0 {
-                            notes.push(format!("output {}: {} decoded frames had no CPU pixel layout and were read back through a canvas", out.index, reel.readbacks));
-                        }
-                        self.deliver(out, &blob).await.map(|d| {
-                            let size = Reflect::get(&blob, &"size".into())
-                                .ok()
-                                .and_then(|v| v.as_f64())
-                                .unwrap_or(0.0);
-                            (reel.frames, reel.loudness, render_seconds, size, d)
-                        })
-                    }
-                    Err(e) => Err(e),
-                }
+                self.finish_and_deliver(out, encoding, &sink, reel, began, (start, span), notes)
+                    .await
             }
             Err(e) => Err(e),
         };
         // The sink's work file goes whatever happened (a delivered file no longer needs it).
         sink.dispose().await;
-        let (frames, loudness, render_seconds, size, delivered) = delivered?;
+        let (frames, loudness, render_seconds, size, delivered, files) = delivered?;
         let delivery = Delivery {
             frames,
             render_seconds,
@@ -499,8 +527,93 @@ impl Job<'_> {
                     delivered.location.clone(),
                 )
             }),
+            files,
         };
         Ok(Some((delivery, delivered)))
+    }
+
+    /// Closes the rendered file (or, for HLS/DASH, composes its segment files and playlist from
+    /// the body) and delivers it.
+    #[allow(clippy::too_many_arguments)]
+    async fn finish_and_deliver(
+        &self,
+        out: &ReelOutput,
+        encoding: &Encoding,
+        sink: &OutputSink,
+        reel: super::render_reel::RenderedReel,
+        began: f64,
+        (start, span): (f64, f64),
+        notes: &mut Vec<String>,
+    ) -> Result<Finished, ApiError> {
+        let mime = match (
+            Container::from_name(&encoding.container),
+            encoding.video.is_some(),
+        ) {
+            (Some(c), true) => c.mime(),
+            (Some(c), false) => c.audio_mime(),
+            (None, _) => "video/mp4",
+        };
+        let blob = sink.finish(&reel.head, &reel.tail, mime).await?;
+        let render_seconds = (js_sys::Date::now() - began) / 1000.0;
+        self.io.progress("deliver", start + 0.95 * span);
+        if reel.readbacks > 0 {
+            notes.push(format!("output {}: {} decoded frames had no CPU pixel layout and were read back through a canvas", out.index, reel.readbacks));
+        }
+        let (Some(streams), Some(segment)) = (&reel.streams, &encoding.segment) else {
+            let size = Reflect::get(&blob, &"size".into())
+                .ok()
+                .and_then(|v| v.as_f64())
+                .unwrap_or(0.0);
+            let d = self.deliver(out, &blob).await?;
+            return Ok((
+                reel.frames,
+                reel.loudness,
+                render_seconds,
+                size,
+                d,
+                Vec::new(),
+            ));
+        };
+        let files = segment_files(
+            out.uri.as_deref(),
+            segment,
+            streams,
+            blob.unchecked_ref(),
+            encoding,
+        )?;
+        let list = js_sys::Array::new();
+        for f in &files {
+            let entry = js_sys::Object::new();
+            let uri = f.uri.as_deref().map_or(JsValue::NULL, JsValue::from_str);
+            let _ = Reflect::set(&entry, &"uri".into(), &uri);
+            let _ = Reflect::set(&entry, &"blob".into(), &f.blob);
+            list.push(&entry);
+        }
+        let value = shell_step("delivering the output", self.io.deliver_files(&list)).await?;
+        let delivered: Delivered = serde_wasm_bindgen::from_value(value)
+            .map_err(|e| ApiError::internal(format!("bad delivery report: {e}")))?;
+        let records = files
+            .iter()
+            .zip(&delivered.files)
+            .map(|(f, d)| engine::OutputFile {
+                name: f.name.clone(),
+                uri: f.uri.clone().unwrap_or_else(|| "memory:".into()),
+                size: f.size,
+                duration: f.duration_s.map(|d| (d * 1e6).round() / 1e6),
+                location: (d.location.starts_with("opfs:")
+                    && f.uri.as_deref() != Some(d.location.as_str()))
+                .then(|| d.location.clone()),
+            })
+            .collect();
+        let size = files.iter().map(|f| f.size).sum();
+        Ok((
+            reel.frames,
+            reel.loudness,
+            render_seconds,
+            size,
+            delivered,
+            records,
+        ))
     }
 
     async fn render_to(

@@ -13,6 +13,7 @@ mod music;
 mod output_mux;
 mod overlays;
 mod render_reel;
+mod segmented;
 mod sink;
 mod source;
 

@@ -2,18 +2,22 @@
 //! the encoders (interleaved by time, so a player reading front to back finds both tracks
 //! together) and the bytes go to the sink as they are written. The writer is created once each
 //! encoder has reported its decoder configuration (with its first chunk). MP4 keeps `moov`
-//! first: the writer returns the header at the end and the sink puts it before the body.
-//! The chunks waiting to be interleaved are counted against the output's [`JobMemory`]: past its
-//! allowance the render fails instead of growing.
+//! first: the writer returns the header at the end and the sink puts it before the body. HLS/DASH
+//! outputs stream the same body; their segments are ranges of it, headed by what the fragmented
+//! writer returns at the end. The chunks waiting to be interleaved are counted against the
+//! output's [`JobMemory`]: past its allowance the render fails instead of growing.
 
 use std::collections::VecDeque;
 
 use super::codec::EncodedChunk;
+use super::encoders::Encoding;
 use super::sink::OutputSink;
+use crate::job::spec::{SegmentFormat, SegmentSpec};
 use crate::media::encoding::{AudioCandidate, AudioFamily, VideoCandidate, VideoFamily};
 use crate::media::mux::{
     AudioCodec, AudioTrack, OpusConfig, TrackConfig, VideoCodec, VideoTrack, VpxConfig,
 };
+use crate::media::mux_fmp4::{FragmentedMp4Writer, FragmentedStream, Layout};
 use crate::media::mux_mp4::{Mp4Writer, Sample};
 use crate::media::mux_webm::{DocType, WebmWriter};
 use crate::render::job_budget::JobMemory;
@@ -26,11 +30,13 @@ const OPUS_DEFAULT_PRE_SKIP: u16 = 312;
 
 enum Writer {
     Mp4(Mp4Writer),
+    Fragmented(FragmentedMp4Writer, Layout),
     Webm(WebmWriter),
 }
 
 pub struct OutputMux {
     container: String,
+    segment: Option<SegmentSpec>,
     /// `None`: an audio-only file (`DisableVideo`).
     video: Option<VideoCandidate>,
     audio: Option<AudioCandidate>,
@@ -50,17 +56,14 @@ pub struct MuxedFile {
     pub head: Vec<u8>,
     /// Bytes after the body (WebM: last cluster and Cues).
     pub tail: Vec<u8>,
+    /// HLS/DASH: the streams whose segments are ranges of the body (no head or tail).
+    pub streams: Option<Vec<FragmentedStream>>,
 }
 
 impl OutputMux {
-    pub fn new(
-        container: &str,
-        video: Option<&VideoCandidate>,
-        audio: Option<&AudioCandidate>,
-        sink: OutputSink,
-        memory: JobMemory,
-    ) -> Result<Self, ApiError> {
-        if video.is_none() && audio.is_none() {
+    pub fn new(encoding: &Encoding, sink: OutputSink, memory: JobMemory) -> Result<Self, ApiError> {
+        let container = encoding.container.as_str();
+        if encoding.video.is_none() && encoding.audio.is_none() {
             return Err(ApiError::internal("an output with neither video nor audio"));
         }
         if !matches!(container, "mp4" | "mov" | "webm" | "mkv") {
@@ -69,10 +72,16 @@ impl OutputMux {
                 format!("{container} cannot be written in the browser; use mp4, mov, webm or mkv"),
             ));
         }
+        if encoding.segment.is_some() && container != "mp4" {
+            return Err(ApiError::internal(format!(
+                "HLS/DASH segments are fragmented MP4, not {container}"
+            )));
+        }
         Ok(Self {
             container: container.to_string(),
-            video: video.cloned(),
-            audio: audio.cloned(),
+            segment: encoding.segment.clone(),
+            video: encoding.video.clone(),
+            audio: encoding.audio.clone(),
             writer: None,
             sink,
             pending: [VecDeque::new(), VecDeque::new()],
@@ -145,6 +154,19 @@ impl OutputMux {
                 w.push(track, sample)?;
                 c.data
             }
+            Some(Writer::Fragmented(w, _)) => {
+                w.push(
+                    track,
+                    Sample {
+                        pts_us: c.timestamp_us,
+                        dts_us: c.timestamp_us,
+                        duration_us: c.duration_us,
+                        is_key: c.key,
+                        size: c.data.len() as u32,
+                    },
+                )?;
+                c.data
+            }
             Some(Writer::Webm(w)) => {
                 w.push(track, c.timestamp_us, c.duration_us, c.key, &c.data)?
             }
@@ -161,6 +183,16 @@ impl OutputMux {
         }
         if let Some(a) = &self.audio {
             tracks.push(audio_track(a, self.descriptions[1].as_deref())?);
+        }
+        if let Some(s) = &self.segment {
+            let layout = match s.format {
+                SegmentFormat::Hls => Layout::Muxed,
+                SegmentFormat::Dash => Layout::PerTrack,
+            };
+            return Ok(Writer::Fragmented(
+                FragmentedMp4Writer::new(&tracks, s.duration_s)?,
+                layout,
+            ));
         }
         Ok(match self.container.as_str() {
             "webm" => Writer::Webm(WebmWriter::new(DocType::Webm, &tracks)?),
@@ -198,12 +230,22 @@ impl OutputMux {
     /// Writes everything left and closes the file.
     pub fn finish(mut self) -> Result<MuxedFile, ApiError> {
         self.write_ready(true)?;
-        let (head, tail) = match self.writer.take() {
-            Some(Writer::Mp4(w)) => (w.finish()?, Vec::new()),
-            Some(Writer::Webm(w)) => w.finish()?,
+        let (head, tail, streams) = match self.writer.take() {
+            Some(Writer::Mp4(w)) => (w.finish()?, Vec::new(), None),
+            Some(Writer::Fragmented(w, layout)) => {
+                (Vec::new(), Vec::new(), Some(w.finish(layout)?))
+            }
+            Some(Writer::Webm(w)) => {
+                let (head, tail) = w.finish()?;
+                (head, tail, None)
+            }
             None => return Err(ApiError::internal("the encoders produced no output")),
         };
-        Ok(MuxedFile { head, tail })
+        Ok(MuxedFile {
+            head,
+            tail,
+            streams,
+        })
     }
 }
 

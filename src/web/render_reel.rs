@@ -22,6 +22,7 @@ use super::output_mux::OutputMux;
 use super::overlays::OverlayPictures;
 use super::sink::OutputSink;
 use super::source::settle;
+use crate::media::mux_fmp4::{FragmentedStream, SegmentClock};
 use crate::render::compose::image::PlacedImage;
 use crate::render::compose::picture::Picture;
 use crate::render::compose::store::FrameLayout;
@@ -39,6 +40,9 @@ const AUDIO_BLOCK: usize = 1024;
 pub(super) struct RenderedReel {
     pub head: Vec<u8>,
     pub tail: Vec<u8>,
+    /// HLS/DASH: the fragmented streams whose segments are ranges of the body (head and tail
+    /// are then empty).
+    pub streams: Option<Vec<FragmentedStream>>,
     pub frames: u32,
     /// Decoded frames without a CPU layout that were read back through a canvas.
     pub readbacks: u32,
@@ -156,13 +160,7 @@ impl<'a> Renderer<'a> {
                 .as_ref()
                 .map(AudioEncoderBox::open)
                 .transpose()?,
-            mux: OutputMux::new(
-                &encoding.container,
-                encoding.video.as_ref(),
-                encoding.audio.as_ref(),
-                sink,
-                memory,
-            )?,
+            mux: OutputMux::new(encoding, sink, memory)?,
             cursors: BTreeMap::new(),
             finished: BTreeSet::new(),
             compositor: Compositor::new(plan.width, plan.height),
@@ -203,6 +201,7 @@ impl<'a> Renderer<'a> {
         Ok(RenderedReel {
             head: file.head,
             tail: file.tail,
+            streams: file.streams,
             frames,
             readbacks,
             loudness,
@@ -244,6 +243,13 @@ impl<'a> Renderer<'a> {
     async fn video_frames(&mut self, job: &JobSignal) -> Result<u32, ApiError> {
         let total = render::frame_count(self.plan);
         let frame_us = 1e6 / self.plan.fps;
+        // Each HLS/DASH segment must start on a key frame: the writer cuts by the same clock.
+        let clock = self
+            .encoding
+            .segment
+            .as_ref()
+            .map(|s| SegmentClock::new(s.duration_s));
+        let mut previous = None;
         for i in 0..total {
             job.check()?;
             let ops = render::frame_ops(self.plan, i)?;
@@ -261,7 +267,10 @@ impl<'a> Renderer<'a> {
                 Some(f) => f,
                 None => self.composed_frame(&ops, timestamp, frame_us).await?,
             };
-            let key = self.encoding.gop > 0 && i % u64::from(self.encoding.gop) == 0;
+            let segment_start = clock.is_some_and(|c| c.starts_segment(previous, timestamp as i64));
+            previous = Some(timestamp as i64);
+            let key =
+                segment_start || self.encoding.gop > 0 && i % u64::from(self.encoding.gop) == 0;
             let video = self
                 .video
                 .as_ref()

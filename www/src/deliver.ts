@@ -40,6 +40,50 @@ export async function removeOpfs(path: string): Promise<void> {
   }
 }
 
+/** Where a file bound for the upload URL `uri` waits until its upload succeeds. */
+function outboxPath(uri: string, jobId: string): string {
+  const name = decodeURIComponent(new URL(uri).pathname.split('/').pop() || 'output');
+  return `opfs:/${OUTBOX}/${jobId}/${name}`;
+}
+
+/** The delivery of an HLS/DASH output: the playlist's, with each file's own in `files`. */
+export interface DeliveredFiles extends Delivered {
+  files: Delivered[];
+}
+
+/**
+ * Delivers the files of a segmented output in order, the playlist or manifest last, so it is
+ * never published before the segments it names. After a failed upload the remaining files (and
+ * the playlist) are not uploaded: they are kept in the outbox beside the failed one.
+ */
+export async function deliverFiles(files: { uri: string | null; blob: Blob }[], jobId: string, signal: AbortSignal): Promise<DeliveredFiles> {
+  const out: Delivered[] = [];
+  let failed: Delivered | null = null;
+  let attempts = 0;
+  for (const f of files) {
+    if (failed && f.uri && /^https?:\/\//i.test(f.uri)) {
+      const kept = outboxPath(f.uri, jobId);
+      await writeOpfs(kept, f.blob);
+      out.push({ location: kept });
+      continue;
+    }
+    const d = await deliver(f.uri, f.blob, jobId, signal);
+    attempts += d.uploadAttempts ?? 0;
+    out.push(d);
+    if (d.error && !failed) failed = d;
+  }
+  const playlist = out[out.length - 1] ?? { location: 'memory:' };
+  return {
+    location: playlist.location,
+    blob: playlist.blob,
+    uploadAttempts: attempts > 0 ? attempts : undefined,
+    error: failed?.error
+      ? { Code: failed.error.Code, Message: `${failed.error.Message}; the files after it and the playlist were not uploaded and are kept beside it` }
+      : undefined,
+    files: out,
+  };
+}
+
 /** Delivers one output file to `uri` (`{index}` already replaced). */
 export async function deliver(uri: string | null, blob: Blob, jobId: string, signal: AbortSignal): Promise<Delivered> {
   if (!uri || uri === 'memory:' || uri.startsWith('memory:')) return { location: uri || 'memory:', blob };
@@ -50,8 +94,7 @@ export async function deliver(uri: string | null, blob: Blob, jobId: string, sig
   if (!/^https?:\/\//i.test(uri)) {
     throw new ReelcutError('InvalidParameter.Output.URI', `cannot write to ${uri}: use memory:, opfs:/path or an http(s) URL`);
   }
-  const name = decodeURIComponent(new URL(uri).pathname.split('/').pop() || 'output');
-  const outbox = `opfs:/${OUTBOX}/${jobId}/${name}`;
+  const outbox = outboxPath(uri, jobId);
   await writeOpfs(outbox, blob);
   let lastError = '';
   let attempts = 0;

@@ -3,7 +3,7 @@
 // the browser shell owns: opening inputs, writing and delivering output files, progress, cancel.
 
 import type { JobIo } from '../pkg/reelcut.js';
-import { deliver, removeOpfs } from './deliver';
+import { deliver, deliverFiles, removeOpfs } from './deliver';
 import type { SyncReader } from './io';
 import { openSink } from './sink';
 
@@ -22,6 +22,7 @@ export function jobIo(shell: JobShell): JobIo {
     progress: (stage, fraction) => shell.progress(stage, fraction),
     openSink: (uri, index) => openSink(uri, shell.jobId, index),
     deliver: (uri, blob) => deliver(uri, blob as Blob, shell.jobId, shell.signal),
+    deliverFiles: (files) => deliverFiles(files, shell.jobId, shell.signal),
     removeOpfs: (path) => removeOpfs(path),
   };
 }
