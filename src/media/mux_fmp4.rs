@@ -15,13 +15,11 @@
 
 use super::mux::TrackConfig;
 use super::mux_mp4::{
-    box_, full_box, mp4_box, plan_track, put_u32, put_u64, write_ftyp, write_mvhd, write_trak,
-    Sample, Tables, Track, TrackPlan, MOVIE_TIMESCALE,
+    box_, full_box, mp4_box, plan_track, put_u32, put_u64, record_sample, write_ftyp, write_mvhd,
+    write_trak, Sample, Tables, Track, TrackPlan, MOVIE_TIMESCALE,
 };
 use crate::ApiError;
 
-/// Keeps the writer's tables bounded, as the progressive writer does.
-const MAX_SAMPLES: usize = 50_000_000;
 /// A frame within this much before a segment boundary counts as on it (timestamps are rounded to
 /// microseconds, boundaries are exact multiples of the segment length).
 const BOUNDARY_TOLERANCE_US: i64 = 1_000;
@@ -156,17 +154,7 @@ impl FragmentedMp4Writer {
     /// track 0 (the video) in a later clock interval than the current segment's starts a new
     /// segment.
     pub fn push(&mut self, track_index: usize, sample: Sample) -> Result<(), ApiError> {
-        if self.sample_count >= MAX_SAMPLES {
-            return Err(ApiError::internal(format!(
-                "MP4 writer holds at most {MAX_SAMPLES} samples"
-            )));
-        }
-        let track = self.tracks.get_mut(track_index).ok_or_else(|| {
-            ApiError::internal(format!(
-                "MP4 push to track {track_index}, which does not exist"
-            ))
-        })?;
-        track.record(track_index, sample)?;
+        let track = record_sample(&mut self.tracks, self.sample_count, track_index, sample)?;
         let index = track.samples.len() - 1;
         let interval = self.clock.index(sample.pts_us);
         // The first sample of any track opens the first segment.

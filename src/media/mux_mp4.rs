@@ -123,6 +123,27 @@ impl Track {
     }
 }
 
+/// Records `sample` on track `index` of a writer that holds `held` samples so far (both MP4
+/// writers): refuses a writer past [`MAX_SAMPLES`], a track that does not exist and what
+/// [`Track::record`] refuses.
+pub(super) fn record_sample(
+    tracks: &mut [Track],
+    held: usize,
+    index: usize,
+    sample: Sample,
+) -> Result<&mut Track, ApiError> {
+    if held >= MAX_SAMPLES {
+        return Err(ApiError::internal(format!(
+            "MP4 writer holds at most {MAX_SAMPLES} samples"
+        )));
+    }
+    let track = tracks.get_mut(index).ok_or_else(|| {
+        ApiError::internal(format!("MP4 push to track {index}, which does not exist"))
+    })?;
+    track.record(index, sample)?;
+    Ok(track)
+}
+
 /// Writes a progressive MP4 from sample metadata. See the module docs for the byte layout.
 ///
 /// "No samples after finish" is enforced by ownership: `finish` consumes the writer.
@@ -159,17 +180,7 @@ impl Mp4Writer {
     /// is not a key frame, decode timestamps that do not increase within a track, empty samples
     /// and negative durations: these would produce files players reject or mis-time.
     pub fn push(&mut self, track_index: usize, sample: Sample) -> Result<u64, ApiError> {
-        if self.sample_count >= MAX_SAMPLES {
-            return Err(ApiError::internal(format!(
-                "MP4 writer holds at most {MAX_SAMPLES} samples"
-            )));
-        }
-        let track = self.tracks.get_mut(track_index).ok_or_else(|| {
-            ApiError::internal(format!(
-                "MP4 push to track {track_index}, which does not exist"
-            ))
-        })?;
-        track.record(track_index, sample)?;
+        let track = record_sample(&mut self.tracks, self.sample_count, track_index, sample)?;
         let offset = self.payload_len;
         match (
             self.last_track == Some(track_index),
