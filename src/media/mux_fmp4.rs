@@ -15,8 +15,8 @@
 
 use super::mux::TrackConfig;
 use super::mux_mp4::{
-    box_, full_box, mp4_box, plan_track, put_u32, put_u64, record_sample, write_ftyp, write_mvhd,
-    write_trak, Sample, Tables, Track, TrackPlan, MOVIE_TIMESCALE,
+    box_, full_box, mp4_box, new_tracks, plan_track, put_u32, put_u64, record_sample, write_ftyp,
+    write_mvhd, write_trak, Sample, Tables, Track, TrackPlan, MOVIE_TIMESCALE,
 };
 use crate::ApiError;
 
@@ -128,19 +128,12 @@ impl FragmentedMp4Writer {
     /// Track 0 sets the segment times (the video, or the only track). Codecs are validated as
     /// for the progressive writer.
     pub fn new(tracks: &[TrackConfig], segment_s: f64) -> Result<Self, ApiError> {
-        if tracks.is_empty() {
-            return Err(ApiError::internal("MP4 writer needs at least one track"));
-        }
+        let tracks = new_tracks(tracks)?;
         if !(segment_s.is_finite() && segment_s > 0.0) {
             return Err(ApiError::internal(format!(
                 "segment length {segment_s} s must be > 0"
             )));
         }
-        let tracks = tracks
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Track::new(i, t))
-            .collect::<Result<Vec<_>, _>>()?;
         Ok(Self {
             tracks,
             clock: SegmentClock::new(segment_s),

@@ -123,6 +123,18 @@ impl Track {
     }
 }
 
+/// The tracks of a writer (both MP4 writers): at least one, each one MP4 can carry.
+pub(super) fn new_tracks(configs: &[TrackConfig]) -> Result<Vec<Track>, ApiError> {
+    if configs.is_empty() {
+        return Err(ApiError::internal("MP4 writer needs at least one track"));
+    }
+    configs
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Track::new(i, t))
+        .collect()
+}
+
 /// Records `sample` on track `index` of a writer that holds `held` samples so far (both MP4
 /// writers): refuses a writer past [`MAX_SAMPLES`], a track that does not exist and what
 /// [`Track::record`] refuses.
@@ -159,16 +171,8 @@ impl Mp4Writer {
     /// Validates the tracks; codecs MP4 cannot carry here (anything but H.264, VP8, VP9, AV1,
     /// AAC, Opus) are refused with `InvalidMedia.Unsupported`.
     pub fn new(tracks: &[TrackConfig]) -> Result<Self, ApiError> {
-        if tracks.is_empty() {
-            return Err(ApiError::internal("MP4 writer needs at least one track"));
-        }
-        let out = tracks
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Track::new(i, t))
-            .collect::<Result<Vec<_>, _>>()?;
         Ok(Self {
-            tracks: out,
+            tracks: new_tracks(tracks)?,
             payload_len: 0,
             last_track: None,
             sample_count: 0,
