@@ -4,8 +4,8 @@
 
 use reelcut::plan::{
     add_concat_transitions, add_vfx, plan_concat, plan_reels, reel_timeline, Candidate, CutPoints,
-    EffectMode, Plan, PlanConfig, PlannedClip, Reel, SourceMeta, TransitionItem, VfxItem, AUTO_VFX,
-    SCENE_GAP_S,
+    EffectMode, Plan, PlanConfig, PlannedClip, PlotPacing, Reel, SourceMeta, TransitionItem,
+    VfxItem, AUTO_VFX, FAST_CLIP_S, SCENE_GAP_S, SLOW_SHORT_S,
 };
 
 const EPS: f64 = 1e-6;
@@ -822,6 +822,7 @@ fn odd_input_does_not_panic_and_nan_scores_are_ignored() {
             name: "invert".to_string(),
             weight: 0,
         }],
+        pacing: PlotPacing::Fast,
         seed: u64::MAX,
     };
     let plan = plan_reels(&sources, &cands, &cuts, &c);
@@ -1165,4 +1166,90 @@ fn vfx_do_not_change_the_transitions_a_request_gets() {
         assert!(rb.clips.iter().all(|c| c.vfx.is_some()));
         assert!(ra.clips.iter().all(|c| c.vfx.is_none()));
     }
+}
+
+fn paced(pacing: PlotPacing, target: f64) -> PlanConfig {
+    PlanConfig {
+        pacing,
+        ..cfg(1, Some(target), None)
+    }
+}
+
+fn mean_clip_s(reel: &Reel) -> f64 {
+    material(reel) / reel.clips.len().max(1) as f64
+}
+
+#[test]
+fn fast_pacing_takes_one_short_piece_of_each_moment() {
+    let sources = vec![src(600.0)];
+    let cands = evenly(0, 12, 10.0, 40.0);
+    let cuts = vec![cuts_every(0, 600.0, 2.5)];
+    let normal = plan_reels(&sources, &cands, &cuts, &paced(PlotPacing::Normal, 30.0));
+    let fast = plan_reels(&sources, &cands, &cuts, &paced(PlotPacing::Fast, 30.0));
+    for plan in [&normal, &fast] {
+        check_invariants(plan, &cands, &cuts, 1.0, None);
+    }
+    let (n, f) = (&normal.reels[0], &fast.reels[0]);
+    assert!(mean_clip_s(n) > 7.0, "normal keeps moments whole: {n:?}");
+    assert!(
+        f.clips.iter().all(|c| c.len_s() <= FAST_CLIP_S + EPS),
+        "fast clips are at most {FAST_CLIP_S} s: {f:?}"
+    );
+    let moment = |c: &PlannedClip| {
+        cands
+            .iter()
+            .position(|k| k.start <= c.in_s + EPS && c.out_s <= k.end + EPS)
+    };
+    let mut moments: Vec<_> = f.clips.iter().map(moment).collect();
+    moments.dedup();
+    assert_eq!(moments.len(), f.clips.len(), "one piece per moment: {f:?}");
+    assert!(f.clips.len() >= 3 * n.clips.len(), "quicker cutting");
+    assert!((f.duration_s - 30.0).abs() <= 3.0 + EPS, "{}", f.duration_s);
+}
+
+#[test]
+fn fast_pacing_fills_on_when_the_moments_run_out() {
+    let sources = vec![src(120.0)];
+    let cands = vec![cand(0, 10.0, 30.0, 0.9), cand(0, 60.0, 80.0, 0.8)];
+    let cuts = vec![cuts_every(0, 120.0, 2.5)];
+    let plan = plan_reels(&sources, &cands, &cuts, &paced(PlotPacing::Fast, 30.0));
+    check_invariants(&plan, &cands, &cuts, 1.0, None);
+    let reel = &plan.reels[0];
+    assert!(
+        reel.duration_s >= 27.0 - EPS,
+        "two moments still give a full reel: {reel:?}"
+    );
+}
+
+#[test]
+fn slow_pacing_prefers_long_takes() {
+    let sources = vec![src(600.0)];
+    // Short strong moments and long slightly weaker ones, alternating through the source.
+    let cands: Vec<Candidate> = (0..10)
+        .map(|i| {
+            let start = 5.0 + 50.0 * i as f64;
+            if i % 2 == 0 {
+                cand(0, start, start + 3.0, 0.9 - 0.01 * i as f64)
+            } else {
+                cand(0, start, start + 12.0, 0.8 - 0.01 * i as f64)
+            }
+        })
+        .collect();
+    let cuts = Vec::new();
+    let normal = plan_reels(&sources, &cands, &cuts, &paced(PlotPacing::Normal, 30.0));
+    let slow = plan_reels(&sources, &cands, &cuts, &paced(PlotPacing::Slow, 30.0));
+    for plan in [&normal, &slow] {
+        check_invariants(plan, &cands, &cuts, 1.0, None);
+    }
+    let (n, s) = (&normal.reels[0], &slow.reels[0]);
+    assert!(
+        n.clips.iter().any(|c| c.len_s() < SLOW_SHORT_S),
+        "normal takes the short strong moments: {n:?}"
+    );
+    assert!(
+        mean_clip_s(s) > mean_clip_s(n) + 2.0,
+        "slow keeps longer takes: {} vs {}",
+        mean_clip_s(s),
+        mean_clip_s(n)
+    );
 }

@@ -1270,16 +1270,6 @@ fn gating_with_render() {
         bad(
             ICE,
             ice_min,
-            &[(
-                "/InputConfig/HighlightStrategy",
-                s(json!({ "PlotPacingType": "Fast" })),
-            )],
-            "InvalidParameter.InputConfig.HighlightStrategy.PlotPacingType",
-            "'Fast' (the planner has one pacing: Normal) is not supported yet",
-        ),
-        bad(
-            ICE,
-            ice_min,
             &[("/InputConfig/OpeningArray", s(json!(["open.mp4"])))],
             "InvalidParameter.InputConfig.OpeningArray",
             "InputConfig.OpeningArray (1 entries) is not supported yet",
@@ -1320,20 +1310,26 @@ fn gating_with_render() {
     }
     run_table(&cases, &caps);
 
-    // PlotPacingType Normal is the planner's own pacing, so it is accepted.
-    let normal = edited(
-        ice_min,
-        &[(
-            "/InputConfig/HighlightStrategy",
-            s(json!({ "PlotPacingType": "Normal" })),
-        )],
-    );
-    assert_eq!(
-        parse_request(ICE, &normal, &caps)
-            .expect("valid")
-            .plot_pacing,
-        Some(PlotPacing::Normal)
-    );
+    // Every PlotPacingType is built (plan::pacing), so each is accepted and carried.
+    for (name, pacing) in [
+        ("Fast", PlotPacing::Fast),
+        ("Normal", PlotPacing::Normal),
+        ("Slow", PlotPacing::Slow),
+    ] {
+        let request = edited(
+            ice_min,
+            &[(
+                "/InputConfig/HighlightStrategy",
+                s(json!({ "PlotPacingType": name })),
+            )],
+        );
+        assert_eq!(
+            parse_request(ICE, &request, &caps)
+                .expect("valid")
+                .plot_pacing,
+            Some(pacing)
+        );
+    }
 }
 
 #[test]

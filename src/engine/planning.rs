@@ -22,6 +22,7 @@ pub fn plan_config(spec: &JobSpec) -> PlanConfig {
         transitions: spec.transitions.list.clone(),
         vfx_mode: spec.vfx.mode,
         vfx: spec.vfx.list.clone(),
+        pacing: spec.plot_pacing.unwrap_or_default(),
         seed: request_seed(spec),
     }
 }

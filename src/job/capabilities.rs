@@ -39,7 +39,7 @@ pub struct Capabilities {
     pub audio_only: bool,
     /// Containers that can be written.
     pub containers: Vec<Container>,
-    /// ICE `PlotPacingType` other than `Normal` (the planner's one pacing).
+    /// ICE `PlotPacingType` other than `Normal` (`Fast`, `Slow`: see `plan::pacing`).
     pub plot_pacing: bool,
 }
 
@@ -67,7 +67,8 @@ impl Capabilities {
     /// in mp4/mov/webm/mkv, encoding settings, and the transitions of
     /// [`catalog::render_transitions`], the visual effects of [`catalog::render_vfx`], the sources'
     /// own audio gain, `Speed`, background music, audio-only output, titles, subheadings and
-    /// stickers, HLS/DASH segments; no openings, endings or background images yet.
+    /// stickers, HLS/DASH segments, every `PlotPacingType`; no openings, endings or background
+    /// images yet.
     pub fn with_render() -> Self {
         Capabilities {
             render: true,
@@ -82,6 +83,7 @@ impl Capabilities {
             music: true,
             overlays: true,
             audio_only: true,
+            plot_pacing: true,
             containers: vec![
                 Container::Mp4,
                 Container::Mov,

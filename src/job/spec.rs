@@ -76,18 +76,17 @@ pub enum SelectionMode {
 /// Pacing of the screen-highlights reel (ICE `HighlightStrategy.PlotPacingType`).
 ///
 /// The cloud documentation (`../shared/seeds/`) names the parameter but neither its values nor
-/// what they do, so there is no documented behaviour to honour. reelcut reads the three names
-/// below and refuses others (listing them); `Normal` is the planner's one pacing, and `Fast` /
-/// `Slow` are refused at submit as "not supported yet" (`capabilities.rs`) rather than accepted
-/// and ignored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// what they do; reelcut reads the three names below, refuses others (listing them), and defines
+/// what each does to the clips in `plan::pacing`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum PlotPacing {
-    /// Shorter clips and quicker cutting (not built).
+    /// Quicker cutting: one short piece (at most 3.5 s) of each moment.
     Fast,
-    /// The planner's pacing (the default).
+    /// Moments kept whole where they fit (the default).
+    #[default]
     Normal,
-    /// Longer clips (not built).
+    /// Longer takes: pieces under 5 s only fill the end of a reel.
     Slow,
 }
 

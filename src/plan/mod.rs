@@ -21,9 +21,11 @@
 //! - **Transitions** per [`EffectMode`]; a transition longer than either clip it joins minus 1 s
 //!   is skipped (hard cut).
 //! - **Visual effects** per [`EffectMode`], one per clip ([`add_vfx`]).
+//! - **Pacing** (`PlotPacingType`): how long the kept pieces of each moment are ([`pacing`]).
 
 mod intervals;
 mod music;
+mod pacing;
 mod select;
 mod timeline;
 mod transitions;
@@ -36,6 +38,7 @@ use crate::ApiError;
 
 pub use crate::job::spec::{EffectMode, TransitionItem, VfxItem};
 pub use music::music_for_reel;
+pub use pacing::{PlotPacing, FAST_CLIP_S, SLOW_SHORT_S};
 pub use timeline::{reel_timeline, TimelineEntry};
 pub use transitions::{AUTO_TRANSITION, AUTO_TRANSITION_S, SCENE_GAP_S};
 pub use vfx::{add_vfx, AUTO_VFX};
@@ -121,6 +124,8 @@ pub struct PlanConfig {
     pub vfx_mode: EffectMode,
     /// The visual effects to choose from (Sequential, Random; optional for Auto).
     pub vfx: Vec<VfxItem>,
+    /// How long the kept pieces of each moment are ([`pacing`]).
+    pub pacing: PlotPacing,
     /// Seed of all randomness, so the same request always gives the same reels.
     pub seed: u64,
 }
@@ -137,6 +142,7 @@ impl Default for PlanConfig {
             transitions: Vec::new(),
             vfx_mode: EffectMode::Closed,
             vfx: Vec::new(),
+            pacing: PlotPacing::Normal,
             seed: 0,
         }
     }

@@ -7,13 +7,14 @@
 //!    such a piece, its shortest legal piece (noted). It opens the reel; its time is excluded from
 //!    the body, so it never plays twice.
 //! 2. **Fresh fill**: repeatedly add the piece of best value (its score, minus 2 x its reused
-//!    fraction, minus 0.3 when shorter than 2 s, plus 0.05 x its position) until the reel reaches
-//!    its target. A piece is a candidate, or a part of it
-//!    between two of its legal edges (its own edges and the cut points inside it), at least
+//!    fraction, minus 0.3 when shorter than the pacing's short length (2 s; Slow 5 s), plus
+//!    0.05 x its position) until the reel reaches its target. A piece is a candidate, or a part
+//!    of it between two of its legal edges (its own edges and the cut points inside it), at least
 //!    `min_clip_s` long, not overlapping the reel, and keeping the exact reel duration (with the
 //!    transitions it implies) within the upper bound. Within a candidate the piece with the most
 //!    fresh and least reused time is preferred, i.e. the whole candidate unless it must be trimmed
-//!    to fit or to avoid reused time. A piece is refused if it would make this reel share half or
+//!    to fit or to avoid reused time; the pacing ([`super::pacing`]) changes which lengths are
+//!    wanted (Fast: pieces near 3.5 s, one per candidate first) and which count as short. A piece is refused if it would make this reel share half or
 //!    more of the shorter reel with an earlier one. The position bonus (0 at the start of the
 //!    first input, 1 at the end of the last) slightly favours late material, so reels tend to end
 //!    on a strong late moment: the build.
@@ -25,6 +26,7 @@
 //!    notes for whatever could not be done as asked.
 
 use super::intervals::{overlap_with, shared, union_len, Span, EPS};
+use super::pacing::PacingRule;
 use super::transitions::{choose, config_note, palette};
 use super::{
     Candidate, CutPoints, Plan, PlanConfig, PlannedClip, Reel, SourceMeta, TransitionItem,
@@ -43,10 +45,9 @@ const BUILD_BONUS: f64 = 0.05;
 const HOOK_MIN_S: f64 = 1.5;
 const HOOK_MAX_S: f64 = 4.0;
 const HOOK_IDEAL_S: f64 = 3.0;
-/// Pieces shorter than this read as a flash rather than a moment; they lose
-/// [`SHORT_PIECE_PENALTY`] of value, so they only fill the last second or two of a reel (e.g. the
-/// remnant of a candidate next to the hook taken from it).
-const SHORT_PIECE_S: f64 = 2.0;
+/// Pieces shorter than the pacing's short length ([`PacingRule::short_s`]) lose this much value,
+/// so they only fill the last second or two of a reel (e.g. the remnant of a candidate next to the
+/// hook taken from it).
 const SHORT_PIECE_PENALTY: f64 = 0.3;
 /// Two reels must share less than this fraction of the shorter one's material.
 const SHARE_LIMIT: f64 = 0.5;
@@ -100,13 +101,19 @@ struct Ctx<'a> {
     /// Longest transition the palette can produce (bounds how much a new clip can change the
     /// overlaps of a reel, for a cheap pre-filter before the exact check).
     max_transition: f64,
+    /// What `PlotPacingType` asks of the pieces.
+    pacing: PacingRule,
 }
 
 /// How reuse of earlier reels' time is treated while filling.
 enum Phase {
     /// Prefer fresh time; refuse pieces that would reach the share limit with an earlier reel
-    /// (`limits[j]` seconds for reel `j`).
-    Fresh { limits: Vec<f64> },
+    /// (`limits[j]` seconds for reel `j`); with `one_per_moment`, skip candidates the reel
+    /// already has a piece of (Fast pacing's first pass).
+    Fresh {
+        limits: Vec<f64>,
+        one_per_moment: bool,
+    },
     /// Material is too thin: take the least reused pieces.
     Reuse,
 }
@@ -174,6 +181,7 @@ pub(super) fn plan_reels(
             reel_index: k,
             min_clip,
             max_transition,
+            pacing: PacingRule::of(cfg.pacing),
         };
         let mut reel_notes = Vec::new();
         let mut picks: Vec<Pick> = Vec::new();
@@ -195,14 +203,19 @@ pub(super) fn plan_reels(
             .iter()
             .map(|r| SHARE_LIMIT * material(r).min(target))
             .collect::<Vec<_>>();
-        fill(
-            &ctx,
-            &mut picks,
-            &used,
-            &Phase::Fresh { limits },
-            target,
-            upper,
-        );
+        // Fast pacing first takes one piece of each moment; every pacing then fills on.
+        if ctx.pacing.one_piece_per_moment {
+            let phase = Phase::Fresh {
+                limits: limits.clone(),
+                one_per_moment: true,
+            };
+            fill(&ctx, &mut picks, &used, &phase, target, upper);
+        }
+        let phase = Phase::Fresh {
+            limits,
+            one_per_moment: false,
+        };
+        fill(&ctx, &mut picks, &used, &phase, target, upper);
         if k > 0 && duration_of(&ctx, &picks) < fair_share - EPS {
             fill(&ctx, &mut picks, &used, &Phase::Reuse, fair_share, upper);
         }
@@ -570,6 +583,16 @@ fn fill(
                 .map(|p| p.span)
                 .filter(|s| s.intersects(&whole))
                 .collect();
+            if matches!(
+                phase,
+                Phase::Fresh {
+                    one_per_moment: true,
+                    ..
+                }
+            ) && !mine.is_empty()
+            {
+                continue;
+            }
             let near = relevant(used, &whole);
             // Options: (k1, k2, span, reused seconds); larger keys first.
             let mut options: Vec<(f64, f64, Span, f64)> = Vec::new();
@@ -580,7 +603,7 @@ fn fill(
                 let per_reel: Vec<f64> = near.iter().map(|r| overlap_with(&s, r)).collect();
                 let reused: f64 = per_reel.iter().sum();
                 match phase {
-                    Phase::Fresh { limits } => {
+                    Phase::Fresh { limits, .. } => {
                         let over = per_reel
                             .iter()
                             .zip(&shared_now)
@@ -589,7 +612,8 @@ fn fill(
                         if over {
                             continue;
                         }
-                        options.push((s.len() - REUSE_PENALTY * reused, -s.a, s, reused));
+                        let wanted = ctx.pacing.length_value(s.len());
+                        options.push((wanted - REUSE_PENALTY * reused, -s.a, s, reused));
                     }
                     Phase::Reuse => options.push((-reused / s.len(), s.len(), s, reused)),
                 }
@@ -614,7 +638,7 @@ fn fill(
             let frac = reused / span.len();
             let (v1, v2) = match phase {
                 Phase::Fresh { .. } => {
-                    let short = if span.len() < SHORT_PIECE_S {
+                    let short = if span.len() < ctx.pacing.short_s {
                         SHORT_PIECE_PENALTY
                     } else {
                         0.0

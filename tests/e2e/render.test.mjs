@@ -86,6 +86,27 @@ test('screen-highlights job over ../shared/media inputs: Count 3 → three valid
   assert.ok(record.SubJobList.filter((s) => s.Status === 'Success').length >= 2);
 });
 
+test('PlotPacingType: Fast cuts quicker between more moments, Slow keeps longer takes than Normal', async () => {
+  const reel = async (pacing) => {
+    const record = await host.run('SubmitScreenMediaHighlightsJob', {
+      InputConfig: { MediaArray: [drama], HighlightStrategy: { PlotPacingType: pacing } },
+      OutputConfig: { MediaURL: host.uploadUrl(`pacing_${pacing}.mp4`), Width: 360, Height: 640, MaxDuration: 20 },
+    });
+    assert.equal(record.Code, 'Success', record.Message);
+    const sub = record.SubJobList[0];
+    const { duration } = checkMediaFile(local(sub.MediaURL));
+    assert.ok(Math.abs(duration - sub.Duration) < 0.1, `${pacing}: file ${duration} vs reported ${sub.Duration}`);
+    const lengths = sub.Clips.map((c) => c.Out - c.In);
+    return { n: lengths.length, mean: lengths.reduce((a, b) => a + b, 0) / lengths.length, lengths };
+  };
+  const fast = await reel('Fast');
+  const normal = await reel('Normal');
+  const slow = await reel('Slow');
+  const show = (r) => r.lengths.map((x) => x.toFixed(1)).join(' ');
+  assert.ok(fast.n > normal.n && fast.mean < normal.mean, `Fast [${show(fast)}] vs Normal [${show(normal)}]`);
+  assert.ok(slow.mean >= normal.mean, `Slow [${show(slow)}] vs Normal [${show(normal)}]`);
+});
+
 test('Compose with Sequential transitions: valid file, transitions recorded, duration accounts for overlaps', async () => {
   const record = await host.run('CreateHighlightTask', {
     Type: 'Compose',
