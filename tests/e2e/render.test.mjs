@@ -86,7 +86,7 @@ test('screen-highlights job over ../shared/media inputs: Count 3 → three valid
   assert.ok(record.SubJobList.filter((s) => s.Status === 'Success').length >= 2);
 });
 
-test('PlotPacingType: Fast cuts quicker between more moments, Slow keeps longer takes than Normal', async () => {
+test('PlotPacingType: Fast cuts quicker between more moments, Slow keeps longer takes than Normal', async (t) => {
   const reel = async (pacing) => {
     const record = await host.run('SubmitScreenMediaHighlightsJob', {
       InputConfig: { MediaArray: [drama], HighlightStrategy: { PlotPacingType: pacing } },
@@ -103,6 +103,7 @@ test('PlotPacingType: Fast cuts quicker between more moments, Slow keeps longer 
   const normal = await reel('Normal');
   const slow = await reel('Slow');
   const show = (r) => r.lengths.map((x) => x.toFixed(1)).join(' ');
+  t.diagnostic(`clip lengths: Fast [${show(fast)}], Normal [${show(normal)}], Slow [${show(slow)}]`);
   assert.ok(fast.n > normal.n && fast.mean < normal.mean, `Fast [${show(fast)}] vs Normal [${show(normal)}]`);
   assert.ok(slow.mean >= normal.mean, `Slow [${show(slow)}] vs Normal [${show(normal)}]`);
 });
