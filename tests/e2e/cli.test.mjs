@@ -224,10 +224,11 @@ test('an HLS output that cannot be uploaded: every file it kept (segments and pl
     }
     assert.ok(o.ErrorMessage.includes(o.Files[0].Location), 'the message names where the failed file is');
     assert.doesNotMatch(JSON.stringify(result), /opfs:|\/files\//);
-    // The copies work together: ffmpeg reads the playlist with its segments.
+    // The copies work together: ffmpeg reads the playlist with its segments, every frame.
     const probe = spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', o.Location], { encoding: 'utf8' });
     assert.equal(probe.status, 0, probe.stderr);
-    assert.ok(Math.abs(Number(probe.stdout.trim()) - o.Duration) < 0.002, `ffprobe ${probe.stdout.trim()} vs record ${o.Duration}`);
+    const frames = o.Frames / o.FrameRate;
+    assert.ok(Math.abs(Number(probe.stdout.trim()) - frames) < 0.002, `ffprobe ${probe.stdout.trim()} vs ${o.Frames} frames at ${o.FrameRate}`);
   } finally {
     fault.close();
   }
