@@ -1,13 +1,17 @@
 #!/usr/bin/env node
-// npm run bench -- --out FILE.json [--no-long] [--no-render] [--no-peers] [--no-ffmpeg] [--no-memory-output]
+// npm run bench -- --out FILE.json [--only SECTIONS] [--no-long] [--no-render] [--no-render-cost] [--no-peers] [--no-ffmpeg] [--no-memory-output]
 // One headless Chromium run: for each benchmark input, time pure demux+decode of every video frame
 // and the full analysis job (Retrieval), and report ratio = decode_s / analysis_s (higher is better),
 // peak memory (PSS of all Chromium processes, sampled) for a 60 s and a 10 min input, and wasm size.
 // In the same browser session, the peers (mediabunny, ffmpeg.wasm single-thread) do the same jobs
 // on the same file (`peers`, ratio = peer_s / reelcut_s: above 1 reelcut is faster), and the memory
 // of rendering a 60 s and a 10 min output is sampled like the analysis memory (`memory_output`).
+//   --only SECTIONS      run only these sections (comma-separated): analysis, render, render-cost,
+//                        peers, memory, memory-output (peers also runs analysis: its reelcut side)
 //   --no-long            skip the 10 min input (memory rows) and the 10 min output
 //   --no-render          skip the render rows
+//   --no-render-cost     skip the render-cost rows (the reference reel with music + ducking and at
+//                        Speed 0.5, against the plain reel in the same run)
 //   --no-peers           skip every peer row
 //   --no-ffmpeg          skip the ffmpeg.wasm peer rows (the slowest part, about 3 minutes)
 //   --no-memory-output   skip the rendered-output memory rows
@@ -20,15 +24,25 @@ import { ensureBuilt, ensureFixtures, launchEngineHost, root, runInPage, startSe
 
 const args = process.argv.slice(2);
 const outFile = args.includes('--out') ? args[args.indexOf('--out') + 1] : null;
+const SECTIONS = ['analysis', 'render', 'render-cost', 'peers', 'memory', 'memory-output'];
+const only = args.includes('--only') ? (args[args.indexOf('--only') + 1] ?? '').split(',').filter(Boolean) : null;
+for (const s of only ?? []) if (!SECTIONS.includes(s)) throw new Error(`--only: unknown section '${s}'; sections: ${SECTIONS.join(', ')}`);
+/** Whether section `name` runs: listed by --only, or (without --only) not turned off by --no-<name>. */
+const runs = (name) => (only ? only.includes(name) : !args.includes(`--no-${name}`));
 const skipLong = args.includes('--no-long');
-const skipRender = args.includes('--no-render');
-const skipPeers = args.includes('--no-peers');
+const skipRender = !runs('render');
+const skipRenderCost = !runs('render-cost');
+const skipPeers = !runs('peers');
+const skipAnalysis = !runs('analysis') && skipPeers;
 const skipFfmpeg = args.includes('--no-ffmpeg');
-const skipMemoryOutput = args.includes('--no-memory-output');
+const skipMemory = !runs('memory');
+const skipMemoryOutput = !runs('memory-output');
 const benchStart = performance.now();
 
 ensureBuilt();
-const fixtures = ensureFixtures(skipLong ? ['bench'] : ['bench', 'long']);
+const needsLong = !skipLong && !(skipMemory && skipMemoryOutput);
+// The render-cost rows' music is one of the edge set's music files.
+const fixtures = ensureFixtures(['bench', ...(needsLong ? ['long'] : []), ...(skipRenderCost ? [] : ['edge'])]);
 
 /**
  * Sum of PSS (kB→bytes) over the Chromium processes of this run, read from /proc: the descendants
@@ -123,7 +137,7 @@ async function analysis(file) {
   return { decode, analysisS, record, base, peak };
 }
 
-for (const file of ['bench-1080p.mp4', 'bench-1080x1920.mp4']) {
+for (const file of skipAnalysis ? [] : ['bench-1080p.mp4', 'bench-1080x1920.mp4']) {
   console.error(`[bench] ${file}`);
   const r = await analysis(file);
   result.analysis.push({
@@ -161,6 +175,31 @@ function progressAccuracy(events, totalS) {
   };
 }
 
+// The reference reel: a 30 s 1080x1920 Compose of `file`, with `edit` and `output` added to the
+// request, timed by its RenderSeconds (decode, compose, encode, mux) against pure encoding of as
+// many 1080x1920 frames with the engine's negotiated encoder configuration.
+async function referenceReel(file, { edit = null, output = {}, progress = null } = {}) {
+  const url = server.fileUrl(path.join(fixtures, file));
+  const record = await runInPage(page, 'CreateHighlightTask', {
+    Type: 'Compose', Mode: 'Scene', Sources: [{ URI: url }], ...(edit ? { Edit: edit } : {}),
+    Output: { URI: 'memory:', Container: 'mp4', MaxDuration: 30, TargetDuration: 30, Video: { TranscodeVideo: { Resolution: '1080x1920' } }, ...output },
+  }, progress);
+  if (record.Status !== 'Succeeded') throw new Error(`render: ${record.Code}: ${record.Message}`);
+  const out = record.Outputs[0];
+  const enc = await page.evaluate(([w, h, fps, n]) => window.reelcutBench.measureEncode(w, h, fps, n), [out.Width, out.Height, out.FrameRate, out.Frames]);
+  const row = {
+    input: file,
+    output: `${out.Width}x${out.Height} ${out.Duration} s ${out.VideoCodec}+${out.AudioCodec}`,
+    frames: out.Frames,
+    encode_s: +enc.seconds.toFixed(3),
+    render_s: out.RenderSeconds,
+    ratio: +(enc.seconds / out.RenderSeconds).toFixed(3),
+    encode_fps: +(enc.frames / enc.seconds).toFixed(1),
+    render_fps: +(out.Frames / out.RenderSeconds).toFixed(1),
+  };
+  return { record, out, row };
+}
+
 // Render: a 30 s 1080x1920 reel from the 60 s 1080p file (landscape into portrait: every frame is
 // drawn) and, for comparison, from the 1080x1920 file (same size: frames pass straight through
 // outside transitions), each against pure encoding of as many frames at that size.
@@ -168,33 +207,38 @@ if (!skipRender) {
   result.render = [];
   for (const file of ['bench-1080p.mp4', 'bench-1080x1920.mp4']) {
     console.error(`[bench] render: 30 s 1080x1920 reel from ${file}`);
-    const url = server.fileUrl(path.join(fixtures, file));
     // Times on the page's clock: events reach node through a binding that may lag under load.
     const events = [];
     const pageNow = () => page.evaluate(() => performance.now() / 1000);
     const began = await pageNow();
     progressSink = (p) => events.push({ ...p, t: p.PageTime - began });
-    const record = await runInPage(page, 'CreateHighlightTask', {
-      Type: 'Compose', Mode: 'Scene', Sources: [{ URI: url }],
-      Output: { URI: 'memory:', Container: 'mp4', MaxDuration: 30, TargetDuration: 30, Video: { TranscodeVideo: { Resolution: '1080x1920' } } },
-    }, onProgress);
+    const { row } = await referenceReel(file, { progress: onProgress });
     const ended = await pageNow();
     await new Promise((r) => setTimeout(r, 1000)); // the last events may still be in flight
     progressSink = null;
-    if (record.Status !== 'Succeeded') throw new Error(`render: ${record.Code}: ${record.Message}`);
-    const out = record.Outputs[0];
-    const enc = await page.evaluate(([w, h, fps, n]) => window.reelcutBench.measureEncode(w, h, fps, n), [out.Width, out.Height, out.FrameRate, out.Frames]);
-    result.render.push({
-      input: file,
-      output: `${out.Width}x${out.Height} ${out.Duration} s ${out.VideoCodec}+${out.AudioCodec}`,
-      frames: out.Frames,
-      encode_s: +enc.seconds.toFixed(3),
-      render_s: out.RenderSeconds,
-      ratio: +(enc.seconds / out.RenderSeconds).toFixed(3),
-      encode_fps: +(enc.frames / enc.seconds).toFixed(1),
-      render_fps: +(out.Frames / out.RenderSeconds).toFixed(1),
-      progress: progressAccuracy(events, ended - began),
-    });
+    result.render.push({ ...row, progress: progressAccuracy(events, ended - began) });
+  }
+}
+// Render cost of background music (ducked under the file's two spoken sentences) and of Speed
+// 0.5 (the audio time-stretched, half the material in as many output frames): the reference reel
+// from the 1080p file plain, then with each, in this session; `vs_plain = plain render_s /
+// render_s` (below 1: the variant renders slower than the plain reel), `ratio` as in `render`.
+if (!skipRenderCost) {
+  result.render_cost = [];
+  const file = 'bench-1080p.mp4';
+  const music = server.fileUrl(path.join(fixtures, 'edge/music/tone-20s.flac'));
+  const variants = [
+    ['plain', {}],
+    ['music + ducking (tone-20s.flac looped, Volume 0.2)', { edit: { Mode: 'Sequential', BackgroundMusicMode: 'Sequential', BackgroundMusics: [{ URI: music, Volume: 0.2 }] } }],
+    ['Speed 0.5', { output: { Speed: 0.5 } }],
+  ];
+  let plainS = null;
+  for (const [variant, options] of variants) {
+    console.error(`[bench] render cost: 30 s 1080x1920 reel from ${file}, ${variant}`);
+    const { record, row } = await referenceReel(file, options);
+    if (variant.startsWith('music') && !record.Outputs[0].BackgroundMusic) throw new Error('render cost: the music reel has no BackgroundMusic in its record');
+    plainS ??= row.render_s;
+    result.render_cost.push({ variant, ...row, plain_render_s: plainS, vs_plain: +(plainS / row.render_s).toFixed(3) });
   }
 }
 // Peers, in the same browser session and on the same 60 s 1080p file. The reelcut side of the
@@ -279,7 +323,7 @@ if (!skipPeers) {
 
 // Memory: each input analysed in a fresh browser (and no other), so the baseline is the idle engine.
 await host.close();
-for (const file of skipLong ? ['bench-1080p.mp4'] : ['bench-1080p.mp4', 'long-10min.mp4']) {
+for (const file of skipMemory ? [] : skipLong ? ['bench-1080p.mp4'] : ['bench-1080p.mp4', 'long-10min.mp4']) {
   console.error(`[bench] memory: ${file}`);
   const fresh = await launchEngineHost(server.base, { log: (m) => console.error(m) });
   try {
