@@ -1,13 +1,18 @@
 #!/usr/bin/env node
-// npm run bench -- --out FILE.json [--no-long] [--no-render] [--no-peers] [--no-ffmpeg] [--no-memory-output]
+// npm run bench -- --out FILE.json [--only SECTIONS] [--cost-rounds N] [--no-long] [--no-render] [--no-render-cost] [--no-peers] [--no-ffmpeg] [--no-memory-output]
 // One headless Chromium run: for each benchmark input, time pure demux+decode of every video frame
 // and the full analysis job (Retrieval), and report ratio = decode_s / analysis_s (higher is better),
 // peak memory (PSS of all Chromium processes, sampled) for a 60 s and a 10 min input, and wasm size.
 // In the same browser session, the peers (mediabunny, ffmpeg.wasm single-thread) do the same jobs
 // on the same file (`peers`, ratio = peer_s / reelcut_s: above 1 reelcut is faster), and the memory
 // of rendering a 60 s and a 10 min output is sampled like the analysis memory (`memory_output`).
+//   --only SECTIONS      run only these sections (comma-separated): analysis, render, render-cost,
+//                        peers, memory, memory-output (peers also runs analysis: its reelcut side)
 //   --no-long            skip the 10 min input (memory rows) and the 10 min output
 //   --no-render          skip the render rows
+//   --no-render-cost     skip the render-cost rows (the reference reel with music + ducking and at
+//                        Speed 0.5, against the plain reel in the same run)
+//   --cost-rounds N      rounds of the render-cost rows (default 2; each figure is the fastest)
 //   --no-peers           skip every peer row
 //   --no-ffmpeg          skip the ffmpeg.wasm peer rows (the slowest part, about 3 minutes)
 //   --no-memory-output   skip the rendered-output memory rows
@@ -20,15 +25,25 @@ import { ensureBuilt, ensureFixtures, launchEngineHost, root, runInPage, startSe
 
 const args = process.argv.slice(2);
 const outFile = args.includes('--out') ? args[args.indexOf('--out') + 1] : null;
+const SECTIONS = ['analysis', 'render', 'render-cost', 'peers', 'memory', 'memory-output'];
+const only = args.includes('--only') ? (args[args.indexOf('--only') + 1] ?? '').split(',').filter(Boolean) : null;
+for (const s of only ?? []) if (!SECTIONS.includes(s)) throw new Error(`--only: unknown section '${s}'; sections: ${SECTIONS.join(', ')}`);
+/** Whether section `name` runs: listed by --only, or (without --only) not turned off by --no-<name>. */
+const runs = (name) => (only ? only.includes(name) : !args.includes(`--no-${name}`));
 const skipLong = args.includes('--no-long');
-const skipRender = args.includes('--no-render');
-const skipPeers = args.includes('--no-peers');
+const skipRender = !runs('render');
+const skipRenderCost = !runs('render-cost');
+const skipPeers = !runs('peers');
+const skipAnalysis = !runs('analysis') && skipPeers;
 const skipFfmpeg = args.includes('--no-ffmpeg');
-const skipMemoryOutput = args.includes('--no-memory-output');
+const skipMemory = !runs('memory');
+const skipMemoryOutput = !runs('memory-output');
 const benchStart = performance.now();
 
 ensureBuilt();
-const fixtures = ensureFixtures(skipLong ? ['bench'] : ['bench', 'long']);
+const needsLong = !skipLong && !(skipMemory && skipMemoryOutput);
+// The render-cost rows' music is one of the edge set's music files.
+const fixtures = ensureFixtures(['bench', ...(needsLong ? ['long'] : []), ...(skipRenderCost ? [] : ['edge'])]);
 
 /**
  * Sum of PSS (kB→bytes) over the Chromium processes of this run, read from /proc: the descendants
@@ -123,7 +138,7 @@ async function analysis(file) {
   return { decode, analysisS, record, base, peak };
 }
 
-for (const file of ['bench-1080p.mp4', 'bench-1080x1920.mp4']) {
+for (const file of skipAnalysis ? [] : ['bench-1080p.mp4', 'bench-1080x1920.mp4']) {
   console.error(`[bench] ${file}`);
   const r = await analysis(file);
   result.analysis.push({
@@ -161,6 +176,31 @@ function progressAccuracy(events, totalS) {
   };
 }
 
+// The reference reel: a 30 s 1080x1920 Compose of `file`, with `edit` and `output` added to the
+// request, timed by its RenderSeconds (decode, compose, encode, mux) against pure encoding of as
+// many 1080x1920 frames with the engine's negotiated encoder configuration.
+async function referenceReel(file, { edit = null, output = {}, progress = null } = {}) {
+  const url = server.fileUrl(path.join(fixtures, file));
+  const record = await runInPage(page, 'CreateHighlightTask', {
+    Type: 'Compose', Mode: 'Scene', Sources: [{ URI: url }], ...(edit ? { Edit: edit } : {}),
+    Output: { URI: 'memory:', Container: 'mp4', MaxDuration: 30, TargetDuration: 30, Video: { TranscodeVideo: { Resolution: '1080x1920' } }, ...output },
+  }, progress);
+  if (record.Status !== 'Succeeded') throw new Error(`render: ${record.Code}: ${record.Message}`);
+  const out = record.Outputs[0];
+  const enc = await page.evaluate(([w, h, fps, n]) => window.reelcutBench.measureEncode(w, h, fps, n), [out.Width, out.Height, out.FrameRate, out.Frames]);
+  const row = {
+    input: file,
+    output: `${out.Width}x${out.Height} ${out.Duration} s ${out.VideoCodec}+${out.AudioCodec}`,
+    frames: out.Frames,
+    encode_s: +enc.seconds.toFixed(3),
+    render_s: out.RenderSeconds,
+    ratio: +(enc.seconds / out.RenderSeconds).toFixed(3),
+    encode_fps: +(enc.frames / enc.seconds).toFixed(1),
+    render_fps: +(out.Frames / out.RenderSeconds).toFixed(1),
+  };
+  return { record, out, row };
+}
+
 // Render: a 30 s 1080x1920 reel from the 60 s 1080p file (landscape into portrait: every frame is
 // drawn) and, for comparison, from the 1080x1920 file (same size: frames pass straight through
 // outside transitions), each against pure encoding of as many frames at that size.
@@ -168,32 +208,55 @@ if (!skipRender) {
   result.render = [];
   for (const file of ['bench-1080p.mp4', 'bench-1080x1920.mp4']) {
     console.error(`[bench] render: 30 s 1080x1920 reel from ${file}`);
-    const url = server.fileUrl(path.join(fixtures, file));
     // Times on the page's clock: events reach node through a binding that may lag under load.
     const events = [];
     const pageNow = () => page.evaluate(() => performance.now() / 1000);
     const began = await pageNow();
     progressSink = (p) => events.push({ ...p, t: p.PageTime - began });
-    const record = await runInPage(page, 'CreateHighlightTask', {
-      Type: 'Compose', Mode: 'Scene', Sources: [{ URI: url }],
-      Output: { URI: 'memory:', Container: 'mp4', MaxDuration: 30, TargetDuration: 30, Video: { TranscodeVideo: { Resolution: '1080x1920' } } },
-    }, onProgress);
+    const { row } = await referenceReel(file, { progress: onProgress });
     const ended = await pageNow();
     await new Promise((r) => setTimeout(r, 1000)); // the last events may still be in flight
     progressSink = null;
-    if (record.Status !== 'Succeeded') throw new Error(`render: ${record.Code}: ${record.Message}`);
-    const out = record.Outputs[0];
-    const enc = await page.evaluate(([w, h, fps, n]) => window.reelcutBench.measureEncode(w, h, fps, n), [out.Width, out.Height, out.FrameRate, out.Frames]);
-    result.render.push({
-      input: file,
-      output: `${out.Width}x${out.Height} ${out.Duration} s ${out.VideoCodec}+${out.AudioCodec}`,
-      frames: out.Frames,
-      encode_s: +enc.seconds.toFixed(3),
-      render_s: out.RenderSeconds,
-      ratio: +(enc.seconds / out.RenderSeconds).toFixed(3),
-      encode_fps: +(enc.frames / enc.seconds).toFixed(1),
-      render_fps: +(out.Frames / out.RenderSeconds).toFixed(1),
-      progress: progressAccuracy(events, ended - began),
+    result.render.push({ ...row, progress: progressAccuracy(events, ended - began) });
+  }
+}
+// Render cost of background music (ducked under the file's two spoken sentences) and of Speed
+// 0.5 (the audio time-stretched, half the material in as many output frames): the reference reel
+// from the 1080p file plain and with each, in this session, in `--cost-rounds` rounds (default 2)
+// that alternate the variants, so a change of machine load hits them alike; each figure is the
+// fastest of its rounds (`render_s_rounds` lists them). `vs_plain = plain render_s / render_s`
+// (below 1: the variant renders slower than the plain reel), `ratio` as in `render`.
+if (!skipRenderCost) {
+  result.render_cost = [];
+  const file = 'bench-1080p.mp4';
+  const music = server.fileUrl(path.join(fixtures, 'edge/music/tone-20s.flac'));
+  const variants = [
+    ['plain', {}],
+    ['music + ducking (tone-20s.flac looped, Volume 0.2)', { edit: { Mode: 'Sequential', BackgroundMusicMode: 'Sequential', BackgroundMusics: [{ URI: music, Volume: 0.2 }] } }],
+    ['Speed 0.5', { output: { Speed: 0.5 } }],
+  ];
+  const rounds = args.includes('--cost-rounds') ? Number(args[args.indexOf('--cost-rounds') + 1]) : 2;
+  if (!(Number.isInteger(rounds) && rounds >= 1)) throw new Error('--cost-rounds must be a whole number >= 1');
+  const measured = variants.map(() => []);
+  for (let round = 1; round <= rounds; round++) {
+    for (const [i, [variant, options]] of variants.entries()) {
+      console.error(`[bench] render cost, round ${round}/${rounds}: 30 s 1080x1920 reel from ${file}, ${variant}`);
+      const { record, row } = await referenceReel(file, options);
+      if (variant.startsWith('music') && !record.Outputs[0].BackgroundMusic) throw new Error('render cost: the music reel has no BackgroundMusic in its record');
+      measured[i].push(row);
+    }
+  }
+  const fastest = (rows, key) => Math.min(...rows.map((r) => r[key]));
+  const plainS = fastest(measured[0], 'render_s');
+  for (const [i, [variant]] of variants.entries()) {
+    const rows = measured[i];
+    const renderS = fastest(rows, 'render_s');
+    const encodeS = fastest(rows, 'encode_s');
+    result.render_cost.push({
+      variant, input: file, output: rows[0].output, frames: rows[0].frames,
+      encode_s: encodeS, render_s: renderS, ratio: +(encodeS / renderS).toFixed(3),
+      encode_fps: +(rows[0].frames / encodeS).toFixed(1), render_fps: +(rows[0].frames / renderS).toFixed(1),
+      plain_render_s: plainS, vs_plain: +(plainS / renderS).toFixed(3), render_s_rounds: rows.map((r) => r.render_s),
     });
   }
 }
@@ -279,7 +342,7 @@ if (!skipPeers) {
 
 // Memory: each input analysed in a fresh browser (and no other), so the baseline is the idle engine.
 await host.close();
-for (const file of skipLong ? ['bench-1080p.mp4'] : ['bench-1080p.mp4', 'long-10min.mp4']) {
+for (const file of skipMemory ? [] : skipLong ? ['bench-1080p.mp4'] : ['bench-1080p.mp4', 'long-10min.mp4']) {
   console.error(`[bench] memory: ${file}`);
   const fresh = await launchEngineHost(server.base, { log: (m) => console.error(m) });
   try {

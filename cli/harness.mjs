@@ -359,36 +359,60 @@ export async function runInPage(page, action, request, onProgress = null, { netw
 /**
  * Outputs whose upload failed are kept by the engine in the browser's OPFS (`Location: opfs:/…`),
  * which dies with the CLI's browser profile: copy each into `<outDir>/undelivered/` (through a
- * one-time upload URL of the local server) and point the record at the copy. Returns the record.
+ * one-time upload URL of the local server) and point the record at the copy. A segmented
+ * (HLS/DASH) output copies every file it kept (`Files[].Location`: the segments not uploaded and
+ * the playlist) into a folder of its own, under the names the playlist uses, so they work
+ * together there. Returns the record.
  */
 export async function rescueUndelivered(page, record, uploads, outDir) {
-  const lists = [record.Outputs, record.SubJobList].filter(Array.isArray);
-  for (const list of lists) {
+  const job = record.JobId ?? record.TaskId ?? 'job';
+  const moved = []; // [opfs location, local path]
+  const copy = async (location, name) => {
+    const url = uploads.expect(name);
+    const ok = await page
+      .evaluate(
+        async ({ location, url }) => {
+          const parts = location.replace(/^opfs:\/*/, '').split('/').filter(Boolean);
+          let dir = await navigator.storage.getDirectory();
+          for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p);
+          const file = await (await dir.getFileHandle(parts[parts.length - 1])).getFile();
+          const res = await fetch(url, { method: 'PUT', body: file });
+          return res.ok;
+        },
+        { location, url },
+      )
+      .catch(() => false);
+    if (!ok) return null;
+    const local = path.join(outDir, name);
+    moved.push([location, local]);
+    return local;
+  };
+  const safe = (s) => s.replace(/[^\w.-]+/g, '_');
+  for (const list of [record.Outputs, record.SubJobList].filter(Array.isArray)) {
     for (const o of list) {
       if (typeof o.Location !== 'string' || !o.Location.startsWith('opfs:')) continue;
-      const name = `undelivered/${record.JobId ?? record.TaskId ?? 'job'}-${o.Index ?? 1}-${path.basename(o.Location).replace(/[^\w.-]+/g, '_')}`;
-      const url = uploads.expect(name);
-      const ok = await page
-        .evaluate(
-          async ({ location, url }) => {
-            const parts = location.replace(/^opfs:\/*/, '').split('/').filter(Boolean);
-            let dir = await navigator.storage.getDirectory();
-            for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p);
-            const file = await (await dir.getFileHandle(parts[parts.length - 1])).getFile();
-            const res = await fetch(url, { method: 'PUT', body: file });
-            return res.ok;
-          },
-          { location: o.Location, url },
-        )
-        .catch(() => false);
-      if (!ok) continue;
-      const local = path.join(outDir, name);
-      const from = o.Location;
-      o.Location = local;
-      for (const k of ['ErrorMessage']) if (typeof o[k] === 'string') o[k] = o[k].split(from).join(local);
-      if (typeof record.Message === 'string') record.Message = record.Message.split(from).join(local);
+      if (Array.isArray(o.Files) && o.Files.length > 0) {
+        const folder = `undelivered/${safe(`${job}-${o.Index ?? 1}`)}`;
+        for (const f of o.Files) {
+          if (typeof f.Location !== 'string' || !f.Location.startsWith('opfs:')) continue;
+          const local = await copy(f.Location, `${folder}/${safe(f.Name ?? path.basename(f.Location))}`);
+          if (!local) continue;
+          if (f.Location === o.Location) o.Location = local;
+          f.Location = local;
+        }
+      } else {
+        const local = await copy(o.Location, `undelivered/${job}-${o.Index ?? 1}-${safe(path.basename(o.Location))}`);
+        if (local) o.Location = local;
+      }
     }
   }
+  // Messages name where the files were kept: name the copies instead.
+  moved.sort((a, b) => b[0].length - a[0].length);
+  const rename = (s) => moved.reduce((t, [from, to]) => t.split(from).join(to), s);
+  for (const list of [record.Outputs, record.SubJobList].filter(Array.isArray)) {
+    for (const o of list) if (typeof o.ErrorMessage === 'string') o.ErrorMessage = rename(o.ErrorMessage);
+  }
+  if (typeof record.Message === 'string') record.Message = rename(record.Message);
   return record;
 }
 

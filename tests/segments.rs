@@ -428,3 +428,163 @@ fn segments_start_on_key_frames_and_follow_the_clock() {
     assert_eq!(starts, [0.0, 1.2, 2.4, 3.6]);
     assert!((f.duration_s - 4.0).abs() < 1e-9);
 }
+
+/// 5 s of 48 kHz stereo sound alone, in `audio` (`aac`, `libopus`).
+fn audio_source(dir: &Path, audio: &str) -> PathBuf {
+    let file = dir.join("sound.mp4");
+    let f = file.to_str().expect("path");
+    run(
+        "/usr/bin/ffmpeg",
+        &[
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:sample_rate=48000:duration=5",
+            "-ac",
+            "2",
+            "-c:a",
+            audio,
+            "-b:a",
+            "96k",
+            f,
+        ],
+    );
+    file
+}
+
+/// The duration ffprobe reads from a playlist or manifest, and its streams' types.
+fn probe_audio_only(path: &Path) -> f64 {
+    let p = probe(path);
+    let kinds: Vec<&str> = p["streams"]
+        .as_array()
+        .expect("streams")
+        .iter()
+        .map(|s| s["codec_type"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(kinds, ["audio"], "only an audio stream");
+    // Stream 0 is the audio: its frames decode without an error line.
+    assert!(decode_frames(path) > 200, "audio frames decoded");
+    p["format"]["duration"]
+        .as_str()
+        .expect("duration")
+        .parse()
+        .expect("number")
+}
+
+#[test]
+fn hls_audio_only_cuts_at_audio_frames() {
+    let dir = temp_dir("hls-audio");
+    let (streams, body, _, _) = segment(&audio_source(&dir, "aac"), 2.0, Layout::Muxed);
+    assert_eq!(streams.len(), 1);
+    let file = &streams[0];
+    assert_eq!(file.tracks, [0]);
+    // Cut at the first AAC frame (1024 samples) of each 2 s interval; the presented lengths
+    // (priming left out by the edit list) add up to the stream's.
+    assert_eq!(file.segments.len(), 3);
+    let frame_s = 1024.0 / 48_000.0;
+    for s in &file.segments[..2] {
+        assert!((s.duration_s - 2.0).abs() < frame_s, "{}", s.duration_s);
+    }
+    check_segments(
+        file,
+        &file
+            .segments
+            .iter()
+            .map(|s| s.duration_s)
+            .collect::<Vec<_>>(),
+    );
+    assert!(
+        (file.duration_s - 5.0).abs() < frame_s,
+        "{}",
+        file.duration_s
+    );
+    let names = SegmentNames::new(Some("opfs:/a/sound.m3u8"), SegmentFormat::Hls, 0);
+    let text = hls_playlist(file, &names);
+    m3u8_rs::parse_media_playlist_res(text.as_bytes()).expect("m3u8-rs reads it");
+    write_stream(&dir, file, &body, &names);
+    let playlist = dir.join(names.playlist());
+    std::fs::write(&playlist, &text).expect("write playlist");
+    let duration = probe_audio_only(&playlist);
+    assert!(
+        (duration - file.duration_s).abs() < 0.001,
+        "ffprobe reads {duration} s of {}",
+        file.duration_s
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn dash_audio_only_manifest() {
+    let dir = temp_dir("dash-audio");
+    let (streams, body, _, _) = segment(&audio_source(&dir, "libopus"), 2.0, Layout::PerTrack);
+    assert_eq!(streams.len(), 1);
+    let file = &streams[0];
+    // Opus frames of 20 ms fall on the 2 s boundaries.
+    assert_eq!(file.segments.len(), 3);
+    let names = SegmentNames::new(Some("opfs:/a/sound.mpd"), SegmentFormat::Dash, 0);
+    let audio = DashMedia::Audio {
+        codec: "opus".into(),
+        sample_rate: 48_000,
+        channels: 2,
+    };
+    let text = dash_manifest(&[(file, audio, names.stream("audio"))]);
+    assert!(
+        text.contains("contentType=\"audio\" mimeType=\"audio/mp4\"")
+            && text.contains("codecs=\"opus\""),
+        "{text}"
+    );
+    assert!(!text.contains("video"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "mediaPresentationDuration=\"PT{:.3}S\"",
+            file.duration_s
+        )),
+        "{text}"
+    );
+    write_stream(&dir, file, &body, &names.stream("audio"));
+    let manifest = dir.join(names.playlist());
+    std::fs::write(&manifest, &text).expect("write manifest");
+    let duration = probe_audio_only(&manifest);
+    // ffmpeg's DASH reader keeps the duration in whole seconds.
+    assert_eq!(
+        duration,
+        file.duration_s.floor(),
+        "ffprobe reads {duration} s"
+    );
+    assert!((file.duration_s - 5.0).abs() < 0.021, "{}", file.duration_s);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn audio_end_trims_the_encoders_padding() {
+    // 251 Opus frames of 20 ms carry 5 s of sound after a 312-sample pre-skip: the last frame is
+    // mostly padding, and the presentation ends where the sound does.
+    let opus = TrackConfig::Audio(AudioTrack {
+        codec: AudioCodec::Opus(OpusConfig::simple(312, 48_000)),
+        sample_rate: 48_000,
+        channels: 2,
+    });
+    let mut w = FragmentedMp4Writer::new(&[opus], 2.0).expect("writer");
+    for i in 0..251 {
+        let pts = i * 20_000;
+        w.push(
+            0,
+            Sample {
+                pts_us: pts,
+                dts_us: pts,
+                duration_us: 20_000,
+                is_key: false,
+                size: 100,
+            },
+        )
+        .expect("push");
+    }
+    w.end_at(0, 5_000_000).expect("end");
+    let f = w.finish(Layout::Muxed).expect("finish").remove(0);
+    // Audio frames are sync samples whatever the caller says: cut at 2 s and 4 s.
+    check_segments(&f, &[2.0 - 312.0 / 48_000.0, 2.0, 1.0 + 312.0 / 48_000.0]);
+    assert!((f.duration_s - 5.0).abs() < 1e-9, "{}", f.duration_s);
+}

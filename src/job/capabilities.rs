@@ -285,13 +285,6 @@ pub fn check_capabilities(spec: &JobSpec, caps: &Capabilities) -> Result<()> {
                 "(HLS/DASH segmented output)",
             ));
         }
-        // The segmenter cuts at video key frames; audio-only segments are not built.
-        if spec.outputs.video.disabled {
-            return Err(ApiError::not_supported_yet(
-                segment_field,
-                "with Output.Video.DisableVideo (audio-only HLS/DASH segments)",
-            ));
-        }
     }
     if spec.speed != 1.0 && !caps.speed {
         return Err(ApiError::not_supported_yet(

@@ -10,13 +10,16 @@
 //!
 //! A new segment starts at the first video key frame of each `segment_s` interval
 //! ([`SegmentClock`]); the encoder is asked for a key frame there by the same clock, so segments
-//! are as long as asked (the last one shorter). Within a segment each run of consecutive pushes to
+//! are as long as asked (the last one shorter). Without video the audio track leads and every
+//! audio frame is a sync sample, so an audio-only stream is cut at the first frame of each
+//! interval. Within a segment each run of consecutive pushes to
 //! one track is one `trun`, so the interleave in the body is the caller's push order.
 
 use super::mux::TrackConfig;
 use super::mux_mp4::{
-    box_, full_box, mp4_box, new_tracks, plan_track, put_u32, put_u64, record_sample, write_ftyp,
-    write_mvhd, write_trak, Sample, Tables, Track, TrackPlan, MOVIE_TIMESCALE,
+    box_, end_presentation, full_box, mp4_box, new_tracks, plan_track, put_u32, put_u64,
+    record_sample, write_ftyp, write_mvhd, write_trak, Sample, Tables, Track, TrackPlan,
+    MOVIE_TIMESCALE,
 };
 use crate::ApiError;
 
@@ -39,9 +42,12 @@ impl SegmentClock {
         }
     }
 
-    /// The 0-based interval `pts_us` lies in.
+    /// The 0-based interval `pts_us` lies in. Times before 0 (an audio encoder's priming, which
+    /// the edit list hides) belong to the first, so they never make a segment of their own.
     pub fn index(&self, pts_us: i64) -> i64 {
-        (pts_us + BOUNDARY_TOLERANCE_US).div_euclid(self.segment_us)
+        (pts_us + BOUNDARY_TOLERANCE_US)
+            .div_euclid(self.segment_us)
+            .max(0)
     }
 
     /// Whether a frame at `pts_us`, after one at `prev_us` (`None`: the first frame), is the
@@ -87,10 +93,12 @@ pub struct MediaSegment {
     pub header: Vec<u8>,
     /// The segment's bytes within the whole body, in order: `(start, len)` ranges.
     pub pieces: Vec<(u64, u64)>,
-    /// Start on the stream's first track's time line (0 at its first sample), in `timescale`
-    /// ticks, and the duration, also in seconds.
+    /// Start on the stream's first track's time line (0 at its first sample) and the media it
+    /// holds, in `timescale` ticks (DASH `S@t`, `S@d`).
     pub start_ticks: u64,
     pub duration_ticks: u64,
+    /// Seconds of that media the edit list presents (HLS `#EXTINF`): the segments add up to the
+    /// stream's `duration_s` (an audio lead's priming and tail padding are media, not presented).
     pub duration_s: f64,
 }
 
@@ -125,7 +133,7 @@ pub struct FragmentedMp4Writer {
 }
 
 impl FragmentedMp4Writer {
-    /// Track 0 sets the segment times (the video, or the only track). Codecs are validated as
+    /// Track 0 sets the segment times (the video, or the audio of an audio-only output). Codecs are validated as
     /// for the progressive writer.
     pub fn new(tracks: &[TrackConfig], segment_s: f64) -> Result<Self, ApiError> {
         let tracks = new_tracks(tracks)?;
@@ -143,17 +151,19 @@ impl FragmentedMp4Writer {
         })
     }
 
-    /// Records one sample (its bytes follow the previous sample's in the body). A key frame of
-    /// track 0 (the video) in a later clock interval than the current segment's starts a new
-    /// segment.
+    /// Records one sample (its bytes follow the previous sample's in the body). A sync sample of
+    /// track 0 (a video key frame, or any frame of a leading audio track) in a later clock
+    /// interval than the current segment's starts a new segment.
     pub fn push(&mut self, track_index: usize, sample: Sample) -> Result<(), ApiError> {
         let track = record_sample(&mut self.tracks, self.sample_count, track_index, sample)?;
         let index = track.samples.len() - 1;
+        // Audio frames decode on their own (`write_trun` flags them all as sync samples).
+        let sync = sample.is_key || !track.is_video();
         let interval = self.clock.index(sample.pts_us);
         // The first sample of any track opens the first segment.
         let cut = match self.fragments.last() {
             None => true,
-            Some(f) => track_index == 0 && sample.is_key && interval > f.interval,
+            Some(f) => track_index == 0 && sync && interval > f.interval,
         };
         if cut {
             self.fragments.push(Fragment {
@@ -186,6 +196,13 @@ impl FragmentedMp4Writer {
     /// Total body bytes pushed so far.
     pub fn payload_len(&self) -> u64 {
         self.payload_len
+    }
+
+    /// Ends track `track_index`'s presentation at `end_us`, when its media runs longer (an audio
+    /// encoder's padding of its last frame): the edit list and the segments' presented lengths
+    /// stop there.
+    pub fn end_at(&mut self, track_index: usize, end_us: i64) -> Result<(), ApiError> {
+        end_presentation(&mut self.tracks, track_index, end_us)
     }
 
     /// The streams of `layout`: each one's init segment and every media segment's header and
@@ -253,7 +270,7 @@ impl FragmentedMp4Writer {
                 pieces,
                 start_ticks: start,
                 duration_ticks,
-                duration_s: duration_ticks as f64 / f64::from(lead.timescale),
+                duration_s: plans[lead_index].presented_s(start, end, lead.timescale),
             });
         }
         Ok(FragmentedStream {

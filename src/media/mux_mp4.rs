@@ -57,6 +57,9 @@ pub(super) struct Track {
     pub(super) timescale: u32,
     pub(super) samples: Vec<Timed>,
     chunks: Vec<Chunk>,
+    /// Where its presentation ends, in track ticks on the presentation time line, when the media
+    /// runs past the real end (an audio encoder pads its last frame): the edit stops there.
+    end: Option<i64>,
 }
 
 impl Track {
@@ -75,6 +78,7 @@ impl Track {
             timescale,
             samples: Vec::new(),
             chunks: Vec::new(),
+            end: None,
         })
     }
 
@@ -133,6 +137,20 @@ pub(super) fn new_tracks(configs: &[TrackConfig]) -> Result<Vec<Track>, ApiError
         .enumerate()
         .map(|(i, t)| Track::new(i, t))
         .collect()
+}
+
+/// Ends the presentation of track `index` of a writer (both MP4 writers) at `end_us`, when its
+/// media runs longer (an audio encoder's padding of its last frame).
+pub(super) fn end_presentation(
+    tracks: &mut [Track],
+    index: usize,
+    end_us: i64,
+) -> Result<(), ApiError> {
+    let track = tracks.get_mut(index).ok_or_else(|| {
+        ApiError::internal(format!("MP4 end of track {index}, which does not exist"))
+    })?;
+    track.end = Some(us_to_ticks(end_us, track.timescale));
+    Ok(())
 }
 
 /// Records `sample` on track `index` of a writer that holds `held` samples so far (both MP4
@@ -202,6 +220,11 @@ impl Mp4Writer {
     /// Total bytes pushed so far (the `mdat` payload length).
     pub fn payload_len(&self) -> u64 {
         self.payload_len
+    }
+
+    /// Ends track `track_index`'s presentation at `end_us` (see [`end_presentation`]).
+    pub fn end_at(&mut self, track_index: usize, end_us: i64) -> Result<(), ApiError> {
+        end_presentation(&mut self.tracks, track_index, end_us)
     }
 
     /// Returns `ftyp` + `moov` + `mdat` header. Chunk offsets are absolute file offsets, so the
@@ -330,6 +353,22 @@ impl TrackPlan {
     pub(super) fn movie_duration(&self) -> u64 {
         self.empty_edit + self.segment
     }
+
+    /// Seconds of the presentation (after the edit list) that the media ticks `from..to` show
+    /// (decode time from the track's first sample, as `tfdt` counts): a fragment's share of the
+    /// presented duration, so the fragments add up to it. The Opus pre-skip and an encoder's tail
+    /// padding are media the edit does not present.
+    pub(super) fn presented_s(&self, from: u64, to: u64, timescale: u32) -> f64 {
+        let movie = f64::from(MOVIE_TIMESCALE);
+        let shown = self.segment as f64 / movie * f64::from(timescale);
+        let clip = |t: u64| (t as f64 - self.media_time as f64).clamp(0.0, shown);
+        let empty = if from == 0 {
+            self.empty_edit as f64 / movie
+        } else {
+            0.0
+        };
+        (clip(to) - clip(from)) / f64::from(timescale) + empty
+    }
 }
 
 pub(super) fn plan_track(index: usize, t: &Track) -> Result<TrackPlan, ApiError> {
@@ -375,6 +414,7 @@ pub(super) fn plan_track(index: usize, t: &Track) -> Result<TrackPlan, ApiError>
         .max()
         .unwrap_or(0)
         - shift;
+    let pres_end = t.end.map_or(pres_end, |end| pres_end.min(end));
     let mut start = pres_min.max(0);
     let mut media_time = start + shift - first.dts;
     if media_time < 0 {

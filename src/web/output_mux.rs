@@ -140,8 +140,7 @@ impl OutputMux {
     }
 
     fn write_chunk(&mut self, kind: usize, c: EncodedChunk) -> Result<(), ApiError> {
-        // The writer numbers the tracks it has: without video, audio is its first.
-        let track = if self.video.is_some() { kind } else { 0 };
+        let track = self.writer_track(kind);
         let bytes = match self.writer.as_mut() {
             Some(Writer::Mp4(w)) => {
                 let sample = Sample {
@@ -174,6 +173,16 @@ impl OutputMux {
         };
         self.bytes += bytes.len() as u64;
         self.sink.write(&bytes)
+    }
+
+    /// The writer's number of track `kind` (0 video, 1 audio): it numbers the tracks it has, so
+    /// without video the audio is its first.
+    fn writer_track(&self, kind: usize) -> usize {
+        if self.video.is_some() {
+            kind
+        } else {
+            0
+        }
     }
 
     fn open_writer(&self) -> Result<Writer, ApiError> {
@@ -227,12 +236,24 @@ impl OutputMux {
         }))
     }
 
-    /// Writes everything left and closes the file.
-    pub fn finish(mut self) -> Result<MuxedFile, ApiError> {
+    /// Writes everything left and closes the file. `audio_end_us`: where the sound given to the
+    /// audio encoder ends; MP4 presents the audio track up to there, not the padding of the
+    /// encoder's last frame (WebM has no edit list: its last block keeps the padding).
+    pub fn finish(mut self, audio_end_us: Option<i64>) -> Result<MuxedFile, ApiError> {
         self.write_ready(true)?;
+        let audio_track = self.writer_track(1);
+        let audio_end = audio_end_us.filter(|_| self.audio.is_some());
         let (head, tail, streams) = match self.writer.take() {
-            Some(Writer::Mp4(w)) => (w.finish()?, Vec::new(), None),
-            Some(Writer::Fragmented(w, layout)) => {
+            Some(Writer::Mp4(mut w)) => {
+                if let Some(end) = audio_end {
+                    w.end_at(audio_track, end)?;
+                }
+                (w.finish()?, Vec::new(), None)
+            }
+            Some(Writer::Fragmented(mut w, layout)) => {
+                if let Some(end) = audio_end {
+                    w.end_at(audio_track, end)?;
+                }
                 (Vec::new(), Vec::new(), Some(w.finish(layout)?))
             }
             Some(Writer::Webm(w)) => {

@@ -197,7 +197,12 @@ impl<'a> Renderer<'a> {
             Some(mixer) => mixer.loudness_report()?,
             None => None,
         };
-        let file = self.mux.finish()?;
+        // The sound ends with the last sample mixed, not with the encoder's padded last frame.
+        let audio_end_us =
+            self.encoding.audio.as_ref().map(|a| {
+                (self.audio_frames as f64 * 1e6 / f64::from(a.sample_rate)).round() as i64
+            });
+        let file = self.mux.finish(audio_end_us)?;
         Ok(RenderedReel {
             head: file.head,
             tail: file.tail,

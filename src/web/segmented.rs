@@ -2,7 +2,8 @@
 //! it: each media segment is its header followed by `Blob.slice`s of the body (a work file in
 //! OPFS, or Blobs in memory), the init segments and the playlist are small byte strings. Listed
 //! in delivery order: init and media segments first, the playlist or manifest last, so a player
-//! that finds the playlist finds every file it names.
+//! that finds the playlist finds every file it names. An audio-only output (`DisableVideo`) has
+//! one audio stream: its files are `audio/mp4` and its DASH adaptation set is audio.
 
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::JsValue;
@@ -11,6 +12,7 @@ use web_sys::{Blob, BlobPropertyBag};
 use super::codec::js_message;
 use super::encoders::Encoding;
 use crate::job::spec::{SegmentFormat, SegmentSpec};
+use crate::media::encoding::VideoCandidate;
 use crate::media::mux_fmp4::FragmentedStream;
 use crate::media::playlist::{dash_manifest, hls_playlist, sibling_uri, DashMedia, SegmentNames};
 use crate::ApiError;
@@ -41,7 +43,7 @@ pub(super) fn segment_files(
         SegmentFormat::Dash => streams
             .iter()
             .map(|s| {
-                let label = if s.tracks.first() == Some(&0) {
+                let label = if stream_video(s, encoding).is_some() {
                     "video"
                 } else {
                     "audio"
@@ -49,6 +51,12 @@ pub(super) fn segment_files(
                 (s, names.stream(label))
             })
             .collect(),
+    };
+    // The MIME types of RFC 8216 §3.3 / ISO BMFF for files with a picture, and audio/mp4 without.
+    let (init_mime, segment_mime) = if encoding.video.is_some() {
+        ("video/mp4", "video/iso.segment")
+    } else {
+        ("audio/mp4", "audio/mp4")
     };
     let mut files = Vec::new();
     let file = |name: String, blob: Blob, duration_s| SegmentFile {
@@ -59,7 +67,7 @@ pub(super) fn segment_files(
         duration_s,
     };
     for (stream, n) in &labelled {
-        files.push(file(n.init(), bytes_blob(&stream.init, "video/mp4")?, None));
+        files.push(file(n.init(), bytes_blob(&stream.init, init_mime)?, None));
         for (k, s) in stream.segments.iter().enumerate() {
             let parts = Array::new();
             parts.push(&Uint8Array::from(s.header.as_slice()));
@@ -69,7 +77,7 @@ pub(super) fn segment_files(
                     .map_err(|e| blob_error(&e))?;
                 parts.push(&piece);
             }
-            let blob = blob_of(&parts, "video/iso.segment")?;
+            let blob = blob_of(&parts, segment_mime)?;
             files.push(file(n.media(k), blob, Some(s.duration_s)));
         }
     }
@@ -94,26 +102,36 @@ pub(super) fn segment_files(
     Ok(files)
 }
 
+/// The video encoding, if `stream` is the video: the writer numbers the tracks it has, video
+/// first when there is one, so without video track 0 is the audio.
+fn stream_video<'a>(
+    stream: &FragmentedStream,
+    encoding: &'a Encoding,
+) -> Option<&'a VideoCandidate> {
+    encoding
+        .video
+        .as_ref()
+        .filter(|_| stream.tracks.first() == Some(&0))
+}
+
 /// What the manifest says of a DASH stream: its track's codec string and format.
-/// Audio-only segments are refused at submit, so a segmented output always has video.
 fn dash_media(stream: &FragmentedStream, encoding: &Encoding) -> Result<DashMedia, ApiError> {
-    Ok(match (stream.tracks.first(), &encoding.audio) {
-        (Some(1), Some(a)) => DashMedia::Audio {
-            codec: a.codec.clone(),
-            sample_rate: a.sample_rate,
-            channels: a.number_of_channels,
-        },
-        _ => {
-            let video = encoding.video.as_ref().ok_or_else(|| {
-                ApiError::internal("a segmented output without video (refused at submit)")
-            })?;
-            DashMedia::Video {
-                codec: video.codec.clone(),
-                width: video.width,
-                height: video.height,
-                fps: video.framerate,
-            }
-        }
+    if let Some(video) = stream_video(stream, encoding) {
+        return Ok(DashMedia::Video {
+            codec: video.codec.clone(),
+            width: video.width,
+            height: video.height,
+            fps: video.framerate,
+        });
+    }
+    let audio = encoding
+        .audio
+        .as_ref()
+        .ok_or_else(|| ApiError::internal("a DASH stream with neither video nor audio"))?;
+    Ok(DashMedia::Audio {
+        codec: audio.codec.clone(),
+        sample_rate: audio.sample_rate,
+        channels: audio.number_of_channels,
     })
 }
 

@@ -195,6 +195,45 @@ test('an output that cannot be uploaded: exit 1, Output.UploadFailed, the file k
   }
 });
 
+test('an HLS output that cannot be uploaded: every file it kept (segments and playlist) is copied to --out/undelivered/, beside each other', async () => {
+  const fault = await faultServer();
+  try {
+    const dir = tempDir();
+    fs.copyFileSync(path.join(SHARED_MEDIA, 'bikes-noaudio.mp4'), path.join(dir, 'bikes.mp4'));
+    fs.writeFileSync(
+      path.join(dir, 'req.json'),
+      JSON.stringify({ Action: 'CreateHighlightTask', Type: 'Concat', Sources: [{ URI: 'bikes.mp4', StartTime: 0, Duration: 1.5 }], Output: { URI: `${fault.base}/up/cut.m3u8`, Container: 'mp4', Segment: { Format: 'hls', Duration: 0.5 } } }),
+    );
+    const out = path.join(dir, 'out');
+    const r = await reelAsync(['--request', path.join(dir, 'req.json'), '--out', out], { REELCUT_NETWORK: JSON.stringify({ connectTimeoutMs: 1500, idleTimeoutMs: 1500, retryDelaysMs: [100] }) });
+    assert.equal(r.status, 1, r.stderr);
+    const result = JSON.parse(fs.readFileSync(path.join(out, 'result.json'), 'utf8'));
+    assert.equal(result.Code, 'Output.UploadFailed');
+    const o = result.Outputs[0];
+    const names = o.Files.map((f) => f.Name);
+    assert.equal(names[0], 'cut_init.mp4');
+    assert.equal(names[names.length - 1], 'cut.m3u8');
+    assert.ok(names.length >= 5, names.join(' '));
+    // The first PUT failed, so nothing was uploaded: every file is kept, and copied out whole.
+    const folder = path.dirname(o.Location);
+    assert.ok(folder.startsWith(path.join(out, 'undelivered') + path.sep), o.Location);
+    assert.equal(o.Location, path.join(folder, 'cut.m3u8'));
+    for (const f of o.Files) {
+      assert.equal(f.Location, path.join(folder, f.Name), `${f.Name} kept beside the playlist`);
+      assert.equal(fs.statSync(f.Location).size, f.Size, `${f.Name} copied whole`);
+    }
+    assert.ok(o.ErrorMessage.includes(o.Files[0].Location), 'the message names where the failed file is');
+    assert.doesNotMatch(JSON.stringify(result), /opfs:|\/files\//);
+    // The copies work together: ffmpeg reads the playlist with its segments, every frame.
+    const probe = spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', o.Location], { encoding: 'utf8' });
+    assert.equal(probe.status, 0, probe.stderr);
+    const frames = o.Frames / o.FrameRate;
+    assert.ok(Math.abs(Number(probe.stdout.trim()) - frames) < 0.002, `ffprobe ${probe.stdout.trim()} vs ${o.Frames} frames at ${o.FrameRate}`);
+  } finally {
+    fault.close();
+  }
+});
+
 test('output names that leave --out are refused with InvalidParameter before anything runs', () => {
   for (const name of ['../escape_{index}.mp4', 'a\\b.mp4']) {
     const dir = tempDir();

@@ -62,13 +62,12 @@ for (const [request, code] of BAD_PARAMS) {
 }
 
 test('a parameter whose effect is not built yet is refused, not ignored', async () => {
-  const record = await host.run('CreateHighlightTask', {
-    Type: 'Compose',
-    Sources: [{ URI: 'a.mp4' }],
-    // HLS/DASH segments are built, but not for an output without video.
-    Output: { URI: 'reel.m3u8', Container: 'mp4', Segment: { Format: 'hls', Duration: 4 }, Video: { DisableVideo: true } },
+  const record = await host.run('SubmitScreenMediaHighlightsJob', {
+    // Ending clips are not built: refused, not ignored.
+    InputConfig: { MediaArray: ['a.mp4'], EndingArray: ['end.mp4'] },
+    OutputConfig: { MediaURL: 'reel_{index}.mp4' },
   });
-  assert.match(record.Code, /^InvalidParameter\./);
+  assert.equal(record.Code, 'InvalidParameter.InputConfig.EndingArray', record.Message);
   assert.match(record.Message, /not supported yet/);
   await assertEngineStillWorks();
 });

@@ -79,3 +79,60 @@ test('ICE reels to a .mpd MediaURL: a DASH manifest with video and audio streams
   assert.deepEqual(p.codecs, ['audio', 'video']);
   assert.equal(out.Files[out.Files.length - 1].Name, 'reel.mpd');
 });
+
+/** The streams ffprobe finds through a playlist or manifest, after a clean decode. */
+function probeStreams(file) {
+  probe(file);
+  const p = JSON.parse(spawnSync('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', file], { encoding: 'utf8' }).stdout);
+  return p.streams.map((s) => [s.codec_type, s.codec_name]);
+}
+
+test('audio-only HLS (DisableVideo): cut at audio frames, ffmpeg reads only an audio stream of the exact duration', async () => {
+  const record = await host.run('CreateHighlightTask', {
+    Type: 'Concat',
+    Sources: [{ URI: srcUrl, StartTime: 1, Duration: 5 }],
+    Output: { URI: host.uploadUrl('sound.m3u8'), Container: 'mp4', Video: { DisableVideo: true }, Segment: { Format: 'hls', Duration: 2 } },
+  });
+  assert.equal(record.Status, 'Succeeded', `${record.Code}: ${record.Message}`);
+  const out = record.Outputs[0];
+  assert.equal(out.VideoCodec, undefined);
+  assert.deepEqual(out.Files.map((f) => f.Name), ['sound_init.mp4', 'sound_0.m4s', 'sound_1.m4s', 'sound_2.m4s', 'sound.m3u8']);
+  // Each segment is as long as asked to within one audio frame (AAC 1024 or Opus 960 samples).
+  const segments = out.Files.filter((f) => f.Name.endsWith('.m4s'));
+  for (const s of segments.slice(0, -1)) assert.ok(Math.abs(s.Duration - 2) < 1024 / 48000, `segment ${s.Name} ${s.Duration} s`);
+  const playlist = host.localPath(out.URI);
+  const streams = probeStreams(playlist);
+  const { duration } = probe(playlist);
+  console.log(`audio-only hls: ${duration} s, record ${out.Duration} s, ${JSON.stringify(streams)}, segments ${segments.map((s) => s.Duration).join(' ')}`);
+  assert.deepEqual(streams.map((s) => s[0]), ['audio']);
+  assert.equal(streams[0][1], out.AudioCodec.startsWith('mp4a') ? 'aac' : 'opus');
+  const extinf = segments.reduce((a, s) => a + s.Duration, 0);
+  assert.ok(Math.abs(duration - extinf) < 0.001, `ffprobe ${duration} vs EXTINF total ${extinf}`);
+  assert.ok(Math.abs(duration - out.Duration) < 0.002, `ffprobe ${duration} vs record ${out.Duration}`);
+  assert.ok(Math.abs(out.Duration - 5) < 0.05);
+});
+
+test('audio-only DASH (DisableVideo): one audio adaptation set (audio/mp4, the codec string), ffmpeg reads only audio', async () => {
+  const record = await host.run('CreateHighlightTask', {
+    Type: 'Concat',
+    Sources: [{ URI: srcUrl, StartTime: 1, Duration: 5 }],
+    Output: { URI: host.uploadUrl('sound.mpd'), Container: 'mp4', Video: { DisableVideo: true }, Segment: { Format: 'dash', Duration: 2 } },
+  });
+  assert.equal(record.Status, 'Succeeded', `${record.Code}: ${record.Message}`);
+  const out = record.Outputs[0];
+  assert.deepEqual(out.Files.map((f) => f.Name), ['sound_audio_init.mp4', 'sound_audio_1.m4s', 'sound_audio_2.m4s', 'sound_audio_3.m4s', 'sound.mpd']);
+  const manifest = host.localPath(out.URI);
+  const text = fs.readFileSync(manifest, 'utf8');
+  assert.equal((text.match(/<AdaptationSet /g) ?? []).length, 1, text);
+  assert.match(text, /contentType="audio" mimeType="audio\/mp4"/);
+  assert.ok(text.includes(`codecs="${out.AudioCodec}"`), `codecs of ${out.AudioCodec}: ${text}`);
+  assert.doesNotMatch(text, /video/);
+  const mpd = Number(/mediaPresentationDuration="PT([\d.]+)S"/.exec(text)[1]);
+  const streams = probeStreams(manifest);
+  const { duration } = probe(manifest);
+  console.log(`audio-only dash: ${duration} s, manifest ${mpd} s, record ${out.Duration} s, ${JSON.stringify(streams)}`);
+  assert.deepEqual(streams.map((s) => s[0]), ['audio']);
+  assert.ok(Math.abs(mpd - out.Duration) < 0.002, `manifest ${mpd} vs record ${out.Duration}`);
+  // ffmpeg's DASH reader keeps the manifest's duration in whole seconds.
+  assert.equal(duration, Math.floor(mpd));
+});
