@@ -12,8 +12,8 @@
 //! ([`SegmentClock`]); the encoder is asked for a key frame there by the same clock, so segments
 //! are as long as asked (the last one shorter). Without video the audio track leads and every
 //! audio frame is a sync sample, so an audio-only stream is cut at the first frame of each
-//! interval. Within a segment each run of consecutive pushes to
-//! one track is one `trun`, so the interleave in the body is the caller's push order.
+//! interval. Within a segment each run of consecutive pushes to one track is one `trun`, so the
+//! interleave in the body is the caller's push order.
 
 use super::mux::TrackConfig;
 use super::mux_mp4::{
@@ -133,8 +133,8 @@ pub struct FragmentedMp4Writer {
 }
 
 impl FragmentedMp4Writer {
-    /// Track 0 sets the segment times (the video, or the audio of an audio-only output). Codecs are validated as
-    /// for the progressive writer.
+    /// Track 0 sets the segment times (the video, or the audio of an audio-only output). Codecs
+    /// are validated as for the progressive writer.
     pub fn new(tracks: &[TrackConfig], segment_s: f64) -> Result<Self, ApiError> {
         let tracks = new_tracks(tracks)?;
         if !(segment_s.is_finite() && segment_s > 0.0) {

@@ -39,7 +39,7 @@ impl PacingRule {
         match pacing {
             PlotPacing::Fast => PacingRule {
                 cap_s: Some(FAST_CLIP_S),
-                short_s: NORMAL_SHORT_S.min(FAST_CLIP_S),
+                short_s: NORMAL_SHORT_S,
                 one_piece_per_moment: true,
             },
             PlotPacing::Normal => PacingRule {
