@@ -39,42 +39,46 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// 5 s of 640x360 25 fps H.264 (a key frame every second, no B-frames) with 48 kHz stereo audio.
-fn source(dir: &Path, audio: &str) -> PathBuf {
-    let file = dir.join("src.mp4");
+/// 5 s of 48 kHz stereo 440 Hz sound in `audio` (`aac`, `libopus`), with `video` under it:
+/// 640x360 25 fps H.264 (a key frame every second, no B-frames), or none (the sound alone).
+fn make_source(dir: &Path, video: bool, audio: &str) -> PathBuf {
+    let file = dir.join(if video { "src.mp4" } else { "sound.mp4" });
     let f = file.to_str().expect("path");
-    run(
-        "/usr/bin/ffmpeg",
-        &[
-            "-v",
-            "error",
-            "-y",
+    let mut args = vec!["-v", "error", "-y"];
+    if video {
+        args.extend([
             "-f",
             "lavfi",
             "-i",
             "testsrc2=size=640x360:rate=25:duration=5",
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=frequency=440:sample_rate=48000:duration=5",
-            "-ac",
-            "2",
-            "-c:v",
-            "libx264",
-            "-bf",
-            "0",
-            "-g",
-            "25",
-            "-pix_fmt",
-            "yuv420p",
-            "-c:a",
-            audio,
-            "-b:a",
-            "96k",
-            f,
-        ],
-    );
+        ]);
+    }
+    args.extend([
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=frequency=440:sample_rate=48000:duration=5",
+        "-ac",
+        "2",
+    ]);
+    if video {
+        args.extend([
+            "-c:v", "libx264", "-bf", "0", "-g", "25", "-pix_fmt", "yuv420p",
+        ]);
+    }
+    args.extend(["-c:a", audio, "-b:a", "96k", f]);
+    run("/usr/bin/ffmpeg", &args);
     file
+}
+
+/// Video and sound.
+fn source(dir: &Path, audio: &str) -> PathBuf {
+    make_source(dir, true, audio)
+}
+
+/// The sound alone.
+fn audio_source(dir: &Path, audio: &str) -> PathBuf {
+    make_source(dir, false, audio)
 }
 
 /// Demuxes `file` with reelcut and writes it as segments of `segment_s`.
@@ -427,32 +431,6 @@ fn segments_start_on_key_frames_and_follow_the_clock() {
         .collect();
     assert_eq!(starts, [0.0, 1.2, 2.4, 3.6]);
     assert!((f.duration_s - 4.0).abs() < 1e-9);
-}
-
-/// 5 s of 48 kHz stereo sound alone, in `audio` (`aac`, `libopus`).
-fn audio_source(dir: &Path, audio: &str) -> PathBuf {
-    let file = dir.join("sound.mp4");
-    let f = file.to_str().expect("path");
-    run(
-        "/usr/bin/ffmpeg",
-        &[
-            "-v",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=frequency=440:sample_rate=48000:duration=5",
-            "-ac",
-            "2",
-            "-c:a",
-            audio,
-            "-b:a",
-            "96k",
-            f,
-        ],
-    );
-    file
 }
 
 /// The duration ffprobe reads from a playlist or manifest, and its streams' types.

@@ -165,19 +165,25 @@ async function faultServer() {
   return { base: `http://127.0.0.1:${server.address().port}`, close };
 }
 
+/** Runs a 1.5 s Concat of bikes through the CLI with `Output` (and `extra` request fields), against
+ * a server that fails every upload; returns the CLI's exit, its `--out` folder and `result.json`. */
+async function concatAgainstFault(Output, extra = {}) {
+  const dir = tempDir();
+  fs.copyFileSync(path.join(SHARED_MEDIA, 'bikes-noaudio.mp4'), path.join(dir, 'bikes.mp4'));
+  fs.writeFileSync(
+    path.join(dir, 'req.json'),
+    JSON.stringify({ Action: 'CreateHighlightTask', Type: 'Concat', Sources: [{ URI: 'bikes.mp4', StartTime: 0, Duration: 1.5 }], Output, ...extra }),
+  );
+  const out = path.join(dir, 'out');
+  const r = await reelAsync(['--request', path.join(dir, 'req.json'), '--out', out], { REELCUT_NETWORK: JSON.stringify({ connectTimeoutMs: 1500, idleTimeoutMs: 1500, retryDelaysMs: [100] }) });
+  assert.equal(r.status, 1, r.stderr);
+  return { r, out, result: JSON.parse(fs.readFileSync(path.join(out, 'result.json'), 'utf8')) };
+}
+
 test('an output that cannot be uploaded: exit 1, Output.UploadFailed, the file kept in --out/undelivered/; a hung notification does not keep the CLI from exiting', async () => {
   const fault = await faultServer();
   try {
-    const dir = tempDir();
-    fs.copyFileSync(path.join(SHARED_MEDIA, 'bikes-noaudio.mp4'), path.join(dir, 'bikes.mp4'));
-    fs.writeFileSync(
-      path.join(dir, 'req.json'),
-      JSON.stringify({ Action: 'CreateHighlightTask', Type: 'Concat', Sources: [{ URI: 'bikes.mp4', StartTime: 0, Duration: 1.5 }], Output: { URI: `${fault.base}/up/reel.mp4`, Container: 'mp4' }, Notification: `${fault.base}/notify` }),
-    );
-    const out = path.join(dir, 'out');
-    const r = await reelAsync(['--request', path.join(dir, 'req.json'), '--out', out], { REELCUT_NETWORK: JSON.stringify({ connectTimeoutMs: 1500, idleTimeoutMs: 1500, retryDelaysMs: [100] }) });
-    assert.equal(r.status, 1, r.stderr);
-    const result = JSON.parse(fs.readFileSync(path.join(out, 'result.json'), 'utf8'));
+    const { r, out, result } = await concatAgainstFault({ URI: `${fault.base}/up/reel.mp4`, Container: 'mp4' }, { Notification: `${fault.base}/notify` });
     assert.equal(result.Status, 'Failed');
     assert.equal(result.Code, 'Output.UploadFailed');
     const o = result.Outputs[0];
@@ -198,16 +204,7 @@ test('an output that cannot be uploaded: exit 1, Output.UploadFailed, the file k
 test('an HLS output that cannot be uploaded: every file it kept (segments and playlist) is copied to --out/undelivered/, beside each other', async () => {
   const fault = await faultServer();
   try {
-    const dir = tempDir();
-    fs.copyFileSync(path.join(SHARED_MEDIA, 'bikes-noaudio.mp4'), path.join(dir, 'bikes.mp4'));
-    fs.writeFileSync(
-      path.join(dir, 'req.json'),
-      JSON.stringify({ Action: 'CreateHighlightTask', Type: 'Concat', Sources: [{ URI: 'bikes.mp4', StartTime: 0, Duration: 1.5 }], Output: { URI: `${fault.base}/up/cut.m3u8`, Container: 'mp4', Segment: { Format: 'hls', Duration: 0.5 } } }),
-    );
-    const out = path.join(dir, 'out');
-    const r = await reelAsync(['--request', path.join(dir, 'req.json'), '--out', out], { REELCUT_NETWORK: JSON.stringify({ connectTimeoutMs: 1500, idleTimeoutMs: 1500, retryDelaysMs: [100] }) });
-    assert.equal(r.status, 1, r.stderr);
-    const result = JSON.parse(fs.readFileSync(path.join(out, 'result.json'), 'utf8'));
+    const { out, result } = await concatAgainstFault({ URI: `${fault.base}/up/cut.m3u8`, Container: 'mp4', Segment: { Format: 'hls', Duration: 0.5 } });
     assert.equal(result.Code, 'Output.UploadFailed');
     const o = result.Outputs[0];
     const names = o.Files.map((f) => f.Name);

@@ -122,3 +122,11 @@ export function checkMediaFile(file, { expectAudio = true } = {}) {
   }
   return { probe, video, audio, duration: Number(probe.format.duration) };
 }
+
+/** Writes `file`: `duration` s of ffmpeg's testsrc2 at `size`, 25 fps H.264, with a 440 Hz 48 kHz
+ * stereo AAC tone. */
+export function toneClip(file, { size, duration }) {
+  const made = spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=25:duration=${duration}`, '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${duration}`, '-ac', '2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', file], { encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+  return file;
+}

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { openHost } from './lib.mjs';
+import { openHost, toneClip } from './lib.mjs';
 
 // One try and one retry, quickly (www/src/net.ts).
 const NETWORK = { connectTimeoutMs: 1500, idleTimeoutMs: 1500, retryDelaysMs: [100] };
@@ -19,10 +19,7 @@ const puts = []; // { name, status, bytes } of every PUT to /segfail/, in order
 before(async () => {
   host = await openHost();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelcut-seg-deliver-'));
-  const src = path.join(dir, 'src.mp4');
-  const made = spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=7', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=7', '-ac', '2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', src], { encoding: 'utf8' });
-  assert.equal(made.status, 0, made.stderr);
-  srcUrl = host.server.fileUrl(src);
+  srcUrl = host.server.fileUrl(toneClip(path.join(dir, 'src.mp4'), { size: '320x240', duration: 7 }));
   // Accepts every file but the second media segment, which always gets 500.
   host.server.addRoute((req, res, url) => {
     if (!url.pathname.startsWith('/segfail/')) return false;

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fixture, openHost } from './lib.mjs';
+import { fixture, openHost, toneClip } from './lib.mjs';
 
 let host;
 let dir;
@@ -14,10 +14,7 @@ let srcUrl;
 before(async () => {
   host = await openHost();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelcut-seg-'));
-  const src = path.join(dir, 'src.mp4');
-  const made = spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25:duration=7', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=7', '-ac', '2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', src], { encoding: 'utf8' });
-  assert.equal(made.status, 0, made.stderr);
-  srcUrl = host.server.fileUrl(src);
+  srcUrl = host.server.fileUrl(toneClip(path.join(dir, 'src.mp4'), { size: '640x360', duration: 7 }));
 });
 after(async () => {
   await host?.close();
