@@ -225,6 +225,8 @@ fn frame_ops_crop_where_the_path_says() {
         duration_s: END_S,
         loudness: None,
         music: None,
+        bookends: Vec::new(),
+        backdrop: None,
         overlays: Vec::new(),
     };
     for t in [0.5, 4.0, 7.5, 9.5] {
@@ -287,7 +289,14 @@ fn the_record_says_which_crop_was_used() {
         let spec = request(scale);
         let inputs = [input(subject)];
         let settings = render_settings(&spec, &inputs);
-        reel_outputs(&spec, &settings, &inputs, std::slice::from_ref(&reel)).remove(0)
+        reel_outputs(
+            &spec,
+            &settings,
+            &inputs,
+            std::slice::from_ref(&reel),
+            &Default::default(),
+        )
+        .remove(0)
     };
     let analysed = out("crop", Some(f.subject_track()));
     assert_eq!(analysed.crop, Some(CropMode::FollowsSubject));

@@ -49,6 +49,8 @@ fn one_source_plan(g: SourceGeometry, w: u32, h: u32, scale: Option<Placement>) 
         duration_s: 10.0,
         loudness: None,
         music: None,
+        bookends: Vec::new(),
+        backdrop: None,
         overlays: Vec::new(),
     }
 }
@@ -304,6 +306,8 @@ fn xfade_plan(name: &str, colour: Option<[u8; 3]>) -> RenderPlan {
         duration_s: 2.5,
         loudness: None,
         music: None,
+        bookends: Vec::new(),
+        backdrop: None,
         overlays: Vec::new(),
     }
 }
@@ -452,6 +456,7 @@ fn layer(draws: Vec<DrawOp>) -> Layer {
         clip_rect: None,
         opacity: 1.0,
         vfx: None,
+        backdrop: false,
     }
 }
 

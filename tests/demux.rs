@@ -1501,7 +1501,7 @@ fn through_the_engine(what: &str, data: Vec<u8>, failures: &mut Vec<String>) {
             let audio = settings
                 .audio_request()
                 .map(|r| audio_candidates(&r)[0].clone());
-            for out in reel_outputs(&spec, &settings, &inputs, &plan.reels) {
+            for out in reel_outputs(&spec, &settings, &inputs, &plan.reels, &Default::default()) {
                 if let Some(render) = &out.render {
                     reelcut::render::validate_plan(render)?;
                     JobMemory::check(render, Some(&video), audio.as_ref(), length_field(&spec))?;

@@ -358,7 +358,7 @@ fn outputs_have_their_index_location_and_rounded_clips() {
         duration_s: 0.0,
         notes: vec![],
     };
-    let outs = reel_outputs(&s, &settings, &inputs, &[full, empty]);
+    let outs = reel_outputs(&s, &settings, &inputs, &[full, empty], &Default::default());
     assert_eq!(outs[0].index, 1);
     assert_eq!(
         outs[0].uri.as_deref(),
@@ -395,6 +395,7 @@ fn outputs_have_their_index_location_and_rounded_clips() {
             duration_s: 2.0,
             notes: vec![],
         }],
+        &Default::default(),
     );
     assert_eq!(outs[0].uri.as_deref(), Some("memory:"));
 }
@@ -449,7 +450,7 @@ fn a_concats_visual_effects_reach_the_render_plan_and_the_record() {
     let plan = plan_concat(&s, &metas).unwrap();
     let inputs = [input(1280, 720, 25.0, true), input(1280, 720, 25.0, true)];
     let settings = render_settings(&s, &inputs);
-    let outs = reel_outputs(&s, &settings, &inputs, &plan.reels);
+    let outs = reel_outputs(&s, &settings, &inputs, &plan.reels, &Default::default());
     let render = outs[0].render.as_ref().unwrap();
     let effects: Vec<Option<Vfx>> = render.clips.iter().map(|c| c.vfx).collect();
     assert_eq!(effects, [Some(Vfx::Invert), Some(Vfx::TwoLayer)]);
@@ -571,7 +572,7 @@ fn concat_memory(
     source.duration_s = seconds;
     let inputs = [source];
     let settings = render_settings(&s, &inputs);
-    let outs = reel_outputs(&s, &settings, &inputs, &plan.reels);
+    let outs = reel_outputs(&s, &settings, &inputs, &plan.reels, &Default::default());
     let render = outs[0].render.clone().unwrap();
     let video = video_candidates(&settings.video_request()).0[0].clone();
     let audio = settings
@@ -749,7 +750,13 @@ fn render_spans_follow_each_reel_length() {
         duration_s: len,
         notes: Vec::new(),
     };
-    let outs = reel_outputs(&spec, &settings, &sources, &[reel(10.0), reel(20.0)]);
+    let outs = reel_outputs(
+        &spec,
+        &settings,
+        &sources,
+        &[reel(10.0), reel(20.0)],
+        &Default::default(),
+    );
     let cost =
         |k: usize| progress::render_cost(outs[k].render.as_ref().unwrap(), &sources, &settings);
     let ratio = cost(1) / cost(0);
@@ -777,7 +784,7 @@ fn music_gives_sound_disable_video_drops_the_picture_and_the_record_says_so() {
         notes: vec![],
     };
     let reels: Vec<Reel> = (0..3).map(reel).collect();
-    let outs = reel_outputs(&s, &settings, &silent_inputs, &reels);
+    let outs = reel_outputs(&s, &settings, &silent_inputs, &reels, &Default::default());
     let beds: Vec<_> = outs
         .iter()
         .map(|o| {
@@ -822,7 +829,13 @@ fn music_gives_sound_disable_video_drops_the_picture_and_the_record_says_so() {
     let a = compose(json!({ "Video": { "DisableVideo": true } }));
     let settings = render_settings(&a, &[input(640, 360, 25.0, true)]);
     assert!(settings.video_disabled && settings.audio.is_some());
-    let outs = reel_outputs(&a, &settings, &silent_inputs, &[reel(0)]);
+    let outs = reel_outputs(
+        &a,
+        &settings,
+        &silent_inputs,
+        &[reel(0)],
+        &Default::default(),
+    );
     let record =
         serde_json::to_value(rendered_output(&outs[0], &settings, delivery(None))).unwrap();
     for key in [

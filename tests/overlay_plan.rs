@@ -54,6 +54,8 @@ fn plan(overlays: Vec<reelcut::render::overlay::OverlayLayer>) -> RenderPlan {
         duration_s: 10.0,
         loudness: None,
         music: None,
+        bookends: Vec::new(),
+        backdrop: None,
         overlays,
     }
 }

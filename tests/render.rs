@@ -53,6 +53,8 @@ fn one_source_plan(g: SourceGeometry, w: u32, h: u32, placement: Option<Placemen
         duration_s: 10.0,
         loudness: None,
         music: None,
+        bookends: Vec::new(),
+        backdrop: None,
         overlays: Vec::new(),
     }
 }
@@ -83,6 +85,8 @@ fn transition_plan(name: &str) -> RenderPlan {
         duration_s: 8.0,
         loudness: None,
         music: None,
+        bookends: Vec::new(),
+        backdrop: None,
         overlays: Vec::new(),
     }
 }

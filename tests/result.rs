@@ -157,7 +157,7 @@ fn outputs_are_named_per_api_and_say_what_was_written() {
             notes: vec![],
         },
     ];
-    let outs = reel_outputs(&ice, &settings, &inputs, &reels);
+    let outs = reel_outputs(&ice, &settings, &inputs, &reels, &Default::default());
     let kept = "opfs:/reelcut-outbox/job-1.mp4".to_string();
     let records = vec![
         rendered_output(
@@ -203,7 +203,7 @@ fn outputs_are_named_per_api_and_say_what_was_written() {
         &caps,
     )
     .unwrap();
-    let outs = reel_outputs(&imm, &settings, &inputs, &reels[..1]);
+    let outs = reel_outputs(&imm, &settings, &inputs, &reels[..1], &Default::default());
     let mut result = JobResult::default();
     result.set_outputs(
         &imm,

@@ -47,6 +47,8 @@ fn plan(effect: Vfx, (w, h): (u32, u32), (out_w, out_h): (u32, u32)) -> RenderPl
         duration_s: CLIP_S,
         loudness: None,
         music: None,
+        bookends: Vec::new(),
+        backdrop: None,
         overlays: Vec::new(),
     }
 }
@@ -330,6 +332,8 @@ fn an_effect_stays_on_its_clip_through_a_transition() {
         duration_s: 2.0 * CLIP_S - 1.0,
         loudness: None,
         music: None,
+        bookends: Vec::new(),
+        backdrop: None,
         overlays: Vec::new(),
     };
     let pictures = [a.clone(), b.clone()];

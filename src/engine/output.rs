@@ -1,6 +1,8 @@
 //! What each output looks like: size, frame rate, encoding wishes, and per reel the render plan,
 //! the location and the record's clip list.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::media::encoding::{AudioRequest, VideoRequest};
@@ -10,6 +12,7 @@ use crate::job::spec::{
     DEFAULT_GOP_SIZE,
 };
 use crate::plan::{music_for_reel, reel_timeline, Reel};
+use crate::render::bookend::{add_bookends, BookendMedia};
 use crate::render::loudness::LoudnessTarget;
 use crate::render::overlay::overlay_layers;
 use crate::render::{
@@ -284,6 +287,8 @@ pub fn render_plan(settings: &RenderSettings, sources: &[SourceInput], reel: &Re
         duration_s: timeline.last().map_or(0.0, |e| out_time(e.out_end_s)),
         loudness: settings.loudness,
         music: None,
+        bookends: Vec::new(),
+        backdrop: None,
         overlays: Vec::new(),
     }
 }
@@ -334,11 +339,14 @@ pub enum CropMode {
 /// The crop mode of a render plan: `FollowsSubject` when every clip cropped across an aspect
 /// change has a camera path, `Centred` otherwise, `None` when no clip is cropped that way.
 pub fn crop_mode(settings: &RenderSettings, plan: &RenderPlan) -> Option<CropMode> {
+    // Openings and endings are drawn centred by definition.
     let mut cropped = plan.clips.iter().filter(|c| {
-        plan.sources
-            .get(c.source)
-            .and_then(|g| cropped_window(settings, g, c))
-            .is_some()
+        plan.bookend(c.source).is_none()
+            && plan
+                .sources
+                .get(c.source)
+                .and_then(|g| cropped_window(settings, g, c))
+                .is_some()
     });
     let first = cropped.next()?;
     Some(
@@ -363,6 +371,20 @@ pub fn music_bed(spec: &JobSpec, reel_index: usize) -> Option<MusicBed> {
         track,
         uri: t.uri.clone(),
         volume: t.volume as f32,
+    })
+}
+
+/// The record's notes on a plan's opening and ending: which entry, how long.
+fn bookend_notes(plan: &RenderPlan) -> impl Iterator<Item = String> + '_ {
+    plan.bookends.iter().filter_map(|b| {
+        let c = plan.clips.iter().find(|c| c.source == b.source)?;
+        Some(format!(
+            "{} {} shown at {} s for {} s",
+            b.entry,
+            b.uri,
+            round_ms(c.out_start_s),
+            round_ms(c.out_len_s())
+        ))
     })
 }
 
@@ -406,21 +428,23 @@ pub struct ReelOutput {
     pub failure: Option<ApiError>,
 }
 
-/// Every output of the job, in order: one per planned reel.
+/// Every output of the job, in order: one per planned reel, with its opening, ending and
+/// background image ([`add_bookends`]; `bookends` holds the probed media of every entry picked).
 pub fn reel_outputs(
     spec: &JobSpec,
     settings: &RenderSettings,
     sources: &[SourceInput],
     reels: &[Reel],
+    bookends: &HashMap<String, BookendMedia>,
 ) -> Vec<ReelOutput> {
     reels
         .iter()
         .zip(1u32..)
         .map(|(reel, index)| {
             let empty = reel.clips.is_empty();
-            let render = (!empty).then(|| {
+            let planned = (!empty).then(|| {
                 let plan = render_plan(settings, sources, reel);
-                RenderPlan {
+                let plan = RenderPlan {
                     music: music_bed(spec, index as usize - 1),
                     overlays: overlay_layers(
                         &spec.overlays,
@@ -429,11 +453,20 @@ pub fn reel_outputs(
                         plan.height,
                     ),
                     ..plan
-                }
+                };
+                add_bookends(plan, &spec.overlays, index as usize - 1, bookends)
             });
+            let (render, bookend_failure) = match planned {
+                Some(Ok(plan)) => (Some(plan), None),
+                Some(Err(e)) => (None, Some(e)),
+                None => (None, None),
+            };
             let crop = render.as_ref().and_then(|p| crop_mode(settings, p));
             let mut notes = reel.notes.clone();
             notes.extend(crop.map(|c| crop_note(c).to_string()));
+            if let Some(plan) = &render {
+                notes.extend(bookend_notes(plan));
+            }
             ReelOutput {
                 index,
                 uri: spec.outputs.uri_for(index),
@@ -441,7 +474,9 @@ pub fn reel_outputs(
                 clips: output_clips(reel),
                 notes,
                 crop,
-                failure: empty.then(|| ApiError::unsupported("no material left for this reel")),
+                failure: bookend_failure.or_else(|| {
+                    empty.then(|| ApiError::unsupported("no material left for this reel"))
+                }),
             }
         })
         .collect()

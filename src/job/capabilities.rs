@@ -67,8 +67,8 @@ impl Capabilities {
     /// in mp4/mov/webm/mkv, encoding settings, and the transitions of
     /// [`catalog::render_transitions`], the visual effects of [`catalog::render_vfx`], the sources'
     /// own audio gain, `Speed`, background music, audio-only output, titles, subheadings and
-    /// stickers, HLS/DASH segments, every `PlotPacingType`; no openings, endings or background
-    /// images yet.
+    /// stickers, openings, endings and background images, HLS/DASH segments, every
+    /// `PlotPacingType`.
     pub fn with_render() -> Self {
         Capabilities {
             render: true,
@@ -82,6 +82,7 @@ impl Capabilities {
             source_volume: true,
             music: true,
             overlays: true,
+            overlay_media: true,
             audio_only: true,
             plot_pacing: true,
             containers: vec![

@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-pub use super::overlays::{MediaEntry, StickerEntry, TextEntry};
+pub use super::overlays::{MediaEntry, StickerEntry, TextEntry, STILL_DEFAULT_S};
 
 /// Default length of a transition when the request gives none (the screen-highlights
 /// `TransitionList` carries names only): half a second, a common crossfade length that fits the

@@ -10,9 +10,12 @@
 //!   held on its last frame; if there is no A at all, a plain black layer stands in for it;
 //! - no clip on screen (gaps, or `t >= duration_s`): the black background only.
 
+use super::bookend::uses_backdrop;
 use super::layout::{default_placement, place_clip};
 use super::vfx::VfxFrame;
-use super::{FrameOps, Layer, MixClip, RenderClip, RenderPlan, Transition, XfadeMix, BLACK};
+use super::{
+    FrameOps, Layer, MixClip, Placement, RenderClip, RenderPlan, Transition, XfadeMix, BLACK,
+};
 use crate::ApiError;
 
 /// Tolerance on clip boundaries, so `n / fps` rounding never drops or doubles a frame at a cut.
@@ -85,6 +88,16 @@ fn clip_layer(plan: &RenderPlan, i: usize, t: f64) -> Result<Layer, ApiError> {
     let placement = plan
         .scale
         .unwrap_or_else(|| default_placement(g, plan.width, plan.height));
+    // A background image takes the place of the bars and of the blurred copy (layout effects
+    // keep their own blurred layers).
+    let backdrop = plan.backdrop.is_some()
+        && uses_backdrop(placement)
+        && !c.vfx.is_some_and(|e| e.is_layout());
+    let placement = if backdrop {
+        Placement::Letterbox
+    } else {
+        placement
+    };
     let len = c.out_s - c.in_s;
     let progress = if len > 0.0 {
         ((source_time - c.in_s) / len).clamp(0.0, 1.0)
@@ -107,6 +120,7 @@ fn clip_layer(plan: &RenderPlan, i: usize, t: f64) -> Result<Layer, ApiError> {
             effect,
             progress: progress as f32,
         }),
+        backdrop,
         ..colour_layer(BLACK)
     })
 }
@@ -123,6 +137,7 @@ fn colour_layer(colour: [u8; 4]) -> Layer {
         clip_rect: None,
         opacity: 1.0,
         vfx: None,
+        backdrop: false,
     }
 }
 

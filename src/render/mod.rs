@@ -19,6 +19,8 @@
 //!    canvas of the same size as the output:
 //!    1. if [`Layer::background`] is set, `fillRect(0, 0, width, height)` with it (clip pictures are
 //!       opaque: this is where letterbox bars come from);
+//!       with [`Layer::backdrop`] set, the plan's backdrop image (scaled to cover the canvas,
+//!       centred) is drawn there instead;
 //!    2. for each [`DrawOp`] in order: draw `src_rect` of the source frame (decoded-frame pixels,
 //!       *before* rotation) rotated clockwise by `rotation` degrees so that it exactly fills
 //!       `dst_rect` (axis-aligned, output pixels). On a canvas:
@@ -48,6 +50,7 @@
 //! Transitions follow ffmpeg's `xfade` filter (see [`transitions`]); a reel frame outside any
 //! transition is one opaque layer.
 
+pub mod bookend;
 pub mod camera;
 pub mod compose;
 pub mod draw;
@@ -261,6 +264,21 @@ pub struct RenderPlan {
     /// Titles, sub-headings and stickers over the composed frames, bottom first.
     #[serde(default)]
     pub overlays: Vec<overlay::OverlayLayer>,
+    /// The sources that are not request inputs: the opening and ending shown before and after
+    /// the reel ([`bookend`]), each a clip of the plan like any other.
+    #[serde(default)]
+    pub bookends: Vec<bookend::BookendSource>,
+    /// The image (media reference) drawn behind a picture that does not fill the frame, in
+    /// place of the blurred or black fill ([`bookend::uses_backdrop`]); `None` = none.
+    #[serde(default)]
+    pub backdrop: Option<String>,
+}
+
+impl RenderPlan {
+    /// The opening or ending that plan source `source` is, if it is one.
+    pub fn bookend(&self, source: usize) -> Option<&bookend::BookendSource> {
+        self.bookends.iter().find(|b| b.source == source)
+    }
 }
 
 /// The background-music track a reel plays ([`music`]).
@@ -330,6 +348,10 @@ pub struct Layer {
     /// clip's visual effect at this frame; layout effects are in the draws already).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vfx: Option<vfx::VfxFrame>,
+    /// Step 2.1 draws the plan's backdrop image (covering the canvas, translated with the layer)
+    /// instead of filling `background`, when the compositor has one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub backdrop: bool,
 }
 
 /// Draw one source frame region into a region of the layer.

@@ -112,7 +112,7 @@ pub fn on_at(layers: &[OverlayLayer], t: f64) -> Vec<OverlayOn> {
 }
 
 /// The overlay layers of output `index` (0-based) of a `duration_s` reel `height` pixels high:
-/// its title (`TitleArray[index % n]`, one per output), its sub-heading (picked the same way),
+/// its title (`TitleArray[index % n]`, [`super::bookend::pick`]), its sub-heading (picked the same way),
 /// then every sticker in request order (drawn last, on top).
 pub fn overlay_layers(
     spec: &OverlaySpec,
@@ -122,8 +122,7 @@ pub fn overlay_layers(
 ) -> Vec<OverlayLayer> {
     let mut layers = Vec::new();
     let text = |name: &str, list: &[TextEntry]| {
-        let i = index % list.len().max(1);
-        list.get(i).map(|e| OverlayLayer {
+        super::bookend::pick(list, index).map(|(i, e)| OverlayLayer {
             entry: format!("{name}[{i}]"),
             content: OverlayContent::Text {
                 text: e.text.clone(),

@@ -12,7 +12,7 @@ use super::analyse::analyse;
 use super::api::{to_js, to_value};
 use super::encoders::{negotiate_encoders, Encoding};
 use super::job_signal::JobSignal;
-use super::overlays::OverlayPictures;
+use super::overlays::{probe_overlay_media, OverlayPictures};
 use super::render_reel::{render_reel, Sources};
 use super::segmented::segment_files;
 use super::sink::OutputSink;
@@ -410,7 +410,12 @@ impl Job<'_> {
                 "Output.Video.DisableVideo is true and no input has an audio track (nor is there background music): the output would be empty",
             ));
         }
-        let outputs = engine::reel_outputs(self.spec, &settings, inputs, reels);
+        let io = self.io.clone();
+        let open_uri = move |uri: &str| io.open(uri).map_err(js_error_to_api);
+        let bookends =
+            probe_overlay_media(&self.spec.overlays, reels.len(), &self.pictures, &open_uri)
+                .await?;
+        let outputs = engine::reel_outputs(self.spec, &settings, inputs, reels, &bookends);
         let encoding = negotiate_encoders(&settings).await?;
         notes.extend(encoding.notes.iter().cloned());
         // Every output's memory is checked before the first is rendered.

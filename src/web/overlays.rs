@@ -15,7 +15,9 @@ use web_sys::{Blob, ImageBitmap, OffscreenCanvas, OffscreenCanvasRenderingContex
 
 use super::codec::js_message;
 use super::source::{settle, JsByteSource};
+use crate::job::spec::OverlaySpec;
 use crate::media::ByteSource;
+use crate::render::bookend::{self, BookendMedia};
 use crate::render::compose::image::RgbaImage;
 use crate::render::overlay::OverlayContent;
 use crate::ApiError;
@@ -61,6 +63,86 @@ impl OverlayPictures {
         self.made.borrow_mut().insert(key, picture.clone());
         Ok(picture)
     }
+}
+
+/// Opens the openings, endings and background images the job's `outputs` outputs show (each
+/// reference once), before any output is planned: a still image is decoded into `pictures` (the
+/// render uses that copy), a video's headers are read. A missing or undecodable file fails the
+/// job naming its entry, as a bad source does.
+pub(super) async fn probe_overlay_media(
+    spec: &OverlaySpec,
+    outputs: usize,
+    pictures: &OverlayPictures,
+    open_uri: &dyn Fn(&str) -> Result<Promise, ApiError>,
+) -> Result<HashMap<String, BookendMedia>, ApiError> {
+    let mut media = HashMap::new();
+    for index in 0..outputs {
+        if let Some((i, uri)) = bookend::pick(&spec.background_images, index) {
+            let named = |e: ApiError| {
+                ApiError::new(
+                    e.code,
+                    format!("InputConfig.BackgroundImageArray[{i}]: {}", e.message),
+                )
+            };
+            let image = OverlayContent::Image { uri: uri.clone() };
+            pictures.get(&image, open_uri).await.map_err(named)?;
+        }
+        for (name, i, entry) in bookend::picked(spec, index) {
+            if media.contains_key(&entry.uri) {
+                continue;
+            }
+            let named = |e: ApiError| {
+                ApiError::new(e.code, format!("InputConfig.{name}[{i}]: {}", e.message))
+            };
+            let probed = probe_bookend(&entry.uri, pictures, open_uri)
+                .await
+                .map_err(named)?;
+            media.insert(entry.uri.clone(), probed);
+        }
+    }
+    Ok(media)
+}
+
+/// A still image ([`bookend::looks_like_image`]: decoded and kept) or a video (its headers).
+async fn probe_bookend(
+    uri: &str,
+    pictures: &OverlayPictures,
+    open_uri: &dyn Fn(&str) -> Result<Promise, ApiError>,
+) -> Result<BookendMedia, ApiError> {
+    let in_file = |e: ApiError| ApiError::new(e.code, format!("{uri}: {}", e.message));
+    let reader = settle(open_uri(uri)).await.map_err(in_file)?;
+    let mut source = JsByteSource::new(reader).map_err(in_file)?;
+    let head = source
+        .read_at(0, source.len().min(32) as usize)
+        .map_err(in_file)?;
+    if bookend::looks_like_image(&head) {
+        drop(source);
+        let image = OverlayContent::Image {
+            uri: uri.to_string(),
+        };
+        let picture = pictures.get(&image, open_uri).await?;
+        return Ok(BookendMedia::Still {
+            width: picture.width() as u32,
+            height: picture.height() as u32,
+        });
+    }
+    let demuxer = crate::media::open(Box::new(source)).map_err(in_file)?;
+    let info = demuxer.info();
+    let input = crate::engine::source_input(info, Vec::new()).ok_or_else(|| {
+        in_file(ApiError::unsupported(
+            "it is neither an image nor a video with a video track",
+        ))
+    })?;
+    if !(input.duration_s.is_finite() && input.duration_s > 0.0) {
+        return Err(in_file(ApiError::corrupt(
+            "the video reports no duration, so its length on the reel is unknown",
+        )));
+    }
+    Ok(BookendMedia::Video {
+        geometry: input.geometry,
+        duration_s: input.duration_s,
+        has_audio: input.has_audio,
+    })
 }
 
 /// An `ImageBitmap`, closed when dropped (its pixels live outside the wasm heap).

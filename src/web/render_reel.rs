@@ -4,6 +4,7 @@
 //! each clip's decoded audio goes into the mixer, whose blocks are encoded in order.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
@@ -23,12 +24,13 @@ use super::overlays::OverlayPictures;
 use super::sink::OutputSink;
 use super::source::settle;
 use crate::media::mux_fmp4::{FragmentedStream, SegmentClock};
-use crate::render::compose::image::PlacedImage;
+use crate::render::compose::image::{PlacedImage, RgbaImage};
 use crate::render::compose::picture::Picture;
 use crate::render::compose::store::FrameLayout;
 use crate::render::compose::{Compositor, FrameStore};
 use crate::render::job_budget::{JobMemory, ENCODE_QUEUE_FRAMES};
 use crate::render::loudness::LoudnessReport;
+use crate::render::overlay::OverlayContent;
 use crate::render::passthrough::passthrough_source;
 use crate::render::{self, AudioMixer, RenderPlan};
 use crate::ApiError;
@@ -77,8 +79,22 @@ pub(super) struct Sources<'a> {
 }
 
 impl Sources<'_> {
-    async fn open(&self, index: usize) -> Result<JsValue, ApiError> {
-        settle((self.open)(index)).await
+    /// A reader over plan source `index`: a request input, or an opening / ending video.
+    async fn open(&self, plan: &RenderPlan, index: usize) -> Result<JsValue, ApiError> {
+        match plan.bookend(index) {
+            Some(b) => settle((self.open_uri)(&b.uri)).await.map_err(|e| {
+                ApiError::new(e.code, format!("{} {}: {}", b.entry, b.uri, e.message))
+            }),
+            None => settle((self.open)(index)).await,
+        }
+    }
+
+    /// Whether plan source `index` has sound.
+    fn has_audio(&self, plan: &RenderPlan, index: usize) -> bool {
+        match plan.bookend(index) {
+            Some(b) => b.has_audio,
+            None => self.has_audio.get(index).copied().unwrap_or(false),
+        }
     }
 
     /// Decodes the reel's background music into `mixer`; errors name the music file.
@@ -118,6 +134,8 @@ struct Renderer<'a> {
     readbacks: u32,
     /// The plan's overlay layers, placed on the output (same order).
     overlays: Vec<PlacedImage>,
+    /// The still-image openings and endings, by plan source.
+    stills: BTreeMap<usize, Rc<RgbaImage>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -140,7 +158,7 @@ impl<'a> Renderer<'a> {
         if let Some(m) = mixer.as_mut() {
             // Clips whose source has no audio contribute silence.
             for (i, c) in plan.clips.iter().enumerate() {
-                if !sources.has_audio.get(c.source).copied().unwrap_or(false) {
+                if !sources.has_audio(plan, c.source) {
                     m.mark_silent(i)?;
                 }
             }
@@ -168,6 +186,7 @@ impl<'a> Renderer<'a> {
             audio_frames: 0,
             readbacks: 0,
             overlays: Vec::new(),
+            stills: BTreeMap::new(),
         })
     }
 
@@ -178,6 +197,7 @@ impl<'a> Renderer<'a> {
         }
         let frames = if self.video.is_some() {
             self.place_overlays().await?;
+            self.load_pictures().await?;
             self.video_frames(job).await?
         } else {
             self.audio_clips(job).await?;
@@ -225,6 +245,30 @@ impl<'a> Renderer<'a> {
             let rect = layer.rect(image.width(), image.height(), w, h);
             self.overlays
                 .push(PlacedImage::new(&image, rect, w as usize, h as usize));
+        }
+        Ok(())
+    }
+
+    /// The still openings / endings and the backdrop, from the job's decoded pictures.
+    async fn load_pictures(&mut self) -> Result<(), ApiError> {
+        for b in self.plan.bookends.iter().filter(|b| b.still) {
+            let image = OverlayContent::Image { uri: b.uri.clone() };
+            let picture = self
+                .sources
+                .pictures
+                .get(&image, self.sources.open_uri)
+                .await
+                .map_err(|e| ApiError::new(e.code, format!("{}: {}", b.entry, e.message)))?;
+            self.stills.insert(b.source, picture);
+        }
+        if let Some(uri) = &self.plan.backdrop {
+            let image = OverlayContent::Image { uri: uri.clone() };
+            let picture = self
+                .sources
+                .pictures
+                .get(&image, self.sources.open_uri)
+                .await?;
+            self.compositor.set_backdrop(Some(&picture));
         }
         Ok(())
     }
@@ -324,7 +368,12 @@ impl<'a> Renderer<'a> {
             return Ok(());
         }
         let c = &self.plan.clips[clip];
-        let reader = self.sources.open(c.source).await?;
+        if self.plan.bookend(c.source).is_some_and(|b| b.still) {
+            // A still has no decoder (its picture is the job's) and no sound.
+            self.finished.insert(clip);
+            return Ok(());
+        }
+        let reader = self.sources.open(self.plan, c.source).await?;
         let cuts = ClipCuts {
             in_cut: c.in_cut,
             out_cut: c.out_cut,
@@ -343,10 +392,7 @@ impl<'a> Renderer<'a> {
         if let Some(mixer) = self.mixer.as_mut() {
             let source_has_audio = self
                 .sources
-                .has_audio
-                .get(self.plan.clips[clip].source)
-                .copied()
-                .unwrap_or(false);
+                .has_audio(self.plan, self.plan.clips[clip].source);
             if cursor.has_audio() {
                 cursor.finish_audio(mixer).await?;
             } else if source_has_audio {
@@ -401,6 +447,17 @@ impl<'a> Renderer<'a> {
     ) -> Result<Frame, ApiError> {
         for layer in &ops.layers {
             let Some(clip) = layer.clip else { continue };
+            if let Some(image) = self.stills.get(&self.plan.clips[clip].source) {
+                // One frame at time 0 stands for every source time of the still.
+                if !self.store.contains(clip, 0) {
+                    let (w, h) = (image.width() as u32, image.height() as u32);
+                    stage_rgba(&mut self.store, image.data(), (w, h), clip, 0, 0)?;
+                }
+                for op in &layer.draws {
+                    self.store.show(clip, op.source_time_s, 0);
+                }
+                continue;
+            }
             for op in &layer.draws {
                 let Some(cursor) = self.cursors.get_mut(&clip) else {
                     continue;
@@ -510,20 +567,32 @@ async fn stage(
         }
         None => {
             let rgba = f.read_back_rgba(width, height)?;
-            store.staging(rgba.len()).copy_from_slice(&rgba);
-            let layout = FrameLayout {
-                format: crate::analysis::PixelFormat::RGBA,
-                width,
-                height,
-                full_range: true,
-                bt601: false,
-                offsets: &[0],
-                strides: &[width * 4],
-            };
-            store.insert_staged(clip, ts, &layout, rotation)?;
+            stage_rgba(store, &rgba, (width, height), clip, ts, rotation)?;
             Ok(1)
         }
     }
+}
+
+/// Copies an RGBA picture (a read-back frame, a still image; alpha ignored) into the store.
+fn stage_rgba(
+    store: &mut FrameStore,
+    rgba: &[u8],
+    (width, height): (u32, u32),
+    clip: usize,
+    ts: i64,
+    rotation: u32,
+) -> Result<(), ApiError> {
+    store.staging(rgba.len()).copy_from_slice(rgba);
+    let layout = FrameLayout {
+        format: crate::analysis::PixelFormat::RGBA,
+        width,
+        height,
+        full_range: true,
+        bt601: false,
+        offsets: &[0],
+        strides: &[width * 4],
+    };
+    store.insert_staged(clip, ts, &layout, rotation)
 }
 
 /// A `VideoFrame` holding a copy of the composed picture (BT.709, limited range).

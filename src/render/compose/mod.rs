@@ -95,13 +95,15 @@ impl SourceFrame {
     }
 }
 
-/// Resampling and blur buffers, reused across draws.
+/// Resampling and blur buffers, reused across draws, and the reel's backdrop picture.
 #[derive(Default)]
 struct Tools {
     scaler: Scaler,
     blur: Blur,
     weights: Vec<u16>,
     vfx: VfxTools,
+    /// The background image covering the whole output, for layers with [`Layer::backdrop`].
+    backdrop: Option<Picture>,
 }
 
 /// Executes draw lists into an output picture it owns (allocated once per reel).
@@ -197,6 +199,19 @@ impl Compositor {
     /// `opacity`; overlays go over everything, transitions included.
     pub fn draw_over(&mut self, image: &image::PlacedImage, opacity: f32) {
         image.draw(&mut self.out, opacity);
+    }
+
+    /// The image drawn behind layers with [`Layer::backdrop`]: `image` scaled to cover the
+    /// output, centred, converted once ([`image::PlacedImage`] over black, so a transparent
+    /// part shows black); `None` = those layers fill their background colour.
+    pub fn set_backdrop(&mut self, image: Option<&image::RgbaImage>) {
+        self.tools.backdrop = image.map(|img| {
+            let (w, h) = (self.out.width(), self.out.height());
+            let rect = super::bookend::cover_rect(img.width(), img.height(), w as u32, h as u32);
+            let mut picture = Picture::filled(w, h, rgb_to_yuv([0, 0, 0]));
+            image::PlacedImage::new(img, rect, w, h).draw(&mut picture, 1.0);
+            picture
+        });
     }
 
     /// The picture made last.
@@ -363,7 +378,13 @@ impl<'f> LayerCtx<'_, 'f> {
             .iter()
             .filter_map(|op| self.resolve(op, offset))
             .collect();
-        if let Some(bg) = layer.background {
+        let backdrop = tools.backdrop.as_ref().filter(|_| layer.backdrop);
+        if let Some(image) = backdrop {
+            copy_backdrop(target, image, &draws, offset, area);
+            if let Some(cov) = coverage.as_deref_mut() {
+                set_coverage(cov, w, area, 255);
+            }
+        } else if let Some(bg) = layer.background {
             let colour = rgb_to_yuv([bg[0], bg[1], bg[2]]);
             let a = weight(f32::from(bg[3]) / 255.0);
             for (p, mut plane) in target.planes_mut().into_iter().enumerate() {
@@ -417,6 +438,34 @@ impl<'f> LayerCtx<'_, 'f> {
             match coverage {
                 None => fill_box(target, area, colour, weight(v.alpha)),
                 Some(cov) => veil_partial(target, cov, area, colour, v.alpha),
+            }
+        }
+    }
+}
+
+/// Copies the backdrop (a picture the size of the output) into `area` of `target`, translated
+/// by the layer's `offset`, skipping the rows an opaque draw covers across the area.
+fn copy_backdrop(
+    target: &mut Picture,
+    backdrop: &Picture,
+    draws: &[Resolved],
+    (ox, oy): (i64, i64),
+    area: PixelBox,
+) {
+    for (p, mut plane) in target.planes_mut().into_iter().enumerate() {
+        let (b, f) = plane_box(area, p);
+        let (dx, dy) = (
+            (ox as f64 * f).round() as i64,
+            (oy as f64 * f).round() as i64,
+        );
+        let src = backdrop.plane(p);
+        let skip = covered_rows(draws, b, f, plane.width, plane.height);
+        for y in (b.y0..b.y1).filter(|y| !skip.contains(y)) {
+            let sy = (y as i64 - dy).clamp(0, src.height as i64 - 1) as usize;
+            let row = &src.data[sy * src.width..(sy + 1) * src.width];
+            let line = &mut plane.row_mut(y)[b.x0..b.x1];
+            for (x, px) in (b.x0..b.x1).zip(line.iter_mut()) {
+                *px = row[(x as i64 - dx).clamp(0, src.width as i64 - 1) as usize];
             }
         }
     }
