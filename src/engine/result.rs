@@ -194,7 +194,8 @@ pub struct WrittenOutput {
     /// The background-music track this output plays, when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub background_music: Option<MusicRecord>,
-    /// The overlay entries drawn on this output (`TitleArray[0]`, `StickerArray[1]`, ...).
+    /// The overlay entries drawn on this output (`TitleArray[0]`, `StickerArray[1]`, ...), then
+    /// its opening and ending (`OpeningArray[0]`, `EndingArray[1]`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub overlays: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -429,7 +430,10 @@ pub fn rendered_output(
             overlays: out
                 .render
                 .iter()
-                .flat_map(|r| r.overlays.iter().map(|o| o.entry.clone()))
+                .flat_map(|r| {
+                    let drawn = r.overlays.iter().map(|o| o.entry.clone());
+                    drawn.chain(r.bookends.iter().map(|b| b.entry.clone()))
+                })
                 .collect(),
             notes: out.notes.clone(),
             files: delivery.files,

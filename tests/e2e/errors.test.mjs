@@ -63,11 +63,12 @@ for (const [request, code] of BAD_PARAMS) {
 
 test('a parameter whose effect is not built yet is refused, not ignored', async () => {
   const record = await host.run('SubmitScreenMediaHighlightsJob', {
-    // Ending clips are not built: refused, not ignored.
-    InputConfig: { MediaArray: ['a.mp4'], EndingArray: ['end.mp4'] },
+    // A gl-transitions name the renderer does not draw: refused, not ignored.
+    InputConfig: { MediaArray: ['a.mp4'] },
+    EditingConfig: { ProcessConfig: { TransitionList: ['cube'] } },
     OutputConfig: { MediaURL: 'reel_{index}.mp4' },
   });
-  assert.equal(record.Code, 'InvalidParameter.InputConfig.EndingArray', record.Message);
-  assert.match(record.Message, /not supported yet/);
+  assert.equal(record.Code, 'InvalidParameter.EditingConfig.ProcessConfig.TransitionList', record.Message);
+  assert.match(record.Message, /transition 'cube' is not supported yet/);
   await assertEngineStillWorks();
 });

@@ -2,7 +2,9 @@
 // image is read through the job's readers and decoded in the worker, the title rasterised by the
 // browser's canvas text, both composited in Rust; checked on frames ffmpeg extracts from the
 // reel. An undecodable sticker is InvalidMedia.Unsupported naming it and the engine serves the
-// next job; arrays not built yet are refused at submit.
+// next job. Openings, endings and background images (an image opening, a video ending, the
+// background behind the letterboxed reel): duration, sound and pixels of the output; an
+// undecodable or missing one fails the job naming its entry.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -136,13 +138,105 @@ test('an undecodable sticker is InvalidMedia.Unsupported naming it; the next job
   assert.equal(ok.SubJobList?.[0]?.Status, 'Success', JSON.stringify(ok).slice(0, 2000));
 });
 
-test('arrays not built yet are refused at submit, naming the array', async () => {
-  for (const key of ['OpeningArray', 'EndingArray', 'BackgroundImageArray']) {
-    const record = await host.run('SubmitScreenMediaHighlightsJob', {
-      InputConfig: { MediaArray: [episodeUrl], [key]: ['x.png'] },
-      OutputConfig: { MediaURL: 'memory:', Count: 1 },
-    });
-    assert.equal(record.Code, `InvalidParameter.InputConfig.${key}`, JSON.stringify(record));
-    assert.match(record.Message, /is not supported yet/);
+/** The RGB frame of `file` at `t` seconds, `w x h`. */
+function frameOf(file, t, w, h) {
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-ss', String(t), '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 64 << 20 });
+  assert.equal(r.status, 0, String(r.stderr));
+  assert.equal(r.stdout.length, w * h * 3);
+  return { data: r.stdout, w };
+}
+
+/** Mean [r, g, b] of a `frameOf` frame over x0..x1, y0..y1. */
+function meanOf({ data, w }, [x0, y0, x1, y1]) {
+  const sum = [0, 0, 0];
+  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) for (let c = 0; c < 3; c++) sum[c] += data[(y * w + x) * 3 + c];
+  const n = (x1 - x0) * (y1 - y0);
+  return sum.map((s) => Math.round(s / n));
+}
+
+const near = (got, want, tol = 30) => got.every((c, i) => Math.abs(c - want[i]) <= tol);
+
+test('ICE job with an image opening, a video ending and a background image', async (t) => {
+  // The episode is 4:3; the output is square, so the reel is letterboxed (fitted 320x240 at
+  // y 40) and the background image fills the bands. The opening is a square blue still (it
+  // covers the frame); the ending an orange 4:3 video with a tone, letterboxed like the reel.
+  const S = 320;
+  const opening = path.join(dir, 'opening.png');
+  run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `color=c=0x0000FF:size=${S}x${S}`, '-frames:v', '1', opening]);
+  const background = path.join(dir, 'background.png');
+  run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=0x00C000:size=90x160', '-frames:v', '1', background]);
+  const ending = path.join(dir, 'ending.mp4');
+  run('ffmpeg', [
+    '-v', 'error', '-y', '-f', 'lavfi', '-i', `color=c=0xFF8000:size=${W}x${H}:rate=25:duration=3`,
+    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=3',
+    '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-g', '25', '-c:a', 'aac', '-shortest', ending,
+  ]);
+  const record = await host.run('SubmitScreenMediaHighlightsJob', {
+    InputConfig: {
+      MediaArray: [episodeUrl],
+      OpeningArray: [{ MediaURL: host.server.fileUrl(opening), Duration: 2 }],
+      // The video is 3 s; its first 2 s close the reel.
+      EndingArray: [{ MediaURL: host.server.fileUrl(ending), Duration: 2 }],
+      BackgroundImageArray: [host.server.fileUrl(background)],
+    },
+    OutputConfig: { MediaURL: host.uploadUrl('bookends_{index}.mp4'), Count: 1, Width: S, Height: S, MaxDuration: 6 },
+  });
+  const sub = record.SubJobList?.[0];
+  assert.equal(sub?.Status, 'Success', JSON.stringify(record).slice(0, 2000));
+  assert.deepEqual(sub.Overlays, ['OpeningArray[0]', 'EndingArray[0]']);
+  const reel = sub.Clips.reduce((sum, c) => sum + (c.Out - c.In), 0);
+  const expected = 2 + reel + 2;
+  const file = host.localPath(sub.MediaURL);
+  // Decodes without error; audio and video run to the same end.
+  const { duration } = checkMediaFile(file);
+  t.diagnostic(`reel ${reel.toFixed(3)} s, output ${duration.toFixed(3)} s, record ${sub.Duration} s`);
+  assert.ok(Math.abs(duration - expected) <= 0.041, `output ${duration} s = 2 + ${reel} + 2`);
+  assert.ok(Math.abs(sub.Duration - expected) <= 0.041, `record Duration ${sub.Duration}`);
+  // The opening still: blue over the whole frame, bands included.
+  const first = frameOf(file, 1, S, S);
+  assert.ok(near(meanOf(first, [100, 100, 220, 220]), [0, 0, 255]), `opening centre ${meanOf(first, [100, 100, 220, 220])}`);
+  assert.ok(near(meanOf(first, [20, 6, 300, 34]), [0, 0, 255]), `opening band ${meanOf(first, [20, 6, 300, 34])}`);
+  // The reel: the grey episode fitted, the background image's green in the bands.
+  const middle = frameOf(file, 2 + reel / 2, S, S);
+  assert.ok(near(meanOf(middle, [100, 60, 220, 120]), [128, 128, 128], 12), `reel picture ${meanOf(middle, [100, 60, 220, 120])}`);
+  for (const band of [[20, 6, 300, 34], [20, 286, 300, 314]]) {
+    assert.ok(near(meanOf(middle, band), [0, 192, 0]), `reel band ${band}: ${meanOf(middle, band)}`);
   }
+  // The ending video: orange fitted, green bands.
+  const last = frameOf(file, expected - 0.5, S, S);
+  assert.ok(near(meanOf(last, [100, 100, 220, 220]), [255, 128, 0]), `ending centre ${meanOf(last, [100, 100, 220, 220])}`);
+  assert.ok(near(meanOf(last, [20, 6, 300, 34]), [0, 192, 0]), `ending band ${meanOf(last, [20, 6, 300, 34])}`);
+  // The ending's tone is heard in the output's last second; the opening still is silent.
+  const level = (args) => {
+    const r = spawnSync('ffmpeg', ['-v', 'info', ...args, '-i', file, '-t', '1', '-vn', '-af', 'volumedetect', '-f', 'null', '-'], { encoding: 'utf8' });
+    return Number(r.stderr.match(/mean_volume: (-?[\d.]+|-inf) dB/)?.[1] ?? -Infinity);
+  };
+  const [start, end] = [level(['-ss', '0.5']), level(['-sseof', '-1.2'])];
+  t.diagnostic(`mean volume: ${start} dB in the opening, ${end} dB in the ending`);
+  assert.ok(end > -35, `the ending's tone is in the output: ${end} dB`);
+  assert.ok(!(start > -70), `the still opening is silent: ${start} dB`);
+});
+
+test('an undecodable ending fails the job naming the entry; the next job works', async () => {
+  const bad = path.join(dir, 'broken-ending.mp4');
+  fs.writeFileSync(bad, 'not a video either, a few words of text\n'.repeat(20));
+  const record = await host.run('SubmitScreenMediaHighlightsJob', {
+    InputConfig: { MediaArray: [episodeUrl], EndingArray: [host.server.fileUrl(bad)] },
+    OutputConfig: { MediaURL: host.uploadUrl('bad_end_{index}.mp4'), Count: 1, Width: W, Height: H, MaxDuration: 6 },
+  });
+  const text = JSON.stringify(record);
+  assert.match(text, /InvalidMedia\.(Unsupported|Corrupt)/, text.slice(0, 2000));
+  assert.match(text, /EndingArray\[0\][^"]*broken-ending\.mp4/, text.slice(0, 2000));
+  const missing = await host.run('SubmitScreenMediaHighlightsJob', {
+    InputConfig: { MediaArray: [episodeUrl], OpeningArray: [host.server.fileUrl(path.join(dir, 'no-such.png'))] },
+    OutputConfig: { MediaURL: host.uploadUrl('no_open_{index}.mp4'), Count: 1, Width: W, Height: H, MaxDuration: 6 },
+  });
+  const missingText = JSON.stringify(missing);
+  assert.match(missingText, /InvalidMedia\.NotFound/, missingText.slice(0, 2000));
+  assert.match(missingText, /OpeningArray\[0\][^"]*no-such\.png/, missingText.slice(0, 2000));
+  const ok = await host.run('SubmitScreenMediaHighlightsJob', {
+    InputConfig: { MediaArray: [episodeUrl], OpeningArray: [stickerUrl] },
+    OutputConfig: { MediaURL: host.uploadUrl('after_end_{index}.mp4'), Count: 1, Width: W, Height: H, MaxDuration: 6 },
+  });
+  assert.equal(ok.SubJobList?.[0]?.Status, 'Success', JSON.stringify(ok).slice(0, 2000));
 });
