@@ -57,6 +57,8 @@ fn main() {
         duration_s: 10.0,
         loudness: None,
         music: None,
+        bookends: Vec::new(),
+        backdrop: None,
         overlays: Vec::new(),
     };
     let ops = frame_ops(&plan, 0).expect("ops");

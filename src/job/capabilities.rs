@@ -91,7 +91,6 @@ impl Capabilities {
                 Container::Webm,
                 Container::Mkv,
             ],
-            ..Capabilities::retrieval_only()
         }
     }
 }
