@@ -323,3 +323,30 @@ fn background_image_behind_a_fitted_picture_matches_ffmpeg() {
         black.plane(0).data[100 * 360 + 180]
     );
 }
+
+#[test]
+fn an_ending_with_sound_gives_silent_inputs_an_audio_track() {
+    let request = json!({
+        "InputConfig": {"MediaArray": ["ep1.mp4"], "EndingArray": ["end.mp4"]},
+        "OutputConfig": {"MediaURL": "r_{index}.mp4", "Count": 1},
+    });
+    let spec = parse_request(ICE, &request, &Capabilities::with_render()).expect("valid");
+    let silent = [SourceInput {
+        has_audio: false,
+        ..input(1280, 720)
+    }];
+    let settings = render_settings(&spec, &silent);
+    assert!(settings.audio.is_none());
+    let with = reelcut::engine::with_bookend_sound(settings.clone(), &spec, &media());
+    assert!(with.audio.is_some() && with.loudness.is_some());
+    // A still ending has no sound to add.
+    let stills = HashMap::from([(
+        "end.mp4".to_string(),
+        BookendMedia::Still {
+            width: 8,
+            height: 8,
+        },
+    )]);
+    let without = reelcut::engine::with_bookend_sound(settings, &spec, &stills);
+    assert!(without.audio.is_none());
+}

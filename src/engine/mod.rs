@@ -31,8 +31,8 @@ use crate::render::{CutWindow, SourceGeometry};
 pub use highlights::{highlight_request, HighlightRequest, Purpose};
 pub use output::{
     crop_mode, frame_rate, length_field, music_bed, output_clips, output_size, placement,
-    reel_outputs, render_plan, render_settings, round_ms, AudioEncoding, CropMode, OutputClip,
-    ReelOutput, RenderSettings, VideoEncoding,
+    reel_outputs, render_plan, render_settings, round_ms, with_bookend_sound, AudioEncoding,
+    CropMode, OutputClip, ReelOutput, RenderSettings, VideoEncoding,
 };
 pub use planning::{
     concat_ranges, export_reels, plan_concat, plan_config, plan_reels, request_seed,

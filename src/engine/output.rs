@@ -142,14 +142,45 @@ pub fn render_settings(spec: &JobSpec, sources: &[SourceInput]) -> RenderSetting
             crf: video.crf,
         },
         video_disabled: video.disabled,
-        audio: wants_audio.then_some(AudioEncoding {
-            codec: audio.codec,
-            sample_rate: audio.sample_rate,
-            channels: audio.channels,
-            bitrate_bps: audio.bitrate_bps,
-        }),
+        audio: wants_audio.then(|| audio_encoding(spec)),
         loudness: (wants_audio && !audio.loudness_off).then(LoudnessTarget::default),
         segment: spec.segment.clone(),
+    }
+}
+
+fn audio_encoding(spec: &JobSpec) -> AudioEncoding {
+    let audio = &spec.outputs.audio;
+    AudioEncoding {
+        codec: audio.codec,
+        sample_rate: audio.sample_rate,
+        channels: audio.channels,
+        bitrate_bps: audio.bitrate_bps,
+    }
+}
+
+/// `settings` with an audio track when an opening or ending video the outputs show has sound
+/// though neither the inputs nor music do (its sound is part of the output).
+pub fn with_bookend_sound(
+    settings: RenderSettings,
+    spec: &JobSpec,
+    bookends: &HashMap<String, BookendMedia>,
+) -> RenderSettings {
+    let sound = bookends.values().any(|m| {
+        matches!(
+            m,
+            BookendMedia::Video {
+                has_audio: true,
+                ..
+            }
+        )
+    });
+    if settings.audio.is_some() || !sound || spec.outputs.audio.disabled {
+        return settings;
+    }
+    RenderSettings {
+        audio: Some(audio_encoding(spec)),
+        loudness: (!spec.outputs.audio.loudness_off).then(LoudnessTarget::default),
+        ..settings
     }
 }
 

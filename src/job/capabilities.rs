@@ -261,7 +261,9 @@ pub fn check_capabilities(spec: &JobSpec, caps: &Capabilities) -> Result<()> {
         return Err(ApiError::not_supported_yet(f, format!("({n} entries)")));
     }
     if spec.outputs.video.disabled {
-        if let Some((f, _)) = drawn.iter().find(|(_, n)| *n > 0) {
+        // The background image is drawn too (openings and endings still bring their sound).
+        let pictures = drawn.iter().chain(&media[2..]);
+        if let Some((f, _)) = pictures.into_iter().find(|(_, n)| *n > 0) {
             // Drawn over the picture: an output without one would accept and ignore them.
             return Err(ApiError::invalid_parameter(
                 f,

@@ -404,17 +404,18 @@ impl Job<'_> {
         from: f64,
         notes: &mut Vec<String>,
     ) -> Result<(Vec<engine::OutputRecord>, Vec<Attached>), ApiError> {
-        let settings = engine::render_settings(self.spec, inputs);
-        if settings.video_disabled && settings.audio.is_none() {
-            return Err(ApiError::unsupported(
-                "Output.Video.DisableVideo is true and no input has an audio track (nor is there background music): the output would be empty",
-            ));
-        }
         let io = self.io.clone();
         let open_uri = move |uri: &str| io.open(uri).map_err(js_error_to_api);
         let bookends =
             probe_overlay_media(&self.spec.overlays, reels.len(), &self.pictures, &open_uri)
                 .await?;
+        let settings = engine::render_settings(self.spec, inputs);
+        let settings = engine::with_bookend_sound(settings, self.spec, &bookends);
+        if settings.video_disabled && settings.audio.is_none() {
+            return Err(ApiError::unsupported(
+                "Output.Video.DisableVideo is true and no input has an audio track (nor is there background music): the output would be empty",
+            ));
+        }
         let outputs = engine::reel_outputs(self.spec, &settings, inputs, reels, &bookends);
         let encoding = negotiate_encoders(&settings).await?;
         notes.extend(encoding.notes.iter().cloned());
