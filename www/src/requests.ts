@@ -55,12 +55,18 @@ export interface ScreenMediaHighlightsRequest {
       TargetDuration?: number;
       PlotPacingType?: 'Normal' | 'Fast' | 'Slow';
     };
+    /**
+     * Shown before the reel: an image (`Duration` s, default 3) or a video (whole, or its first
+     * `Duration` s, with its sound); output i (0-based) takes entry i % n.
+     */
     OpeningArray?: MediaEntryRequest[];
+    /** Shown after the reel, as `OpeningArray`. */
     EndingArray?: MediaEntryRequest[];
     TitleArray?: (string | TitleRequest)[];
     SubHeadingArray?: (string | TitleRequest)[];
     StickerArray?: (MediaReference | StickerRequest)[];
     BackgroundMusicArray?: MediaReference[];
+    /** Drawn (covering the frame) behind a fitted picture, instead of bars or the blurred copy; picked as `OpeningArray`. */
     BackgroundImageArray?: (MediaReference | { MediaURL: MediaReference })[];
   }>;
   EditingConfig?: OrJson<{
