@@ -2,7 +2,8 @@
 //! documented fallback order, for the browser to try with `isConfigSupported`.
 //!
 //! Video: the requested codec first, then H.264 High (level from size and rate), VP9, AV1, VP8;
-//! WebM holds only VP9, AV1 and VP8. Audio: AAC-LC, then Opus; WebM holds only Opus.
+//! WebM holds only VP9, AV1 and VP8. Audio: AAC-LC from the browser's `AudioEncoder`, then (MP4
+//! and MOV) AAC-LC from the wasm encoder the package ships, then Opus; WebM holds only Opus.
 
 use serde::{Deserialize, Serialize};
 
@@ -54,6 +55,27 @@ impl AudioFamily {
     }
 }
 
+/// Which encoder produces the audio: the browser's WebCodecs `AudioEncoder`, or AAC-LC encoded
+/// in wasm (libavcodec's `aac` through `@mediabunny/aac-encoder`, www/src/aac/), for browsers whose
+/// `AudioEncoder` has no AAC (Chromium on Linux). Both are driven through the same
+/// `AudioEncoder`-shaped calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub enum AudioEncoderKind {
+    WebCodecs,
+    WasmAac,
+}
+
+impl AudioEncoderKind {
+    /// How the output record names it (`AudioEncoder`).
+    pub fn label(self) -> &'static str {
+        match self {
+            AudioEncoderKind::WebCodecs => "WebCodecs",
+            AudioEncoderKind::WasmAac => "wasm AAC (@mediabunny/aac-encoder, libavcodec)",
+        }
+    }
+}
+
 /// One video encoder configuration to try (fields as in WebCodecs' `VideoEncoderConfig`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -71,6 +93,7 @@ pub struct VideoCandidate {
 #[serde(rename_all = "camelCase")]
 pub struct AudioCandidate {
     pub family: AudioFamily,
+    pub encoder: AudioEncoderKind,
     pub codec: String,
     pub sample_rate: u32,
     pub number_of_channels: u32,
@@ -248,17 +271,29 @@ pub struct AudioRequest {
 }
 
 /// The configurations to try, best first. Opus always runs at 48 kHz (the mixer resamples).
+/// The wasm AAC encoder is offered for MP4 and MOV, where players and upload pipelines expect
+/// AAC; Matroska takes Opus as readily, so it falls back to Opus without loading it.
 pub fn audio_candidates(req: &AudioRequest) -> Vec<AudioCandidate> {
+    use AudioEncoderKind::{WasmAac, WebCodecs};
     let channels = req.channels.unwrap_or(2);
-    let order: &[AudioFamily] = if req.container == Container::Webm {
-        &[AudioFamily::Opus]
-    } else {
-        &[AudioFamily::Aac, AudioFamily::Opus]
+    let order: &[(AudioFamily, AudioEncoderKind)] = match req.container {
+        Container::Webm => &[(AudioFamily::Opus, WebCodecs)],
+        Container::Mp4 | Container::Mov => &[
+            (AudioFamily::Aac, WebCodecs),
+            (AudioFamily::Aac, WasmAac),
+            (AudioFamily::Opus, WebCodecs),
+        ],
+        // Matroska, and the cloud containers validation refuses before anything is encoded.
+        _ => &[
+            (AudioFamily::Aac, WebCodecs),
+            (AudioFamily::Opus, WebCodecs),
+        ],
     };
     order
         .iter()
-        .map(|&family| AudioCandidate {
+        .map(|&(family, encoder)| AudioCandidate {
             family,
+            encoder,
             codec: match family {
                 AudioFamily::Aac => "mp4a.40.2".into(),
                 AudioFamily::Opus => "opus".into(),
@@ -277,19 +312,23 @@ pub fn audio_candidates(req: &AudioRequest) -> Vec<AudioCandidate> {
 
 /// The note for the audio configuration the browser accepted, when it is not what was asked or
 /// not the container's first choice.
-pub fn audio_choice_note(req: &AudioRequest, chosen: AudioFamily) -> Option<String> {
+pub fn audio_choice_note(req: &AudioRequest, chosen: &AudioCandidate) -> Option<String> {
     let first = audio_candidates(req).first().map(|c| c.family)?;
     match req.codec {
-        Some(codec) if codec_name(codec) != chosen.name() => Some(format!(
+        Some(codec) if codec_name(codec) != chosen.family.name() => Some(format!(
             "audio codec {} is not available for {} in this browser; used {}",
             codec_name(codec),
             req.container.name(),
-            chosen.name()
+            chosen.family.name()
         )),
-        None if chosen != first => Some(format!(
+        _ if chosen.encoder == AudioEncoderKind::WasmAac => Some(format!(
+            "this browser's AudioEncoder has no AAC; AAC is encoded by the {}",
+            chosen.encoder.label()
+        )),
+        None if chosen.family != first => Some(format!(
             "{} encoding is not available in this browser; audio is {}",
             first.name().to_uppercase(),
-            chosen.name()
+            chosen.family.name()
         )),
         _ => None,
     }

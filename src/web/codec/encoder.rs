@@ -14,6 +14,7 @@ use web_sys::{
     VideoEncoderConfig, VideoEncoderEncodeOptions, VideoEncoderInit, VideoFrame,
 };
 
+use super::audio_encoder_class::AudioEncoderClass;
 use super::queue::OutputQueue;
 use super::{encode_error, js_message};
 use crate::media::encoding::{AudioCandidate, VideoCandidate};
@@ -42,7 +43,7 @@ pub fn video_config(c: &VideoCandidate) -> VideoEncoderConfig {
     config
 }
 
-fn audio_config(c: &AudioCandidate) -> AudioEncoderConfig {
+pub fn audio_config(c: &AudioCandidate) -> AudioEncoderConfig {
     let config = AudioEncoderConfig::new(&c.codec, c.number_of_channels, c.sample_rate);
     config.set_bitrate_f64(c.bitrate as f64);
     config
@@ -52,18 +53,6 @@ fn audio_config(c: &AudioCandidate) -> AudioEncoderConfig {
 pub async fn negotiate_video(candidates: &[VideoCandidate]) -> Option<VideoCandidate> {
     for c in candidates {
         if let Ok(s) = VideoEncoder::is_config_supported(&video_config(c)).await {
-            if s.get_supported().unwrap_or(false) {
-                return Some(c.clone());
-            }
-        }
-    }
-    None
-}
-
-/// The first audio candidate this browser can encode.
-pub async fn negotiate_audio(candidates: &[AudioCandidate]) -> Option<AudioCandidate> {
-    for c in candidates {
-        if let Ok(s) = AudioEncoder::is_config_supported(&audio_config(c)).await {
             if s.get_supported().unwrap_or(false) {
                 return Some(c.clone());
             }
@@ -235,7 +224,8 @@ pub struct AudioEncoderBox {
 }
 
 impl AudioEncoderBox {
-    pub fn open(candidate: &AudioCandidate) -> Result<Self, ApiError> {
+    /// An encoder made by `class` (the browser's, or the wasm AAC one negotiation chose).
+    pub fn open(candidate: &AudioCandidate, class: &AudioEncoderClass) -> Result<Self, ApiError> {
         let out = Outputs::new();
         let (q, d) = (out.queue.clone(), out.description.clone());
         let output = Closure::<dyn FnMut(EncodedAudioChunk, JsValue)>::new(
@@ -266,12 +256,7 @@ impl AudioEncoderBox {
             error.as_ref().unchecked_ref(),
             output.as_ref().unchecked_ref(),
         );
-        let encoder = AudioEncoder::new(&init).map_err(|e| {
-            ApiError::unsupported(format!(
-                "AudioEncoder could not be created: {}",
-                js_message(&e)
-            ))
-        })?;
+        let encoder = class.construct(&init)?;
         encoder.set_ondequeue(Some(dequeue.as_ref().unchecked_ref()));
         let this = Self {
             encoder,

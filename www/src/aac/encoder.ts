@@ -3,7 +3,8 @@
 // Linux encodes Opus only). The Rust engine constructs it where it would construct `AudioEncoder`
 // and drives it through the same calls (src/web/codec/encoder.rs), so negotiation, backpressure,
 // output chunks and the decoder description follow one code path. Loaded on demand
-// (src/web/codec/wasm_aac.rs asks the worker for it) only when an MP4/MOV output needs AAC.
+// (src/web/encoders.rs asks the worker through `JobIo.loadWasmAac`, ./load.ts) only when an
+// MP4/MOV output needs AAC and the browser has none.
 //
 // The package runs the codec in a worker of its own (a classic worker from a blob: URL), nested
 // in the engine's worker.
