@@ -148,3 +148,51 @@ fn audio_is_aac_then_wasm_aac_then_opus_and_opus_runs_at_48k() {
         .unwrap()
         .contains("wasm AAC"));
 }
+
+#[test]
+fn crf_drives_a_quantizer_first_then_the_bit_rate_mapping() {
+    let req = VideoRequest {
+        crf: Some(30),
+        ..video(Container::Mp4, None)
+    };
+    let (c, _) = video_candidates(&req);
+    let order: Vec<_> = c.iter().map(|c| (c.family, c.quantizer)).collect();
+    assert_eq!(
+        order,
+        [
+            (VideoFamily::Avc, Some(30)),
+            (VideoFamily::Avc, None),
+            (VideoFamily::Vp9, Some(37)),
+            (VideoFamily::Vp9, None),
+            (VideoFamily::Av1, Some(37)),
+            (VideoFamily::Av1, None),
+            (VideoFamily::Vp8, None),
+        ]
+    );
+    // Both modes keep the bit-rate estimate the memory budget uses.
+    assert_eq!(c[0].bitrate, c[1].bitrate);
+    assert!(crf_note(&req, &c[0])
+        .unwrap()
+        .contains("quantizer: 30 for every frame"));
+    assert!(crf_note(&req, &c[1])
+        .unwrap()
+        .contains("has no quantizer mode; CRF 30 is mapped to"));
+    assert_eq!(quantizer_for_crf(51, VideoFamily::Vp9), Some(63));
+    assert_eq!(quantizer_for_crf(0, VideoFamily::Av1), Some(0));
+    assert_eq!(quantizer_for_crf(23, VideoFamily::Vp8), None);
+    // A bit rate given as well is the target: no quantizer candidates, and the note says so.
+    let both = VideoRequest {
+        bitrate_bps: Some(2_000_000),
+        ..req.clone()
+    };
+    let (c, _) = video_candidates(&both);
+    assert!(c
+        .iter()
+        .all(|c| c.quantizer.is_none() && c.bitrate == 2_000_000));
+    assert!(crf_note(&both, &c[0]).unwrap().contains("not used"));
+    // No CRF, no note, no quantizer.
+    let plain = video(Container::Mp4, None);
+    let (c, _) = video_candidates(&plain);
+    assert!(c.iter().all(|c| c.quantizer.is_none()));
+    assert_eq!(crf_note(&plain, &c[0]), None);
+}

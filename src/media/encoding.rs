@@ -85,7 +85,11 @@ pub struct VideoCandidate {
     pub width: u32,
     pub height: u32,
     pub framerate: f64,
+    /// The target bit rate; with a quantizer, the size estimate for memory budgets only.
     pub bitrate: u64,
+    /// A fixed per-frame quantizer (`bitrateMode: 'quantizer'`), on the codec's own scale, when a
+    /// request's CRF drives it (see [`quantizer_for_crf`]).
+    pub quantizer: Option<u32>,
 }
 
 /// One audio encoder configuration to try (fields as in WebCodecs' `AudioEncoderConfig`).
@@ -175,6 +179,18 @@ pub fn bitrate_for_crf(crf: u32, width: u32, height: u32, fps: f64, family: Vide
     bps.round().clamp(200_000.0, 60_000_000.0) as u64
 }
 
+/// The per-frame quantizer a CRF means for `family`, where WebCodecs has one (`avc`: 0..=51, the
+/// scale x264's CRF is also on; `vp9`, `av1`: 0..=63, reached by scaling the 0..=51 CRF range
+/// onto it). VP8 has none: it keeps the bit-rate mapping of [`bitrate_for_crf`].
+pub fn quantizer_for_crf(crf: u32, family: VideoFamily) -> Option<u32> {
+    let crf = crf.min(51);
+    match family {
+        VideoFamily::Avc => Some(crf),
+        VideoFamily::Vp9 | VideoFamily::Av1 => Some((f64::from(crf) * 63.0 / 51.0).round() as u32),
+        VideoFamily::Vp8 => None,
+    }
+}
+
 /// What the output's video should be, as the request says.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VideoRequest {
@@ -221,31 +237,67 @@ pub fn video_candidates(req: &VideoRequest) -> (Vec<VideoCandidate>, Vec<String>
         .filter(|f| !families.contains(f))
         .collect();
     families.extend(rest);
+    // A CRF without a bit rate asks for constant quality: each family's quantizer mode first,
+    // then the same family by the bit-rate mapping, for an encoder that has no quantizer mode.
+    let quantizers = |family| match (req.crf, req.bitrate_bps) {
+        (Some(crf), None) => quantizer_for_crf(crf, family),
+        _ => None,
+    };
     let candidates = families
         .into_iter()
-        .map(|family| VideoCandidate {
-            family,
-            codec: match family {
-                VideoFamily::Avc => avc_codec_string(req.width, req.height, req.fps),
-                VideoFamily::Vp9 => vp9_codec_string(req.width, req.height),
-                VideoFamily::Av1 => av1_codec_string(req.width, req.height),
-                VideoFamily::Vp8 => "vp8".into(),
-            },
-            width: req.width,
-            height: req.height,
-            framerate: req.fps,
-            bitrate: req.bitrate_bps.unwrap_or_else(|| {
-                bitrate_for_crf(
-                    req.crf.unwrap_or(23),
-                    req.width,
-                    req.height,
-                    req.fps,
-                    family,
-                )
-            }),
+        .flat_map(|family| {
+            let base = VideoCandidate {
+                family,
+                codec: match family {
+                    VideoFamily::Avc => avc_codec_string(req.width, req.height, req.fps),
+                    VideoFamily::Vp9 => vp9_codec_string(req.width, req.height),
+                    VideoFamily::Av1 => av1_codec_string(req.width, req.height),
+                    VideoFamily::Vp8 => "vp8".into(),
+                },
+                width: req.width,
+                height: req.height,
+                framerate: req.fps,
+                bitrate: req.bitrate_bps.unwrap_or_else(|| {
+                    bitrate_for_crf(
+                        req.crf.unwrap_or(23),
+                        req.width,
+                        req.height,
+                        req.fps,
+                        family,
+                    )
+                }),
+                quantizer: None,
+            };
+            let fixed = quantizers(family).map(|q| VideoCandidate {
+                quantizer: Some(q),
+                ..base.clone()
+            });
+            fixed.into_iter().chain(std::iter::once(base))
         })
         .collect();
     (candidates, notes)
+}
+
+/// How a request's CRF was honoured by the configuration the browser accepted: as the encoder's
+/// quantizer, or (no quantizer mode) as a bit rate. `None` when no CRF was asked for.
+pub fn crf_note(req: &VideoRequest, chosen: &VideoCandidate) -> Option<String> {
+    let crf = req.crf?;
+    if req.bitrate_bps.is_some() {
+        return Some(format!(
+            "CRF {crf} is not used: the request also gives a bit rate, which the encoder follows"
+        ));
+    }
+    Some(match chosen.quantizer {
+        Some(q) => format!(
+            "CRF {crf} drives the {} encoder's quantizer: {q} for every frame (bitrateMode quantizer)",
+            chosen.family.name()
+        ),
+        None => format!(
+            "this browser's {} encoder has no quantizer mode; CRF {crf} is mapped to {} kbit/s",
+            chosen.family.name(),
+            chosen.bitrate / 1000
+        ),
+    })
 }
 
 /// The note for the video configuration the browser accepted, when it is not what was asked.

@@ -61,6 +61,7 @@ pub async fn negotiate_encoders(
             )
         })?;
         notes.extend(encoding::video_choice_note(&video_req, video.family));
+        notes.extend(encoding::crf_note(&video_req, &video));
         Some(video)
     };
     let (audio, audio_class) = match settings.audio_request() {
