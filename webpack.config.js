@@ -13,6 +13,8 @@ const pages = (env) => ({
     app: './www/app/app.ts',
     demo: './www/demo/demo.ts',
     bench: './www/bench/bench.ts',
+    // The wasm AAC encoder, loaded by the engine worker only when it needs it (www/src/aac/load.ts).
+    'reelcut.aac': { import: './www/src/aac/encoder.ts', library: { type: 'module' } },
   },
   experiments: { outputModule: true },
   output: {
@@ -30,6 +32,11 @@ const pages = (env) => ({
       // Benchmark peer: ffmpeg.wasm's worker loads its core with import(coreURL) at run time; leave
       // that import to the browser instead of turning it into a bundle lookup that cannot succeed.
       { test: /@ffmpeg[\\/]ffmpeg[\\/]dist[\\/]esm[\\/]worker\.js$/, parser: { import: false } },
+      // @mediabunny/aac-encoder imports its host's registry from 'mediabunny'; reelcut is that
+      // host (www/src/aac/mediabunny-host.ts), so the encoder comes without mediabunny itself. Only
+      // that package's import is redirected: the benchmark's peer uses the real mediabunny.
+      // Its Node-only `import('worker_threads')` (never reached in a browser) stays in the one file.
+      { test: /@mediabunny[\\/]aac-encoder[\\/]/, resolve: { alias: { mediabunny: path.join(root, 'www/src/aac/mediabunny-host.ts') } }, parser: { dynamicImportMode: 'eager' } },
     ],
   },
   // Each worker is one self-contained chunk: shared chunks would need chunk loading inside module workers.
@@ -47,7 +54,7 @@ const pages = (env) => ({
 const pkg = (env) => ({
   ...pages(env),
   name: 'package',
-  entry: { reelcut: './www/src/index.ts' },
+  entry: { reelcut: './www/src/index.ts', 'reelcut.aac': { import: './www/src/aac/encoder.ts', library: { type: 'module' } } },
   output: {
     path: path.join(root, 'dist/package'),
     filename: '[name].js',

@@ -57,13 +57,19 @@ if (newest(['www', 'webpack.config.js', 'tsconfig.json']) > mtime('dist/reelcut.
 
 /**
  * webpack writes `new URL(/* worker import *\/ "./x.js", import.meta.url)`; vite recognises the
- * worker and asset patterns only without the comment, so the package's files drop them.
+ * worker and asset patterns only without the comment, so the package's files drop them. The wasm
+ * AAC module's URL (www/src/aac/load.ts) is left to the browser at build time, and webpack gives
+ * it its own base (`__webpack_require__.b`); the package's worker gets the plain
+ * `new URL('./reelcut.aac.js', import.meta.url)` back, so an app's bundler copies that file too.
  */
 function plainUrlPatterns(dir) {
   for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.js'))) {
     const file = path.join(dir, name);
     const text = fs.readFileSync(file, 'utf8');
-    const fixed = text.replace(/\/\* webpackChunkName: "[^"]*" \*\/ /g, '').replace(/new URL\(\/\* (?:worker|asset) import \*\/ /g, 'new URL(');
+    const fixed = text
+      .replace(/\/\* webpackChunkName: "[^"]*" \*\/ /g, '')
+      .replace(/new URL\(\/\* (?:worker|asset) import \*\/ /g, 'new URL(')
+      .replace(/new URL\(\/\* webpackIgnore: true \*\/ '\.\/reelcut\.aac\.js', __webpack_require__\.b\)/g, "new URL('./reelcut.aac.js', import.meta.url)");
     if (fixed !== text) fs.writeFileSync(file, fixed);
   }
 }

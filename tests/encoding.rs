@@ -90,7 +90,7 @@ fn an_explicit_bitrate_wins_over_crf() {
 }
 
 #[test]
-fn audio_is_aac_then_opus_and_opus_runs_at_48k() {
+fn audio_is_aac_then_wasm_aac_then_opus_and_opus_runs_at_48k() {
     let req = AudioRequest {
         container: Container::Mp4,
         codec: None,
@@ -100,25 +100,99 @@ fn audio_is_aac_then_opus_and_opus_runs_at_48k() {
     };
     let c = audio_candidates(&req);
     assert_eq!(
-        c.iter().map(|c| c.family).collect::<Vec<_>>(),
-        [AudioFamily::Aac, AudioFamily::Opus]
+        c.iter().map(|c| (c.family, c.encoder)).collect::<Vec<_>>(),
+        [
+            (AudioFamily::Aac, AudioEncoderKind::WebCodecs),
+            (AudioFamily::Aac, AudioEncoderKind::WasmAac),
+            (AudioFamily::Opus, AudioEncoderKind::WebCodecs)
+        ]
     );
-    assert_eq!((c[0].sample_rate, c[1].sample_rate), (44100, 48000));
+    assert_eq!(
+        (c[0].sample_rate, c[1].sample_rate, c[2].sample_rate),
+        (44100, 44100, 48000)
+    );
     assert_eq!(c[0].bitrate, 256_000);
-    assert!(audio_choice_note(&req, AudioFamily::Opus)
+    assert_eq!(audio_choice_note(&req, &c[0]), None);
+    assert!(audio_choice_note(&req, &c[1])
+        .unwrap()
+        .contains("has no AAC; AAC is encoded by the wasm AAC"));
+    assert!(audio_choice_note(&req, &c[2])
         .unwrap()
         .starts_with("AAC encoding is not available"));
+    // MOV is MP4's structure: the same order. Matroska does not load the wasm encoder.
+    let mov = audio_candidates(&AudioRequest {
+        container: Container::Mov,
+        ..req.clone()
+    });
+    assert_eq!(mov, c);
+    let mkv = audio_candidates(&AudioRequest {
+        container: Container::Mkv,
+        ..req.clone()
+    });
+    assert!(mkv.iter().all(|c| c.encoder == AudioEncoderKind::WebCodecs));
     let webm = AudioRequest {
         container: Container::Webm,
         ..req.clone()
     };
-    assert_eq!(audio_candidates(&webm).len(), 1);
-    assert_eq!(audio_choice_note(&webm, AudioFamily::Opus), None);
+    let webm_c = audio_candidates(&webm);
+    assert_eq!(webm_c.len(), 1);
+    assert_eq!(audio_choice_note(&webm, &webm_c[0]), None);
     let asked = AudioRequest {
         codec: Some(AudioCodec::Aac),
         ..req
     };
-    assert!(audio_choice_note(&asked, AudioFamily::Opus)
+    assert!(audio_choice_note(&asked, &c[2])
         .unwrap()
         .contains("audio codec aac is not available for mp4"));
+    assert!(audio_choice_note(&asked, &c[1])
+        .unwrap()
+        .contains("wasm AAC"));
+}
+
+#[test]
+fn crf_drives_a_quantizer_first_then_the_bit_rate_mapping() {
+    let req = VideoRequest {
+        crf: Some(30),
+        ..video(Container::Mp4, None)
+    };
+    let (c, _) = video_candidates(&req);
+    let order: Vec<_> = c.iter().map(|c| (c.family, c.quantizer)).collect();
+    assert_eq!(
+        order,
+        [
+            (VideoFamily::Avc, Some(30)),
+            (VideoFamily::Avc, None),
+            (VideoFamily::Vp9, Some(37)),
+            (VideoFamily::Vp9, None),
+            (VideoFamily::Av1, Some(37)),
+            (VideoFamily::Av1, None),
+            (VideoFamily::Vp8, None),
+        ]
+    );
+    // Both modes keep the bit-rate estimate the memory budget uses.
+    assert_eq!(c[0].bitrate, c[1].bitrate);
+    assert!(crf_note(&req, &c[0])
+        .unwrap()
+        .contains("quantizer: 30 for every frame"));
+    assert!(crf_note(&req, &c[1])
+        .unwrap()
+        .contains("has no quantizer mode; CRF 30 is mapped to"));
+    assert_eq!(quantizer_for_crf(51, VideoFamily::Vp9), Some(63));
+    assert_eq!(quantizer_for_crf(0, VideoFamily::Av1), Some(0));
+    assert_eq!(quantizer_for_crf(23, VideoFamily::Vp8), None);
+    // A bit rate given as well is the target: no quantizer candidates, and the note says so.
+    let both = VideoRequest {
+        bitrate_bps: Some(2_000_000),
+        ..req.clone()
+    };
+    let (c, _) = video_candidates(&both);
+    assert!(c
+        .iter()
+        .all(|c| c.quantizer.is_none() && c.bitrate == 2_000_000));
+    assert!(crf_note(&both, &c[0]).unwrap().contains("not used"));
+    // No CRF, no note, no quantizer.
+    let plain = video(Container::Mp4, None);
+    let (c, _) = video_candidates(&plain);
+    assert!(c.iter().all(|c| c.quantizer.is_none()));
+    assert_eq!(crf_note(&plain, &c[0]), None);
 }

@@ -12,6 +12,7 @@ use reelcut::job::spec::{
     Container, EffectMode, JobSpec, ScaleType, SelectionMode, TransitionItem,
 };
 use reelcut::job::validate::{parse_request, Capabilities};
+use reelcut::media::encoding::AudioEncoderKind;
 use reelcut::plan::{Candidate, PlannedClip, Reel, SourceMeta};
 use reelcut::render::vfx::Vfx;
 use reelcut::render::{frame_ops, Placement, SourceGeometry};
@@ -808,6 +809,7 @@ fn music_gives_sound_disable_video_drops_the_picture_and_the_record_says_so() {
         size: 1000.0,
         video_codec: video.map(str::to_string),
         audio_codec: Some("opus".into()),
+        audio_encoder: Some(AudioEncoderKind::WebCodecs),
         upload_attempts: None,
         loudness: None,
         error: None,
@@ -849,5 +851,6 @@ fn music_gives_sound_disable_video_drops_the_picture_and_the_record_says_so() {
         assert!(record.get(key).is_none(), "{key} in {record}");
     }
     assert_eq!(record["AudioCodec"], json!("opus"));
+    assert_eq!(record["AudioEncoder"], json!("WebCodecs"));
     assert_eq!(record["Duration"], json!(3.0));
 }

@@ -79,6 +79,7 @@ fn delivered(error: Option<(ApiError, String)>) -> Delivery {
         size: 123_456.0,
         video_codec: Some("avc1.42E01F".into()),
         audio_codec: None,
+        audio_encoder: None,
         upload_attempts: Some(2),
         loudness: None,
         error,

@@ -9,6 +9,7 @@ use super::{ReelOutput, SourceInput};
 use crate::analysis::score::HighlightReport;
 use crate::analysis::{shot_list, Shot, SourceFeatures};
 use crate::job::spec::JobSpec;
+use crate::media::encoding::AudioEncoderKind;
 use crate::media::MediaInfo;
 use crate::render::loudness::LoudnessReport;
 use crate::render::SourceGeometry;
@@ -181,6 +182,10 @@ pub struct WrittenOutput {
     /// `null` for a silent output.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_codec: Option<Option<String>>,
+    /// What encoded the audio: the browser's WebCodecs `AudioEncoder`, or `WasmAac` where it has
+    /// no AAC for an MP4/MOV output.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audio_encoder: Option<AudioEncoderKind>,
     pub clips: Vec<OutputClip>,
     /// How a crop across an aspect change (`ScaleType: crop`, e.g. landscape into portrait) was
     /// placed: `FollowsSubject` (a camera path from the analysis) or `Centred`; absent when no
@@ -372,6 +377,7 @@ pub struct Delivery {
     /// `None`: an audio-only output.
     pub video_codec: Option<String>,
     pub audio_codec: Option<String>,
+    pub audio_encoder: Option<AudioEncoderKind>,
     pub upload_attempts: Option<u32>,
     pub loudness: Option<LoudnessReport>,
     /// The delivery's failure and where the file is kept instead.
@@ -417,6 +423,7 @@ pub fn rendered_output(
             container: Some(settings.container.name().to_string()),
             video_codec: delivery.video_codec,
             audio_codec: Some(delivery.audio_codec),
+            audio_encoder: delivery.audio_encoder,
             clips: out.clips.clone(),
             crop: out.crop,
             loudness: delivery.loudness,
@@ -460,6 +467,7 @@ impl WrittenOutput {
             container: None,
             video_codec: None,
             audio_codec: None,
+            audio_encoder: None,
             clips: Vec::new(),
             crop: None,
             loudness: None,

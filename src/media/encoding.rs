@@ -2,7 +2,8 @@
 //! documented fallback order, for the browser to try with `isConfigSupported`.
 //!
 //! Video: the requested codec first, then H.264 High (level from size and rate), VP9, AV1, VP8;
-//! WebM holds only VP9, AV1 and VP8. Audio: AAC-LC, then Opus; WebM holds only Opus.
+//! WebM holds only VP9, AV1 and VP8. Audio: AAC-LC from the browser's `AudioEncoder`, then (MP4
+//! and MOV) AAC-LC from the wasm encoder the package ships, then Opus; WebM holds only Opus.
 
 use serde::{Deserialize, Serialize};
 
@@ -54,6 +55,27 @@ impl AudioFamily {
     }
 }
 
+/// Which encoder produces the audio: the browser's WebCodecs `AudioEncoder`, or AAC-LC encoded
+/// in wasm (libavcodec's `aac` through `@mediabunny/aac-encoder`, www/src/aac/), for browsers whose
+/// `AudioEncoder` has no AAC (Chromium on Linux). Both are driven through the same
+/// `AudioEncoder`-shaped calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub enum AudioEncoderKind {
+    WebCodecs,
+    WasmAac,
+}
+
+impl AudioEncoderKind {
+    /// How the output record names it (`AudioEncoder`).
+    pub fn label(self) -> &'static str {
+        match self {
+            AudioEncoderKind::WebCodecs => "WebCodecs",
+            AudioEncoderKind::WasmAac => "wasm AAC (@mediabunny/aac-encoder, libavcodec)",
+        }
+    }
+}
+
 /// One video encoder configuration to try (fields as in WebCodecs' `VideoEncoderConfig`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -63,7 +85,11 @@ pub struct VideoCandidate {
     pub width: u32,
     pub height: u32,
     pub framerate: f64,
+    /// The target bit rate; with a quantizer, the size estimate for memory budgets only.
     pub bitrate: u64,
+    /// A fixed per-frame quantizer (`bitrateMode: 'quantizer'`), on the codec's own scale, when a
+    /// request's CRF drives it (see [`quantizer_for_crf`]).
+    pub quantizer: Option<u32>,
 }
 
 /// One audio encoder configuration to try (fields as in WebCodecs' `AudioEncoderConfig`).
@@ -71,6 +97,7 @@ pub struct VideoCandidate {
 #[serde(rename_all = "camelCase")]
 pub struct AudioCandidate {
     pub family: AudioFamily,
+    pub encoder: AudioEncoderKind,
     pub codec: String,
     pub sample_rate: u32,
     pub number_of_channels: u32,
@@ -152,6 +179,18 @@ pub fn bitrate_for_crf(crf: u32, width: u32, height: u32, fps: f64, family: Vide
     bps.round().clamp(200_000.0, 60_000_000.0) as u64
 }
 
+/// The per-frame quantizer a CRF means for `family`, where WebCodecs has one (`avc`: 0..=51, the
+/// scale x264's CRF is also on; `vp9`, `av1`: 0..=63, reached by scaling the 0..=51 CRF range
+/// onto it). VP8 has none: it keeps the bit-rate mapping of [`bitrate_for_crf`].
+pub fn quantizer_for_crf(crf: u32, family: VideoFamily) -> Option<u32> {
+    let crf = crf.min(51);
+    match family {
+        VideoFamily::Avc => Some(crf),
+        VideoFamily::Vp9 | VideoFamily::Av1 => Some((f64::from(crf) * 63.0 / 51.0).round() as u32),
+        VideoFamily::Vp8 => None,
+    }
+}
+
 /// What the output's video should be, as the request says.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VideoRequest {
@@ -198,31 +237,67 @@ pub fn video_candidates(req: &VideoRequest) -> (Vec<VideoCandidate>, Vec<String>
         .filter(|f| !families.contains(f))
         .collect();
     families.extend(rest);
+    // A CRF without a bit rate asks for constant quality: each family's quantizer mode first,
+    // then the same family by the bit-rate mapping, for an encoder that has no quantizer mode.
+    let quantizers = |family| match (req.crf, req.bitrate_bps) {
+        (Some(crf), None) => quantizer_for_crf(crf, family),
+        _ => None,
+    };
     let candidates = families
         .into_iter()
-        .map(|family| VideoCandidate {
-            family,
-            codec: match family {
-                VideoFamily::Avc => avc_codec_string(req.width, req.height, req.fps),
-                VideoFamily::Vp9 => vp9_codec_string(req.width, req.height),
-                VideoFamily::Av1 => av1_codec_string(req.width, req.height),
-                VideoFamily::Vp8 => "vp8".into(),
-            },
-            width: req.width,
-            height: req.height,
-            framerate: req.fps,
-            bitrate: req.bitrate_bps.unwrap_or_else(|| {
-                bitrate_for_crf(
-                    req.crf.unwrap_or(23),
-                    req.width,
-                    req.height,
-                    req.fps,
-                    family,
-                )
-            }),
+        .flat_map(|family| {
+            let base = VideoCandidate {
+                family,
+                codec: match family {
+                    VideoFamily::Avc => avc_codec_string(req.width, req.height, req.fps),
+                    VideoFamily::Vp9 => vp9_codec_string(req.width, req.height),
+                    VideoFamily::Av1 => av1_codec_string(req.width, req.height),
+                    VideoFamily::Vp8 => "vp8".into(),
+                },
+                width: req.width,
+                height: req.height,
+                framerate: req.fps,
+                bitrate: req.bitrate_bps.unwrap_or_else(|| {
+                    bitrate_for_crf(
+                        req.crf.unwrap_or(23),
+                        req.width,
+                        req.height,
+                        req.fps,
+                        family,
+                    )
+                }),
+                quantizer: None,
+            };
+            let fixed = quantizers(family).map(|q| VideoCandidate {
+                quantizer: Some(q),
+                ..base.clone()
+            });
+            fixed.into_iter().chain(std::iter::once(base))
         })
         .collect();
     (candidates, notes)
+}
+
+/// How a request's CRF was honoured by the configuration the browser accepted: as the encoder's
+/// quantizer, or (no quantizer mode) as a bit rate. `None` when no CRF was asked for.
+pub fn crf_note(req: &VideoRequest, chosen: &VideoCandidate) -> Option<String> {
+    let crf = req.crf?;
+    if req.bitrate_bps.is_some() {
+        return Some(format!(
+            "CRF {crf} is not used: the request also gives a bit rate, which the encoder follows"
+        ));
+    }
+    Some(match chosen.quantizer {
+        Some(q) => format!(
+            "CRF {crf} drives the {} encoder's quantizer: {q} for every frame (bitrateMode quantizer)",
+            chosen.family.name()
+        ),
+        None => format!(
+            "this browser's {} encoder has no quantizer mode; CRF {crf} is mapped to {} kbit/s",
+            chosen.family.name(),
+            chosen.bitrate / 1000
+        ),
+    })
 }
 
 /// The note for the video configuration the browser accepted, when it is not what was asked.
@@ -248,17 +323,29 @@ pub struct AudioRequest {
 }
 
 /// The configurations to try, best first. Opus always runs at 48 kHz (the mixer resamples).
+/// The wasm AAC encoder is offered for MP4 and MOV, where players and upload pipelines expect
+/// AAC; Matroska takes Opus as readily, so it falls back to Opus without loading it.
 pub fn audio_candidates(req: &AudioRequest) -> Vec<AudioCandidate> {
+    use AudioEncoderKind::{WasmAac, WebCodecs};
     let channels = req.channels.unwrap_or(2);
-    let order: &[AudioFamily] = if req.container == Container::Webm {
-        &[AudioFamily::Opus]
-    } else {
-        &[AudioFamily::Aac, AudioFamily::Opus]
+    let order: &[(AudioFamily, AudioEncoderKind)] = match req.container {
+        Container::Webm => &[(AudioFamily::Opus, WebCodecs)],
+        Container::Mp4 | Container::Mov => &[
+            (AudioFamily::Aac, WebCodecs),
+            (AudioFamily::Aac, WasmAac),
+            (AudioFamily::Opus, WebCodecs),
+        ],
+        // Matroska, and the cloud containers validation refuses before anything is encoded.
+        _ => &[
+            (AudioFamily::Aac, WebCodecs),
+            (AudioFamily::Opus, WebCodecs),
+        ],
     };
     order
         .iter()
-        .map(|&family| AudioCandidate {
+        .map(|&(family, encoder)| AudioCandidate {
             family,
+            encoder,
             codec: match family {
                 AudioFamily::Aac => "mp4a.40.2".into(),
                 AudioFamily::Opus => "opus".into(),
@@ -277,19 +364,23 @@ pub fn audio_candidates(req: &AudioRequest) -> Vec<AudioCandidate> {
 
 /// The note for the audio configuration the browser accepted, when it is not what was asked or
 /// not the container's first choice.
-pub fn audio_choice_note(req: &AudioRequest, chosen: AudioFamily) -> Option<String> {
+pub fn audio_choice_note(req: &AudioRequest, chosen: &AudioCandidate) -> Option<String> {
     let first = audio_candidates(req).first().map(|c| c.family)?;
     match req.codec {
-        Some(codec) if codec_name(codec) != chosen.name() => Some(format!(
+        Some(codec) if codec_name(codec) != chosen.family.name() => Some(format!(
             "audio codec {} is not available for {} in this browser; used {}",
             codec_name(codec),
             req.container.name(),
-            chosen.name()
+            chosen.family.name()
         )),
-        None if chosen != first => Some(format!(
+        _ if chosen.encoder == AudioEncoderKind::WasmAac => Some(format!(
+            "this browser's AudioEncoder has no AAC; AAC is encoded by the {}",
+            chosen.encoder.label()
+        )),
+        None if chosen.family != first => Some(format!(
             "{} encoding is not available in this browser; audio is {}",
             first.name().to_uppercase(),
-            chosen.name()
+            chosen.family.name()
         )),
         _ => None,
     }

@@ -80,7 +80,11 @@ pub async fn engine_video_encoder_config(
         loudness: None,
         segment: None,
     };
-    let encoding = negotiate_encoders(&settings).await.map_err(to_js)?;
+    // No audio: the wasm AAC loader is never asked for.
+    let no_aac = || Err(JsValue::from_str("the video baseline encodes no audio"));
+    let encoding = negotiate_encoders(&settings, &no_aac)
+        .await
+        .map_err(to_js)?;
     let video = encoding
         .video
         .as_ref()

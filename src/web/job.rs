@@ -46,6 +46,9 @@ export interface JobIo {
   deliverFiles(files: { uri: string | null; blob: Blob }[]): Promise<unknown>;
   /** Removes an OPFS file an earlier output of a failed job wrote. */
   removeOpfs(path: string): Promise<void>;
+  /** Loads the wasm AAC encoder (`www/src/aac/encoder.ts`) and gives its class; asked only when
+   *  the browser's AudioEncoder has no AAC for an MP4/MOV output. */
+  loadWasmAac(): Promise<unknown>;
 }
 "#;
 
@@ -68,6 +71,8 @@ extern "C" {
     fn deliver_files(this: &JobIo, files: &JsValue) -> Result<Promise, JsValue>;
     #[wasm_bindgen(method, catch, js_name = removeOpfs)]
     fn remove_opfs(this: &JobIo, path: &str) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = loadWasmAac)]
+    fn load_wasm_aac(this: &JobIo) -> Result<Promise, JsValue>;
 }
 
 /// Where a delivered file went (`www/src/deliver.ts` `Delivered`).
@@ -417,7 +422,7 @@ impl Job<'_> {
             ));
         }
         let outputs = engine::reel_outputs(self.spec, &settings, inputs, reels, &bookends);
-        let encoding = negotiate_encoders(&settings).await?;
+        let encoding = negotiate_encoders(&settings, &|| self.io.load_wasm_aac()).await?;
         notes.extend(encoding.notes.iter().cloned());
         // Every output's memory is checked before the first is rendered.
         let field = engine::length_field(self.spec);
@@ -525,6 +530,7 @@ impl Job<'_> {
             size,
             video_codec: encoding.video.as_ref().map(|v| v.codec.clone()),
             audio_codec: encoding.audio.as_ref().map(|a| a.codec.clone()),
+            audio_encoder: encoding.audio.as_ref().map(|a| a.encoder),
             upload_attempts: delivered.upload_attempts,
             loudness,
             error: delivered.error.as_ref().map(|e| {

@@ -173,11 +173,7 @@ impl<'a> Renderer<'a> {
                 .as_ref()
                 .map(VideoEncoderBox::open)
                 .transpose()?,
-            audio: encoding
-                .audio
-                .as_ref()
-                .map(AudioEncoderBox::open)
-                .transpose()?,
+            audio: encoding.open_audio()?,
             mux: OutputMux::new(encoding, sink, memory)?,
             cursors: BTreeMap::new(),
             finished: BTreeSet::new(),

@@ -47,7 +47,8 @@ function probe(file) {
 const concat = (source, output, extra = {}) =>
   host.run('CreateHighlightTask', { Type: 'Concat', Sources: [{ URI: source, StartTime: 1, Duration: 5 }], Output: output, ...extra });
 
-for (const [container, codecs] of [['mp4', ['aac', 'opus']], ['webm', ['opus']], ['mkv', ['aac', 'opus']]]) {
+// MP4 is always AAC: the browser's encoder or, where it has none, the wasm one.
+for (const [container, codecs] of [['mp4', ['aac']], ['webm', ['opus']], ['mkv', ['aac', 'opus']]]) {
   test(`DisableVideo, ${container}: one audio stream (${codecs.join(' or ')}) of the right duration`, async () => {
     const record = await concat(toneUrl, { URI: host.uploadUrl(`sound.${container === 'mp4' ? 'm4a' : container === 'webm' ? 'webm' : 'mka'}`), Container: container, Video: { DisableVideo: true } });
     assert.equal(record.Status, 'Succeeded', `${record.Code}: ${record.Message}`);

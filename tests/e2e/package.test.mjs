@@ -12,6 +12,9 @@ import { SHARED_MEDIA } from './lib.mjs';
 
 const TSC = path.join(root, 'node_modules/typescript/bin/tsc');
 const INPUT = path.join(SHARED_MEDIA, 'bikes-noaudio.mp4');
+// The reel has sound: its MP4 audio is AAC, from the wasm encoder the worker loads where the
+// browser has none, so the app's bundler must have carried `reelcut.aac.js` along.
+const SOUND_INPUT = path.join(SHARED_MEDIA, 'green-screen-720p.mp4');
 let work;
 let tarball;
 let server;
@@ -49,15 +52,15 @@ function serveDir(prefix, dir) {
 
 // The app both bundlers build: a retrieval and a short reel over one file, plus capabilities().
 const APP_JS = `import { createEngine } from 'reelcut';
-window.runReelcut = async (url) => {
+window.runReelcut = async (url, soundUrl) => {
   const engine = await createEngine({ databaseName: 'consumer-' + Math.random() });
   const caps = await engine.capabilities();
   const r = await engine.createHighlightTask({ Type: 'Retrieval', Mode: 'Scene', Sources: [{ URI: url }], Output: { URI: 'memory:' } });
   const retrieval = await engine.waitFor(r.TaskId);
-  const c = await engine.createHighlightTask({ Type: 'Compose', Mode: 'Scene', Sources: [{ URI: url }], Output: { URI: 'memory:', Container: 'mp4', MaxDuration: 5, Video: { TranscodeVideo: { Resolution: '320x240' } } } });
+  const c = await engine.createHighlightTask({ Type: 'Compose', Mode: 'Scene', Sources: [{ URI: soundUrl }], Output: { URI: 'memory:', Container: 'mp4', MaxDuration: 5, Video: { TranscodeVideo: { Resolution: '320x240' } } } });
   const reel = await engine.waitFor(c.TaskId);
   engine.terminate();
-  return { caps, retrieval: retrieval.Status + ' ' + retrieval.Code + ' ' + (retrieval.Highlights?.length ?? 0), reel: reel.Status + ' ' + reel.Code, size: reel.Outputs?.[0]?.Blob?.size ?? 0, message: reel.Message };
+  return { caps, retrieval: retrieval.Status + ' ' + retrieval.Code + ' ' + (retrieval.Highlights?.length ?? 0), reel: reel.Status + ' ' + reel.Code, size: reel.Outputs?.[0]?.Blob?.size ?? 0, audio: reel.Outputs?.[0]?.AudioCodec + ' ' + reel.Outputs?.[0]?.AudioEncoder, message: reel.Message };
 };
 window.consumerReady = true;
 `;
@@ -87,10 +90,10 @@ after(async () => {
 
 test('the tarball holds only the library: ESM entry, worker, wasm, types, README, LICENSE', () => {
   const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, '')).sort();
-  for (const need of ['package.json', 'README.md', 'LICENSE', 'dist/package/reelcut.js', 'dist/package/reelcut.worker.js', 'dist/package/reelcut_bg.wasm', 'dist/types/src/index.d.ts']) {
+  for (const need of ['package.json', 'README.md', 'LICENSE', 'dist/package/reelcut.js', 'dist/package/reelcut.worker.js', 'dist/package/reelcut.aac.js', 'dist/package/reelcut_bg.wasm', 'dist/types/src/index.d.ts']) {
     assert.ok(files.includes(need), `${need} in the tarball`);
   }
-  const strays = files.filter((f) => !/^(package\.json|README\.md|LICENSE|dist\/package\/reelcut(\.worker)?\.js|dist\/package\/reelcut_bg\.wasm|dist\/types\/src\/.+\.d\.ts|dist\/types\/pkg\/reelcut\.d\.ts)$/.test(f));
+  const strays = files.filter((f) => !/^(package\.json|README\.md|LICENSE|dist\/package\/reelcut(\.worker|\.aac)?\.js|dist\/package\/reelcut_bg\.wasm|dist\/types\/src\/.+\.d\.ts|dist\/types\/pkg\/reelcut\.d\.ts)$/.test(f));
   assert.deepEqual(strays, [], 'nothing but the library');
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
   assert.equal(pkg.sideEffects, false);
@@ -138,7 +141,7 @@ if (rec.Status === 'Failed' && !aac) throw new ReelcutError(rec.Code ?? 'Interna
 async function runBuiltApp(prefix) {
   await page.goto(`${server.base}/${prefix}/index.html`);
   await page.waitForFunction(() => window.consumerReady === true, null, { timeout: 30_000 });
-  return page.evaluate((url) => window.runReelcut(url), server.fileUrl(INPUT));
+  return page.evaluate(([url, soundUrl]) => window.runReelcut(url, soundUrl), [server.fileUrl(INPUT), server.fileUrl(SOUND_INPUT)]);
 }
 
 function checkRun(res, name) {
@@ -147,6 +150,7 @@ function checkRun(res, name) {
   assert.ok(res.size > 1000, `${name}: the reel has bytes`);
   assert.ok(res.caps.decoders.video.includes('h264') && res.caps.encoders.video.length > 0, `${name}: capabilities ${JSON.stringify(res.caps)}`);
   assert.equal(typeof res.caps.aac, 'boolean');
+  assert.equal(res.audio, `mp4a.40.2 ${res.caps.aac ? 'WebCodecs' : 'WasmAac'}`, `${name}: the reel's audio`);
   assert.equal(res.caps.opfs, true);
 }
 

@@ -1,8 +1,9 @@
-// reelcut app service worker: keeps the app shell (page, scripts, worker chunk, wasm) so the app
+// reelcut app service worker: keeps the app shell (page, scripts, worker chunk, wasm, the wasm AAC
+// encoder an MP4 output loads when the browser has no AAC) so the app
 // opens offline. Network first for same-origin GETs (a rebuilt app is picked up at once), the cache
 // when offline. Nothing else is fetched: the engine reads only the files you pick.
 const CACHE = 'reelcut-app-v1';
-const SHELL = ['./', './index.html', './app.js', './app.css', './manifest.webmanifest', './icon.svg', './reelcut_bg.wasm'];
+const SHELL = ['./', './index.html', './app.js', './app.css', './manifest.webmanifest', './icon.svg', './reelcut_bg.wasm', './reelcut.aac.js'];
 
 self.addEventListener('install', (e) => {
   e.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));

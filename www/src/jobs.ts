@@ -3,6 +3,7 @@
 // the browser shell owns: opening inputs, writing and delivering output files, progress, cancel.
 
 import type { JobIo } from '../pkg/reelcut.js';
+import { loadWasmAac } from './aac/load';
 import { deliver, deliverFiles, removeOpfs } from './deliver';
 import type { SyncReader } from './io';
 import { openSink } from './sink';
@@ -24,5 +25,6 @@ export function jobIo(shell: JobShell): JobIo {
     deliver: (uri, blob) => deliver(uri, blob as Blob, shell.jobId, shell.signal),
     deliverFiles: (files) => deliverFiles(files, shell.jobId, shell.signal),
     removeOpfs: (path) => removeOpfs(path),
+    loadWasmAac,
   };
 }

@@ -14,9 +14,10 @@ use web_sys::{
     VideoEncoderConfig, VideoEncoderEncodeOptions, VideoEncoderInit, VideoFrame,
 };
 
+use super::audio_encoder_class::AudioEncoderClass;
 use super::queue::OutputQueue;
 use super::{encode_error, js_message};
-use crate::media::encoding::{AudioCandidate, VideoCandidate};
+use crate::media::encoding::{AudioCandidate, VideoCandidate, VideoFamily};
 use crate::ApiError;
 
 /// One encoded sample, copied out of the browser.
@@ -30,8 +31,13 @@ pub struct EncodedChunk {
 pub fn video_config(c: &VideoCandidate) -> VideoEncoderConfig {
     let config = VideoEncoderConfig::new(&c.codec, c.height, c.width);
     config.set_framerate(c.framerate);
-    config.set_bitrate_f64(c.bitrate as f64);
-    config.set_bitrate_mode(VideoEncoderBitrateMode::Variable);
+    if c.quantizer.is_some() {
+        // The quantizer comes with each frame (`VideoEncoderBox::encode`); no rate to aim at.
+        config.set_bitrate_mode(VideoEncoderBitrateMode::Quantizer);
+    } else {
+        config.set_bitrate_f64(c.bitrate as f64);
+        config.set_bitrate_mode(VideoEncoderBitrateMode::Variable);
+    }
     config.set_latency_mode(LatencyMode::Quality);
     // H.264 as length-prefixed NAL units with an avcC record: what the MP4 and Matroska writers store.
     if c.codec.starts_with("avc1") {
@@ -42,7 +48,7 @@ pub fn video_config(c: &VideoCandidate) -> VideoEncoderConfig {
     config
 }
 
-fn audio_config(c: &AudioCandidate) -> AudioEncoderConfig {
+pub fn audio_config(c: &AudioCandidate) -> AudioEncoderConfig {
     let config = AudioEncoderConfig::new(&c.codec, c.number_of_channels, c.sample_rate);
     config.set_bitrate_f64(c.bitrate as f64);
     config
@@ -60,16 +66,22 @@ pub async fn negotiate_video(candidates: &[VideoCandidate]) -> Option<VideoCandi
     None
 }
 
-/// The first audio candidate this browser can encode.
-pub async fn negotiate_audio(candidates: &[AudioCandidate]) -> Option<AudioCandidate> {
-    for c in candidates {
-        if let Ok(s) = AudioEncoder::is_config_supported(&audio_config(c)).await {
-            if s.get_supported().unwrap_or(false) {
-                return Some(c.clone());
-            }
-        }
-    }
-    None
+/// The codec-specific encode option that carries a frame's quantizer (WebCodecs' codec
+/// registrations: `avc`, `vp9` and `av1` each take `{quantizer}`).
+/// VP8 has none (nor does `quantizer_for_crf` give it one).
+fn per_frame_quantizer(
+    family: VideoFamily,
+    quantizer: u32,
+) -> Option<(&'static str, js_sys::Object)> {
+    let key = match family {
+        VideoFamily::Avc => "avc",
+        VideoFamily::Vp9 => "vp9",
+        VideoFamily::Av1 => "av1",
+        VideoFamily::Vp8 => return None,
+    };
+    let options = js_sys::Object::new();
+    let _ = Reflect::set(&options, &"quantizer".into(), &quantizer.into());
+    Some((key, options))
 }
 
 /// The `decoderConfig.description` an encoder reports with its first chunk (avcC, AudioSpecificConfig, OpusHead).
@@ -117,6 +129,8 @@ pub struct VideoEncoderBox {
     encoder: VideoEncoder,
     out: Outputs,
     codec: String,
+    /// `{avc|vp9|av1: {quantizer}}` given with every frame in quantizer mode.
+    per_frame: Option<(&'static str, js_sys::Object)>,
     _output: Closure<dyn FnMut(EncodedVideoChunk, JsValue)>,
     _error: Closure<dyn FnMut(JsValue)>,
     _dequeue: Closure<dyn FnMut()>,
@@ -165,6 +179,9 @@ impl VideoEncoderBox {
             encoder,
             out,
             codec: candidate.codec.to_string(),
+            per_frame: candidate
+                .quantizer
+                .and_then(|q| per_frame_quantizer(candidate.family, q)),
             _output: output,
             _error: error,
             _dequeue: dequeue,
@@ -201,6 +218,9 @@ impl VideoEncoderBox {
             .await?;
         let options = VideoEncoderEncodeOptions::new();
         options.set_key_frame(key);
+        if let Some((codec_key, quantizer)) = &self.per_frame {
+            let _ = Reflect::set(&options, &(*codec_key).into(), quantizer);
+        }
         self.encoder
             .encode_with_options(frame, &options)
             .map_err(|e| encode_error("video", &self.codec, Some(frame.timestamp() as i64), &e))
@@ -235,7 +255,8 @@ pub struct AudioEncoderBox {
 }
 
 impl AudioEncoderBox {
-    pub fn open(candidate: &AudioCandidate) -> Result<Self, ApiError> {
+    /// An encoder made by `class` (the browser's, or the wasm AAC one negotiation chose).
+    pub fn open(candidate: &AudioCandidate, class: &AudioEncoderClass) -> Result<Self, ApiError> {
         let out = Outputs::new();
         let (q, d) = (out.queue.clone(), out.description.clone());
         let output = Closure::<dyn FnMut(EncodedAudioChunk, JsValue)>::new(
@@ -266,12 +287,7 @@ impl AudioEncoderBox {
             error.as_ref().unchecked_ref(),
             output.as_ref().unchecked_ref(),
         );
-        let encoder = AudioEncoder::new(&init).map_err(|e| {
-            ApiError::unsupported(format!(
-                "AudioEncoder could not be created: {}",
-                js_message(&e)
-            ))
-        })?;
+        let encoder = class.construct(&init)?;
         encoder.set_ondequeue(Some(dequeue.as_ref().unchecked_ref()));
         let this = Self {
             encoder,

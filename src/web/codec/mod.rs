@@ -3,6 +3,7 @@
 //! `Drop` releases them, so no early return or error path can leak a decoder buffer.
 
 mod audio_decoder;
+mod audio_encoder_class;
 mod chunk;
 mod config;
 mod encoder;
@@ -12,9 +13,10 @@ mod video_decoder;
 mod wake;
 
 pub use audio_decoder::AudioDecoderBox;
+pub use audio_encoder_class::AudioEncoderClass;
 pub use config::{audio_decoder_config, video_decoder_config};
 pub use encoder::{
-    negotiate_audio, negotiate_video, video_config, AudioEncoderBox, EncodedChunk, VideoEncoderBox,
+    audio_config, negotiate_video, video_config, AudioEncoderBox, EncodedChunk, VideoEncoderBox,
 };
 pub use frame::{wasm_f32_view, wasm_view, AudioBlock, Frame};
 pub use video_decoder::VideoDecoderBox;
