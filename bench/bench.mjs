@@ -309,32 +309,39 @@ if (!skipPeers) {
     return c;
   };
 
-  console.error('[bench] peers: reelcut: the reel (Concat)');
-  const t0 = performance.now();
-  const record = await runInPage(page, 'CreateHighlightTask', {
-    Type: 'Concat',
-    Sources: RANGES.map((r) => ({ URI: url, StartTime: r.start, Duration: r.duration })),
-    Output: { URI: 'memory:', Container: 'mp4', Video: { TranscodeVideo: { Resolution: `${REEL.width}x${REEL.height}`, ScaleType: 'fill', Bitrate: REEL.videoBitrate } } },
-  });
-  const reelcutReelS = (performance.now() - t0) / 1000;
-  if (record.Status !== 'Succeeded') throw new Error(`reel: ${record.Code}: ${record.Message}`);
-  const reelcutRenderS = record.Outputs[0].RenderSeconds;
-  await page.evaluate(([id, u]) => window.reelcutBench.uploadOutput(id, u), [record.TaskId ?? record.JobId, upload('reelcut.mp4')]);
-  checked('reelcut', 'reelcut.mp4');
+  // reelcut makes the reel once per peer, with that peer's audio codec: Opus as mediabunny's by
+  // hand, AAC as ffmpeg.wasm's (from the wasm AAC encoder where the browser has none).
+  const reelcutReel = async (codec) => {
+    console.error(`[bench] peers: reelcut: the reel (Concat, ${codec})`);
+    const t0 = performance.now();
+    const record = await runInPage(page, 'CreateHighlightTask', {
+      Type: 'Concat',
+      Sources: RANGES.map((r) => ({ URI: url, StartTime: r.start, Duration: r.duration })),
+      Output: { URI: 'memory:', Container: 'mp4', Video: { TranscodeVideo: { Resolution: `${REEL.width}x${REEL.height}`, ScaleType: 'fill', Bitrate: REEL.videoBitrate } }, Audio: { TranscodeAudio: { Codec: codec } } },
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    if (record.Status !== 'Succeeded') throw new Error(`reel: ${record.Code}: ${record.Message}`);
+    const out = record.Outputs[0];
+    await page.evaluate(([id, u]) => window.reelcutBench.uploadOutput(id, u), [record.TaskId ?? record.JobId, upload(`reelcut-${codec}.mp4`)]);
+    checked(`reelcut (${codec})`, `reelcut-${codec}.mp4`);
+    return { seconds, renderS: out.RenderSeconds, audio: `${out.AudioCodec} from ${out.AudioEncoder}` };
+  };
+  const opusReel = await reelcutReel('opus');
 
   console.error(`[bench] peers: ${mediabunnyName}: the reel by hand (mediabunny + WebCodecs + 2D canvas)`);
   const mbReel = await page.evaluate((req) => window.reelcutBench.mediabunny(req), { kind: 'reel', url, ranges: RANGES, ...REEL, uploadUrl: upload('mediabunny.mp4') });
   const mbCheck = checked(mediabunnyName, 'mediabunny.mp4');
-  row(mediabunnyName, `${reelJob} (peer: mediabunny demux/decode, OffscreenCanvas, VideoEncoder avc1.640028, AudioEncoder Opus, mediabunny MP4 output)`, mbReel.seconds, reelcutReelS, {
-    reelcut_render_s: reelcutRenderS, frames: mbReel.frames, output_ok: mbCheck.ok,
+  row(mediabunnyName, `${reelJob}, Opus (peer: mediabunny demux/decode, OffscreenCanvas, VideoEncoder avc1.640028, AudioEncoder Opus, mediabunny MP4 output)`, mbReel.seconds, opusReel.seconds, {
+    reelcut_render_s: opusReel.renderS, reelcut_audio: opusReel.audio, frames: mbReel.frames, output_ok: mbCheck.ok,
   });
   if (!skipFfmpeg) {
+    const aacReel = await reelcutReel('aac');
     console.error(`[bench] peers: ${ffmpegName}: the reel (concat, scale+pad, libx264, aac)`);
     const ff = await page.evaluate(([u, c, o]) => window.reelcutBench.ffmpegReel(u, c, o), [url, core, { ranges: RANGES, ...REEL, uploadUrl: upload('ffmpeg.mp4') }]);
     if (ff.exitCode !== 0) result.warnings.push({ peer: ffmpegName, job: 'reel', problem: `ffmpeg exited with ${ff.exitCode}`, log: ff.log });
     const ffCheck = ff.exitCode === 0 ? checked(ffmpegName, 'ffmpeg.mp4') : { ok: false };
-    row(ffmpegName, `${reelJob} (peer: -ss/-t inputs, concat, scale+pad, libx264 High preset veryfast, aac 128k)`, ff.seconds, reelcutReelS, {
-      reelcut_render_s: reelcutRenderS, load_s: +ff.load_s.toFixed(3), write_s: +ff.write_s.toFixed(3), run_s: +ff.run_s.toFixed(3), read_s: +ff.read_s.toFixed(3), output_ok: ffCheck.ok, note: ffmpegNote,
+    row(ffmpegName, `${reelJob}, AAC (peer: -ss/-t inputs, concat, scale+pad, libx264 High preset veryfast, aac 128k)`, ff.seconds, aacReel.seconds, {
+      reelcut_render_s: aacReel.renderS, reelcut_audio: aacReel.audio, load_s: +ff.load_s.toFixed(3), write_s: +ff.write_s.toFixed(3), run_s: +ff.run_s.toFixed(3), read_s: +ff.read_s.toFixed(3), output_ok: ffCheck.ok, note: ffmpegNote,
     });
   }
   result.reels_dir = reelDir;

@@ -341,9 +341,19 @@ pub fn audio_candidates(req: &AudioRequest) -> Vec<AudioCandidate> {
             (AudioFamily::Opus, WebCodecs),
         ],
     };
-    order
+    // A requested codec the container holds goes first (the rest stay as fallbacks, with a note).
+    let wanted = match req.codec {
+        Some(AudioCodec::Aac) => Some(AudioFamily::Aac),
+        Some(AudioCodec::Opus) => Some(AudioFamily::Opus),
+        _ => None,
+    };
+    let (mut order, rest): (Vec<_>, Vec<_>) = order
         .iter()
-        .map(|&(family, encoder)| AudioCandidate {
+        .partition(|(family, _)| Some(*family) == wanted);
+    order.extend(rest);
+    order
+        .into_iter()
+        .map(|(family, encoder)| AudioCandidate {
             family,
             encoder,
             codec: match family {
@@ -365,7 +375,12 @@ pub fn audio_candidates(req: &AudioRequest) -> Vec<AudioCandidate> {
 /// The note for the audio configuration the browser accepted, when it is not what was asked or
 /// not the container's first choice.
 pub fn audio_choice_note(req: &AudioRequest, chosen: &AudioCandidate) -> Option<String> {
-    let first = audio_candidates(req).first().map(|c| c.family)?;
+    let first = audio_candidates(&AudioRequest {
+        codec: None,
+        ..req.clone()
+    })
+    .first()
+    .map(|c| c.family)?;
     match req.codec {
         Some(codec) if codec_name(codec) != chosen.family.name() => Some(format!(
             "audio codec {} is not available for {} in this browser; used {}",
