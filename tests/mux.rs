@@ -906,6 +906,100 @@ fn vp9_opus_webm() {
     );
 }
 
+/// Decoded samples per channel of `file`'s audio (ffmpeg applies CodecDelay and DiscardPadding,
+/// as players do).
+fn decoded_audio_samples(file: &Path) -> usize {
+    let out = run(
+        FFMPEG,
+        &[
+            "-v",
+            "error",
+            "-i",
+            file.to_str().expect("path"),
+            "-vn",
+            "-ac",
+            "1",
+            "-f",
+            "s16le",
+            "-",
+        ],
+    );
+    out.stdout.len() / 2
+}
+
+#[test]
+fn webm_and_mkv_audio_end_where_told_by_discard_padding() {
+    let i = inputs();
+    for (doc, video, name) in [
+        (DocType::Webm, &i.vp9, "ended.webm"),
+        (DocType::Matroska, &i.vp9, "ended.mkv"),
+    ] {
+        let full = mux_webm(doc, &[video, &i.opus]);
+        let full_path = i.dir.join(format!("full-{name}"));
+        std::fs::write(&full_path, &full).expect("write");
+        let full_samples = decoded_audio_samples(&full_path);
+        // End the audio 12 ms (576 samples at 48 kHz) before its last packet does. Block times
+        // include the pre-skip; `end_at` takes presentation time.
+        let TrackConfig::Audio(AudioTrack {
+            codec: AudioCodec::Opus(opus),
+            ..
+        }) = &i.opus.config
+        else {
+            panic!("the opus input is Opus");
+        };
+        let pre_skip_us = i64::from(opus.pre_skip) * 1_000_000 / 48_000;
+        let last = i.opus.frames.last().expect("frames");
+        let end_us = last.pts_us + last.duration_us - pre_skip_us - 12_000;
+        let configs = [video.config.clone(), i.opus.config.clone()];
+        let mut w = WebmWriter::new(doc, &configs).expect("webm writer");
+        let mut body = Vec::new();
+        for (t, f) in interleave(&[video, &i.opus]) {
+            body.extend(
+                w.push(t, f.pts_us, f.duration_us, f.is_key, &f.data)
+                    .expect("push"),
+            );
+        }
+        w.end_at(1, end_us).expect("end");
+        let (mut file, tail) = w.finish().expect("finish");
+        file.extend_from_slice(&body);
+        file.extend_from_slice(&tail);
+        check_ebml_layout(
+            &file,
+            if doc == DocType::Webm {
+                "webm"
+            } else {
+                "matroska"
+            },
+        );
+        let path = i.dir.join(name);
+        std::fs::write(&path, &file).expect("write");
+        let samples = decoded_audio_samples(&path);
+        assert_eq!(
+            full_samples - samples,
+            576,
+            "{name}: {full_samples} samples whole, {samples} ended early"
+        );
+        // The file still decodes cleanly, and its Duration is the audio end or the video's.
+        let decode = run(
+            FFMPEG,
+            &[
+                "-v",
+                "error",
+                "-i",
+                path.to_str().expect("path"),
+                "-f",
+                "null",
+                "-",
+            ],
+        );
+        assert!(
+            decode.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&decode.stderr)
+        );
+    }
+}
+
 #[test]
 fn vp8_opus_webm() {
     let i = inputs();

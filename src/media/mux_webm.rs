@@ -80,6 +80,9 @@ mod id {
     pub const CLUSTER: u32 = 0x1F43_B675;
     pub const TIMESTAMP: u32 = 0xE7;
     pub const SIMPLE_BLOCK: u32 = 0xA3;
+    pub const BLOCK_GROUP: u32 = 0xA0;
+    pub const BLOCK: u32 = 0xA1;
+    pub const DISCARD_PADDING: u32 = 0x75A2;
     pub const CUES: u32 = 0x1C53_BB6B;
     pub const CUE_POINT: u32 = 0xBB;
     pub const CUE_TIME: u32 = 0xB3;
@@ -96,6 +99,8 @@ struct Track {
     end_us: i64,
     /// Opus pre-skip as a duration; subtracted from block times by players (CodecDelay).
     codec_delay_ns: u64,
+    /// Where the presentation ends (`end_at`), when the last block runs past it.
+    end_at_us: Option<i64>,
 }
 
 /// The cluster being filled.
@@ -104,6 +109,9 @@ struct OpenCluster {
     ts_ms: i64,
     starts_with_video_key: bool,
     blocks: Vec<u8>,
+    /// Per track, the latest block in this cluster: `(offset in blocks, length, its end in us)`,
+    /// so `finish` can turn a track's last block into a BlockGroup with DiscardPadding.
+    last_block: Vec<Option<(usize, usize, i64)>>,
 }
 
 /// A Cues entry: a cluster that starts with a key frame (or any cluster without video).
@@ -164,6 +172,7 @@ impl WebmWriter {
                 last_ts_us: None,
                 end_us: 0,
                 codec_delay_ns,
+                end_at_us: None,
             });
         }
         let video_track = tracks
@@ -261,6 +270,7 @@ impl WebmWriter {
                 ts_ms,
                 starts_with_video_key,
                 blocks: Vec::new(),
+                last_block: vec![None; self.tracks.len()],
             });
         }
         if let Some(c) = self.cluster.as_mut() {
@@ -269,12 +279,32 @@ impl WebmWriter {
             put_vint(&mut header, track_index as u64 + 1);
             header.extend_from_slice(&rel.to_be_bytes());
             header.push(if is_key { 0x80 } else { 0 });
+            c.last_block[track_index] = Some((c.blocks.len(), 0, ts_us + duration_us));
             put_id(&mut c.blocks, id::SIMPLE_BLOCK);
             put_vint(&mut c.blocks, (header.len() + data.len()) as u64);
             c.blocks.extend_from_slice(&header);
             c.blocks.extend_from_slice(data);
+            if let Some((start, len, _)) = c.last_block[track_index].as_mut() {
+                *len = c.blocks.len() - *start;
+            }
         }
         Ok(completed)
+    }
+
+    /// Ends track `track_index`'s presentation at `end_us` when its last block runs longer (an
+    /// audio encoder's padding of its last frame): `finish` writes that block as a BlockGroup
+    /// with `DiscardPadding`, which players drop from the decoded end, and the segment Duration
+    /// ends there. Takes effect when the last block is in the final cluster (the usual case: a
+    /// cluster closes only at a video key frame, so only a key frame in the last audio frame's
+    /// span could close it); otherwise the padding stays, as without this call.
+    pub fn end_at(&mut self, track_index: usize, end_us: i64) -> Result<(), ApiError> {
+        let track = self.tracks.get_mut(track_index).ok_or_else(|| {
+            ApiError::internal(format!(
+                "WebM end of track {track_index}, which does not exist"
+            ))
+        })?;
+        track.end_at_us = Some(end_us);
+        Ok(())
     }
 
     /// Total body bytes handed out by `push` so far.
@@ -284,17 +314,27 @@ impl WebmWriter {
 
     /// Closes the last cluster and returns `(head, tail)`: the file is head, then every byte
     /// `push` returned in order, then tail.
-    pub fn finish(self) -> Result<(Vec<u8>, Vec<u8>), ApiError> {
+    pub fn finish(mut self) -> Result<(Vec<u8>, Vec<u8>), ApiError> {
         if let Some(i) = self.tracks.iter().position(|t| t.last_ts_us.is_none()) {
             return Err(ApiError::internal(format!(
                 "WebM track {i} received no frames"
             )));
         }
-        let last_cluster = self
-            .cluster
-            .as_ref()
-            .map(serialize_cluster)
-            .unwrap_or_default();
+        let mut cluster = self.cluster.take();
+        let mut ends = vec![None; self.tracks.len()];
+        if let Some(c) = cluster.as_mut() {
+            for (i, t) in self.tracks.iter().enumerate() {
+                // Block times include the Opus pre-skip (CodecDelay); the end is presentation time.
+                let delay_us = i64::try_from(t.codec_delay_ns / 1000).unwrap_or(0);
+                ends[i] = discard_padding(c, i, t.end_at_us.map(|e| e + delay_us));
+            }
+        }
+        for (t, end) in self.tracks.iter_mut().zip(ends) {
+            if let Some(end) = end {
+                t.end_us = end;
+            }
+        }
+        let last_cluster = cluster.as_ref().map(serialize_cluster).unwrap_or_default();
 
         let info = self.info();
         let tracks = self.tracks_element();
@@ -465,6 +505,33 @@ fn seek_head(positions: &[u64; 3], with_cues: bool) -> Vec<u8> {
         }
     });
     out
+}
+
+/// Rewrites track `index`'s last SimpleBlock in `c` as a BlockGroup whose `DiscardPadding` drops
+/// what lies past `end_us` (block time); gives the new end when it did.
+fn discard_padding(c: &mut OpenCluster, index: usize, end_us: Option<i64>) -> Option<i64> {
+    let (start, len, block_end_us) = c.last_block.get(index).copied().flatten()?;
+    let end_us = end_us.filter(|&e| e < block_end_us)?;
+    let simple = c.blocks.get(start..start + len)?.to_vec();
+    // SimpleBlock id (1 byte) and size vint, then track vint, i16 time, flags, frame.
+    let size_len = usize::from(simple.get(1)?.leading_zeros() as u8) + 1;
+    let mut body = simple.get(1 + size_len..)?.to_vec();
+    let track_len = usize::from(body.first()?.leading_zeros() as u8) + 1;
+    // A Block's flags have no key-frame bit (audio frames are all key frames anyway).
+    *body.get_mut(track_len + 2)? &= !0x80;
+    let mut group = Vec::with_capacity(body.len() + 16);
+    master(&mut group, id::BLOCK_GROUP, |o| {
+        element(o, id::BLOCK, &body);
+        let padding_ns = (block_end_us - end_us) * 1000;
+        // A signed integer: drop leading zero bytes while the next byte's top bit stays clear.
+        let bytes = padding_ns.to_be_bytes();
+        let skip = (0..7)
+            .take_while(|&i| bytes[i] == 0 && bytes[i + 1] & 0x80 == 0)
+            .count();
+        element(o, id::DISCARD_PADDING, &bytes[skip..]);
+    });
+    c.blocks.splice(start..start + len, group);
+    Some(end_us)
 }
 
 fn serialize_cluster(c: &OpenCluster) -> Vec<u8> {

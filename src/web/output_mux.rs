@@ -237,8 +237,8 @@ impl OutputMux {
     }
 
     /// Writes everything left and closes the file. `audio_end_us`: where the sound given to the
-    /// audio encoder ends; MP4 presents the audio track up to there, not the padding of the
-    /// encoder's last frame (WebM has no edit list: its last block keeps the padding).
+    /// audio encoder ends; the audio track is presented up to there, not the padding of the
+    /// encoder's last frame (MP4: the edit list; WebM/MKV: `DiscardPadding` on the last block).
     pub fn finish(mut self, audio_end_us: Option<i64>) -> Result<MuxedFile, ApiError> {
         self.write_ready(true)?;
         let audio_track = self.writer_track(1);
@@ -256,7 +256,10 @@ impl OutputMux {
                 }
                 (Vec::new(), Vec::new(), Some(w.finish(layout)?))
             }
-            Some(Writer::Webm(w)) => {
+            Some(Writer::Webm(mut w)) => {
+                if let Some(end) = audio_end {
+                    w.end_at(audio_track, end)?;
+                }
                 let (head, tail) = w.finish()?;
                 (head, tail, None)
             }
