@@ -766,6 +766,35 @@ fn render_spans_follow_each_reel_length() {
 }
 
 #[test]
+fn an_audio_only_render_costs_its_sound_not_the_pictures_under_it() {
+    let audio_only = compose(json!({ "Video": { "DisableVideo": true } }));
+    let with_picture = compose(json!({}));
+    let reel = Reel {
+        clips: vec![clip(0, 0.0, 20.0, None)],
+        duration_s: 20.0,
+        notes: Vec::new(),
+    };
+    let cost = |spec: &JobSpec, w: u32, h: u32| {
+        let sources = [input(w, h, 30.0, true)];
+        let settings = render_settings(spec, &sources);
+        let outs = reel_outputs(
+            spec,
+            &settings,
+            &sources,
+            std::slice::from_ref(&reel),
+            &Default::default(),
+        );
+        progress::render_cost(outs[0].render.as_ref().unwrap(), &sources, &settings)
+    };
+    let (hd, uhd) = (cost(&audio_only, 1920, 1080), cost(&audio_only, 3840, 2160));
+    assert_eq!(
+        hd, uhd,
+        "the picture's size does not matter without a picture"
+    );
+    assert!(hd > 0.0 && hd * 3.0 < cost(&with_picture, 1920, 1080));
+}
+
+#[test]
 fn music_gives_sound_disable_video_drops_the_picture_and_the_record_says_so() {
     use reelcut::engine::{rendered_output, Delivery};
     let silent_inputs = [input(640, 360, 25.0, false)];
