@@ -92,3 +92,16 @@ test('WebM keeps Opus from the browser\'s own encoder', async () => {
   const at = onset(pcm(host.localPath(record.Outputs[0].URI)));
   assert.ok(Math.abs(at - 1) <= 0.003, `the beep starts at ${at.toFixed(4)} s`);
 });
+
+test('ICE (SubmitScreenMediaHighlightsJob) MP4 reels get the same AAC', async () => {
+  const record = await host.run('SubmitScreenMediaHighlightsJob', {
+    InputConfig: { MediaArray: [beepUrl] },
+    OutputConfig: { MediaURL: host.uploadUrl('ice_{index}.mp4'), Count: 1, MaxDuration: 4 },
+  });
+  const sub = record.SubJobList?.[0];
+  assert.equal(sub?.Status, 'Success', JSON.stringify(record).slice(0, 2000));
+  assert.equal(sub.AudioCodec, 'mp4a.40.2');
+  assert.equal(sub.AudioEncoder, caps.aac ? 'WebCodecs' : 'WasmAac');
+  const { audio } = checkMediaFile(host.localPath(sub.MediaURL));
+  assert.equal(audio.codec_name, 'aac');
+});

@@ -67,3 +67,15 @@ test('a bit rate given with a CRF is the target, and the note says the CRF is no
   const { record } = await reel('both.mp4', 'mp4', { Codec: 'h264', CRF: 20, Bitrate: 300 });
   assert.ok(record.Notes.some((n) => /CRF 20 is not used/.test(n)), JSON.stringify(record.Notes));
 });
+
+test('ICE OutputConfig.Video.Crf drives the VP9 quantizer of a WebM reel', async () => {
+  const record = await host.run('SubmitScreenMediaHighlightsJob', {
+    InputConfig: { MediaArray: [host.server.fileUrl(SOURCE)] },
+    OutputConfig: { MediaURL: host.uploadUrl('ice_{index}.webm'), Count: 1, MaxDuration: 4, Width: 640, Height: 360, Video: { Crf: 30 } },
+  });
+  const sub = record.SubJobList?.[0];
+  assert.equal(sub?.Status, 'Success', JSON.stringify(record).slice(0, 2000));
+  const notes = [...(record.Notes ?? []), ...(sub.Notes ?? [])];
+  assert.ok(notes.some((n) => n.startsWith("CRF 30 drives the vp9 encoder's quantizer: 37 for every frame")), JSON.stringify(notes));
+  checkMediaFile(host.localPath(sub.MediaURL));
+});
