@@ -27,6 +27,9 @@ pub const DECODE_FPS_1080P: f64 = 450.0;
 pub const RENDER_FPS_1080P: f64 = 80.0;
 /// Seconds of audio the analysis gets through per second (decode, resample, spectra).
 const AUDIO_ANALYSIS_SPEED: f64 = 400.0;
+/// Seconds of clip audio the render's audio-first pass reads, decodes and mixes per second (its
+/// demuxer also reads past the clip's video packets).
+const AUDIO_PASS_SPEED: f64 = 150.0;
 /// Source seconds decoded before each clip's first frame (the seek to the previous key frame).
 const CLIP_PREROLL_S: f64 = 1.0;
 /// Frame rate assumed where the container states none.
@@ -77,7 +80,26 @@ pub fn render_cost(plan: &RenderPlan, sources: &[SourceInput], settings: &Render
             Some(decode_cost(s, (c.out_s - c.in_s).max(0.0) + CLIP_PREROLL_S))
         })
         .sum();
-    decode + encode_cost(settings, plan.duration_s)
+    decode + encode_cost(settings, plan.duration_s) + audio_pass_cost(plan, settings)
+}
+
+/// Cost of the render's audio-first pass ([`RenderPlan::audio_first`]; zero when the audio is
+/// mixed along the frames): every clip's source audio and the music decoded and mixed.
+pub fn audio_pass_cost(plan: &RenderPlan, settings: &RenderSettings) -> f64 {
+    if !plan.audio_first(!settings.video_disabled, settings.audio.is_some()) {
+        return 0.0;
+    }
+    let clips: f64 = plan
+        .clips
+        .iter()
+        .map(|c| (c.out_s - c.in_s).max(0.0) + CLIP_PREROLL_S)
+        .sum();
+    let music = if plan.music.is_some() {
+        plan.duration_s.max(0.0)
+    } else {
+        0.0
+    };
+    (clips + music) / AUDIO_PASS_SPEED
 }
 
 /// The analysed range of each source, as the analysis will clamp it: `[StartTime, StartTime +
