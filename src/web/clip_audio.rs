@@ -8,6 +8,7 @@ use js_sys::Float32Array;
 use wasm_bindgen::JsValue;
 
 use super::codec::{audio_decoder_config, AudioDecoderBox};
+use super::job_signal::JobSignal;
 use super::source::JsByteSource;
 use crate::media::{self, Demuxer, MediaInfo, Packet};
 use crate::render::job_budget::DECODE_QUEUE_FRAMES;
@@ -94,12 +95,14 @@ impl ClipAudio {
     }
 
     /// Reads the rest of the clip's audio from `demuxer` into the mixer (`demux_ended`: nothing is
-    /// left to read) and tells the mixer the clip is complete.
+    /// left to read) and tells the mixer the clip is complete. `each` sees the source time of
+    /// every packet of the track read (its error stops the reading: a cancel).
     pub async fn finish(
         &mut self,
         demuxer: &mut dyn Demuxer,
         demux_ended: bool,
         mixer: &mut AudioMixer,
+        each: &mut dyn FnMut(f64) -> Result<(), ApiError>,
     ) -> Result<(), ApiError> {
         if !demux_ended {
             while !self.done {
@@ -107,6 +110,7 @@ impl ClipAudio {
                     break;
                 };
                 if self.takes(&packet) {
+                    each(packet.pts_us as f64 / 1e6)?;
                     self.decode(&packet, Some(mixer)).await?;
                 }
             }
@@ -119,13 +123,17 @@ impl ClipAudio {
 }
 
 /// The audio-first pass for one clip: opens `reader`, seeks like the clip cursor does (so the mix
-/// is the same sound either way) and decodes the clip's audio into `mixer`. Returns whether the
-/// source's audio could be decoded here (`false`: the caller marks the clip silent).
+/// is the same sound either way) and decodes the clip's audio into `mixer`, checking `job` for a
+/// cancel and reporting the fraction of the clip done to `progress` every second of source.
+/// Returns whether the source's audio could be decoded here (`false`: the caller marks the clip
+/// silent).
 pub async fn mix_clip_audio(
     reader: JsValue,
     clip: usize,
     range: (f64, f64),
     mixer: &mut AudioMixer,
+    job: &JobSignal,
+    progress: impl Fn(f64),
 ) -> Result<bool, ApiError> {
     let mut demuxer = media::open(Box::new(JsByteSource::new(reader)?))?;
     let info = demuxer.info().clone();
@@ -135,6 +143,17 @@ pub async fn mix_clip_audio(
     if range.0 > 0.0 {
         demuxer.seek(range.0)?;
     }
-    audio.finish(demuxer.as_mut(), false, mixer).await?;
+    let mut reported = range.0;
+    let mut each = |t: f64| {
+        if t - reported < 1.0 {
+            return Ok(());
+        }
+        reported = t;
+        progress(((t - range.0) / (range.1 - range.0).max(1e-3)).clamp(0.0, 1.0));
+        job.check()
+    };
+    audio
+        .finish(demuxer.as_mut(), false, mixer, &mut each)
+        .await?;
     Ok(true)
 }

@@ -276,7 +276,9 @@ impl ClipCursor {
         match self.audio.as_mut() {
             Some(audio) => {
                 audio
-                    .finish(self.demuxer.as_mut(), self.demux_ended, mixer)
+                    .finish(self.demuxer.as_mut(), self.demux_ended, mixer, &mut |_| {
+                        Ok(())
+                    })
                     .await
             }
             None => mixer.finish_clip(self.clip),

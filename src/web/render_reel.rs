@@ -260,7 +260,8 @@ impl<'a> Renderer<'a> {
             let has_audio = self.sources.has_audio.get(c.source).copied();
             if let (Some(true), Some(mixer)) = (has_audio, self.mixer.as_mut()) {
                 let reader = self.sources.open(c.source).await?;
-                if !mix_clip_audio(reader, clip, (c.in_s, c.out_s), mixer).await? {
+                let progress = |f: f64| job.progress(share * (clip as f64 + f) / n.max(1) as f64);
+                if !mix_clip_audio(reader, clip, (c.in_s, c.out_s), mixer, job, progress).await? {
                     // An audio track this browser cannot decode plays as silence (noted by the
                     // caller).
                     mixer.mark_silent(clip)?;
