@@ -37,9 +37,10 @@ pub const ENCODE_QUEUE_FRAMES: u32 = 6;
 pub const DECODE_QUEUE_FRAMES: u32 = 8;
 /// Decoded frames past the one on screen that a clip cursor may hold.
 pub const LOOKAHEAD_FRAMES: usize = 3;
-/// Held mix per audio frame beside the output channels: the stereo mix (8 bytes) while mixing, or
-/// the limiter's gain curves (needed, minimum, smoothed, prefix sums: 20 bytes) while normalising.
-const HELD_AUDIO_BYTES_PER_FRAME: u64 = 20;
+/// Held mix per audio frame beside the output channels: the stereo mix (8 bytes) while mixing and
+/// mapping to the output channels, or two of the limiter's gain curves (needed then minimum, or
+/// minimum then smoothed: 8 bytes) while normalising.
+const HELD_AUDIO_BYTES_PER_FRAME: u64 = 8;
 /// Encoders may run over their target bit rate for a while; held encoded bytes assume this much.
 const BITRATE_HEADROOM: f64 = 1.5;
 /// Seconds of encoded output held for interleaving a streamed track: the WebM writer's open
