@@ -44,7 +44,8 @@ const HELD_AUDIO_BYTES_PER_FRAME: u64 = 8;
 /// Encoders may run over their target bit rate for a while; held encoded bytes assume this much.
 const BITRATE_HEADROOM: f64 = 1.5;
 /// Seconds of encoded output held for interleaving a streamed track: the WebM writer's open
-/// cluster spans up to 30 s (one GOP; MP4 interleaves within a frame or two, so this is its upper bound too).
+/// cluster spans up to 30 s (one GOP; MP4 interleaves within a frame or two, so this is its upper
+/// bound too).
 const INTERLEAVE_S: f64 = 30.0;
 /// Bytes per sample of the MP4 writer's table, with the arrays `moov` is built from at the end.
 const TABLE_BYTES_PER_SAMPLE: u64 = 64;
