@@ -388,8 +388,8 @@ if (!skipMemoryOutput) {
       const mem = sampler();
       const t0 = performance.now();
       // Without loudness normalisation the render streams (as when the rows below were measured);
-      // with it a 10 min 1080p output would hold its whole mix and video and be refused by the job
-      // memory ceiling (README "Limits and guarantees").
+      // with it the audio-first pass holds the whole 10 min mix (about 440 MiB at its peak: README
+      // "Limits and guarantees").
       const record = await runInPage(fresh.page, 'CreateHighlightTask', { Type: 'Concat', Sources: [{ URI: url, StartTime: 0, Duration: seconds }], Output: { URI: `opfs:/reelcut-bench/out-${seconds}.mp4`, Container: 'mp4', Audio: { LoudnessNormalization: false } } });
       const jobS = (performance.now() - t0) / 1000;
       const peak = mem.stop();

@@ -27,11 +27,14 @@ pub const DECODE_FPS_1080P: f64 = 450.0;
 pub const RENDER_FPS_1080P: f64 = 80.0;
 /// Seconds of audio the analysis gets through per second (decode, resample, spectra).
 const AUDIO_ANALYSIS_SPEED: f64 = 400.0;
-/// Seconds of output sound an audio-only output (`DisableVideo`) gets through per second: the
-/// clips' audio decoded, mixed and encoded, no picture. Measured here on a 60 s Concat of the
-/// bench file with the machine under load (load average 5.9 on 2 cores): 4.7 s with Opus, 7.1 s
-/// with the wasm AAC encoder; this is the slower of the two, rounded down.
-const AUDIO_RENDER_SPEED: f64 = 8.0;
+/// Seconds of clip audio the render's audio-first pass reads, decodes and mixes per second (its
+/// demuxer also reads past the clip's video packets).
+const AUDIO_PASS_SPEED: f64 = 150.0;
+/// Seconds of output sound the audio encoder gets through per second, where nothing else runs
+/// beside it (an audio-only output). Measured on a 60 s audio-only Concat of the bench file with
+/// the machine under load (load average 5.9 on 2 cores): 4.7 s in all with Opus, 7.1 s with the
+/// wasm AAC encoder (whose worker answers one 1024-sample frame at a time); the slower, rounded.
+const AUDIO_ENCODE_SPEED: f64 = 9.0;
 /// Source seconds decoded before each clip's first frame (the seek to the previous key frame).
 const CLIP_PREROLL_S: f64 = 1.0;
 /// Frame rate assumed where the container states none.
@@ -75,7 +78,8 @@ pub fn analysis_cost(source: &SourceInput, range: (f64, f64)) -> f64 {
 /// frame under it decoded (with each clip's pre-roll); an audio-only output decodes no picture.
 pub fn render_cost(plan: &RenderPlan, sources: &[SourceInput], settings: &RenderSettings) -> f64 {
     if settings.video_disabled {
-        return plan.duration_s.max(0.0) / AUDIO_RENDER_SPEED;
+        // The audio-first pass alone, and the encoder has nothing to hide behind.
+        return audio_pass_cost(plan, settings) + plan.duration_s.max(0.0) / AUDIO_ENCODE_SPEED;
     }
     let decode: f64 = plan
         .clips
@@ -85,7 +89,26 @@ pub fn render_cost(plan: &RenderPlan, sources: &[SourceInput], settings: &Render
             Some(decode_cost(s, (c.out_s - c.in_s).max(0.0) + CLIP_PREROLL_S))
         })
         .sum();
-    decode + encode_cost(settings, plan.duration_s)
+    decode + encode_cost(settings, plan.duration_s) + audio_pass_cost(plan, settings)
+}
+
+/// Cost of the render's audio-first pass ([`RenderPlan::audio_first`]; zero when the audio is
+/// mixed along the frames): every clip's source audio and the music decoded and mixed.
+pub fn audio_pass_cost(plan: &RenderPlan, settings: &RenderSettings) -> f64 {
+    if !plan.audio_first(!settings.video_disabled, settings.audio.is_some()) {
+        return 0.0;
+    }
+    let clips: f64 = plan
+        .clips
+        .iter()
+        .map(|c| (c.out_s - c.in_s).max(0.0) + CLIP_PREROLL_S)
+        .sum();
+    let music = if plan.music.is_some() {
+        plan.duration_s.max(0.0)
+    } else {
+        0.0
+    };
+    (clips + music) / AUDIO_PASS_SPEED
 }
 
 /// The analysed range of each source, as the analysis will clamp it: `[StartTime, StartTime +
@@ -134,7 +157,7 @@ fn expected_render_cost(
         }
     };
     if settings.video_disabled {
-        return output_s / AUDIO_RENDER_SPEED;
+        return output_s * spec.speed / AUDIO_PASS_SPEED + output_s / AUDIO_ENCODE_SPEED;
     }
     let source_s = output_s * spec.speed;
     let decode_per_s = if sources.is_empty() {

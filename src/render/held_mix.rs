@@ -4,7 +4,10 @@
 //! [`super::AudioMixer`] keeps its mixed blocks here and delivers them once everything is in.
 //!
 //! Cost: the reel's audio in memory (48 kHz stereo: 23 MB a minute, plus the decoded music up to
-//! the reel's length), and the audio blocks reach the encoder only at the end of the render.
+//! the reel's length), and the audio blocks reach the encoder only once it is all mixed. The
+//! browser renders such outputs' sound first (the audio-first pass, see
+//! [`super::RenderPlan::audio_first`]), so this is held before any frame is decoded and freed
+//! once encoded.
 
 use super::loudness::{normalise, LoudnessReport, LoudnessTarget};
 use super::music::add_music;

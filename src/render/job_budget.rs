@@ -12,11 +12,13 @@
 //!   cursors use (so the estimate and the code cannot drift apart).
 //! - **held audio**: with loudness normalisation or music the whole reel's mix is held (see
 //!   [`super::held_mix`]) at `HELD_AUDIO_BYTES_PER_FRAME` plus the output channels, and the
-//!   music's samples.
-//! - **held encoded bytes**: while the audio is held, the container writer keeps every encoded video
-//!   chunk until the audio arrives (interleaving), and the encoded audio comes out at the end.
-//!   Without held audio the tracks are interleaved as they come; a WebM cluster (up to 30 s) is
-//!   the most held then.
+//!   music's samples. It exists only during the render's audio-first pass
+//!   ([`RenderPlan::audio_first`]), which opens no video decoder and composes nothing, and is freed
+//!   once encoded: the peak is the larger of the two passes, not their sum.
+//! - **held encoded bytes**: the audio-first pass keeps the whole encoded audio (its bit rate, about
+//!   1 MB a minute) until the video pass has interleaved it; video chunks are always interleaved as
+//!   they come, so at most a WebM cluster (up to 30 s) of video is held whatever the output length.
+//!   Without a held mix both tracks stream and a cluster of each is the most held.
 //! - **tables**: the MP4 writer's per-sample table (for its `moov`).
 //!
 //! The file itself is not counted: its body streams to the sink (an OPFS file, or Blobs the browser
@@ -35,13 +37,15 @@ pub const ENCODE_QUEUE_FRAMES: u32 = 6;
 pub const DECODE_QUEUE_FRAMES: u32 = 8;
 /// Decoded frames past the one on screen that a clip cursor may hold.
 pub const LOOKAHEAD_FRAMES: usize = 3;
-/// Held mix per audio frame beside the output channels: the stereo mix (8 bytes) while mixing, or
-/// the limiter's gain curves (needed, minimum, smoothed, prefix sums: 20 bytes) while normalising.
-const HELD_AUDIO_BYTES_PER_FRAME: u64 = 20;
+/// Held mix per audio frame beside the output channels: the stereo mix (8 bytes) while mixing and
+/// mapping to the output channels, or two of the limiter's gain curves (needed then minimum, or
+/// minimum then smoothed: 8 bytes) while normalising.
+const HELD_AUDIO_BYTES_PER_FRAME: u64 = 8;
 /// Encoders may run over their target bit rate for a while; held encoded bytes assume this much.
 const BITRATE_HEADROOM: f64 = 1.5;
-/// Seconds of encoded output held when the audio streams: the WebM writer's open cluster spans up
-/// to 30 s (one GOP; MP4 interleaves within a frame or two, so this is its upper bound too).
+/// Seconds of encoded output held for interleaving a streamed track: the WebM writer's open
+/// cluster spans up to 30 s (one GOP; MP4 interleaves within a frame or two, so this is its upper
+/// bound too).
 const INTERLEAVE_S: f64 = 30.0;
 /// Bytes per sample of the MP4 writer's table, with the arrays `moov` is built from at the end.
 const TABLE_BYTES_PER_SAMPLE: u64 = 64;
@@ -86,15 +90,15 @@ impl JobMemory {
             })
             .max()
             .unwrap_or(0);
-        // The compositor and the clips' video decoders exist without a video track too.
-        let encoder_frames = if video.is_some() {
-            u64::from(ENCODE_QUEUE_FRAMES) + 1
+        // The compositor exists without a video track too; the clips' video decoders do not (an
+        // audio-only output is all audio pass).
+        let (encoder_frames, clips) = if video.is_some() {
+            (u64::from(ENCODE_QUEUE_FRAMES) + 1, clips_on_screen(plan))
         } else {
-            0
+            (0, 0)
         };
-        let frames =
-            (COMPOSITOR_PICTURES + encoder_frames) * out_frame + clips_on_screen(plan) * per_clip;
-        let holds = plan.loudness.is_some() || plan.music.is_some();
+        let frames = (COMPOSITOR_PICTURES + encoder_frames) * out_frame + clips * per_clip;
+        let holds = plan.holds_audio();
         let (held_audio, audio_bytes_per_s) = match audio {
             Some(a) => {
                 let audio_frames = (duration * f64::from(a.sample_rate)).ceil() as u64;
@@ -111,15 +115,12 @@ impl JobMemory {
             None => (0, 0.0),
         };
         let video_bytes_per_s = video.map_or(0.0, |v| v.bitrate as f64 / 8.0);
-        let held_s = if holds && audio.is_some() {
-            duration
-        } else {
-            duration.min(INTERLEAVE_S)
-        };
-        // Held video, and the encoded audio that comes out at once at the end when it was held.
-        let audio_s = if holds { duration } else { held_s };
+        // A held mix is encoded whole before the first frame and waits for the video; streamed
+        // audio, like the video, waits at most a cluster.
+        let interleave_s = duration.min(INTERLEAVE_S);
+        let audio_s = if holds { duration } else { interleave_s };
         let held_encoded = (BITRATE_HEADROOM
-            * (held_s * video_bytes_per_s + audio_s * audio_bytes_per_s))
+            * (interleave_s * video_bytes_per_s + audio_s * audio_bytes_per_s))
             .ceil() as u64;
         let packets_per_s = plan.fps.max(0.0)
             + if audio.is_some() {
@@ -138,13 +139,19 @@ impl JobMemory {
     }
 
     pub fn total(&self) -> u64 {
-        self.frames + self.held_audio + self.held_encoded + self.tables
+        self.pass_peak() + self.held_encoded + self.tables
+    }
+
+    /// The larger of the two passes' own buffers: the held mix lives only in the audio-first pass,
+    /// the frames in flight only in the video pass (see the module docs).
+    fn pass_peak(&self) -> u64 {
+        self.frames.max(self.held_audio)
     }
 
     /// Encoded bytes the container writer and encoders may hold while rendering: whatever of the
     /// ceiling the other parts leave.
     pub fn encoded_allowance(&self) -> u64 {
-        JOB_MEMORY_CEILING.saturating_sub(self.frames + self.held_audio + self.tables)
+        JOB_MEMORY_CEILING.saturating_sub(self.pass_peak() + self.tables)
     }
 
     /// The estimate for `plan`, when it is under the ceiling; otherwise `InvalidParameter.<field>`
@@ -169,11 +176,11 @@ impl JobMemory {
             return Ok(());
         }
         let fits = longest_fitting_s(plan, video, audio);
-        let held = plan.loudness.is_some() || plan.music.is_some();
+        let held = plan.holds_audio();
         let advice = if fits < 1.0 {
             "; the frames in flight at this output and source size alone need that much (ask for a smaller Width/Height)"
         } else if held {
-            "; loudness normalisation and music hold the whole reel (turning normalisation off lets a longer output stream)"
+            "; loudness normalisation and music hold the whole reel's mix while its sound is made (turning normalisation off lets a longer output stream)"
         } else {
             ""
         };

@@ -212,17 +212,21 @@ fn moving_min(x: Vec<f32>, half: usize) -> Vec<f32> {
     out
 }
 
-/// `out[n] = mean(x[n - half ..= n + half])` over the part inside `x`.
+/// `out[n] = mean(x[n - half ..= n + half])` over the part inside `x`, by a running sum (f64: its
+/// rounding stays far below f32 over any output length), so nothing beside the output is the
+/// length of the reel.
 fn moving_mean(x: &[f32], half: usize) -> Vec<f32> {
-    let mut prefix = Vec::with_capacity(x.len() + 1);
-    prefix.push(0.0f64);
-    for &v in x {
-        prefix.push(prefix[prefix.len() - 1] + v as f64);
-    }
+    let mut sum: f64 = x.iter().take(half).map(|&v| f64::from(v)).sum();
     (0..x.len())
         .map(|n| {
+            if let Some(&v) = x.get(n + half) {
+                sum += f64::from(v);
+            }
+            if n > half {
+                sum -= f64::from(x[n - half - 1]);
+            }
             let (a, b) = (n.saturating_sub(half), (n + half + 1).min(x.len()));
-            ((prefix[b] - prefix[a]) / (b - a) as f64) as f32
+            (sum / (b - a) as f64) as f32
         })
         .collect()
 }
@@ -240,6 +244,18 @@ mod tests {
         );
         let m = moving_mean(&[1.0, 2.0, 3.0], 1);
         assert_eq!(m, vec![1.5, 2.0, 2.5]);
+        // The running sum against each window summed afresh, windows wider than the input too.
+        let x: Vec<f32> = (0..50).map(|i| ((i * 37 % 11) as f32) * 0.1).collect();
+        for half in [1, 3, 7, 60] {
+            for (n, got) in moving_mean(&x, half).into_iter().enumerate() {
+                let w = &x[n.saturating_sub(half)..(n + half + 1).min(x.len())];
+                let want = w.iter().sum::<f32>() / w.len() as f32;
+                assert!(
+                    (got - want).abs() < 1e-5,
+                    "half {half}, n {n}: {got} vs {want}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -20,7 +20,9 @@
 //! - Music and loudness: with background music ([`super::music`]) or a [`LoudnessTarget`] (the
 //!   default for outputs, see [`super::loudness`]) the mixed blocks are held until the whole reel
 //!   is mixed, then music is laid under it and it is normalised ([`super::held_mix`]), then
-//!   delivered. Without either, blocks stream as below.
+//!   delivered. Each block goes into the held mix as soon as the clips under it are ready, so a
+//!   clip decoded whole before anything is pulled (the audio-first pass) is not held twice.
+//!   Without either, blocks stream as below.
 //! - Flow: the glue pushes decoded audio per clip ([`AudioMixer::push_source`]) in source order, and
 //!   calls [`AudioMixer::finish_clip`] when a clip's audio ended (the rest is silence) or
 //!   [`AudioMixer::mark_silent`] for clips without audio. [`AudioMixer::pull`] returns the next block
@@ -481,6 +483,7 @@ impl AudioMixer {
             rs.push(&frames);
         }
         c.produce(out_rate);
+        self.mix_held();
         Ok(())
     }
 
@@ -490,7 +493,20 @@ impl AudioMixer {
         let c = self.clip_mut(clip)?;
         c.finished = true;
         c.produce(out_rate);
+        self.mix_held();
         Ok(())
+    }
+
+    /// A held reel takes every block as soon as the clips under it are ready, so a clip's produced
+    /// audio waits in its queue only until the clips it overlaps catch up (the audio-first pass
+    /// decodes a whole clip before pulling): the held mix is the only copy of the reel.
+    fn mix_held(&mut self) {
+        if !self.held.holds() || self.held.is_finished() {
+            return;
+        }
+        while let Some(block) = self.mix_next(MIX_BLOCK) {
+            self.held.keep(&block);
+        }
     }
 
     /// `clip` has no audio (or is muted): it contributes silence.
@@ -514,9 +530,7 @@ impl AudioMixer {
             return Some(to_channels(&block, ch));
         }
         if !self.held.is_finished() {
-            while let Some(block) = self.mix_next(MIX_BLOCK) {
-                self.held.keep(&block);
-            }
+            self.mix_held();
             if self.mixed < self.total || self.held.waiting_for_music() {
                 return None;
             }

@@ -281,6 +281,24 @@ impl RenderPlan {
     }
 }
 
+impl RenderPlan {
+    /// Whether the mix needs the whole reel before any of it is final: background music (ducked
+    /// by the whole dialogue) or loudness normalisation (of the finished output); see
+    /// [`held_mix`].
+    pub fn holds_audio(&self) -> bool {
+        self.loudness.is_some() || self.music.is_some()
+    }
+
+    /// Whether the render makes the sound first (the audio-first pass): every clip's audio, the
+    /// music, ducking and normalisation are mixed and encoded before any frame, so the video pass
+    /// streams its chunks beside the already encoded audio and only that (about 1 MB a minute) is
+    /// held, never the video. A held mix needs it; an audio-only output is nothing but that pass.
+    /// Other outputs mix each clip's audio as its frames are decoded (one read of each source).
+    pub fn audio_first(&self, has_video: bool, has_audio: bool) -> bool {
+        has_audio && (!has_video || self.holds_audio())
+    }
+}
+
 /// The background-music track a reel plays ([`music`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

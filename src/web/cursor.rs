@@ -1,25 +1,22 @@
 //! A decoding cursor over one clip of a source: seeks to the clip's in point, decodes forward on
 //! demand, and answers "which frame is on screen at source time t" while holding only a few
-//! frames. The clip's audio is decoded on the way and handed to the mixer.
+//! frames. The clip's audio (when the render mixes it along) is decoded on the way and handed to
+//! the mixer ([`ClipAudio`]).
 
-use js_sys::Float32Array;
 use wasm_bindgen::JsValue;
 
-use super::codec::{
-    audio_decoder_config, video_decoder_config, AudioDecoderBox, Frame, VideoDecoderBox,
-};
+use super::clip_audio::ClipAudio;
+use super::codec::{video_decoder_config, Frame, VideoDecoderBox};
 use super::source::JsByteSource;
 use crate::analysis::cuts::{exact_cut, CutWindow};
 use crate::analysis::{FrameView, Thumbnail};
-use crate::media::{self, Demuxer, Packet};
+use crate::media::{self, Demuxer};
 use crate::render::job_budget::{DECODE_QUEUE_FRAMES as MAX_DECODE_QUEUE, LOOKAHEAD_FRAMES};
 use crate::render::AudioMixer;
 use crate::ApiError;
 
 /// Video is read this far past the out point: B-frame reordering never reaches further.
 const VIDEO_TAIL_S: f64 = 1.0;
-/// Audio is decoded this far around the clip, so the mixer's fades have material.
-const AUDIO_MARGIN_S: f64 = 0.1;
 /// Half a millisecond of slack for rounded timestamps.
 const SLACK_US: f64 = 500.0;
 /// How far around an analysed cut window frames are compared to find the exact cut.
@@ -46,20 +43,16 @@ async fn thumbnail(f: &Frame, pixels: &mut Vec<u8>) -> Result<Option<Thumbnail>,
 
 pub struct ClipCursor {
     clip: usize,
-    in_s: f64,
     out_s: f64,
     demuxer: Box<dyn Demuxer>,
     video: VideoDecoderBox,
     video_track: u32,
-    audio: Option<(AudioDecoderBox, u32)>,
+    audio: Option<ClipAudio>,
     /// The frame on screen (the last one at or before the time asked for).
     current: Option<Frame>,
     demux_ended: bool,
     video_done: bool,
-    audio_done: bool,
     saw_key: bool,
-    samples: Vec<f32>,
-    scratch: Option<Float32Array>,
     /// The cut the clip starts on, until its exact frame is found.
     in_cut: Option<CutWindow>,
     /// The cut the clip ends on, until its exact frame is found.
@@ -94,32 +87,25 @@ impl ClipCursor {
             .ok_or_else(|| ApiError::unsupported("the input has no video track"))?;
         let video =
             VideoDecoderBox::open(&video_decoder_config(vt).await?, &vt.codec_name, |_| true)?;
-        let mut audio = None;
-        if mix_audio {
-            if let Some(at) = info.audio_track() {
-                if let Some(config) = audio_decoder_config(at).await {
-                    audio = Some((AudioDecoderBox::open(&config, &at.codec_name)?, at.id));
-                }
-            }
-        }
+        let audio = if mix_audio {
+            ClipAudio::open(&info, clip, (in_s, out_s)).await?
+        } else {
+            None
+        };
         if in_s > 0.0 {
             demuxer.seek(in_s)?;
         }
         Ok(Self {
             clip,
-            in_s,
             out_s,
             demuxer,
             video,
             video_track: vt.id,
-            audio_done: audio.is_none(),
             audio,
             current: None,
             demux_ended: false,
             video_done: false,
             saw_key: false,
-            samples: Vec::new(),
-            scratch: None,
             in_cut: cuts.in_cut,
             out_cut: cuts.out_cut,
             end_us: None,
@@ -130,6 +116,11 @@ impl ClipCursor {
     /// Whether this cursor feeds the clip's audio to the mixer.
     pub fn has_audio(&self) -> bool {
         self.audio.is_some()
+    }
+
+    /// No more audio is needed: none is mixed here, or the clip's range has been read past.
+    fn audio_done(&self) -> bool {
+        self.audio.as_ref().is_none_or(ClipAudio::is_done)
     }
 
     /// The frame on screen at source time `t` (the last one with timestamp <= t), or the first
@@ -258,19 +249,15 @@ impl ClipCursor {
                     self.saw_key = true;
                     self.video.decode(&packet)?;
                 }
-            } else if self
-                .audio
-                .as_ref()
-                .is_some_and(|(_, id)| *id == packet.track_id)
-                && !self.audio_done
-            {
-                self.decode_audio(&packet, mixer.as_deref_mut()).await?;
+            } else if let Some(audio) = self.audio.as_mut().filter(|a| a.takes(&packet)) {
+                audio.decode(&packet, mixer.as_deref_mut()).await?;
             }
-            if self.video_done && self.audio_done {
+            if self.video_done && self.audio_done() {
                 self.demux_ended = true;
             }
             // Once video has enough lookahead, stop reading unless audio still lags behind it.
-            if self.video.queue().len() > LOOKAHEAD_FRAMES && (self.audio_done || self.video_done) {
+            if self.video.queue().len() > LOOKAHEAD_FRAMES && (self.audio_done() || self.video_done)
+            {
                 break;
             }
         }
@@ -278,59 +265,23 @@ impl ClipCursor {
             self.video_done = true;
             self.video.flush().await?;
         }
-        self.drain_audio(mixer)
-    }
-
-    /// Decodes an audio packet inside the clip's range (with margins); past it, audio is done.
-    async fn decode_audio(
-        &mut self,
-        packet: &Packet,
-        mixer: Option<&mut AudioMixer>,
-    ) -> Result<(), ApiError> {
-        let t = packet.pts_us as f64 / 1e6;
-        let Some((decoder, _)) = &self.audio else {
-            return Ok(());
-        };
-        if t > self.out_s + AUDIO_MARGIN_S {
-            self.audio_done = true;
-        } else if t + AUDIO_MARGIN_S >= self.in_s {
-            decoder.room(MAX_DECODE_QUEUE).await?;
-            decoder.decode(packet)?;
+        match self.audio.as_mut() {
+            Some(audio) => audio.drain(mixer),
+            None => Ok(()),
         }
-        self.drain_audio(mixer)
-    }
-
-    /// Hands every decoded audio block to the mixer.
-    fn drain_audio(&mut self, mixer: Option<&mut AudioMixer>) -> Result<(), ApiError> {
-        let (Some((decoder, _)), Some(mixer)) = (&self.audio, mixer) else {
-            return Ok(());
-        };
-        while let Some(block) = decoder.queue().pop() {
-            let planes = block.copy_planes(&mut self.scratch, &mut self.samples)?;
-            mixer.push_source(self.clip, block.timestamp_s(), block.sample_rate(), &planes)?;
-        }
-        decoder.queue().check()
     }
 
     /// Reads the rest of the clip's audio into the mixer and tells it the clip is complete.
     pub async fn finish_audio(&mut self, mixer: &mut AudioMixer) -> Result<(), ApiError> {
-        while self.audio.is_some() && !self.audio_done && !self.demux_ended {
-            let Some(packet) = self.demuxer.next_packet()? else {
-                break;
-            };
-            if self
-                .audio
-                .as_ref()
-                .is_some_and(|(_, id)| *id == packet.track_id)
-            {
-                self.decode_audio(&packet, Some(mixer)).await?;
+        match self.audio.as_mut() {
+            Some(audio) => {
+                audio
+                    .finish(self.demuxer.as_mut(), self.demux_ended, mixer, &mut |_| {
+                        Ok(())
+                    })
+                    .await
             }
+            None => mixer.finish_clip(self.clip),
         }
-        self.audio_done = true;
-        if let Some((decoder, _)) = &self.audio {
-            decoder.flush().await?;
-        }
-        self.drain_audio(Some(mixer))?;
-        mixer.finish_clip(self.clip)
     }
 }

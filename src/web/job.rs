@@ -654,7 +654,24 @@ impl Job<'_> {
             pictures: &self.pictures,
         };
         let job = self.signal("render", start, start + 0.95 * span);
-        render_reel(plan, encoding, &sources, sink.clone(), &job, memory).await
+        // The audio-first pass's part of this output's progress, by its share of the cost.
+        let settings = engine::render_settings(self.spec, inputs);
+        let cost = progress::render_cost(plan, inputs, &settings);
+        let audio_share = if cost > 0.0 {
+            progress::audio_pass_cost(plan, &settings) / cost
+        } else {
+            0.0
+        };
+        render_reel(
+            plan,
+            encoding,
+            &sources,
+            sink.clone(),
+            &job,
+            audio_share,
+            memory,
+        )
+        .await
     }
 
     async fn deliver(&self, out: &ReelOutput, blob: &JsValue) -> Result<Delivered, ApiError> {

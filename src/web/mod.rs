@@ -4,6 +4,7 @@
 mod analyse;
 mod api;
 mod bench;
+mod clip_audio;
 mod codec;
 mod cursor;
 mod encoders;

@@ -4,7 +4,9 @@
 //! encoder has reported its decoder configuration (with its first chunk). MP4 keeps `moov`
 //! first: the writer returns the header at the end and the sink puts it before the body. HLS/DASH
 //! outputs stream the same body; their segments are ranges of it, headed by what the fragmented
-//! writer returns at the end. The chunks waiting to be interleaved are counted against the
+//! writer returns at the end. An output whose sound is made first (the audio-first pass) pushes
+//! all its audio before any video: the video chunks then go out as they come, interleaved with
+//! the audio waiting here. The chunks waiting to be interleaved are counted against the
 //! output's [`JobMemory`]: past its allowance the render fails instead of growing.
 
 use std::collections::VecDeque;
@@ -43,6 +45,8 @@ pub struct OutputMux {
     writer: Option<Writer>,
     sink: OutputSink,
     pending: [VecDeque<EncodedChunk>; 2],
+    /// Tracks whose every chunk has been pushed: their empty queue holds nothing back.
+    ended: [bool; 2],
     descriptions: [Option<Vec<u8>>; 2],
     bytes: u64,
     /// Bytes of the chunks in `pending`.
@@ -85,6 +89,7 @@ impl OutputMux {
             writer: None,
             sink,
             pending: [VecDeque::new(), VecDeque::new()],
+            ended: [false; 2],
             descriptions: [None, None],
             bytes: 0,
             held: 0,
@@ -110,6 +115,12 @@ impl OutputMux {
         self.memory.check_held(self.held)
     }
 
+    /// Every chunk of track `track` has been pushed (the audio-first pass has encoded all of the
+    /// sound): the other track's chunks past its end no longer wait for it.
+    pub fn end_track(&mut self, track: usize) {
+        self.ended[track] = true;
+    }
+
     /// Writes the chunks that are safe to interleave now; with `done`, all of them.
     pub fn write_ready(&mut self, done: bool) -> Result<(), ApiError> {
         let present = [self.video.is_some(), self.audio.is_some()];
@@ -126,8 +137,8 @@ impl OutputMux {
             let front = |t: usize| self.pending[t].front().filter(|_| present[t]);
             let next = match (front(0), front(1)) {
                 (Some(v), Some(a)) => usize::from(a.timestamp_us < v.timestamp_us),
-                (Some(_), None) if done || !present[1] => 0,
-                (None, Some(_)) if done || !present[0] => 1,
+                (Some(_), None) if done || !present[1] || self.ended[1] => 0,
+                (None, Some(_)) if done || !present[0] || self.ended[0] => 1,
                 _ => break,
             };
             let Some(chunk) = self.pending[next].pop_front() else {

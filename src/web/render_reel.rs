@@ -1,7 +1,13 @@
 //! Renders one reel, driven from Rust: per output frame the draw list says what to show, clip
 //! cursors supply decoded frames, the YUV compositor composes them (or a decoded frame goes to
-//! the encoder as it is), WebCodecs encodes, and the container bytes stream to the sink. Audio:
-//! each clip's decoded audio goes into the mixer, whose blocks are encoded in order.
+//! the encoder as it is), WebCodecs encodes, and the container bytes stream to the sink.
+//!
+//! Audio: when the mix needs the whole reel (music, loudness normalisation) or there is no video,
+//! the sound is made first ([`RenderPlan::audio_first`]): each clip's audio alone (no video
+//! decoder), the music, ducking and normalisation, encoded; the mixed PCM is freed and only the
+//! encoded audio waits in the muxer while the video pass streams its chunks beside it. Otherwise
+//! each clip's audio is decoded with its frames and the mixer's blocks are encoded as they
+//! complete (one read of each source).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -14,6 +20,7 @@ use web_sys::{
     VideoTransferCharacteristics,
 };
 
+use super::clip_audio::mix_clip_audio;
 use super::codec::{js_message, AudioBlock, AudioEncoderBox, Frame, VideoEncoderBox};
 use super::codec::{wasm_f32_view, wasm_view};
 use super::cursor::{ClipCursor, ClipCuts};
@@ -54,17 +61,18 @@ pub(super) struct RenderedReel {
 
 /// Renders the reel `plan` encoded as `encoding`, writing the file body to `sink` in order
 /// (`sink.write(bytes)`). `memory` is the output's checked budget: encoded bytes held beyond it
-/// fail the render.
+/// fail the render. `audio_share`: the audio-first pass's part of the progress (0..1).
 pub(super) async fn render_reel(
     plan: &RenderPlan,
     encoding: &Encoding,
     sources: &Sources<'_>,
     sink: OutputSink,
     job: &JobSignal,
+    audio_share: f64,
     memory: JobMemory,
 ) -> Result<RenderedReel, ApiError> {
     Renderer::new(plan, encoding, sink, sources, memory)?
-        .run(job)
+        .run(job, audio_share)
         .await
 }
 
@@ -121,9 +129,11 @@ struct Renderer<'a> {
     plan: &'a RenderPlan,
     encoding: &'a Encoding,
     sources: &'a Sources<'a>,
+    /// `None` without audio, and once the audio-first pass has encoded all of it.
     mixer: Option<AudioMixer>,
     /// `None`: an audio-only output (`DisableVideo`).
     video: Option<VideoEncoderBox>,
+    /// Closed once the audio-first pass has flushed it.
     audio: Option<AudioEncoderBox>,
     mux: OutputMux,
     cursors: BTreeMap<usize, ClipCursor>,
@@ -136,6 +146,8 @@ struct Renderer<'a> {
     overlays: Vec<PlacedImage>,
     /// The still-image openings and endings, by plan source.
     stills: BTreeMap<usize, Rc<RgbaImage>>,
+    /// The output's loudness, once normalised.
+    loudness: Option<LoudnessReport>,
 }
 
 impl<'a> Renderer<'a> {
@@ -183,20 +195,28 @@ impl<'a> Renderer<'a> {
             readbacks: 0,
             overlays: Vec::new(),
             stills: BTreeMap::new(),
+            loudness: None,
         })
     }
 
-    async fn run(mut self, job: &JobSignal) -> Result<RenderedReel, ApiError> {
-        // The music first: the held mix needs all of it before any audio block is delivered.
-        if let (Some(bed), Some(mixer)) = (&self.plan.music, self.mixer.as_mut()) {
-            self.sources.music(bed, mixer, job).await?;
+    async fn run(mut self, job: &JobSignal, audio_share: f64) -> Result<RenderedReel, ApiError> {
+        let audio_first = self
+            .plan
+            .audio_first(self.video.is_some(), self.audio.is_some());
+        // Without video the audio pass is the whole render.
+        let share = match (audio_first, self.video.is_some()) {
+            (false, _) => 0.0,
+            (true, true) => audio_share.clamp(0.0, 1.0),
+            (true, false) => 1.0,
+        };
+        if audio_first {
+            self.audio_pass(job, share).await?;
         }
         let frames = if self.video.is_some() {
             self.place_overlays().await?;
             self.load_pictures().await?;
-            self.video_frames(job).await?
+            self.video_frames(job, share).await?
         } else {
-            self.audio_clips(job).await?;
             0
         };
         self.pump_audio().await?;
@@ -209,10 +229,7 @@ impl<'a> Renderer<'a> {
         self.collect(true)?;
         job.progress(1.0);
         let readbacks = self.readbacks;
-        let loudness = match &self.mixer {
-            Some(mixer) => mixer.loudness_report()?,
-            None => None,
-        };
+        let loudness = self.loudness;
         // The sound ends with the last sample mixed, not with the encoder's padded last frame.
         let audio_end_us =
             self.encoding.audio.as_ref().map(|a| {
@@ -269,23 +286,47 @@ impl<'a> Renderer<'a> {
         Ok(())
     }
 
-    /// Sound only: each clip's audio in order into the mixer, its blocks encoded as they finish.
-    async fn audio_clips(&mut self, job: &JobSignal) -> Result<(), ApiError> {
+    /// The audio-first pass, progress `0..share`: the music, then each clip's audio in order (its
+    /// source read for the audio alone), mixed, normalised and encoded. The muxer then holds all
+    /// of the encoded audio, and the mixer (with its held PCM) and the audio encoder are gone
+    /// before the first frame is decoded.
+    async fn audio_pass(&mut self, job: &JobSignal, share: f64) -> Result<(), ApiError> {
+        if let (Some(bed), Some(mixer)) = (&self.plan.music, self.mixer.as_mut()) {
+            self.sources.music(bed, mixer, job).await?;
+        }
         let n = self.plan.clips.len();
-        for clip in 0..n {
+        for (clip, c) in self.plan.clips.iter().enumerate() {
             job.check()?;
-            self.ensure_cursor(clip).await?;
-            self.finish_clip(clip).await?;
+            let has_audio = self.sources.has_audio(self.plan, c.source);
+            if let (true, Some(mixer)) = (has_audio, self.mixer.as_mut()) {
+                let reader = self.sources.open(self.plan, c.source).await?;
+                let progress = |f: f64| job.progress(share * (clip as f64 + f) / n.max(1) as f64);
+                if !mix_clip_audio(reader, clip, (c.in_s, c.out_s), mixer, job, progress).await? {
+                    // An audio track this browser cannot decode plays as silence (noted by the
+                    // caller).
+                    mixer.mark_silent(clip)?;
+                }
+            }
             self.pump_audio().await?;
             self.collect(false)?;
-            job.progress(clip as f64 / n.max(1) as f64);
+            job.progress(share * (clip + 1) as f64 / n.max(1) as f64);
         }
+        self.pump_audio().await?;
+        if let Some(a) = &self.audio {
+            a.flush().await?;
+        }
+        self.collect(false)?;
+        if let Some(mixer) = self.mixer.take() {
+            self.loudness = mixer.loudness_report()?;
+        }
+        self.audio = None;
+        self.mux.end_track(1);
         Ok(())
     }
 
-    /// Every output frame composed and encoded (the clips' audio mixed on the way); returns the
-    /// number of frames.
-    async fn video_frames(&mut self, job: &JobSignal) -> Result<u32, ApiError> {
+    /// Every output frame composed and encoded (the clips' audio mixed on the way unless the
+    /// audio-first pass made it), progress `from..1`; returns the number of frames.
+    async fn video_frames(&mut self, job: &JobSignal, from: f64) -> Result<u32, ApiError> {
         let total = render::frame_count(self.plan);
         let frame_us = 1e6 / self.plan.fps;
         // Each HLS/DASH segment must start on a key frame: the writer cuts by the same clock.
@@ -326,7 +367,7 @@ impl<'a> Renderer<'a> {
             self.pump_audio().await?;
             self.collect(false)?;
             if i % 15 == 0 {
-                job.progress(i as f64 / total.max(1) as f64);
+                job.progress(from + (1.0 - from) * i as f64 / total.max(1) as f64);
             }
         }
         self.retire_before(self.plan.clips.len(), &BTreeSet::new())

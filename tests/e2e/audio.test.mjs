@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { checkMediaFile, openHost } from './lib.mjs';
+import { checkMediaFile, ebur128, openHost } from './lib.mjs';
 
 let host;
 let dir;
@@ -35,15 +35,6 @@ after(async () => {
   await host?.close();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
-
-/** ffmpeg's `ebur128=peak=true` summary: integrated loudness (LUFS) and true peak (dBFS). */
-function ebur128(file) {
-  const r = spawnSync('ffmpeg', ['-hide_banner', '-nostats', '-i', file, '-map', '0:a', '-af', 'ebur128=peak=true', '-f', 'null', '-'], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  const summary = r.stderr.slice(r.stderr.lastIndexOf('Summary:'));
-  const value = (key) => Number(summary.match(new RegExp(`${key}\\s+(-?[\\d.]+|-inf)`))[1]);
-  return { integrated: value('I:'), truePeak: value('Peak:') };
-}
 
 /** Mono f32 samples of `seconds` from `start` of the file's audio, at 48 kHz. */
 function samples(file, start, seconds) {

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { checkMediaFile, FIXTURES, fixture, openHost, SHARED_MEDIA } from './lib.mjs';
+import { checkMediaFile, FIXTURES, fixture, openHost } from './lib.mjs';
 
 const REAL_S = 8;
 let host;
@@ -115,11 +115,14 @@ test('Average mode over a file that claims 10 hours ranks no time past its sampl
 });
 
 test('a render that would hold more than the job memory ceiling is refused before anything is decoded', async () => {
-  const speech = host.server.fileUrl(path.join(SHARED_MEDIA, 'speech-timecode-720p.mp4'));
-  // Six times 42 s at 40 Mbit/s with loudness normalisation: every video chunk would wait for the
-  // held audio (about 1.9 GB).
+  // Thirty minutes (a small grey picture at 1 fps, silent stereo) with loudness normalisation: the
+  // audio-first pass would hold the whole mix (about 1.4 GB; the video streams, so neither its size
+  // nor its bit rate matters any more).
+  const long = path.join(dir, 'thirty-minutes.mp4');
+  ffmpeg(['-f', 'lavfi', '-i', 'color=c=gray:size=64x64:rate=1:duration=1800', '-f', 'lavfi', '-i', 'anullsrc=r=48000:cl=stereo', '-t', '1800',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', long]);
   const started = Date.now();
-  const record = await host.run('CreateHighlightTask', concat(Array.from({ length: 6 }, () => ({ URI: speech })), { Video: { TranscodeVideo: { Bitrate: 40_000_000 } } }));
+  const record = await host.run('CreateHighlightTask', concat([{ URI: host.server.fileUrl(long) }]));
   assert.equal(record.Status, 'Failed');
   assert.equal(record.Code, 'InvalidParameter.Sources', record.Message);
   assert.match(record.Message, /job memory ceiling of 1024 MiB; at most \d+ s fit/);

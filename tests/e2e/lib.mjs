@@ -123,6 +123,15 @@ export function checkMediaFile(file, { expectAudio = true } = {}) {
   return { probe, video, audio, duration: Number(probe.format.duration) };
 }
 
+/** ffmpeg's `ebur128=peak=true` summary of `file`'s audio: integrated loudness (LUFS) and true peak (dBFS). */
+export function ebur128(file) {
+  const r = spawnSync('ffmpeg', ['-hide_banner', '-nostats', '-i', file, '-map', '0:a', '-af', 'ebur128=peak=true', '-f', 'null', '-'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const summary = r.stderr.slice(r.stderr.lastIndexOf('Summary:'));
+  const value = (key) => Number(summary.match(new RegExp(`${key}\\s+(-?[\\d.]+|-inf)`))[1]);
+  return { integrated: value('I:'), truePeak: value('Peak:') };
+}
+
 /** Writes `file`: `duration` s of ffmpeg's testsrc2 at `size`, 25 fps H.264, with a 440 Hz 48 kHz
  * stereo AAC tone. */
 export function toneClip(file, { size, duration }) {

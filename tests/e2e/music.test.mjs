@@ -1,7 +1,9 @@
 // Background music in the browser (issue 8 item 1), through both APIs: the track is read through
 // the job's readers, decoded in the worker and mixed under the reel, present to the end at its
 // Volume, ducked under speech by at least 6 dB; every music format decodes; an undecodable or a
-// damaged file fails with a clear code naming it, and the engine serves the next job.
+// damaged file fails with a clear code naming it, and the engine serves the next job. With music
+// and loudness normalisation the sound is made first (the audio-first pass) and the video streams
+// beside it: both tracks interleaved through the file, the same length, the sound to the end.
 //
 // The music fixtures (scripts/make_fixtures.sh, edge set) are a 60 Hz tone at half scale: no
 // voice here reaches 60 Hz, so the tone's level is measured (Goertzel over a window of decoded
@@ -12,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { checkMediaFile, fixture, openHost } from './lib.mjs';
+import { checkMediaFile, ebur128, fixture, openHost } from './lib.mjs';
 
 const TONE_HZ = 60;
 const TONE_AMP = 0.5;
@@ -120,6 +122,53 @@ test('Concat with music (IMM): at its Volume in pauses, ducked >= 6 dB under spe
   assert.ok(fading > -12 && fading < 0, `fading out near the end: ${fading.toFixed(2)} dB`);
   assert.ok(level([13.9, 14.0 - 0.005]) < expected * 0.2, 'faded out at the end');
 });
+
+for (const container of ['mp4', 'webm']) {
+  test(`audio-first (${container}): music + normalisation, two clips; both tracks interleaved, same length, sound to the end, loudness reported`, async () => {
+    const uri = host.server.fileUrl(fixture('edge/music/tone-20s.flac'));
+    const record = await host.run('CreateHighlightTask', {
+      Type: 'Concat',
+      Sources: [{ URI: dialogueUrl }, { URI: dialogueUrl, StartTime: 5 }],
+      Edit: { Mode: 'Sequential', BackgroundMusicMode: 'Sequential', BackgroundMusics: [{ URI: uri, Volume: 0.5 }] },
+      Output: { URI: host.uploadUrl(`first.${container}`), Container: container },
+    });
+    assert.equal(record.Status, 'Succeeded', `${record.Code}: ${record.Message}`);
+    const out = record.Outputs[0];
+    const file = host.localPath(out.URI);
+    const { probe, video, audio } = checkMediaFile(file);
+    const packets = (s) => probe.packets.filter((p) => p.stream_index === s.index);
+    const end = (s) => Math.max(...packets(s).map((p) => Number(p.pts_time) + Number(p.duration_time ?? 0)));
+    const [dv, da] = [end(video), end(audio)];
+    console.log(`audio-first ${container}: video ${dv.toFixed(3)} s, audio ${da.toFixed(3)} s, record ${JSON.stringify(out.Loudness)}`);
+    assert.ok(Math.abs(dv - 23) <= 0.1, `video lasts ${dv} s (14 s + 9 s)`);
+    assert.ok(Math.abs(da - dv) <= 1 / 25 + 0.001, `audio ${da.toFixed(3)} s within a frame of video ${dv.toFixed(3)} s`);
+    // Interleaved front to back: in file order, neither track runs more than 2 s ahead of the
+    // other (the encoded audio waited for the video rather than being written at one end).
+    let ahead = 0;
+    const last = {};
+    for (const p of [...probe.packets].sort((a, b) => Number(a.pos) - Number(b.pos))) {
+      last[p.stream_index] = Number(p.pts_time);
+      if (Object.keys(last).length === 2) ahead = Math.max(ahead, Math.abs(last[video.index] - last[audio.index]));
+    }
+    assert.ok(ahead <= 2, `one track ran ${ahead.toFixed(2)} s ahead of the other in the file`);
+    // The sound to the end: the music under the second clip's last pause, and into the fade-out.
+    const x = pcm(file);
+    assert.ok(x.length / 48000 >= dv - 1 / 25, `decoded audio ${x.length / 48000} s`);
+    const second = (t) => 14 + t - 5; // output time of the second clip's source time t
+    const pause = toneAmp(x, second(speech[1][1]) + 1.2, second(11.9));
+    const fading = db(toneAmp(x, dv - 1.6, dv - 0.8) / pause);
+    assert.ok(pause > 0.005, `the music in the last pause: ${pause}`);
+    assert.ok(fading > -12 && fading < 1, `the music fading out near the end: ${fading.toFixed(2)} dB`);
+    // Loudness as before: the record says what was done and ffmpeg agrees after the encoder.
+    const l = out.Loudness;
+    assert.ok(l, 'the record reports loudness');
+    assert.equal(l.Target, -14);
+    assert.ok(Math.abs(l.IntegratedAfter - -14) <= 0.1, `record after ${l.IntegratedAfter}`);
+    assert.ok(l.TruePeakAfter <= -1, `record true peak ${l.TruePeakAfter}`);
+    const m = ebur128(file);
+    assert.ok(Math.abs(m.integrated - l.IntegratedAfter) <= 0.7, `record ${l.IntegratedAfter} vs ffmpeg ${m.integrated}`);
+  });
+}
 
 test('ScreenMediaHighlights (ICE) with BackgroundMusicArray: the reel carries the music and the record says which', async () => {
   const uri = host.server.fileUrl(fixture('edge/music/tone.m4a'));
