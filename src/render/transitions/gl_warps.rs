@@ -1,0 +1,345 @@
+//! The gl-transitions that move, zoom or distort the pictures (see [`super::gl`]).
+
+use std::f32::consts::PI;
+
+use super::gl::{fract, in_bounds, mix, rand, smoothstep, Gl, TexRef};
+
+/// The push of `directional` (direction (0, 1)) by `shift`.
+fn push(t: &TexRef<'_>, u: f32, v: f32, shift: f32) -> f32 {
+    let (x, y) = (u, v + shift);
+    let inside = (0.0..=1.0).contains(&x) && (0.0..=1.0).contains(&y);
+    let (fx, fy) = (fract(x), fract(y));
+    if inside {
+        t.from(fx, fy)
+    } else {
+        t.to(fx, fy)
+    }
+}
+
+/// `bgColor` of doorway, swap and cube: black plus `reflection * (1 - y)` of each picture seen
+/// at `project(pt)` (mirrored below the picture, `floating` apart).
+fn reflections(t: &TexRef<'_>, fr: Option<(f32, f32)>, to: (f32, f32), floating: f32) -> f32 {
+    let reflection = 0.4;
+    let black = t.grey(0.0);
+    let project = |(x, y): (f32, f32)| (x, -1.2 * y - floating);
+    let mut c = black;
+    if let Some(fr) = fr {
+        let (x, y) = project(fr);
+        if in_bounds(x, y) {
+            c += (t.from(x, y) - black) * reflection * (1.0 - y);
+        }
+    }
+    let (x, y) = project(to);
+    if in_bounds(x, y) {
+        c += (t.to(x, y) - black) * reflection * (1.0 - y);
+    }
+    c
+}
+
+/// Cube's `xskew` for `center` 0 (`false`) or 1 (`true`).
+fn xskew((px, py): (f32, f32), persp: f32, right: bool) -> (f32, f32) {
+    let x = if right { 1.0 - px } else { px };
+    let y = (py - 0.5 * (1.0 - persp) * x) / (1.0 + (persp - 1.0) * x);
+    (if right { 1.0 - x } else { x }, y)
+}
+
+pub(super) fn value(kind: Gl, t: &TexRef<'_>, u: f32, v: f32, p: f32) -> f32 {
+    match kind {
+        Gl::Directional => push(t, u, v, p),
+        Gl::DirectionalEasing => push(t, u, v, ((2.0 - p) * p).sqrt()),
+        Gl::DirectionalWarp => {
+            let smoothness = 0.1;
+            let n = 2.0; // |-1| + |1|
+            let (dx, dy) = (-1.0 / n, 1.0 / n);
+            let d = dx * 0.5 + dy * 0.5;
+            let edge = dx * u + dy * v - (d - 0.5 + p * (1.0 + smoothness));
+            let m = 1.0 - smoothstep(-smoothness, 0.0, edge);
+            let a = t.from((u - 0.5) * (1.0 - m) + 0.5, (v - 0.5) * (1.0 - m) + 0.5);
+            let b = t.to((u - 0.5) * m + 0.5, (v - 0.5) * m + 0.5);
+            mix(a, b, m)
+        }
+        Gl::LeftRight | Gl::TopBottom => {
+            let size = mix(1.0, 3.0, p * 0.2);
+            let (tx, ty) = ((u - 0.5) * size + 0.5, (v - 0.5) * size + 0.5);
+            let (fx, fy) = if kind == Gl::LeftRight {
+                (u - (1.0 - p), v)
+            } else {
+                (u, v + 1.0 - p)
+            };
+            if in_bounds(fx, fy) {
+                t.to(fx, fy)
+            } else if in_bounds(tx, ty) {
+                mix(t.grey(0.0), t.from(tx, ty), 1.0 - p)
+            } else {
+                t.grey(0.0)
+            }
+        }
+        Gl::Bounce => {
+            let (height, alpha, bounces) = (0.075, 0.6, 3.0);
+            let stime = (p * PI / 2.0).sin();
+            let y = (p * PI * bounces).cos().abs() * (1.0 - stime);
+            let d = v - y;
+            if d <= 0.0 {
+                return t.from(u, v + (1.0 - y));
+            }
+            let fade = mix(
+                (d / height) * alpha + (1.0 - alpha),
+                1.0,
+                smoothstep(0.95, 1.0, p),
+            );
+            let shadow = if d <= height { 1.0 - fade } else { 0.0 };
+            mix(t.to(u, v), t.grey(0.0), shadow)
+        }
+        Gl::Doorway => {
+            let (perspective, depth) = (0.4, 3.0);
+            let slit = 2.0 * (u - 0.5).abs() - p;
+            if slit > 0.0 {
+                let x = u + if u > 0.5 { -0.5 * p } else { 0.5 * p };
+                let d = 1.0 / (1.0 + perspective * p * (1.0 - slit));
+                let y = (v - d / 2.0) * d + d / 2.0;
+                if in_bounds(x, y) {
+                    return t.from(x, y);
+                }
+            }
+            let size = mix(1.0, depth, 1.0 - p);
+            let to = ((u - 0.5) * size + 0.5, (v - 0.5) * size + 0.5);
+            if in_bounds(to.0, to.1) {
+                return t.to(to.0, to.1);
+            }
+            reflections(t, None, to, 0.02)
+        }
+        Gl::Swap => {
+            let (perspective, depth) = (0.2, 3.0);
+            let size = mix(1.0, depth, p);
+            let persp = perspective * p;
+            let fr = (
+                u * size / (1.0 - perspective * p),
+                (v - 0.5) * size / (1.0 - size * persp * u) + 0.5,
+            );
+            let size = mix(1.0, depth, 1.0 - p);
+            let persp = perspective * (1.0 - p);
+            let to = (
+                (u - 1.0) * size / (1.0 - perspective * (1.0 - p)) + 1.0,
+                (v - 0.5) * size / (1.0 - size * persp * (0.5 - u)) + 0.5,
+            );
+            let (in_fr, in_to) = (in_bounds(fr.0, fr.1), in_bounds(to.0, to.1));
+            if in_fr && (p < 0.5 || !in_to) {
+                t.from(fr.0, fr.1)
+            } else if in_to {
+                t.to(to.0, to.1)
+            } else {
+                reflections(t, Some(fr), to, 0.02)
+            }
+        }
+        Gl::Cube => {
+            let (persp, unzoom, floating) = (0.7, 0.3, 3.0);
+            let uz = unzoom * 2.0 * (0.5 - (0.5 - p).abs());
+            let (x, y) = (-uz * 0.5 + (1.0 + uz) * u, -uz * 0.5 + (1.0 + uz) * v);
+            let fr = xskew(((x - p) / (1.0 - p), y), 1.0 - mix(p, 0.0, persp), false);
+            let to = xskew((x / p, y), mix(p * p, 1.0, persp), true);
+            if in_bounds(fr.0, fr.1) {
+                t.from(fr.0, fr.1)
+            } else if in_bounds(to.0, to.1) {
+                t.to(to.0, to.1)
+            } else {
+                reflections(t, Some(fr), to, floating / 100.0)
+            }
+        }
+        Gl::SimpleZoom => {
+            let quick: f32 = 0.8;
+            let amount = smoothstep(0.0, quick, p);
+            let z = |c: f32| 0.5 + (c - 0.5) * (1.0 - amount);
+            mix(
+                t.from(z(u), z(v)),
+                t.to(u, v),
+                smoothstep(quick - 0.2, 1.0, p),
+            )
+        }
+        Gl::SimpleZoomOut => {
+            let quick = 0.8;
+            let s = smoothstep(1.0 - quick, 1.0, p);
+            // zoom(uv, 1 - s) = 0.5 + (uv - 0.5) * s
+            let b = t.to(0.5 + (u - 0.5) * s, 0.5 + (v - 0.5) * s);
+            mix(t.from(u, v), b, s)
+        }
+        Gl::ZoomInCircles => {
+            let (rx, ry) = (2.0 * (u - 0.5), 2.0 * (v - 0.5) / t.ratio);
+            let pro = p / 0.8;
+            let (mut z, mut s) = (pro * 0.2, 0.0);
+            if pro > 1.0 {
+                z = 0.2 + (pro - 1.0) * 5.0;
+                s = ((p - 0.8) / 0.07).clamp(0.0, 1.0);
+            }
+            let len = rx.hypot(ry);
+            let k = if len < 0.5 + z {
+                1.0
+            } else if len < 0.8 + z * 1.5 {
+                s *= 0.5;
+                1.0 - 0.15 * pro
+            } else if len < 1.2 + z * 2.5 {
+                s *= 0.2;
+                1.0 - 0.2 * pro
+            } else {
+                1.0 - 0.25 * pro
+            };
+            let (x, y) = (0.5 + (u - 0.5) * k, 0.5 + (v - 0.5) * k);
+            mix(t.from(x, y), t.to(x, y), s)
+        }
+        Gl::RotateScaleFade => {
+            let scale = 8.0;
+            let (s, c) = (2.0 * PI * p).sin_cos();
+            let current = mix(scale, 1.0, 2.0 * (p - 0.5).abs());
+            let (dx, dy) = (u - 0.5, v - 0.5);
+            let x = 0.5 + (dx * c - dy * s) / current;
+            let y = 0.5 + (dx * s + dy * c) / current;
+            if !(0.0..=1.0).contains(&x) || !(0.0..=1.0).contains(&y) {
+                return t.grey(0.15);
+            }
+            mix(t.from(x, y), t.to(x, y), p)
+        }
+        Gl::RotateScaleVanish => {
+            let r = t.ratio;
+            let (s, c) = (-2.0 * PI * p).sin_cos();
+            let rad = (1.0 - p).max(0.00001);
+            let (x1, y1) = ((u - 0.5) * r, v - 0.5);
+            let x2 = (x1 * c - y1 * s) / rad + r / 2.0;
+            let y2 = (x1 * s + y1 * c) / rad + 0.5;
+            let a = if (0.0..=r).contains(&x2) && (0.0..=1.0).contains(&y2) {
+                t.from(x2 / r, y2)
+            } else {
+                t.grey(0.0)
+            };
+            (1.0 - p) * a + p * t.to(u, v)
+        }
+        Gl::Ripple => {
+            let (amplitude, speed) = (100.0, 50.0);
+            let (dx, dy) = (u - 0.5, v - 0.5);
+            let dist = dx.hypot(dy);
+            let k = ((p * dist * amplitude - p * speed).sin() + 0.5) / 30.0 * p;
+            mix(
+                t.from(u + dx * k, v + dy * k),
+                t.to(u, v),
+                smoothstep(0.2, 1.0, p),
+            )
+        }
+        Gl::WaterDrop => {
+            let (amplitude, speed) = (30.0, 30.0);
+            let (dx, dy) = (u - 0.5, v - 0.5);
+            let dist = dx.hypot(dy);
+            let a = if dist > p {
+                t.from(u, v)
+            } else {
+                let k = (dist * amplitude - p * speed).sin();
+                t.from(u + dx * k, v + dy * k)
+            };
+            mix(a, t.to(u, v), p)
+        }
+        Gl::LinearBlur => {
+            let (intensity, passes) = (0.1, 6);
+            let disp = intensity * (0.5 - (0.5 - p).abs());
+            let (mut c1, mut c2) = (0.0, 0.0);
+            for xi in 0..passes {
+                let dx = disp * (xi as f32 / passes as f32 - 0.5);
+                for yi in 0..passes {
+                    let dy = disp * (yi as f32 / passes as f32 - 0.5);
+                    c1 += t.from(u + dx, v + dy);
+                    c2 += t.to(u + dx, v + dy);
+                }
+            }
+            let n = (passes * passes) as f32;
+            mix(c1 / n, c2 / n, p)
+        }
+        Gl::CrossZoom => {
+            let strength = 0.4;
+            let (cx, cy) = (0.25 + 0.5 * p, 0.5);
+            let dissolve = if p <= 0.0 {
+                0.0
+            } else if p >= 1.0 {
+                1.0
+            } else if p < 0.5 {
+                0.5 * 2.0_f32.powf(10.0 * (2.0 * p - 1.0))
+            } else {
+                0.5 * (2.0 - 2.0_f32.powf(-10.0 * (2.0 * p - 1.0)))
+            };
+            let str = -strength / 2.0 * ((PI * p / 0.5).cos() - 1.0);
+            let (tx, ty) = (cx - u, cy - v);
+            let offset = rand(u, v);
+            let (mut sum, mut total) = (0.0, 0.0);
+            for i in 0..=40 {
+                let percent = (i as f32 + offset) / 40.0;
+                let weight = 4.0 * (percent - percent * percent);
+                let (x, y) = (u + tx * percent * str, v + ty * percent * str);
+                sum += mix(t.from(x, y), t.to(x, y), dissolve) * weight;
+                total += weight;
+            }
+            sum / total
+        }
+        Gl::Swirl => {
+            let (mut x, mut y) = (u - 0.5, v - 0.5);
+            let dist = x.hypot(y);
+            if dist < 1.0 {
+                let percent = 1.0 - dist;
+                let a = if p <= 0.5 {
+                    p / 0.5
+                } else {
+                    1.0 - (p - 0.5) / 0.5
+                };
+                let theta = percent * percent * a * 8.0 * PI;
+                let (s, c) = theta.sin_cos();
+                (x, y) = (x * c - y * s, x * s + y * c);
+            }
+            let (x, y) = (x + 0.5, y + 0.5);
+            mix(t.from(x, y), t.to(x, y), p)
+        }
+        Gl::Dreamy => {
+            let shift = |q: f32| 0.03 * q * (10.0 * (q + u)).cos();
+            mix(t.from(u, v + shift(p)), t.to(u, v + shift(1.0 - p)), p)
+        }
+        Gl::Mosaic => {
+            let (endx, endy) = (2.0_f32, -1.0_f32);
+            let rpr = p * 2.0 - 1.0;
+            let z = (-(rpr * rpr * 2.0) + 3.0).abs();
+            let ci = -(p * PI).cos() / 2.0 + 0.5;
+            let m = ci * ci;
+            let rx = (u - 0.5) * z + mix(0.5, endx + 0.5, m);
+            let ry = (v - 0.5) * z + mix(0.5, endy + 0.5, m);
+            let (cx, cy) = (rx.floor(), ry.floor());
+            let (mut mx, mut my) = (rx - cx, ry - cy);
+            let on_end = cx == endx && cy == endy;
+            if !on_end {
+                let ang = ((rand(cx, cy) * 4.0) as i32) as f32 * 0.5 * PI;
+                let (s, c) = ang.sin_cos();
+                let (dx, dy) = (mx - 0.5, my - 0.5);
+                // GLSL mat2(c, -s, s, c) * v, column-major.
+                (mx, my) = (0.5 + c * dx + s * dy, 0.5 - s * dx + c * dy);
+            }
+            if on_end || rand(cx, cy) > 0.5 {
+                t.to(mx, my)
+            } else {
+                t.from(mx, my)
+            }
+        }
+        Gl::Kaleidoscope => {
+            let (speed, angle, power) = (1.0_f32, 1.0_f32, 1.5_f32);
+            let mut tt = p.powf(power) * speed;
+            let (mut x, mut y) = (u - 0.5, v - 0.5);
+            for _ in 0..7 {
+                let (s, c) = tt.sin_cos();
+                (x, y) = (s * x + c * y, s * y - c * x);
+                tt += angle;
+                x = (x.rem_euclid(2.0) - 1.0).abs();
+                y = (y.rem_euclid(2.0) - 1.0).abs();
+            }
+            let plain = mix(t.from(u, v), t.to(u, v), p);
+            let kal = mix(t.from(x, y), t.to(x, y), p);
+            mix(plain, kal, 1.0 - 2.0 * (p - 0.5).abs())
+        }
+        Gl::CrossWarp => {
+            let x = smoothstep(0.0, 1.0, p * 2.0 + u - 1.0);
+            let a = t.from((u - 0.5) * (1.0 - x) + 0.5, (v - 0.5) * (1.0 - x) + 0.5);
+            let b = t.to((u - 0.5) * x + 0.5, (v - 0.5) * x + 0.5);
+            mix(a, b, x)
+        }
+        _ => unreachable!("{kind:?} is not a warp"),
+    }
+}
