@@ -849,6 +849,8 @@ fn every_pixel_transition_matches_xfade() {
 /// hashes them), on the luma plane only. Shaders that mix RGB linearly run on luma; the RGB ones
 /// (squeeze, colorphase, burn, multiply_blend, overexposure) convert BT.709 limited YUV to RGB,
 /// clamp the result and keep its luma. `None`: drawn, but checked by its ends and middle only.
+// The shaders' own constants (3.1415, 3.14) are not pi; indices follow the GLSL.
+#[allow(clippy::approx_constant, clippy::needless_range_loop)]
 fn gl_reference(name: &str, a: &Picture, b: &Picture, p: f64) -> Option<Vec<u8>> {
     use std::f64::consts::PI;
     let (w, h) = (a.width(), a.height());
@@ -1124,7 +1126,6 @@ fn gl_reference(name: &str, a: &Picture, b: &Picture, p: f64) -> Option<Vec<u8>>
                 }
                 "pinwheel" => {
                     let c = (v - 0.5).atan2(u - 0.5) + p * 2.0;
-                    #[allow(clippy::approx_constant)] // the shader's constant
                     let q = 3.1415 / 4.0;
                     let md = c - q * (c / q).floor();
                     let sg = (p - md).signum() * if p == md { 0.0 } else { 1.0 };
@@ -1328,6 +1329,267 @@ fn gl_reference(name: &str, a: &Picture, b: &Picture, p: f64) -> Option<Vec<u8>>
                         }
                     });
                     luma(c)
+                }
+                "bowtiewithparameter" => {
+                    let chk = |p1: (f64, f64), p2: (f64, f64), p3: (f64, f64)| {
+                        (p1.0 - p3.0) * (p2.1 - p3.1) - (p2.0 - p3.0) * (p1.1 - p3.1)
+                    };
+                    let tri = |pt: (f64, f64), p1, p2, p3| {
+                        let b1 = chk(pt, p1, p2) < 0.0;
+                        let b2 = chk(pt, p2, p3) < 0.0;
+                        let b3 = chk(pt, p3, p1) < 0.0;
+                        b1 == b2 && b2 == b3
+                    };
+                    let pt = (u, v);
+                    if p < 0.5 {
+                        let hit = if v < 0.5 {
+                            tri(pt, (0.0, p - 0.5), (1.0, p - 0.5), (0.5, p))
+                        } else {
+                            tri(pt, (0.0, 1.5 - p), (1.0, 1.5 - p), (0.5, 1.0 - p))
+                        };
+                        if hit {
+                            fb
+                        } else {
+                            fa
+                        }
+                    } else {
+                        let hit = if u > 0.5 {
+                            let tip = (mix(0.5, 1.0, 2.0 * (p - 0.5)), 0.5);
+                            tri(pt, (p + 0.5, 1.0), (p + 0.5, 0.0), tip)
+                        } else {
+                            let tip = (mix(0.5, 0.0, 2.0 * (p - 0.5)), 0.5);
+                            tri(pt, (0.5 - p, 1.0), (0.5 - p, 0.0), tip)
+                        };
+                        if hit {
+                            fa
+                        } else {
+                            fb
+                        }
+                    }
+                }
+                "polar_function" => {
+                    let angle = (v - 0.5).atan2(u - 0.5) - 0.5 * PI;
+                    let radius = ((5.0 * angle).cos() + 4.0) / 4.0;
+                    if (u - 0.5).hypot(v - 0.5) > radius * p {
+                        fa
+                    } else {
+                        fb
+                    }
+                }
+                "randomnoisex" => mix(fa, fb, (rand(u, v) + p).floor()),
+                "perlin" => {
+                    let rnd = |x: f64, y: f64| {
+                        let dt = (x as f32) * 12.989_8 + (y as f32) * 78.233;
+                        let sn = dt - 3.14 * (dt / 3.14).floor();
+                        let s = sn.sin() * 43_758.547;
+                        f64::from(s - s.floor())
+                    };
+                    let (sx, sy) = (u * 4.0, v * 4.0);
+                    let (ix, iy) = (sx.floor(), sy.floor());
+                    let (fx, fy) = (sx - ix, sy - iy);
+                    let (aa, bb) = (rnd(ix, iy), rnd(ix + 1.0, iy));
+                    let (cc, dd) = (rnd(ix, iy + 1.0), rnd(ix + 1.0, iy + 1.0));
+                    let (ux, uy) = (fx * fx * (3.0 - 2.0 * fx), fy * fy * (3.0 - 2.0 * fy));
+                    let n = mix(aa, bb, ux) + (cc - aa) * uy * (1.0 - ux) + (dd - bb) * ux * uy;
+                    let pp = mix(-0.01, 1.01, p);
+                    mix(fa, fb, 1.0 - ss(pp - 0.01, pp + 0.01, n))
+                }
+                "tvstatic" => {
+                    if p < 0.05 {
+                        fa
+                    } else if p > 0.95 {
+                        fb
+                    } else {
+                        let (pu, pv, pp) = (u as f32, v as f32, p as f32);
+                        let dt = pu * pp * 12.989_8 + pv * pp * 78.233;
+                        let sn = dt - 3.14 * (dt / 3.14).floor();
+                        let s = sn.sin() * 43_758.547;
+                        grey(f64::from(s - s.floor()))
+                    }
+                }
+                "static_wipe" => {
+                    let span = 0.5 * (PI * p).sin().sqrt();
+                    let edge = 1.0 - v;
+                    let tm = mix(fa, fb, 1.0 - step(p, edge));
+                    let env = ss(p - span, p, edge) * (1.0 - ss(p, p + span, edge));
+                    let k = 1.0 + p as f32;
+                    let s = ((u as f32) * k * 10.0 + (v as f32) * k * 70.0).sin() * 12_345.545;
+                    mix(tm, grey(f64::from(s - s.floor())), env)
+                }
+                "rotatetransition" => {
+                    let ang = p * PI * 2.0;
+                    let (dx, dy) = (u - 0.5, v - 0.5);
+                    let (c, s) = (ang.cos(), ang.sin());
+                    // row vector times mat2(c, -s, s, c) (columns (c, -s) and (s, c))
+                    let q = (fract(dx * c + dy * -s + 0.5), fract(dx * s + dy * c + 0.5));
+                    mix(tex(a, q.0, q.1), tex(b, q.0, q.1), p)
+                }
+                "hexagonalize" => {
+                    let mut dist = 2.0 * p.min(1.0 - p);
+                    dist = (dist * 50.0).ceil() / 50.0;
+                    let size = (3f64.sqrt() / 3.0) * dist / 20.0;
+                    let q = if dist > 0.0 {
+                        let (x, y) = ((u - 0.5) / size, (v / ratio - 0.5) / size);
+                        let hq = 3f64.sqrt() / 3.0 * x + (-1.0 / 3.0) * y;
+                        let hr = 2.0 / 3.0 * y;
+                        let hs = -hq - hr;
+                        let (mut q, mut r, s) =
+                            ((hq + 0.5).floor(), (hr + 0.5).floor(), (hs + 0.5).floor());
+                        let (dq, dr, ds) = ((q - hq).abs(), (r - hr).abs(), (s - hs).abs());
+                        if dq > dr && dq > ds {
+                            q = -r - s;
+                        } else if dr > ds {
+                            r = -q - s;
+                        }
+                        let px = (3f64.sqrt() * q + 3f64.sqrt() / 2.0 * r) * size + 0.5;
+                        let py = 1.5 * r * size + 0.5;
+                        (px, py * ratio)
+                    } else {
+                        (u, v)
+                    };
+                    mix(tex(a, q.0, q.1), tex(b, q.0, q.1), p)
+                }
+                "gridflip" => {
+                    let delta = {
+                        let (rx, ry) = ((4.0 * u).floor(), (4.0 * v).floor());
+                        let (top, bottom) = (0.25 * (ry + 1.0), 0.25 * ry);
+                        let (left, right) = (0.25 * rx, 0.25 * (rx + 1.0));
+                        let mx = (u - left).abs().min((u - right).abs());
+                        let my = (v - top).abs().min((v - bottom).abs());
+                        mx.min(my)
+                    };
+                    let div = 0.25 * 0.05;
+                    if p < 0.1 {
+                        let al = if delta < div { 1.0 - p / 0.1 } else { 1.0 };
+                        mix(grey(0.0), fa, al)
+                    } else if p < 0.9 {
+                        if delta < div {
+                            grey(0.0)
+                        } else {
+                            let cur = (p - 0.1) / 0.8;
+                            let (rx, ry) = ((4.0 * u).floor(), (4.0 * v).floor());
+                            let r = rand(rx, ry) - 0.1;
+                            let cp = ss(0.0, 1.0 - r, cur);
+                            let dl = rx * 0.25;
+                            let off = 0.125 + dl;
+                            let px = (u - off) / (cp - 0.5).abs() * 0.5 + off;
+                            let (ta, tb) = (tex(a, px, v), tex(b, px, v));
+                            let s = step((4.0 * (u - dl) - 0.5).abs(), (cp - 0.5).abs());
+                            mix(grey(0.0), mix(tb, ta, step(cp, 0.5)), s)
+                        }
+                    } else {
+                        let al = if delta < div { (p - 0.9) / 0.1 } else { 1.0 };
+                        mix(grey(0.0), fb, al)
+                    }
+                }
+                "bookflip" => {
+                    let shade = (2.0 * (p - 0.5).abs()).max(0.7);
+                    let pr = step(1.0 - p, u);
+                    let dark = |c: f64| grey(0.0) + (c - grey(0.0)) * shade;
+                    if u < 0.5 {
+                        let sx = (u - 0.5) / (p - 0.5) * 0.5 + 0.5;
+                        let sy = (v - 0.5) / (0.5 + (1.0 - p) * (0.5 - u) / 0.5) * 0.5 + 0.5;
+                        mix(fa, dark(tex(b, sx, sy)), pr)
+                    } else {
+                        let sx = (u - p) / (0.5 - p) * 0.5;
+                        let sy = (v - 0.5) / (0.5 + p * (u - 0.5) / 0.5) * 0.5 + 0.5;
+                        mix(dark(tex(a, sx, sy)), fb, pr)
+                    }
+                }
+                "rolls" => {
+                    let th = -PI / 2.0 * p;
+                    let (ix, iy) = (1.0 - u, v);
+                    let x2 = ix * ratio * th.cos() - iy * th.sin();
+                    let y2 = ix * ratio * th.sin() + iy * th.cos();
+                    if (0.0..=ratio).contains(&x2) && (0.0..=1.0).contains(&y2) {
+                        tex(a, 1.0 - x2 / ratio, y2)
+                    } else {
+                        fb
+                    }
+                }
+                "slides" => {
+                    let rad = 1.0 - p;
+                    let (xc, yc) = (0.5 - rad / 2.0, 0.0);
+                    let yy = 1.0 - v;
+                    if u >= xc && u <= xc + rad && yy >= yc && yy <= yc + rad {
+                        tex(a, (u - xc) / rad, 1.0 - (yy - yc) / rad)
+                    } else {
+                        fb
+                    }
+                }
+                "flyeye" => {
+                    let inv = 1.0 - p;
+                    let (dx, dy) = (0.04 * (50.0 * u).cos(), 0.04 * (50.0 * v).sin());
+                    let to = rgb(b, u + inv * dx, v + inv * dy);
+                    let fr = [
+                        rgb(a, u + p * dx * 0.7, v + p * dy * 0.7)[0],
+                        rgb(a, u + p * dx, v + p * dy)[1],
+                        rgb(a, u + p * dx * 1.3, v + p * dy * 1.3)[2],
+                    ];
+                    luma(std::array::from_fn(|i| to[i] * p + fr[i] * inv))
+                }
+                "colourdistance" => {
+                    let (ca, cb) = (rgb(a, u, v), rgb(b, u, v));
+                    let d = (0..3).map(|i| (ca[i] - cb[i]).powi(2)).sum::<f64>().sqrt();
+                    let m = step(d, p);
+                    luma(std::array::from_fn(|i| {
+                        mix(mix(ca[i], cb[i], m), cb[i], p.powf(5.0))
+                    }))
+                }
+                "dreamyzoom" => {
+                    let d2r = 0.039_269_908_169_872_42;
+                    let phase = if p < 0.5 { p * 2.0 } else { (p - 0.5) * 2.0 };
+                    let off = if p < 0.5 {
+                        mix(0.0, 6.0 * d2r, phase)
+                    } else {
+                        mix(-6.0 * d2r, 0.0, phase)
+                    };
+                    let sc = if p < 0.5 {
+                        mix(1.0, 1.2, phase)
+                    } else {
+                        mix(1.2, 1.0, phase)
+                    };
+                    let (px, py) = ((u - 0.5) / sc * ratio, (v - 0.5) / sc);
+                    let ang = py.atan2(px) + off;
+                    let dist = px.hypot(py);
+                    let (qx, qy) = (ang.cos() * dist / ratio + 0.5, ang.sin() * dist + 0.5);
+                    let c = if p < 0.5 {
+                        rgb(a, qx, qy)
+                    } else {
+                        rgb(b, qx, qy)
+                    };
+                    let add = if p < 0.5 { phase } else { 1.0 - phase };
+                    luma(c.map(|x| x + add))
+                }
+                "edgetransition" => {
+                    let edge = |pic: &Picture| {
+                        let c: Vec<[f64; 3]> = (0..9)
+                            .map(|k| {
+                                let (i, j) = ((k / 3) as f64 - 1.0, (k % 3) as f64 - 1.0);
+                                rgb(pic, u + 0.001 * i, v + 0.001 * j)
+                            })
+                            .collect();
+                        let mut l2 = 0.0;
+                        for ch in 0..3 {
+                            let dd = |m: usize, n: usize| (c[m][ch] - c[n][ch]).abs();
+                            let dx = 2.0 * dd(7, 1) + dd(2, 6) + dd(8, 0);
+                            let dy = 2.0 * dd(3, 5) + dd(6, 8) + dd(0, 2);
+                            l2 += (0.25 * (dx + dy) * 0.5).powi(2);
+                        }
+                        let k = (8.0 * l2.sqrt()).clamp(0.0, 1.0);
+                        c[4].map(|x| k * x)
+                    };
+                    let (ca, cb, ea, eb) = (rgb(a, u, v), rgb(b, u, v), edge(a), edge(b));
+                    let (ka, kb) = ((2.0 * p).clamp(0.0, 1.0), (2.0 * (p - 0.5)).clamp(0.0, 1.0));
+                    luma(std::array::from_fn(|i| {
+                        mix(mix(ca[i], ea[i], ka), mix(eb[i], cb[i], kb), p)
+                    }))
+                }
+                "coord-from-in" => {
+                    let (ct, cf) = (rgb(b, u, v), rgb(a, u, v));
+                    let x = rgb(a, mix(u, ct[0], p), mix(v, ct[1], p));
+                    let y = rgb(b, mix(cf[0], u, p), mix(cf[1], v, p));
+                    luma(std::array::from_fn(|i| mix(x[i], y[i], p)))
                 }
                 _ => panic!("{name}: add its reference here (or to `known`)"),
             };

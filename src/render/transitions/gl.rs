@@ -17,17 +17,23 @@
 //! | windowblinds | a fade with 100·p horizontal stripes, every other one ahead |
 //! | bowtievertical | two triangles from the top and bottom edges grow into B |
 //! | bowtiehorizontal | the same from the left and right edges |
+//! | bowtiewithparameter | two triangles from the bottom and top close into B, then A's last two triangles from the sides shrink away (adjust 0.5) |
 //! | angular | a clock wipe starting at 9 o'clock (starting angle 90°) |
 //! | pinwheel | eight pinwheel blades sweep B in (speed 2) |
+//! | polar_function | B grows from the centre inside a five-lobed flower (segments 5) |
 //! | circle | A shrinks into a circle over dark grey (0.1), then B grows out of it |
 //! | heart | a heart grows from below the centre |
 //! | starwipe | a five-pointed star grows from the centre, with a thin white border (0.01) |
 //! | rectangle | A shrinks into a black centred square, B grows back out of it |
 //! | polkadotscurtain | 20 × 20 dots grow, fastest near the bottom-left corner |
 //! | randomsquares | a 10 × 10 grid of squares switch in random order (smoothness 0.5) |
+//! | randomnoisex | each pixel switches from A to B at a random time |
+//! | perlin | B spreads through value-noise blobs (scale 4, smoothness 0.01, seed 12.9898) |
 //! | squareswire | a 10 × 10 grid of squares grows in along a diagonal front (direction (1, -0.5), smoothness 1.6) |
 //! | crosshatch | B spreads from the centre along random scan lines (threshold 3, fade edge 0.1) |
 //! | wind | a soft wipe from left to right with ragged rows (size 0.2) |
+//! | tvstatic | grey static between 5 % and 95 % (offset 0.05) |
+//! | static_wipe | a wipe from the top down with a band of grey static around the edge (max span 0.5) |
 //! | zoomleftwipe | A zooms into its centre and back, then B wipes in from the right |
 //! | zoomrigthwipe | the same, B wiping in from the left |
 //! | x_axis_translation | A slides right, uncovering a fade from A to B |
@@ -37,6 +43,12 @@
 //! | doorway | A opens like two doors as B comes forward (reflection 0.4, perspective 0.4, depth 3) |
 //! | swap | A swings back to the left as B swings forward from the right, reflected on black (reflection 0.4, perspective 0.2, depth 3) |
 //! | cube | A and B as faces of a cube turning left (perspective 0.7, unzoom 0.3, reflection 0.4, floating 3) |
+//! | rotatetransition | the picture spins once (wrapping around) while A fades into B |
+//! | hexagonalize | both pictures turn into 20 hexagons across (50 steps) at the middle while they fade |
+//! | gridflip | a 4 × 4 grid of tiles, with black dividers, flip from A to B at random times (pause 0.1, divider 0.05, randomness 0.1) |
+//! | bookflip | the right half of A turns over like a page onto B's left half, shaded (≥ 0.7) |
+//! | rolls | A rotates up about the bottom-right corner, uncovering B (type 0) |
+//! | slides | A shrinks towards the middle of the top edge, uncovering B (type 0, out) |
 //! | simplezoom | A zooms into its centre, then B fades in (quickness 0.8) |
 //! | simplezoomout | B fades in zoomed into its centre and zooms out (quickness 0.8) |
 //! | zoomincircles | rings around the centre zoom at different speeds, then B fades in from the centre |
@@ -46,6 +58,7 @@
 //! | waterdrop | a ripple grows from the centre while A fades into B (amplitude 30, speed 30) |
 //! | linearblur | both pictures box-blurred most at the middle while they fade (intensity 0.1, 6 passes) |
 //! | crosszoom | a zoom blur towards a centre moving left to right while A fades into B (strength 0.4) |
+//! | flyeye | both pictures seen through a grid of lenses, A's R and B split (size 0.04, zoom 50, colour separation 0.3; RGB) |
 //! | swirl | the picture twists around the centre, most at the middle, while A fades into B |
 //! | dreamy | wavy vertical shifts of A and B while they fade |
 //! | mosaic | the picture zooms out into a grid of rotated tiles and back in on B |
@@ -57,6 +70,10 @@
 //! | burn | a fade through an orange glow added to both (colour (0.9, 0.4, 0.2); RGB, clipped) |
 //! | multiply_blend | A to A·B (multiplied) to B (RGB) |
 //! | overexposure | a fade that brightens both pictures, clipping, most at the middle (strength 0.6; RGB) |
+//! | colourdistance | each pixel switches once the colours are closer than `p`, then B fades up as `p⁵` (power 5; RGB) |
+//! | dreamyzoom | A zooms and turns slightly while it brightens to white, B comes back the same way (rotation 6 × 0.0393 rad, scale 1.2; RGB, clipped) |
+//! | edgetransition | A fades into its edges (lit by their strength), crosses to B's edges, B fades back (thickness 0.001, brightness 8; RGB) |
+//! | coord-from-in | each picture sampled at coordinates read from the other's red and green (RGB) |
 
 use serde::{Deserialize, Serialize};
 
@@ -115,6 +132,23 @@ pub enum Gl {
     Burn,
     MultiplyBlend,
     Overexposure,
+    BowTieWithParameter,
+    PolarFunction,
+    RandomNoiseX,
+    Perlin,
+    TvStatic,
+    StaticWipe,
+    RotateTransition,
+    Hexagonalize,
+    GridFlip,
+    BookFlip,
+    Rolls,
+    Slides,
+    FlyEye,
+    ColourDistance,
+    DreamyZoom,
+    EdgeTransition,
+    CoordFromIn,
 }
 
 /// Catalogue name (lowercase; requests may write `bowTieVertical`) -> transition.
@@ -167,6 +201,23 @@ pub const TABLE: &[(&str, Gl)] = &[
     ("burn", Gl::Burn),
     ("multiply_blend", Gl::MultiplyBlend),
     ("overexposure", Gl::Overexposure),
+    ("bowtiewithparameter", Gl::BowTieWithParameter),
+    ("polar_function", Gl::PolarFunction),
+    ("randomnoisex", Gl::RandomNoiseX),
+    ("perlin", Gl::Perlin),
+    ("tvstatic", Gl::TvStatic),
+    ("static_wipe", Gl::StaticWipe),
+    ("rotatetransition", Gl::RotateTransition),
+    ("hexagonalize", Gl::Hexagonalize),
+    ("gridflip", Gl::GridFlip),
+    ("bookflip", Gl::BookFlip),
+    ("rolls", Gl::Rolls),
+    ("slides", Gl::Slides),
+    ("flyeye", Gl::FlyEye),
+    ("colourdistance", Gl::ColourDistance),
+    ("dreamyzoom", Gl::DreamyZoom),
+    ("edgetransition", Gl::EdgeTransition),
+    ("coord-from-in", Gl::CoordFromIn),
 ];
 
 impl Gl {
@@ -181,7 +232,16 @@ impl Gl {
     fn is_rgb(self) -> bool {
         matches!(
             self,
-            Gl::Squeeze | Gl::ColorPhase | Gl::Burn | Gl::MultiplyBlend | Gl::Overexposure
+            Gl::Squeeze
+                | Gl::ColorPhase
+                | Gl::Burn
+                | Gl::MultiplyBlend
+                | Gl::Overexposure
+                | Gl::FlyEye
+                | Gl::ColourDistance
+                | Gl::DreamyZoom
+                | Gl::EdgeTransition
+                | Gl::CoordFromIn
         )
     }
 }
@@ -236,6 +296,8 @@ impl<'a> TexRef<'a> {
 pub struct RgbTex<'a> {
     a: [Plane<'a>; 3],
     b: [Plane<'a>; 3],
+    /// Width / height of the picture (GLSL `ratio`).
+    pub(super) ratio: f32,
 }
 
 impl<'a> RgbTex<'a> {
@@ -243,6 +305,7 @@ impl<'a> RgbTex<'a> {
         Self {
             a: [a.plane(0), a.plane(1), a.plane(2)],
             b: [b.plane(0), b.plane(1), b.plane(2)],
+            ratio: a.width() as f32 / a.height().max(1) as f32,
         }
     }
     fn read(planes: &[Plane<'_>; 3], u: f32, v: f32) -> [f32; 3] {
@@ -299,12 +362,11 @@ pub fn value(kind: Gl, t: &TexRef<'_>, u: f32, v: f32, p: f32) -> f32 {
     use Gl::*;
     match kind {
         DirectionalWipe | WindowSlice | WindowBlinds | BowTieVertical | BowTieHorizontal
-        | Angular | Pinwheel | Circle | Heart | StarWipe | Rectangle | PolkaDotsCurtain
-        | RandomSquares | SquaresWire | CrossHatch | Wind | ZoomLeftWipe | ZoomRightWipe
+        | BowTieWithParameter | Angular | Pinwheel | PolarFunction | Circle | Heart | StarWipe
+        | Rectangle | PolkaDotsCurtain | RandomSquares | RandomNoiseX | Perlin | SquaresWire
+        | CrossHatch | Wind | TvStatic | StaticWipe | ZoomLeftWipe | ZoomRightWipe
         | XAxisTranslation | FadeGrayscale => gl_wipes::value(kind, t, u, v, p),
-        Squeeze | ColorPhase | Burn | MultiplyBlend | Overexposure => {
-            unreachable!("{kind:?} is drawn in RGB")
-        }
+        _ if kind.is_rgb() => unreachable!("{kind:?} is drawn in RGB"),
         _ => gl_warps::value(kind, t, u, v, p),
     }
 }

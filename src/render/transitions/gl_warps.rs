@@ -2,7 +2,7 @@
 
 use std::f32::consts::PI;
 
-use super::gl::{fract, in_bounds, mix, rand, smoothstep, Gl, TexRef};
+use super::gl::{fract, in_bounds, mix, rand, smoothstep, step, Gl, TexRef};
 
 /// The push of `directional` (direction (0, 1)) by `shift`.
 fn push(t: &TexRef<'_>, u: f32, v: f32, shift: f32) -> f32 {
@@ -41,6 +41,34 @@ fn xskew((px, py): (f32, f32), persp: f32, right: bool) -> (f32, f32) {
     let x = if right { 1.0 - px } else { px };
     let y = (py - 0.5 * (1.0 - persp) * x) / (1.0 + (persp - 1.0) * x);
     (if right { 1.0 - x } else { x }, y)
+}
+
+/// GridFlip's distance from `(u, v)` to the nearest edge of its cell (4 × 4 grid).
+fn grid_delta(u: f32, v: f32) -> f32 {
+    let cell = 0.25;
+    let (cx, cy) = ((4.0 * u).floor(), (4.0 * v).floor());
+    let dx = (u - cell * cx).abs().min((u - cell * (cx + 1.0)).abs());
+    let dy = (v - cell * (cy + 1.0)).abs().min((v - cell * cy).abs());
+    dx.min(dy)
+}
+
+/// hexagonalize's hexagon centre for `(u, v)` with hexagons of `size` (pointy-top axial
+/// coordinates, y divided by `ratio` on the way in and multiplied on the way out, as written).
+fn hexagon_centre(u: f32, v: f32, size: f32, ratio: f32) -> (f32, f32) {
+    let s3 = 3.0_f32.sqrt();
+    let (x, y) = ((u - 0.5) / size, (v / ratio - 0.5) / size);
+    let (q, r) = (s3 / 3.0 * x - y / 3.0, 2.0 / 3.0 * y);
+    let s = -q - r;
+    let (mut rq, mut rr, rs) = ((q + 0.5).floor(), (r + 0.5).floor(), (s + 0.5).floor());
+    let (dq, dr, ds) = ((rq - q).abs(), (rr - r).abs(), (rs - s).abs());
+    if dq > dr && dq > ds {
+        rq = -rr - rs;
+    } else if dr > ds {
+        rr = -rq - rs;
+    }
+    let cx = (s3 * rq + s3 / 2.0 * rr) * size + 0.5;
+    let cy = (1.5 * rr) * size + 0.5;
+    (cx, cy * ratio)
 }
 
 pub(super) fn value(kind: Gl, t: &TexRef<'_>, u: f32, v: f32, p: f32) -> f32 {
@@ -339,6 +367,95 @@ pub(super) fn value(kind: Gl, t: &TexRef<'_>, u: f32, v: f32, p: f32) -> f32 {
             let a = t.from((u - 0.5) * (1.0 - x) + 0.5, (v - 0.5) * (1.0 - x) + 0.5);
             let b = t.to((u - 0.5) * x + 0.5, (v - 0.5) * x + 0.5);
             mix(a, b, x)
+        }
+        Gl::RotateTransition => {
+            let (s, c) = (p * PI * 2.0).sin_cos();
+            let (dx, dy) = (u - 0.5, v - 0.5);
+            // uv * mat2(c, -s, s, c): the row vector times the matrix.
+            let (x, y) = (fract(c * dx - s * dy + 0.5), fract(s * dx + c * dy + 0.5));
+            mix(t.from(x, y), t.to(x, y), p)
+        }
+        Gl::Hexagonalize => {
+            let (steps, across) = (50.0, 20.0);
+            let dist = (2.0 * p.min(1.0 - p) * steps).ceil() / steps;
+            let (x, y) = if dist > 0.0 {
+                hexagon_centre(u, v, 3.0_f32.sqrt() / 3.0 * dist / across, t.ratio)
+            } else {
+                (u, v)
+            };
+            mix(t.from(x, y), t.to(x, y), p)
+        }
+        Gl::GridFlip => {
+            let (pause, divider, randomness) = (0.1, 0.25 * 0.05, 0.1);
+            let black = t.grey(0.0);
+            let on_divider = grid_delta(u, v) < divider;
+            if p < pause {
+                let a = if on_divider { 1.0 - p / pause } else { 1.0 };
+                mix(black, t.from(u, v), a)
+            } else if p < 1.0 - pause {
+                if on_divider {
+                    return black;
+                }
+                let progress = (p - pause) / (1.0 - pause * 2.0);
+                let (cx, cy) = ((4.0 * u).floor(), (4.0 * v).floor());
+                let r = rand(cx, cy) - randomness;
+                let cp = smoothstep(0.0, 1.0 - r, progress);
+                let left = cx * 0.25;
+                let mid = 0.125 + left;
+                let half = (cp - 0.5).abs();
+                let x = (u - mid) / half * 0.5 + mid;
+                let face = if cp <= 0.5 { t.from(x, v) } else { t.to(x, v) };
+                let shown = (4.0 * (u - left) - 0.5).abs() <= half;
+                if shown {
+                    face
+                } else {
+                    black
+                }
+            } else {
+                let a = if on_divider {
+                    (p - 1.0 + pause) / pause
+                } else {
+                    1.0
+                };
+                mix(black, t.to(u, v), a)
+            }
+        }
+        Gl::BookFlip => {
+            let shade = (2.0 * (p - 0.5).abs()).max(0.7);
+            let black = t.grey(0.0);
+            let turned = step(1.0 - p, u);
+            if u < 0.5 {
+                let x = (u - 0.5) / (p - 0.5) * 0.5 + 0.5;
+                let y = (v - 0.5) / (0.5 + (1.0 - p) * (0.5 - u) / 0.5) * 0.5 + 0.5;
+                mix(t.from(u, v), mix(black, t.to(x, y), shade), turned)
+            } else {
+                let x = (u - p) / (0.5 - p) * 0.5;
+                let y = (v - 0.5) / (0.5 + p * (u - 0.5) / 0.5) * 0.5 + 0.5;
+                mix(mix(black, t.from(x, y), shade), t.to(u, v), turned)
+            }
+        }
+        Gl::Rolls => {
+            // type 0 (from the bottom-right corner), rotating A up.
+            let r = t.ratio;
+            let (s, c) = (-PI / 2.0 * p).sin_cos();
+            let (x, y) = ((1.0 - u) * r, v);
+            let (x2, y2) = (x * c - y * s, x * s + y * c);
+            if (0.0..=r).contains(&x2) && (0.0..=1.0).contains(&y2) {
+                t.from(1.0 - x2 / r, y2)
+            } else {
+                t.to(u, v)
+            }
+        }
+        Gl::Slides => {
+            // type 0, In false: A shrinks towards the middle of the top edge.
+            let rad = 1.0 - p;
+            let (x0, y0) = (0.5 - rad / 2.0, 0.0);
+            let yd = 1.0 - v; // measured from the top
+            if u >= x0 && u <= x0 + rad && yd >= y0 && yd <= y0 + rad {
+                t.from((u - x0) / rad, 1.0 - (yd - y0) / rad)
+            } else {
+                t.to(u, v)
+            }
         }
         _ => unreachable!("{kind:?} is not a warp"),
     }

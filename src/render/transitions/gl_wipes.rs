@@ -42,6 +42,53 @@ fn in_star((x, y): (f32, f32), radius: f32) -> bool {
     }
 }
 
+/// BowTieWithParameter's first half (adjust 0.5): B in two triangles pointing to the middle from
+/// the bottom and top edges.
+fn bow_tie_first(u: f32, v: f32, p: f32) -> bool {
+    let (adjust, height) = (0.5, 0.5);
+    if v < 0.5 {
+        in_triangle((u, v), [(0.0, p - height), (1.0, p - height), (adjust, p)])
+    } else {
+        let top = 1.0 - p + height;
+        in_triangle((u, v), [(0.0, top), (1.0, top), (adjust, 1.0 - p)])
+    }
+}
+
+/// Its second half: A left in two triangles pointing to the middle from the left and right.
+fn bow_tie_second(u: f32, v: f32, p: f32) -> bool {
+    let (adjust, height) = (0.5, 0.5);
+    if u > adjust {
+        let x = p + height;
+        let tip = (mix(adjust, 1.0, 2.0 * (p - 0.5)), 0.5);
+        in_triangle((u, v), [(x, 1.0), (x, 0.0), tip])
+    } else {
+        let x = 1.0 - p - height;
+        let tip = (mix(adjust, 0.0, 2.0 * (p - 0.5)), 0.5);
+        in_triangle((u, v), [(x, 1.0), (x, 0.0), tip])
+    }
+}
+
+/// The modulus of perlin's and TVStatic's `random` (the shaders write 3.14, not pi).
+#[allow(clippy::approx_constant)]
+const MOD_314: f32 = 3.14;
+
+/// perlin's `random` (seed 12.9898): the dot product is reduced `mod 3.14` before the sine.
+fn perlin_random(x: f32, y: f32) -> f32 {
+    fract(modulo(x * 12.9898 + y * 78.233, MOD_314).sin() * 43_758.547)
+}
+
+/// perlin's value noise (Morgan McGuire's 2D noise) at `(x, y)`.
+fn perlin_noise(x: f32, y: f32) -> f32 {
+    let (ix, iy) = (x.floor(), y.floor());
+    let (fx, fy) = (x - ix, y - iy);
+    let a = perlin_random(ix, iy);
+    let b = perlin_random(ix + 1.0, iy);
+    let c = perlin_random(ix, iy + 1.0);
+    let d = perlin_random(ix + 1.0, iy + 1.0);
+    let (sx, sy) = (fx * fx * (3.0 - 2.0 * fx), fy * fy * (3.0 - 2.0 * fy));
+    mix(a, b, sx) + (c - a) * sy * (1.0 - sx) + (d - b) * sx * sy
+}
+
 pub(super) fn value(kind: Gl, t: &TexRef<'_>, u: f32, v: f32, p: f32) -> f32 {
     let (a, b) = (t.from(u, v), t.to(u, v));
     // The share of B, for the shaders that only mix A and B at `uv`.
@@ -198,6 +245,60 @@ pub(super) fn value(kind: Gl, t: &TexRef<'_>, u: f32, v: f32, p: f32) -> f32 {
             let fa = mix(t.grayscale(a), a, smoothstep(1.0 - intensity, 0.0, p));
             let fb = mix(t.grayscale(b), b, smoothstep(intensity, 1.0, p));
             return mix(fa, fb, p);
+        }
+        Gl::BowTieWithParameter => {
+            let b_here = if p < 0.5 {
+                bow_tie_first(u, v, p)
+            } else {
+                !bow_tie_second(u, v, p)
+            };
+            if b_here {
+                1.0
+            } else {
+                0.0
+            }
+        }
+        Gl::PolarFunction => {
+            let segments = 5.0;
+            let angle = (v - 0.5).atan2(u - 0.5) - 0.5 * PI;
+            let radius = ((segments * angle).cos() + 4.0) / 4.0;
+            if (u - 0.5).hypot(v - 0.5) > radius * p {
+                0.0
+            } else {
+                1.0
+            }
+        }
+        Gl::RandomNoiseX => (rand(u, v) + p).floor(),
+        Gl::Perlin => {
+            let (scale, smoothness) = (4.0, 0.01);
+            let n = perlin_noise(u * scale, v * scale);
+            let q = mix(-smoothness, 1.0 + smoothness, p);
+            1.0 - smoothstep(q - smoothness, q + smoothness, n)
+        }
+        Gl::TvStatic => {
+            let offset = 0.05;
+            if p < offset {
+                0.0
+            } else if p > 1.0 - offset {
+                1.0
+            } else {
+                let dt = u * p * 12.9898 + v * p * 78.233;
+                return t.grey(fract(modulo(dt, MOD_314).sin() * 43_758.547));
+            }
+        }
+        Gl::StaticWipe => {
+            let max_span = 0.5;
+            // sqrt(sin(pi p)); sin(pi) comes out slightly below 0 in f32.
+            let span = max_span * (PI * p).sin().max(0.0).sqrt();
+            let edge = 1.0 - v; // from the top down
+            let wiped = mix(a, b, 1.0 - step(p, edge));
+            let envelope = smoothstep(p - span, p, edge) * (1.0 - smoothstep(p, p + span, edge));
+            if envelope == 0.0 {
+                return wiped;
+            }
+            let k = 1.0 + p;
+            let noise = fract((u * k * 10.0 + v * k * 70.0).sin() * 12_345.545);
+            return mix(wiped, t.grey(noise), envelope);
         }
         _ => unreachable!("{kind:?} is not a wipe"),
     };
