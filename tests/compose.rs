@@ -1591,12 +1591,294 @@ fn gl_reference(name: &str, a: &Picture, b: &Picture, p: f64) -> Option<Vec<u8>>
                     let y = rgb(b, mix(cf[0], u, p), mix(cf[1], v, p));
                     luma(std::array::from_fn(|i| mix(x[i], y[i], p)))
                 }
+                "cannabisleaf" => {
+                    if p == 0.0 {
+                        fa
+                    } else {
+                        let lx = (u - 0.5) / 10.0 / p.powf(3.5);
+                        let ly = (v - 0.5) / 10.0 / p.powf(3.5) + 0.35;
+                        let o = ly.atan2(lx);
+                        let shape = 0.18
+                            * (1.0 + o.sin())
+                            * (1.0 + 0.9 * (8.0 * o).cos())
+                            * (1.0 + 0.1 * (24.0 * o).cos())
+                            * (0.9 + 0.05 * (200.0 * o).cos());
+                        let m = 1.0 - step(1.0 - (lx * lx + ly * ly).sqrt() + shape, 1.0);
+                        mix(fa, fb, m)
+                    }
+                }
+                "undulatingburnout" => {
+                    let dist = (u - 0.5).hypot(v - 0.5);
+                    let degs =
+                        ((v - 0.5).atan2(u - 0.5) * 180.0 / PI + 180.0) * (PI * 30.0) / 360.0;
+                    let mag = mix(0.02, 0.09, ss(0.0, 1.0, p));
+                    let off = mix(40.0, 30.0, ss(0.0, 1.0, p));
+                    let sd = degs.sin();
+                    let q = 2.0 * sd * sd;
+                    let ease = if sd < 0.5 { q } else { -q + 4.0 * sd - 1.0 };
+                    let r = p + ease * mag * (p * off).sin();
+                    let d = r - dist;
+                    let m = mix(
+                        ss(-0.03, 0.0, r - dist * 1.03),
+                        -1.0 - step(0.005, d),
+                        step(-0.005, d) * step(d, 0.01),
+                    );
+                    mix(mix(fa, fb, m), mix(fa, grey(0.0), 0.75), step(m, -2.0))
+                }
+                "crazyparametricfun" => {
+                    let (dx, dy) = (u - 0.5, v - 0.5);
+                    let dist = (dx * dx + dy * dy).sqrt();
+                    let x = 3.0 * p.cos() + (p * 3.0).cos();
+                    let y = 3.0 * p.sin() - (p * 3.0).sin();
+                    let ox = dx * (p * dist * 120.0 * x).sin() / 0.1;
+                    let oy = dy * (p * dist * 120.0 * y).sin() / 0.1;
+                    mix(tex(a, u + ox, v + oy), fb, ss(0.2, 1.0, p))
+                }
+                "doomscreentransition" => {
+                    let n = (u * 30.0).floor();
+                    let n32 = n as f32;
+                    let rm = n32 * 67_123.31;
+                    let rr = (rm - 12.0 * (rm / 12.0).floor()) * (n32 * 10.3).sin() * n32.cos();
+                    let rnd = f64::from(rr - rr.floor());
+                    let f = n * 0.5 * 0.1 * 30.0;
+                    let wave =
+                        (f * 0.5).cos() * (f * 0.13).cos() * ((f + 10.0) * 0.3).sin() / 2.0 + 0.5;
+                    let drip = (n / 29.0 * 3.141592).sin() * 0.5;
+                    let pos = mix(wave, rnd, 0.1) + drip;
+                    let phase = p * (1.0 + pos * 2.0);
+                    if phase + v < 1.0 {
+                        tex(a, u, v + phase)
+                    } else {
+                        fb
+                    }
+                }
+                "tangentmotionblur" => {
+                    let coef = |a1: f64, a2: f64| {
+                        (1.0 - 3.0 * a2 + 3.0 * a1, 3.0 * a2 - 6.0 * a1, 3.0 * a1)
+                    };
+                    let bez = |t: f64, a1: f64, a2: f64| {
+                        let (ka, kb, kc) = coef(a1, a2);
+                        ((ka * t + kb) * t + kc) * t
+                    };
+                    let slope = |t: f64, a1: f64, a2: f64| {
+                        let (ka, kb, kc) = coef(a1, a2);
+                        3.0 * ka * t * t + 2.0 * kb * t + kc
+                    };
+                    let mut tt = p;
+                    for _ in 0..4 {
+                        let sl = slope(tt, 0.68, 0.17);
+                        if sl == 0.0 {
+                            break;
+                        }
+                        tt -= (bez(tt, 0.68, 0.17) - p) / sl;
+                    }
+                    let e = bez(tt, 0.01, 0.98);
+                    let blur = (-20.0 * (e - 0.5) * (e - 0.5)).exp();
+                    let rotation = 3.14159; // 180. / 180. * 3.14159
+                    let ang = |x: f64| {
+                        if e <= 0.5 {
+                            rotation * x
+                        } else {
+                            -rotation + rotation * x
+                        }
+                    };
+                    let rot = |r: f64| {
+                        let (qx, qy) = (u - 1.0, v / ratio);
+                        let (c, s) = (r.cos(), r.sin());
+                        // mat2(c, -s, s, c) * q: columns (c, -s) and (s, c)
+                        (c * qx + s * qy + 1.0, (-s * qx + c * qy) * ratio)
+                    };
+                    let cur = rot(ang(e));
+                    let nxt = rot(ang(e + 0.0167 * 2.0));
+                    let sp = (
+                        (nxt.0 - cur.0) / (0.0167 * 2.0) * blur * 0.5,
+                        (nxt.1 - cur.1) / (0.0167 * 2.0) * blur * 0.5,
+                    );
+                    let off = rand(cur.0, cur.1);
+                    let pic = if e <= 0.5 { a } else { b };
+                    let (mut c, mut tot) = (0.0, 0.0);
+                    for i in 0..=20 {
+                        let pc = (f64::from(i) + off) / 20.0;
+                        let wt = 4.0 * (pc - pc * pc);
+                        c += tex(pic, fract(cur.0 + sp.0 * pc), fract(cur.1 + sp.1 * pc)) * wt;
+                        tot += wt;
+                    }
+                    c / tot
+                }
+                "butterflywavescrawler" => {
+                    if p <= 0.0 {
+                        fa
+                    } else if p >= 1.0 {
+                        fb
+                    } else {
+                        // o = uv sin(p) - 0.5; dot(o, (1, 0)) = o.x
+                        let ox = u * p.sin() - 0.5;
+                        let theta = ox.acos() * 30.0;
+                        let s = ((2.0 * theta - PI) / 24.0).sin();
+                        let s2 = s * s;
+                        let disp =
+                            (theta.cos().exp() - 2.0 * (4.0 * theta).cos() + s2 * s2 * s) / 10.0;
+                        let inv = 1.0 - p;
+                        let to = rgb(b, u + inv * disp, v + inv * disp);
+                        let d = |k: f64| (u + p * disp * k, v + p * disp * k);
+                        let (r0, g0, b0) = (d(0.7), d(1.0), d(1.3));
+                        let fr = [
+                            rgb(a, r0.0, r0.1)[0],
+                            rgb(a, g0.0, g0.1)[1],
+                            rgb(a, b0.0, b0.1)[2],
+                        ];
+                        luma(std::array::from_fn(|i| to[i] * p + fr[i] * inv))
+                    }
+                }
+                "glitchmemories" => {
+                    let nx = (p * 1200.0).floor() / 64.0;
+                    let ny = (p * 3500.0).floor() / 64.0;
+                    let (dx, dy) = if p > 0.0 {
+                        (
+                            (fract(nx) - 0.5) * 0.3 * (1.0 - p),
+                            (fract(ny) - 0.5) * 0.3 * (1.0 - p),
+                        )
+                    } else {
+                        (0.0, 0.0)
+                    };
+                    let ch = |i: usize, k: f64| {
+                        let (x, y) = (u + dx * k, v + dy * k);
+                        mix(rgb(a, x, y)[i], rgb(b, x, y)[i], p)
+                    };
+                    luma([ch(0, 0.2), ch(1, 0.3), ch(2, 0.5)])
+                }
+                "morph" => {
+                    let (ca, cb) = (rgb(a, u, v), rgb(b, u, v));
+                    let oa = (
+                        (ca[0] + ca[2]) * 0.5 * 2.0 - 1.0,
+                        (ca[1] + ca[2]) * 0.5 * 2.0 - 1.0,
+                    );
+                    let ob = (
+                        (cb[0] + cb[2]) * 0.5 * 2.0 - 1.0,
+                        (cb[1] + cb[2]) * 0.5 * 2.0 - 1.0,
+                    );
+                    let oc = (mix(oa.0, ob.0, 0.5) * 0.1, mix(oa.1, ob.1, 0.5) * 0.1);
+                    let x = rgb(a, u + oc.0 * p, v + oc.1 * p);
+                    let y = rgb(b, u - oc.0 * (1.0 - p), v - oc.1 * (1.0 - p));
+                    luma(std::array::from_fn(|i| mix(x[i], y[i], p)))
+                }
+                "glitchdisplace" => {
+                    let ease1 = |t: f64| {
+                        if t == 0.0 || t == 1.0 {
+                            t
+                        } else if t < 0.5 {
+                            0.5 * 2f64.powf(20.0 * t - 10.0)
+                        } else {
+                            -0.5 * 2f64.powf(10.0 - t * 20.0) + 1.0
+                        }
+                    };
+                    let ease2 = |t: f64| {
+                        if t == 1.0 {
+                            t
+                        } else {
+                            1.0 - 2f64.powf(-10.0 * t)
+                        }
+                    };
+                    let disp = |c: [f64; 3], dd: f64, td: f64, st: f64| {
+                        let dis = c.map(|x| x * dd + 1.0 - x * td);
+                        (
+                            u + (dis[0] - 1.0 + td * dd) * st,
+                            v + (dis[1] - 1.0 + td * dd) * st,
+                        )
+                    };
+                    let (c1, c2) = (rgb(a, u, v), rgb(b, u, v));
+                    let d1 = disp(c1, 0.33, 0.7, 1.0 - ease1(p));
+                    let d2 = disp(c2, 0.33, 0.5, ease2(p));
+                    let (dc1, dc2) = (rgb(b, d1.0, d1.1), rgb(a, d2.0, d2.1));
+                    let mn: [f64; 3] = std::array::from_fn(|i| dc2[i].min(dc1[i]));
+                    let gray = mn[0] * 0.299 + mn[1] * 0.587 + mn[2] * 0.114;
+                    let val = ease1(p);
+                    luma(std::array::from_fn(|i| {
+                        let x = mix(c1[i], gray * 2.0, ss(0.0, 0.5, p));
+                        let y = mix(c2[i], dc1[i], ss(1.0, 0.5, p));
+                        mix(x, y, val)
+                    }))
+                }
+                "luminance_melt" => {
+                    let (ca, cb) = (rgb(a, u, v), rgb(b, u, v));
+                    if p == 0.0 {
+                        luma(ca)
+                    } else if p == 1.0 {
+                        luma(cb)
+                    } else {
+                        let sn = simplex_ref(u, 0.0);
+                        let dist = (1.0 - u).hypot(1.0 - v) - p * sn.exp();
+                        let r = p - rand(u, 0.1);
+                        let lum = ca[0] * 0.299 + ca[1] * 0.587 + ca[2] * 0.114;
+                        let m = if dist <= r && lum < 0.8 {
+                            1.0
+                        } else {
+                            p * p * p
+                        };
+                        luma(std::array::from_fn(|i| mix(ca[i], cb[i], m)))
+                    }
+                }
                 _ => panic!("{name}: add its reference here (or to `known`)"),
             };
             out.push(val.round().clamp(0.0, 255.0) as u8);
         }
     }
     Some(out)
+}
+
+/// Ashima Arts' 2D simplex noise (webgl-noise `snoise`), as luminance_melt includes it.
+fn simplex_ref(x: f64, y: f64) -> f64 {
+    let c = [
+        0.211324865405187,
+        0.366025403784439,
+        -0.577350269189626,
+        0.024390243902439,
+    ];
+    let m289 = |x: f64| x - (x * (1.0 / 289.0)).floor() * 289.0;
+    let perm = |x: f64| m289(((x * 34.0) + 1.0) * x);
+    let ix = (x + (x + y) * c[1]).floor();
+    let iy = (y + (x + y) * c[1]).floor();
+    let x0 = [x - ix + (ix + iy) * c[0], y - iy + (ix + iy) * c[0]];
+    let i1 = if x0[0] > x0[1] {
+        [1.0, 0.0]
+    } else {
+        [0.0, 1.0]
+    };
+    let x12 = [
+        x0[0] + c[0] - i1[0],
+        x0[1] + c[0] - i1[1],
+        x0[0] + c[2],
+        x0[1] + c[2],
+    ];
+    let (ix, iy) = (m289(ix), m289(iy));
+    let pv = [
+        perm(perm(iy + 0.0) + ix + 0.0),
+        perm(perm(iy + i1[1]) + ix + i1[0]),
+        perm(perm(iy + 1.0) + ix + 1.0),
+    ];
+    let d = [
+        x0[0] * x0[0] + x0[1] * x0[1],
+        x12[0] * x12[0] + x12[1] * x12[1],
+        x12[2] * x12[2] + x12[3] * x12[3],
+    ];
+    let mut m = d.map(|d| (0.5 - d).max(0.0));
+    m = m.map(|m| m * m);
+    m = m.map(|m| m * m);
+    let xs = pv.map(|p| {
+        let f = p * c[3];
+        2.0 * (f - f.floor()) - 1.0
+    });
+    let h = xs.map(|x| x.abs() - 0.5);
+    let a0: [f64; 3] = std::array::from_fn(|i| xs[i] - (xs[i] + 0.5).floor());
+    for i in 0..3 {
+        m[i] *= 1.79284291400159 - 0.85373472095314 * (a0[i] * a0[i] + h[i] * h[i]);
+    }
+    let g = [
+        a0[0] * x0[0] + h[0] * x0[1],
+        a0[1] * x12[0] + h[1] * x12[1],
+        a0[2] * x12[2] + h[2] * x12[3],
+    ];
+    130.0 * (m[0] * g[0] + m[1] * g[1] + m[2] * g[2])
 }
 
 #[test]
@@ -1610,17 +1892,27 @@ fn gl_transitions_match_their_definitions() {
         let end = render(&plan, 30, &[a.clone(), b.clone()]);
         let (db_a, db_b) = (psnr(&start, &a), psnr(&end, &b));
         println!("{name}: start vs A {db_a:.2} dB, end vs B {db_b:.2} dB");
-        if db_a < 40.0 || db_b < 40.0 {
+        // tangentmotionblur's speed is not 0 at p = 0 (its blur weight is exp(-5)): A starts
+        // slightly smeared, which the shader does not avoid.
+        let start_min = if *name == "tangentmotionblur" {
+            30.0
+        } else {
+            40.0
+        };
+        if db_a < start_min || db_b < 40.0 {
             failures.push(format!("{name} ends: {db_a:.2} / {db_b:.2} dB"));
         }
         for (n, p) in AT_PROGRESS {
             let ours = render(&plan, n, &[a.clone(), b.clone()]);
             // Every frame in the middle differs from both pictures, except where the shader shows
             // one unchanged: the zoom wipes show A again, unzoomed, exactly at the middle, before
-            // B wipes in; circle's radius covers the frame at 25 % (A) and 75 % (B), the star at 75 %.
+            // B wipes in; circle's radius covers the frame at 25 % (A) and 75 % (B), the star at 75 %;
+            // every bar of doomscreentransition is down by 50 %.
             let (a_here, b_here) = match (*name, p) {
                 ("zoomleftwipe" | "zoomrigthwipe", 0.5) | ("circle", 0.25) => (true, false),
-                ("circle" | "starwipe", 0.75) => (false, true),
+                ("circle" | "starwipe", 0.75) | ("doomscreentransition", 0.5 | 0.75) => {
+                    (false, true)
+                }
                 _ => (false, false),
             };
             let (db_a, db_b) = (psnr(&ours, &a), psnr(&ours, &b));

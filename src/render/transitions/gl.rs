@@ -13,6 +13,7 @@
 //! | directional-easing | the same push, eased (`sqrt((2 - p) p)`) |
 //! | directionalwipe | a soft diagonal wipe towards the bottom right (direction (1, -1), smoothness 0.5) |
 //! | directionalwarp | a diagonal wipe towards the top left, A shrinking and B growing at the edge (smoothness 0.1) |
+//! | doomscreentransition | A melts down in 30 columns at different speeds, as in Doom (amplitude 2, noise 0.1, frequency 0.5, drip scale 0.5) |
 //! | windowslice | ten vertical blinds open from left to right (smoothness 0.5) |
 //! | windowblinds | a fade with 100·p horizontal stripes, every other one ahead |
 //! | bowtievertical | two triangles from the top and bottom edges grow into B |
@@ -22,7 +23,9 @@
 //! | pinwheel | eight pinwheel blades sweep B in (speed 2) |
 //! | polar_function | B grows from the centre inside a five-lobed flower (segments 5) |
 //! | circle | A shrinks into a circle over dark grey (0.1), then B grows out of it |
+//! | undulatingburnout | a wavy circle of B grows from the centre, its rim burning dark (smoothness 0.03, colour black) |
 //! | heart | a heart grows from below the centre |
+//! | cannabisleaf | a cannabis leaf of B grows from the centre |
 //! | starwipe | a five-pointed star grows from the centre, with a thin white border (0.01) |
 //! | rectangle | A shrinks into a black centred square, B grows back out of it |
 //! | polkadotscurtain | 20 × 20 dots grow, fastest near the bottom-left corner |
@@ -44,6 +47,7 @@
 //! | swap | A swings back to the left as B swings forward from the right, reflected on black (reflection 0.4, perspective 0.2, depth 3) |
 //! | cube | A and B as faces of a cube turning left (perspective 0.7, unzoom 0.3, reflection 0.4, floating 3) |
 //! | rotatetransition | the picture spins once (wrapping around) while A fades into B |
+//! | tangentmotionblur | A swings away about the bottom-right corner with a motion blur, then B swings in (eased) |
 //! | hexagonalize | both pictures turn into 20 hexagons across (50 steps) at the middle while they fade |
 //! | gridflip | a 4 × 4 grid of tiles, with black dividers, flip from A to B at random times (pause 0.1, divider 0.05, randomness 0.1) |
 //! | bookflip | the right half of A turns over like a page onto B's left half, shaded (≥ 0.7) |
@@ -55,10 +59,15 @@
 //! | rotate_scale_fade | the picture spins once and zooms in ×8 and out while A fades into B, dark grey (0.15) outside |
 //! | rotatescalevanish | A spins and shrinks to nothing over black while B fades in |
 //! | ripple | circular ripples from the centre on A while B fades in (amplitude 100, speed 50) |
+//! | crazyparametricfun | A ripples along a hypocycloid while B fades in (a 4, b 1, amplitude 120, smoothness 0.1) |
 //! | waterdrop | a ripple grows from the centre while A fades into B (amplitude 30, speed 30) |
 //! | linearblur | both pictures box-blurred most at the middle while they fade (intensity 0.1, 6 passes) |
 //! | crosszoom | a zoom blur towards a centre moving left to right while A fades into B (strength 0.4) |
 //! | flyeye | both pictures seen through a grid of lenses, A's R and B split (size 0.04, zoom 50, colour separation 0.3; RGB) |
+//! | butterflywavescrawler | both pictures displaced by a butterfly curve, A's R and B split (amplitude 1, waves 30, colour separation 0.3; RGB) |
+//! | glitchmemories | a cross-fade with R, G and B shifted apart by a jumping offset (RGB) |
+//! | morph | each picture displaced by the colours of both while they fade (strength 0.1; RGB) |
+//! | glitchdisplace | each picture displaced by its own red and green, A through a doubled grey of the two (RGB) |
 //! | swirl | the picture twists around the centre, most at the middle, while A fades into B |
 //! | dreamy | wavy vertical shifts of A and B while they fade |
 //! | mosaic | the picture zooms out into a grid of rotated tiles and back in on B |
@@ -74,6 +83,7 @@
 //! | dreamyzoom | A zooms and turns slightly while it brightens to white, B comes back the same way (rotation 6 × 0.0393 rad, scale 1.2; RGB, clipped) |
 //! | edgetransition | A fades into its edges (lit by their strength), crosses to B's edges, B fades back (thickness 0.001, brightness 8; RGB) |
 //! | coord-from-in | each picture sampled at coordinates read from the other's red and green (RGB) |
+//! | luminance_melt | B melts in from the top-right corner through A's darker pixels (luminance below 0.8), noise-edged; elsewhere a p³ fade (RGB) |
 
 use serde::{Deserialize, Serialize};
 
@@ -149,6 +159,16 @@ pub enum Gl {
     DreamyZoom,
     EdgeTransition,
     CoordFromIn,
+    CannabisLeaf,
+    UndulatingBurnOut,
+    CrazyParametricFun,
+    DoomScreenTransition,
+    TangentMotionBlur,
+    ButterflyWaveScrawler,
+    GlitchMemories,
+    Morph,
+    GlitchDisplace,
+    LuminanceMelt,
 }
 
 /// Catalogue name (lowercase; requests may write `bowTieVertical`) -> transition.
@@ -218,6 +238,16 @@ pub const TABLE: &[(&str, Gl)] = &[
     ("dreamyzoom", Gl::DreamyZoom),
     ("edgetransition", Gl::EdgeTransition),
     ("coord-from-in", Gl::CoordFromIn),
+    ("cannabisleaf", Gl::CannabisLeaf),
+    ("undulatingburnout", Gl::UndulatingBurnOut),
+    ("crazyparametricfun", Gl::CrazyParametricFun),
+    ("doomscreentransition", Gl::DoomScreenTransition),
+    ("tangentmotionblur", Gl::TangentMotionBlur),
+    ("butterflywavescrawler", Gl::ButterflyWaveScrawler),
+    ("glitchmemories", Gl::GlitchMemories),
+    ("morph", Gl::Morph),
+    ("glitchdisplace", Gl::GlitchDisplace),
+    ("luminance_melt", Gl::LuminanceMelt),
 ];
 
 impl Gl {
@@ -242,6 +272,11 @@ impl Gl {
                 | Gl::DreamyZoom
                 | Gl::EdgeTransition
                 | Gl::CoordFromIn
+                | Gl::ButterflyWaveScrawler
+                | Gl::GlitchMemories
+                | Gl::Morph
+                | Gl::GlitchDisplace
+                | Gl::LuminanceMelt
         )
     }
 }
@@ -365,7 +400,9 @@ pub fn value(kind: Gl, t: &TexRef<'_>, u: f32, v: f32, p: f32) -> f32 {
         | BowTieWithParameter | Angular | Pinwheel | PolarFunction | Circle | Heart | StarWipe
         | Rectangle | PolkaDotsCurtain | RandomSquares | RandomNoiseX | Perlin | SquaresWire
         | CrossHatch | Wind | TvStatic | StaticWipe | ZoomLeftWipe | ZoomRightWipe
-        | XAxisTranslation | FadeGrayscale => gl_wipes::value(kind, t, u, v, p),
+        | XAxisTranslation | FadeGrayscale | CannabisLeaf | UndulatingBurnOut => {
+            gl_wipes::value(kind, t, u, v, p)
+        }
         _ if kind.is_rgb() => unreachable!("{kind:?} is drawn in RGB"),
         _ => gl_warps::value(kind, t, u, v, p),
     }

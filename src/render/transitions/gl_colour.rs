@@ -3,7 +3,7 @@
 
 use std::f32::consts::PI;
 
-use super::gl::{mix, smoothstep, Gl, RgbTex};
+use super::gl::{fract, mix, smoothstep, Gl, RgbTex};
 
 /// EdgeTransition's `detectEdgeColor` of one picture at `(u, v)` (thickness 0.001, brightness 8):
 /// the pixel scaled by its Sobel-like edge strength.
@@ -25,6 +25,63 @@ fn edge_colour(read: impl Fn(f32, f32) -> [f32; 3], u: f32, v: f32) -> [f32; 3] 
         .sum();
     let k = (brightness * len2.sqrt()).clamp(0.0, 1.0);
     c[4].map(|x| k * x)
+}
+
+/// GlitchDisplace's `displace` (its three Voronoi values are computed and never used, so left
+/// out): `texCoord` moved by the colour's red and green.
+fn glitch_displace(
+    c: [f32; 3],
+    u: f32,
+    v: f32,
+    dot: f32,
+    texture: f32,
+    strength: f32,
+) -> (f32, f32) {
+    let d = |x: f32| (x * dot + 1.0 - x * texture - 1.0 + texture * dot) * strength;
+    (u + d(c[0]), v + d(c[1]))
+}
+
+/// GlitchDisplace's `ease1`: exponential in-out.
+fn glitch_ease1(t: f32) -> f32 {
+    if t == 0.0 || t == 1.0 {
+        t
+    } else if t < 0.5 {
+        0.5 * 2.0_f32.powf(20.0 * t - 10.0)
+    } else {
+        -0.5 * 2.0_f32.powf(10.0 - t * 20.0) + 1.0
+    }
+}
+
+/// Ashima Arts' 2D simplex noise (`snoise` of luminance_melt), in [-1, 1].
+fn simplex(x: f32, y: f32) -> f32 {
+    const C: [f32; 4] = [0.211_324_87, 0.366_025_4, -0.577_350_3, 0.024_390_243];
+    let mod289 = |x: f32| x - (x * (1.0 / 289.0)).floor() * 289.0;
+    let permute = |x: f32| mod289((x * 34.0 + 1.0) * x);
+    let s = (x + y) * C[1];
+    let (mut ix, mut iy) = ((x + s).floor(), (y + s).floor());
+    let t = (ix + iy) * C[0];
+    let (x0, y0) = (x - ix + t, y - iy + t);
+    let (i1x, i1y) = if x0 > y0 { (1.0, 0.0) } else { (0.0, 1.0) };
+    let (x1, y1) = (x0 + C[0] - i1x, y0 + C[0] - i1y);
+    let (x2, y2) = (x0 + C[2], y0 + C[2]);
+    (ix, iy) = (mod289(ix), mod289(iy));
+    let perm = [
+        permute(permute(iy) + ix),
+        permute(permute(iy + i1y) + ix + i1x),
+        permute(permute(iy + 1.0) + ix + 1.0),
+    ];
+    let corners = [(x0, y0), (x1, y1), (x2, y2)];
+    let mut sum = 0.0;
+    for (k, &(cx, cy)) in corners.iter().enumerate() {
+        let m = (0.5 - (cx * cx + cy * cy)).max(0.0);
+        let m = m * m * m * m;
+        let gx = 2.0 * fract(perm[k] * C[3]) - 1.0;
+        let h = gx.abs() - 0.5;
+        let a0 = gx - (gx + 0.5).floor();
+        let m = m * (1.792_842_9 - 0.853_734_7 * (a0 * a0 + h * h));
+        sum += m * (a0 * cx + h * cy);
+    }
+    130.0 * sum
 }
 
 pub(super) fn value(kind: Gl, t: &RgbTex<'_>, u: f32, v: f32, p: f32) -> [f32; 3] {
@@ -127,6 +184,88 @@ pub(super) fn value(kind: Gl, t: &RgbTex<'_>, u: f32, v: f32, p: f32) -> [f32; 3
             let from = t.from(mix(u, b[0], p), mix(v, b[1], p));
             let to = t.to(mix(a[0], u, p), mix(a[1], v, p));
             each(from, to, &|_, x, y| mix(x, y, p))
+        }
+        Gl::ButterflyWaveScrawler => {
+            let (amplitude, waves, separation) = (1.0_f32, 30.0, 0.3);
+            if p <= 0.0 {
+                return t.from(u, v);
+            }
+            if p >= 1.0 {
+                return t.to(u, v);
+            }
+            // dot(o, (1, 0)) = o.x: the displacement depends on the column only.
+            let ox = u * (p * amplitude).sin() - 0.5;
+            let theta = ox.acos() * waves;
+            let s = ((2.0 * theta - PI) / 24.0).sin();
+            let disp = (theta.cos().exp() - 2.0 * (4.0 * theta).cos() + s.powi(5)) / 10.0;
+            let inv = 1.0 - p;
+            let to = t.to(u + inv * disp, v + inv * disp);
+            let at = |k: f32| t.from(u + p * disp * k, v + p * disp * k);
+            let from = [at(1.0 - separation)[0], at(1.0)[1], at(1.0 + separation)[2]];
+            each(to, from, &|_, b, a| b * p + a * inv)
+        }
+        Gl::GlitchMemories => {
+            // floor(uv / 16) is 0 on the picture: one offset for the whole frame.
+            let shift = |k: f32| fract((p * k).floor() / 64.0) - 0.5;
+            let (dx, dy) = if p > 0.0 {
+                (
+                    shift(1200.0) * 0.3 * (1.0 - p),
+                    shift(3500.0) * 0.3 * (1.0 - p),
+                )
+            } else {
+                (0.0, 0.0)
+            };
+            let at = |i: usize, k: f32| {
+                let (x, y) = (u + dx * k, v + dy * k);
+                mix(t.from(x, y)[i], t.to(x, y)[i], p)
+            };
+            [at(0, 0.2), at(1, 0.3), at(2, 0.5)]
+        }
+        Gl::Morph => {
+            let strength = 0.1;
+            let (a, b) = (t.from(u, v), t.to(u, v));
+            let off = |c: [f32; 3]| (c[0] + c[2] - 1.0, c[1] + c[2] - 1.0);
+            let ((ax, ay), (bx, by)) = (off(a), off(b));
+            let (ox, oy) = (mix(ax, bx, 0.5) * strength, mix(ay, by, 0.5) * strength);
+            let from = t.from(u + ox * p, v + oy * p);
+            let to = t.to(u - ox * (1.0 - p), v - oy * (1.0 - p));
+            each(from, to, &|_, x, y| mix(x, y, p))
+        }
+        Gl::GlitchDisplace => {
+            let (a, b) = (t.from(u, v), t.to(u, v));
+            let ease2 = if p == 1.0 {
+                1.0
+            } else {
+                1.0 - 2.0_f32.powf(-10.0 * p)
+            };
+            let val = glitch_ease1(p);
+            let d1 = glitch_displace(a, u, v, 0.33, 0.7, 1.0 - val);
+            let d2 = glitch_displace(b, u, v, 0.33, 0.5, ease2);
+            let (c1, c2) = (t.to(d1.0, d1.1), t.from(d2.0, d2.1));
+            let lo = |i: usize| c2[i].min(c1[i]);
+            let grey = 2.0 * (lo(0) * 0.299 + lo(1) * 0.587 + lo(2) * 0.114);
+            let (k1, k2) = (smoothstep(0.0, 0.5, p), smoothstep(1.0, 0.5, p));
+            [0, 1, 2].map(|i| mix(mix(a[i], grey, k1), mix(b[i], c1[i], k2), val))
+        }
+        Gl::LuminanceMelt => {
+            // direction 1 (centre (1, 1)), threshold 0.8, below.
+            let threshold = 0.8;
+            let (a, b) = (t.from(u, v), t.to(u, v));
+            if p == 0.0 {
+                return a;
+            }
+            if p == 1.0 {
+                return b;
+            }
+            let dist = (1.0 - u).hypot(1.0 - v) - p * simplex(u, 0.0).exp();
+            let r = p - super::gl::rand(u, 0.1);
+            let luminance = a[0] * 0.299 + a[1] * 0.587 + a[2] * 0.114;
+            let m = if dist <= r && luminance < threshold {
+                1.0
+            } else {
+                p * p * p
+            };
+            each(a, b, &|_, x, y| mix(x, y, m))
         }
         _ => unreachable!("{kind:?} is not an RGB transition"),
     }

@@ -1,8 +1,11 @@
 //! The gl-transitions that move, zoom or distort the pictures (see [`super::gl`]).
 
+// Some shaders write their own truncations of pi (3.141592, 3.14159); they are kept as written.
+#![allow(clippy::approx_constant)]
+
 use std::f32::consts::PI;
 
-use super::gl::{fract, in_bounds, mix, rand, smoothstep, step, Gl, TexRef};
+use super::gl::{fract, in_bounds, mix, modulo, rand, smoothstep, step, Gl, TexRef};
 
 /// The push of `directional` (direction (0, 1)) by `shift`.
 fn push(t: &TexRef<'_>, u: f32, v: f32, shift: f32) -> f32 {
@@ -69,6 +72,46 @@ fn hexagon_centre(u: f32, v: f32, size: f32, ratio: f32) -> (f32, f32) {
     let cx = (s3 * rq + s3 / 2.0 * rr) * size + 0.5;
     let cy = (1.5 * rr) * size + 0.5;
     (cx, cy * ratio)
+}
+
+/// DoomScreenTransition's speed of bar `n` (30 bars, amplitude 2, noise 0.1, frequency 0.5, drip
+/// scale 0.5): `1 + pos(n) * amplitude`.
+fn doom_speed(n: i32) -> f32 {
+    let (bars, amplitude, noise, frequency, drip) = (30.0, 2.0, 0.1, 0.5, 0.5);
+    let f = n as f32;
+    let rand = fract(modulo(f * 67_123.31, 12.0) * (f * 10.3).sin() * f.cos());
+    let x = f * frequency * 0.1 * bars;
+    let wave = (x * 0.5).cos() * (x * 0.13).cos() * ((x + 10.0) * 0.3).sin() / 2.0 + 0.5;
+    let drip = (f / (bars - 1.0) * 3.141_592).sin() * drip;
+    1.0 + (mix(wave, rand, noise) + drip) * amplitude
+}
+
+/// tangentMotionBlur's `KeySpline(x, 0.68, 0.01, 0.17, 0.98)`: a cubic Bezier easing, x solved
+/// for t by four Newton steps.
+fn key_spline(x: f32) -> f32 {
+    let (x1, y1, x2, y2) = (0.68, 0.01, 0.17, 0.98);
+    let a = |a1: f32, a2: f32| 1.0 - 3.0 * a2 + 3.0 * a1;
+    let b = |a1: f32, a2: f32| 3.0 * a2 - 6.0 * a1;
+    let c = |a1: f32| 3.0 * a1;
+    let bezier = |t: f32, a1: f32, a2: f32| ((a(a1, a2) * t + b(a1, a2)) * t + c(a1)) * t;
+    let slope = |t: f32, a1: f32, a2: f32| 3.0 * a(a1, a2) * t * t + 2.0 * b(a1, a2) * t + c(a1);
+    let mut t = x;
+    for _ in 0..4 {
+        let s = slope(t, x1, x2);
+        if s == 0.0 {
+            break;
+        }
+        t -= (bezier(t, x1, x2) - x) / s;
+    }
+    bezier(t, y1, y2)
+}
+
+/// tangentMotionBlur's rotation of `(u, v)` about `(1, 0)` by `r`, in a square frame.
+fn tangent_rotate(u: f32, v: f32, r: f32, ratio: f32) -> (f32, f32) {
+    let (s, c) = r.sin_cos();
+    let (x, y) = (u - 1.0, v / ratio);
+    // mat2(c, -s, s, c) * (x, y), column-major.
+    (c * x + s * y + 1.0, (-s * x + c * y) * ratio)
 }
 
 pub(super) fn value(kind: Gl, t: &TexRef<'_>, u: f32, v: f32, p: f32) -> f32 {
@@ -456,6 +499,58 @@ pub(super) fn value(kind: Gl, t: &TexRef<'_>, u: f32, v: f32, p: f32) -> f32 {
             } else {
                 t.to(u, v)
             }
+        }
+        Gl::CrazyParametricFun => {
+            let (a, b, amplitude, smoothness) = (4.0_f32, 1.0_f32, 120.0, 0.1);
+            let (dx, dy) = (u - 0.5, v - 0.5);
+            let dist = dx.hypot(dy);
+            let x = (a - b) * p.cos() + b * (p * (a / b - 1.0)).cos();
+            let y = (a - b) * p.sin() - b * (p * (a / b - 1.0)).sin();
+            let ox = dx * (p * dist * amplitude * x).sin() / smoothness;
+            let oy = dy * (p * dist * amplitude * y).sin() / smoothness;
+            mix(t.from(u + ox, v + oy), t.to(u, v), smoothstep(0.2, 1.0, p))
+        }
+        Gl::DoomScreenTransition => {
+            let bar = (u * 30.0) as i32;
+            let phase = p * doom_speed(bar);
+            if phase + v < 1.0 {
+                t.from(u, v + phase)
+            } else {
+                t.to(u, v)
+            }
+        }
+        Gl::TangentMotionBlur => {
+            let rotation = 3.14159;
+            let eased = key_spline(p);
+            let blur = (-20.0 * (eased - 0.5) * (eased - 0.5)).exp();
+            let angle = |e: f32| {
+                if eased <= 0.5 {
+                    rotation * e
+                } else {
+                    -rotation + rotation * e
+                }
+            };
+            let interval = 0.0167 * 2.0;
+            let now = tangent_rotate(u, v, angle(eased), t.ratio);
+            let next = tangent_rotate(u, v, angle(eased + interval), t.ratio);
+            let k = blur * 0.5 / interval;
+            let speed = ((next.0 - now.0) * k, (next.1 - now.1) * k);
+            let offset = rand(now.0, now.1);
+            let (mut sum, mut total) = (0.0, 0.0);
+            for i in 0..=20 {
+                let percent = (i as f32 + offset) / 20.0;
+                let weight = 4.0 * (percent - percent * percent);
+                let x = fract(now.0 + speed.0 * percent);
+                let y = fract(now.1 + speed.1 * percent);
+                sum += weight
+                    * if eased <= 0.5 {
+                        t.from(x, y)
+                    } else {
+                        t.to(x, y)
+                    };
+                total += weight;
+            }
+            sum / total
         }
         _ => unreachable!("{kind:?} is not a warp"),
     }

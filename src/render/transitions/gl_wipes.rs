@@ -89,6 +89,16 @@ fn perlin_noise(x: f32, y: f32) -> f32 {
     mix(a, b, sx) + (c - a) * sy * (1.0 - sx) + (d - b) * sx * sy
 }
 
+/// undulatingBurnOut's `quadraticInOut`.
+fn quadratic_in_out(t: f32) -> f32 {
+    let p = 2.0 * t * t;
+    if t < 0.5 {
+        p
+    } else {
+        -p + 4.0 * t - 1.0
+    }
+}
+
 pub(super) fn value(kind: Gl, t: &TexRef<'_>, u: f32, v: f32, p: f32) -> f32 {
     let (a, b) = (t.from(u, v), t.to(u, v));
     // The share of B, for the shaders that only mix A and B at `uv`.
@@ -299,6 +309,39 @@ pub(super) fn value(kind: Gl, t: &TexRef<'_>, u: f32, v: f32, p: f32) -> f32 {
             let k = 1.0 + p;
             let noise = fract((u * k * 10.0 + v * k * 70.0).sin() * 12_345.545);
             return mix(wiped, t.grey(noise), envelope);
+        }
+        Gl::CannabisLeaf => {
+            if p == 0.0 {
+                0.0
+            } else {
+                let k = 10.0 * p.powf(3.5);
+                let (x, y) = ((u - 0.5) / k, (v - 0.5) / k + 0.35);
+                let (r, o) = (0.18, y.atan2(x));
+                let leaf = r
+                    * (1.0 + o.sin())
+                    * (1.0 + 0.9 * (8.0 * o).cos())
+                    * (1.0 + 0.1 * (24.0 * o).cos())
+                    * (0.9 + 0.05 * (200.0 * o).cos());
+                1.0 - step(1.0 - x.hypot(y) + leaf, 1.0)
+            }
+        }
+        Gl::UndulatingBurnOut => {
+            // smoothness 0.03, centre (0.5, 0.5), colour black.
+            let smoothness = 0.03;
+            let dist = (u - 0.5).hypot(v - 0.5);
+            let degs = ((v - 0.5).atan2(u - 0.5).to_degrees() + 180.0) * (PI * 30.0 / 360.0);
+            let eased = smoothstep(0.0, 1.0, p);
+            let magnitude = mix(0.02, 0.09, eased);
+            let offset = mix(40.0, 30.0, eased);
+            let wave = p + quadratic_in_out(degs.sin()) * magnitude * (p * offset).sin();
+            let d = wave - dist;
+            let m = mix(
+                smoothstep(-smoothness, 0.0, wave - dist * (1.0 + smoothness)),
+                -1.0 - step(0.005, d),
+                step(-0.005, d) * step(d, 0.01),
+            );
+            // m is -1 or -2 on the burning rim: mix extrapolates there, as in GLSL.
+            return mix(mix(a, b, m), mix(a, t.grey(0.0), 0.75), step(m, -2.0));
         }
         _ => unreachable!("{kind:?} is not a wipe"),
     };
