@@ -2,10 +2,13 @@
 //! (default parameters), on I420 planes: `uv` in [0, 1] with y up as in GLSL, `p` (progress) from 0
 //! (only A) to 1 (only B). Texture reads clamp to the edge and take the nearest sample. Most
 //! shaders mix RGB linearly (or mix with grey constants), which is the same mix on Y, U and V (a grey
-//! `g` is `Y = 16 + 219 g`, `U = V = 128`); their bodies are per plane ([`gl_wipes`], [`gl_warps`]).
-//! The few that treat R, G and B differently or clip them ([`gl_colour`]) are computed per pixel in
+//! `g` is `Y = 16 + 219 g`, `U = V = 128`); their bodies are per plane (`gl_wipes.rs`, `gl_warps.rs`).
+//! The few that treat R, G and B differently or clip them (`gl_colour.rs`) are computed per pixel in
 //! RGB: A and B are converted from BT.709 limited range (nearest luma and chroma samples), the
 //! shader runs on RGB in [0, 1], the result is clamped like a framebuffer write and converted back.
+//! (Per-plane results are clamped in YUV; that differs from clipping RGB only where a shader
+//! extrapolates, as undulatingburnout's `mix(A, B, -1)` rim does.) Not drawn: see
+//! [`crate::job::catalog::GL_TRANSITIONS`].
 //!
 //! | name | what it does |
 //! |---|---|
@@ -258,7 +261,7 @@ impl Gl {
             .map(|(_, k)| *k)
     }
 
-    /// Whether the shader runs on RGB ([`gl_colour`]) rather than per plane.
+    /// Whether the shader runs on RGB (`gl_colour.rs`) rather than per plane.
     fn is_rgb(self) -> bool {
         matches!(
             self,
@@ -327,7 +330,7 @@ impl<'a> TexRef<'a> {
     }
 }
 
-/// A and B as RGB in [0, 1], read at GL coordinates (for [`gl_colour`]).
+/// A and B as RGB in [0, 1], read at GL coordinates (for `gl_colour.rs`).
 pub struct RgbTex<'a> {
     a: [Plane<'a>; 3],
     b: [Plane<'a>; 3],
