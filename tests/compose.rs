@@ -1818,6 +1818,115 @@ fn gl_reference(name: &str, a: &Picture, b: &Picture, p: f64) -> Option<Vec<u8>>
                         luma(std::array::from_fn(|i| mix(ca[i], cb[i], m)))
                     }
                 }
+                "powerkaleido" => {
+                    let deg = 120.0 / 180.0 * PI;
+                    let dist = 2.0 / 10.0;
+                    // rot(p, o, a) = o + mat2(c, -s, s, c) * (p - o)
+                    let rot = |x: f64, y: f64, ox: f64, oy: f64, an: f64| {
+                        let (c, s) = (an.cos(), an.sin());
+                        let (dx, dy) = (x - ox, y - oy);
+                        (ox + c * dx + s * dy, oy - s * dx + c * dy)
+                    };
+                    let (mut x, mut y) = ((u - 0.5) * ratio * 1.5, (v - 0.5) * 1.5);
+                    (x, y) = rot(x, y, 0.0, 0.0, p * 5.0);
+                    for _ in 0..10 {
+                        for k in 0..3 {
+                            let i = f64::from(k) * deg;
+                            let ts = (i.cos().asin()).signum() == 1.0 && i.cos().asin() != 0.0;
+                            let l = y - dist * i.cos();
+                            let r = i.tan() * (x + dist * i.sin());
+                            if (ts && l > r) || (!ts && l < r) {
+                                let (px, py) = (x + i.sin() * dist * 2.0, y - i.cos() * dist * 2.0);
+                                let d = px * i.cos() + py * i.sin();
+                                (x, y) = (2.0 * i.cos() * d - px, 2.0 * i.sin() * d - py);
+                            }
+                        }
+                    }
+                    (x, y) = rot(x + 0.5, y + 0.5, 0.5, 0.5, -p * 5.0);
+                    (x, y) = ((x - 0.5) / ratio + 0.5, y);
+                    let tri = |c: f64| 2.0 * (c / 2.0 - (c / 2.0 + 0.5).floor()).abs();
+                    let (x, y) = (tri(x), tri(y));
+                    let k = (p * PI * 2.0).cos() / 2.0 + 0.5;
+                    let (mx, my) = (mix(x, u, k), mix(y, v, k));
+                    mix(
+                        tex(a, mx, my),
+                        tex(b, mx, my),
+                        ((p - 1.0) * PI).cos() / 2.0 + 0.5,
+                    )
+                }
+                "stereoviewer" => {
+                    let (zoom, crn) = (0.88, (0.22 / ratio, 0.22));
+                    let in_corner = |px: f64, py: f64, cx: f64, cy: f64, rx: f64, ry: f64| {
+                        let (ax, ay) = ((1.0 - cx) - cx, (1.0 - cy) - cy);
+                        let qx = (px - (cx + ax * rx)) * (ax / rx);
+                        let qy = (py - (cy + ay * ry)) * (ay / ry);
+                        (qx > 0.0 && qy > -1.0)
+                            || (qy > 0.0 && qx > -1.0)
+                            || qx * qx + qy * qy < 1.0
+                    };
+                    let mask = |x: f64, y: f64, rx: f64, ry: f64| {
+                        in_corner(x, y, 0.0, 0.0, rx, ry)
+                            && in_corner(x, y, 0.0, 1.0, rx, ry)
+                            && in_corner(x, y, 1.0, 0.0, rx, ry)
+                            && in_corner(x, y, 1.0, 1.0, rx, ry)
+                    };
+                    let black = [0.0; 3];
+                    let scr = |m: [f64; 3], n: [f64; 3]| -> [f64; 3] {
+                        std::array::from_fn(|i| 1.0 - (1.0 - m[i]) * (1.0 - n[i]))
+                    };
+                    let unscr = |c: [f64; 3]| c.map(|x| 1.0 - (1.0 - x).sqrt());
+                    let sample = |pic: &Picture, x: f64, y: f64| {
+                        let (x, y) = ((x - 0.5) / zoom + 0.5, (y - 0.5) / zoom + 0.5);
+                        if mask(x, y, crn.0, crn.1) {
+                            unscr(rgb(pic, x, y))
+                        } else {
+                            black
+                        }
+                    };
+                    let simple = |pic: &Picture, za: f64| {
+                        let z = 1.0 - za + zoom * za;
+                        let (x, y) = ((u - 0.5) / z + 0.5, (v - 0.5) / z + 0.5);
+                        if mask(x, y, crn.0 * za, crn.1 * za) {
+                            rgb(pic, x, y)
+                        } else {
+                            black
+                        }
+                    };
+                    // op = centre_and_scale * slide * rotate * slide' * unscale_and_uncenter
+                    let op = |ang: f64, first: f64, zm: f64| {
+                        let (x, y) = ((u - 0.5) / zm, (v - 0.5) / (zm * ratio));
+                        let x = x - first;
+                        let (x, y) = (ang.cos() * x - ang.sin() * y, ang.sin() * x + ang.cos() * y);
+                        (x + first + 0.5, y * ratio + 0.5)
+                    };
+                    let c = if p <= 0.0 {
+                        rgb(a, u, v)
+                    } else if p < 0.1 {
+                        simple(a, p / 0.1)
+                    } else if p < 0.48 {
+                        let an = ((p - 0.1) / 0.38).powi(2) / 2.4;
+                        let (pa, pb) = (op(an, -2.0, 1.0), op(an, 2.0, 1.0));
+                        scr(sample(a, pa.0, pa.1), sample(a, pb.0, pb.1))
+                    } else if p < 0.9 {
+                        let an = (1.0 - (p - 0.52) / 0.38).powi(2) / 2.4;
+                        let (pa, pb) = (op(an, -2.0, zoom), op(an, 2.0, zoom));
+                        let (ma, mb) = (
+                            mask(pa.0, pa.1, crn.0, crn.1),
+                            mask(pb.0, pb.1, crn.0, crn.1),
+                        );
+                        if ma || mb {
+                            let img = sample(b, u, v);
+                            scr(if ma { img } else { black }, if mb { img } else { black })
+                        } else {
+                            black
+                        }
+                    } else if p < 1.0 {
+                        simple(b, (1.0 - p) / 0.1)
+                    } else {
+                        rgb(b, u, v)
+                    };
+                    luma(c)
+                }
                 _ => panic!("{name}: add its reference here (or to `known`)"),
             };
             out.push(val.round().clamp(0.0, 255.0) as u8);

@@ -63,9 +63,8 @@ pub const XFADE_TRANSITIONS: &[&str] = &[
 /// All are drawn ([`crate::render::transitions::gl`]) except these, refused "not supported yet":
 /// - `luma` and `displacement`: defined by an external texture (a luminance map, a displacement
 ///   map) that the request cannot give; any generated one would be a different transition.
-/// - `filmburn`, `powerkaleido`, `stereoviewer`, `invertedpagecurl`: not written yet (large
-///   shaders: a 50-tap burn blur with 13 light leaks, a 30-fold iterated mirror, a screen-blended
-///   split with rounded masks, a page curl with alpha shadows).
+/// - `filmburn` and `invertedpagecurl`: not written yet (large shaders: a 50-tap blur with 13
+///   light leaks; a page curl with alpha shadows).
 pub const GL_TRANSITIONS: &[&str] = &[
     "angular",
     "bookflip",

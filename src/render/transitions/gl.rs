@@ -75,6 +75,7 @@
 //! | dreamy | wavy vertical shifts of A and B while they fade |
 //! | mosaic | the picture zooms out into a grid of rotated tiles and back in on B |
 //! | kaleidoscope | a mirrored kaleidoscope of both pictures, strongest at the middle |
+//! | powerkaleido | the picture spins and folds ten times over three mirror lines (120°) while A fades into B (scale 2, z 1.5, speed 5) |
 //! | crosswarp | A stretches away to the right while B unfolds from the left |
 //! | fadegrayscale | A fades to its grey, the greys cross-fade, B's colour comes back (intensity 0.3); grey (BT.709 weights) is Y kept, U = V = 128 |
 //! | squeeze | A squeezes vertically into a line, R and B pulled apart (colour separation 0.04; RGB) |
@@ -87,6 +88,7 @@
 //! | edgetransition | A fades into its edges (lit by their strength), crosses to B's edges, B fades back (thickness 0.001, brightness 8; RGB) |
 //! | coord-from-in | each picture sampled at coordinates read from the other's red and green (RGB) |
 //! | luminance_melt | B melts in from the top-right corner through A's darker pixels (luminance below 0.8), noise-edged; elsewhere a p³ fade (RGB) |
+//! | stereoviewer | A zooms out with rounded corners and splits in two like a View-Master slide, then B swings in the same way (zoom 0.88, corner radius 0.22; RGB, screen blend) |
 
 use serde::{Deserialize, Serialize};
 
@@ -172,6 +174,8 @@ pub enum Gl {
     Morph,
     GlitchDisplace,
     LuminanceMelt,
+    PowerKaleido,
+    StereoViewer,
 }
 
 /// Catalogue name (lowercase; requests may write `bowTieVertical`) -> transition.
@@ -251,6 +255,8 @@ pub const TABLE: &[(&str, Gl)] = &[
     ("morph", Gl::Morph),
     ("glitchdisplace", Gl::GlitchDisplace),
     ("luminance_melt", Gl::LuminanceMelt),
+    ("powerkaleido", Gl::PowerKaleido),
+    ("stereoviewer", Gl::StereoViewer),
 ];
 
 impl Gl {
@@ -280,6 +286,7 @@ impl Gl {
                 | Gl::Morph
                 | Gl::GlitchDisplace
                 | Gl::LuminanceMelt
+                | Gl::StereoViewer
         )
     }
 }

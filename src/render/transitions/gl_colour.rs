@@ -84,6 +84,28 @@ fn simplex(x: f32, y: f32) -> f32 {
     130.0 * sum
 }
 
+/// StereoViewer's rounded-corner mask: is `(x, y)` inside the unit square with corners of radius
+/// `(rx, ry)` cut round?
+fn rounded_mask(x: f32, y: f32, rx: f32, ry: f32) -> bool {
+    [(0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0)]
+        .iter()
+        .all(|&(cx, cy): &(f32, f32)| {
+            let (ax, ay) = (1.0 - 2.0 * cx, 1.0 - 2.0 * cy);
+            let px = (x - (cx + ax * rx)) * ax / rx;
+            let py = (y - (cy + ay * ry)) * ay / ry;
+            (px > 0.0 && py > -1.0) || (py > 0.0 && px > -1.0) || px * px + py * py < 1.0
+        })
+}
+
+/// StereoViewer's two halves: `(x, y)` rotated by `angle` about the points 2 to the left
+/// (`pivot` -2) or right (2) of the centre, in a square frame scaled by `1 / zoom`.
+fn stereo_op(x: f32, y: f32, angle: f32, pivot: f32, zoom: f32, ratio: f32) -> (f32, f32) {
+    let (s, c) = angle.sin_cos();
+    let (qx, qy) = ((x - 0.5) / zoom - pivot, (y - 0.5) / (zoom * ratio));
+    let (rx, ry) = (c * qx - s * qy, s * qx + c * qy);
+    (rx + pivot + 0.5, ry * ratio + 0.5)
+}
+
 pub(super) fn value(kind: Gl, t: &RgbTex<'_>, u: f32, v: f32, p: f32) -> [f32; 3] {
     let each = |a: [f32; 3], b: [f32; 3], f: &dyn Fn(usize, f32, f32) -> f32| {
         [0, 1, 2].map(|i| f(i, a[i], b[i]))
@@ -266,6 +288,59 @@ pub(super) fn value(kind: Gl, t: &RgbTex<'_>, u: f32, v: f32, p: f32) -> [f32; 3
                 p * p * p
             };
             each(a, b, &|_, x, y| mix(x, y, m))
+        }
+        Gl::StereoViewer => {
+            let (zoom, radius) = (0.88, 0.22);
+            let (cx, cy) = (radius / t.ratio, radius);
+            let black = [0.0; 3];
+            let screen =
+                |a: [f32; 3], b: [f32; 3]| [0, 1, 2].map(|i| 1.0 - (1.0 - a[i]) * (1.0 - b[i]));
+            let unscreen = |c: [f32; 3]| c.map(|x| 1.0 - (1.0 - x).sqrt());
+            // The picture zoomed out by `z` (1 = none) with its corners rounded by `k`.
+            let rounded = |read: &dyn Fn(f32, f32) -> [f32; 3], x: f32, y: f32, z: f32, k: f32| {
+                let (x, y) = ((x - 0.5) / z + 0.5, (y - 0.5) / z + 0.5);
+                if rounded_mask(x, y, cx * k, cy * k) {
+                    Some(read(x, y))
+                } else {
+                    None
+                }
+            };
+            let from = |x: f32, y: f32| t.from(x, y);
+            let to = |x: f32, y: f32| t.to(x, y);
+            if p <= 0.0 {
+                t.from(u, v)
+            } else if p < 0.1 {
+                let a = p / 0.1;
+                rounded(&from, u, v, 1.0 - a + zoom * a, a).unwrap_or(black)
+            } else if p < 0.48 {
+                // A split in two halves swinging apart about off-screen pivots.
+                let a = (p - 0.1) / 0.38;
+                let angle = a * a / 2.4;
+                let half = |pivot: f32| {
+                    let (x, y) = stereo_op(u, v, angle, pivot, 1.0, t.ratio);
+                    rounded(&from, x, y, zoom, 1.0).map_or(black, unscreen)
+                };
+                screen(half(-2.0), half(2.0))
+            } else if p < 0.9 {
+                // B stays put; two masks swing back over it.
+                let a = 1.0 - (p - 0.52) / 0.38;
+                let angle = a * a / 2.4;
+                let mask = |pivot: f32| {
+                    let (x, y) = stereo_op(u, v, angle, pivot, zoom, t.ratio);
+                    rounded_mask(x, y, cx, cy)
+                };
+                let (ma, mb) = (mask(-2.0), mask(2.0));
+                if !(ma || mb) {
+                    return black;
+                }
+                let img = rounded(&to, u, v, zoom, 1.0).map_or(black, unscreen);
+                screen(if ma { img } else { black }, if mb { img } else { black })
+            } else if p < 1.0 {
+                let a = (1.0 - p) / 0.1;
+                rounded(&to, u, v, 1.0 - a + zoom * a, a).unwrap_or(black)
+            } else {
+                t.to(u, v)
+            }
         }
         _ => unreachable!("{kind:?} is not an RGB transition"),
     }

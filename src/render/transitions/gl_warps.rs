@@ -552,6 +552,46 @@ pub(super) fn value(kind: Gl, t: &TexRef<'_>, u: f32, v: f32, p: f32) -> f32 {
             }
             sum / total
         }
+        Gl::PowerKaleido => {
+            // Mirror lines at 0, 120 and 240 degrees (rad 120), scale 2 (dist 0.2), z 1.5,
+            // speed 5; ten passes over the three lines.
+            let (dist, z, speed) = (0.2_f32, 1.5, 5.0);
+            let r = t.ratio;
+            let rot = |(x, y): (f32, f32), a: f32| {
+                let (s, c) = a.sin_cos();
+                // mat2(c, -s, s, c) * v, column-major.
+                (c * x + s * y, -s * x + c * y)
+            };
+            let (mut x, mut y) = rot(((u - 0.5) * r * z, (v - 0.5) * z), p * speed);
+            const LINES: [(f32, f32, f32, bool); 3] = [
+                // (sin i, cos i, tan i, sign(asin(cos i)) == 1)
+                (0.0, 1.0, 0.0, true),
+                (0.866_025_4, -0.5, -1.732_050_8, false),
+                (-0.866_025_4, -0.5, 1.732_050_8, false),
+            ];
+            for _ in 0..10 {
+                for &(si, ci, ti, above) in &LINES {
+                    let lhs = y - dist * ci;
+                    let rhs = ti * (x + dist * si);
+                    if (above && lhs > rhs) || (!above && lhs < rhs) {
+                        // refl(p, 0, n) = 2 n dot(p, n) - p, p shifted by 2 dist (sin, -cos).
+                        let (px, py) = (x + si * dist * 2.0, y - ci * dist * 2.0);
+                        let d = px * ci + py * si;
+                        (x, y) = (2.0 * ci * d - px, 2.0 * si * d - py);
+                    }
+                }
+            }
+            let (x, y) = rot((x, y), -p * speed);
+            let (x, y) = (x / r + 0.5, y + 0.5);
+            let fold = |c: f32| 2.0 * (c / 2.0 - (c / 2.0 + 0.5).floor()).abs();
+            let k = (p * PI * 2.0).cos() / 2.0 + 0.5;
+            let (mx, my) = (mix(fold(x), u, k), mix(fold(y), v, k));
+            mix(
+                t.from(mx, my),
+                t.to(mx, my),
+                ((p - 1.0) * PI).cos() / 2.0 + 0.5,
+            )
+        }
         _ => unreachable!("{kind:?} is not a warp"),
     }
 }
