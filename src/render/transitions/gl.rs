@@ -304,9 +304,11 @@ pub struct TexRef<'a> {
 
 fn read(plane: Plane<'_>, u: f32, v: f32) -> f32 {
     let (w, h) = (plane.width, plane.height);
-    let x = ((u * w as f32).floor().max(0.0) as usize).min(w - 1);
-    let y = (((1.0 - v) * h as f32).floor().max(0.0) as usize).min(h - 1);
-    f32::from(plane.row(y)[x])
+    // `as usize` truncates and saturates (negative and NaN to 0): on the clamped range that is
+    // floor followed by the edge clamp, without a floor call.
+    let x = ((u * w as f32) as usize).min(w - 1);
+    let y = (((1.0 - v) * h as f32) as usize).min(h - 1);
+    f32::from(plane.data[y * w + x])
 }
 
 impl<'a> TexRef<'a> {
