@@ -63,8 +63,8 @@ pub const XFADE_TRANSITIONS: &[&str] = &[
 /// All are drawn ([`crate::render::transitions::gl`]) except these, refused "not supported yet":
 /// - `luma` and `displacement`: defined by an external texture (a luminance map, a displacement
 ///   map) that the request cannot give; any generated one would be a different transition.
-/// - `filmburn` and `invertedpagecurl`: not written yet (large shaders: a 50-tap blur with 13
-///   light leaks; a page curl with alpha shadows).
+/// - `filmburn`: not written yet (a 50-tap blur with a per-tap hash and 13 moving light leaks per
+///   pixel; too slow for the CPU compositor as written).
 pub const GL_TRANSITIONS: &[&str] = &[
     "angular",
     "bookflip",

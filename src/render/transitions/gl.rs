@@ -89,6 +89,7 @@
 //! | coord-from-in | each picture sampled at coordinates read from the other's red and green (RGB) |
 //! | luminance_melt | B melts in from the top-right corner through A's darker pixels (luminance below 0.8), noise-edged; elsewhere a p³ fade (RGB) |
 //! | stereoviewer | A zooms out with rounded corners and splits in two like a View-Master slide, then B swings in the same way (zoom 0.88, corner radius 0.22; RGB, screen blend) |
+//! | invertedpagecurl | A's page curls up from the bottom-right corner onto B, its back a light grey, with shadows (output alpha ignored; RGB) |
 
 use serde::{Deserialize, Serialize};
 
@@ -176,6 +177,7 @@ pub enum Gl {
     LuminanceMelt,
     PowerKaleido,
     StereoViewer,
+    InvertedPageCurl,
 }
 
 /// Catalogue name (lowercase; requests may write `bowTieVertical`) -> transition.
@@ -257,6 +259,7 @@ pub const TABLE: &[(&str, Gl)] = &[
     ("luminance_melt", Gl::LuminanceMelt),
     ("powerkaleido", Gl::PowerKaleido),
     ("stereoviewer", Gl::StereoViewer),
+    ("invertedpagecurl", Gl::InvertedPageCurl),
 ];
 
 impl Gl {
@@ -287,6 +290,7 @@ impl Gl {
                 | Gl::GlitchDisplace
                 | Gl::LuminanceMelt
                 | Gl::StereoViewer
+                | Gl::InvertedPageCurl
         )
     }
 }

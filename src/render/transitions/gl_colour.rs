@@ -106,6 +106,139 @@ fn stereo_op(x: f32, y: f32, angle: f32, pivot: f32, zoom: f32, ratio: f32) -> (
     (rx + pivot + 0.5, ry * ratio + 0.5)
 }
 
+/// InvertedPageCurl's geometry for one progress: the cylinder the page rolls round.
+struct Curl {
+    amount: f32,
+    angle: f32,
+    /// `rotation` and `rrotation` as (cos, sin, offset x, offset y).
+    rot: (f32, f32, f32, f32),
+    rrot: (f32, f32, f32, f32),
+}
+
+const CURL_RADIUS: f32 = 1.0 / PI / 2.0;
+
+impl Curl {
+    fn new(p: f32) -> Self {
+        let amount = p * (1.5 - -0.16) + -0.16;
+        let a = 100.0 * PI / 180.0;
+        let (s, c) = (-a).sin_cos();
+        let (rs, rc) = a.sin_cos();
+        Curl {
+            amount,
+            angle: 2.0 * PI * amount,
+            rot: (c, s, -0.801, 0.89),
+            rrot: (rc, rs, 0.985, 0.985),
+        }
+    }
+    /// mat3(c, s, 0, -s, c, 0, ox, oy, 1) * (x, y, 1).
+    fn apply((c, s, ox, oy): (f32, f32, f32, f32), x: f32, y: f32) -> (f32, f32) {
+        (c * x - s * y + ox, s * x + c * y + oy)
+    }
+    /// `hitPoint`: the rotated point with y replaced by the hit angle's turn, rotated back.
+    fn hit(&self, hit_angle: f32, (x, _): (f32, f32)) -> (f32, f32) {
+        Self::apply(self.rrot, x, hit_angle / (2.0 * PI))
+    }
+}
+
+fn outside((x, y): (f32, f32)) -> bool {
+    x < 0.0 || y < 0.0 || x > 1.0 || y > 1.0
+}
+
+/// `antiAlias`: `c1` beyond 2/512 of `distance`, `c2` below 0, a cubic blend between.
+fn anti_alias(c1: [f32; 3], c2: [f32; 3], distance: f32) -> [f32; 3] {
+    let d = distance * 512.0;
+    if d < 0.0 {
+        return c2;
+    }
+    if d > 2.0 {
+        return c1;
+    }
+    let k = (1.0 - d / 2.0).powi(3);
+    [0, 1, 2].map(|i| (c2[i] - c1[i]) * k + c1[i])
+}
+
+fn distance_to_edge((x, y): (f32, f32)) -> f32 {
+    let mut dx = if x > 0.5 { 1.0 - x } else { x }.abs();
+    let mut dy = if y > 0.5 { 1.0 - y } else { y }.abs();
+    if x < 0.0 {
+        dx = -x;
+    }
+    if x > 1.0 {
+        dx = x - 1.0;
+    }
+    if y < 0.0 {
+        dy = -y;
+    }
+    if y > 1.0 {
+        dy = y - 1.0;
+    }
+    if !(0.0..=1.0).contains(&x) && !(0.0..=1.0).contains(&y) {
+        return dx.hypot(dy);
+    }
+    dx.min(dy)
+}
+
+/// InvertedPageCurl at `(u, v)` (output alpha ignored, as on an opaque canvas).
+fn page_curl(t: &RgbTex<'_>, u: f32, v: f32, p: f32) -> [f32; 3] {
+    let k = Curl::new(p);
+    let acos = |yc: f32| (yc / CURL_RADIUS).clamp(-1.0, 1.0).acos();
+    let see_through = |yc: f32| {
+        let hit_angle = PI - (acos(yc) - k.angle);
+        let point = k.hit(hit_angle, Curl::apply(k.rot, u, v));
+        if yc <= 0.0 && outside(point) {
+            return t.to(u, v);
+        }
+        if yc > 0.0 {
+            return t.from(u, v);
+        }
+        anti_alias(t.from(point.0, point.1), [0.0; 3], distance_to_edge(point))
+    };
+    let with_shadow = |yc: f32, point: (f32, f32)| {
+        let mut shadow = (1.0 - distance_to_edge(point) * 30.0) / 3.0;
+        shadow = if shadow < 0.0 { 0.0 } else { shadow * k.amount };
+        see_through(yc).map(|c| c - shadow)
+    };
+    // Shadow cast on the page below by the curl at `point`, `nyc` = depth under the cylinder.
+    let cast = |point: (f32, f32), yc: f32| {
+        let (dx, dy) = (point.0 - 0.5, point.1 - 0.5);
+        let nyc = -yc / CURL_RADIUS;
+        (1.0 - dx.hypot(dy) / 0.71) * nyc * nyc * nyc * 0.5
+    };
+    let point = Curl::apply(k.rot, u, v);
+    let yc = point.1 - k.amount;
+    if yc < -CURL_RADIUS {
+        // Behind the surface: B, darkened under the curl.
+        let yc = -CURL_RADIUS - CURL_RADIUS - yc;
+        let hit_angle = acos(yc) + k.angle - PI;
+        let hp = k.hit(hit_angle, point);
+        let shado = if yc < 0.0 && !outside(hp) && (hit_angle < PI || k.amount > 0.5) {
+            cast(hp, yc)
+        } else {
+            0.0
+        };
+        return t.to(u, v).map(|c| c - shado);
+    }
+    if yc > CURL_RADIUS {
+        return t.from(u, v);
+    }
+    let hit_angle = acos(yc) + k.angle - PI;
+    let turn = hit_angle - 2.0 * PI * (hit_angle / (2.0 * PI)).floor();
+    if (turn > PI && k.amount < 0.5) || (turn > PI / 2.0 && k.amount < 0.0) {
+        return see_through(yc);
+    }
+    let hp = k.hit(hit_angle, point);
+    if outside(hp) {
+        return with_shadow(yc, hp);
+    }
+    // The back of the page: a light grey.
+    let back = t.from(hp.0, hp.1);
+    let grey = (back[0] + back[2] + back[1]) / 15.0
+        + 0.8 * ((1.0 - (yc / CURL_RADIUS).abs()).max(0.0).powf(0.2) / 2.0 + 0.5);
+    let other = if yc < 0.0 { [0.0; 3] } else { t.from(u, v) };
+    let colour = anti_alias([grey; 3], other, CURL_RADIUS - yc.abs());
+    anti_alias(colour, with_shadow(yc, hp), distance_to_edge(hp))
+}
+
 pub(super) fn value(kind: Gl, t: &RgbTex<'_>, u: f32, v: f32, p: f32) -> [f32; 3] {
     let each = |a: [f32; 3], b: [f32; 3], f: &dyn Fn(usize, f32, f32) -> f32| {
         [0, 1, 2].map(|i| f(i, a[i], b[i]))
@@ -342,6 +475,7 @@ pub(super) fn value(kind: Gl, t: &RgbTex<'_>, u: f32, v: f32, p: f32) -> [f32; 3
                 t.to(u, v)
             }
         }
+        Gl::InvertedPageCurl => page_curl(t, u, v, p),
         _ => unreachable!("{kind:?} is not an RGB transition"),
     }
 }
