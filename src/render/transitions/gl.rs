@@ -89,7 +89,7 @@
 //! | coord-from-in | each picture sampled at coordinates read from the other's red and green (RGB) |
 //! | luminance_melt | B melts in from the top-right corner through A's darker pixels (luminance below 0.8), noise-edged; elsewhere a p³ fade (RGB) |
 //! | stereoviewer | A zooms out with rounded corners and splits in two like a View-Master slide, then B swings in the same way (zoom 0.88, corner radius 0.22; RGB, screen blend) |
-//! | invertedpagecurl | A's page curls up from the bottom-right corner onto B, its back a light grey, with shadows (output alpha ignored; RGB) |
+//! | invertedpagecurl | A's page curls over along a slanted cylinder, uncovering B, its back a light grey, with shadows (output alpha ignored; RGB) |
 
 use serde::{Deserialize, Serialize};
 
