@@ -364,15 +364,15 @@ fn transition_draw_lists_at_quarter_progress() {
 
 #[test]
 fn unsupported_transition_is_an_error_value() {
-    let plan = transition_plan("cube");
+    let plan = transition_plan("luma");
     let e = validate_plan(&plan).expect_err("validation");
     assert!(
-        e.message.contains("transition cube is not supported yet"),
+        e.message.contains("transition luma is not supported yet"),
         "{}",
         e.message
     );
     let e = frame_ops(&plan, 65).expect_err("during the transition");
-    assert!(e.message.contains("transition cube is not supported yet"));
+    assert!(e.message.contains("transition luma is not supported yet"));
     // Outside the transition the frame is fine.
     assert!(frame_ops(&plan, 10).is_ok());
     assert!(validate_plan(&transition_plan("slideleft")).is_ok());

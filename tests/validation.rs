@@ -1251,21 +1251,21 @@ fn gating_with_render() {
                 ("/Edit/TransitionMode", s(json!("Random"))),
                 (
                     "/Edit/Transitions",
-                    s(json!([{ "Transition": "fade" }, { "Transition": "cube" }])),
+                    s(json!([{ "Transition": "fade" }, { "Transition": "luma" }])),
                 ),
             ],
             "InvalidParameter.Edit.Transitions.Transition",
-            "transition 'cube' is not supported yet",
+            "transition 'luma' is not supported yet",
         ),
         bad(
             ICE,
             ice_min,
             &[(
                 "/EditingConfig",
-                s(json!({ "ProcessConfig": { "TransitionList": ["cube"] } })),
+                s(json!({ "ProcessConfig": { "TransitionList": ["luma"] } })),
             )],
             "InvalidParameter.EditingConfig.ProcessConfig.TransitionList",
-            "transition 'cube' is not supported yet",
+            "transition 'luma' is not supported yet",
         ),
         bad(
             ICE,

@@ -59,6 +59,12 @@ pub const XFADE_TRANSITIONS: &[&str] = &[
 /// Transitions named by the screen-highlights API's editing engine: the gl-transitions collection
 /// (shader names, lowercased). Names that also exist in [`XFADE_TRANSITIONS`] (fade, circleopen,
 /// pixelize, radial, circlecrop, rectanglecrop, wipe*) are listed there only.
+///
+/// All are drawn ([`crate::render::transitions::gl`]) except these, refused "not supported yet":
+/// - `luma` and `displacement`: defined by an external texture (a luminance map, a displacement
+///   map) that the request cannot give; any generated one would be a different transition.
+/// - `filmburn`: not written yet (a 50-tap blur with a per-tap hash and 13 moving light leaks per
+///   pixel; too slow for the CPU compositor as written).
 pub const GL_TRANSITIONS: &[&str] = &[
     "angular",
     "bookflip",

@@ -63,12 +63,12 @@ for (const [request, code] of BAD_PARAMS) {
 
 test('a parameter whose effect is not built yet is refused, not ignored', async () => {
   const record = await host.run('SubmitScreenMediaHighlightsJob', {
-    // A gl-transitions name the renderer does not draw: refused, not ignored.
+    // A gl-transitions name the renderer does not draw (luma needs a luminance map): refused, not ignored.
     InputConfig: { MediaArray: ['a.mp4'] },
-    EditingConfig: { ProcessConfig: { TransitionList: ['cube'] } },
+    EditingConfig: { ProcessConfig: { TransitionList: ['luma'] } },
     OutputConfig: { MediaURL: 'reel_{index}.mp4' },
   });
   assert.equal(record.Code, 'InvalidParameter.EditingConfig.ProcessConfig.TransitionList', record.Message);
-  assert.match(record.Message, /transition 'cube' is not supported yet/);
+  assert.match(record.Message, /transition 'luma' is not supported yet/);
   await assertEngineStillWorks();
 });

@@ -41,3 +41,27 @@ test('Concat with transitions: ranges overlap, the output is shorter by the tran
   assert.ok(Math.abs(duration - 6) <= 1 / 30 + 0.05, `duration ${duration}: 7 s of ranges minus two 0.5 s overlaps`);
   assert.ok(JSON.stringify(record).includes('shorter'), 'the record says the transitions shorten the output');
 });
+
+test('Concat with more gl-transitions (cube, burn, heart, zoomInCircles): a valid, shorter MP4', async () => {
+  const a = host.server.fileUrl(path.join(SHARED_MEDIA, 'bikes-noaudio.mp4'));
+  const b = host.server.fileUrl(path.join(SHARED_MEDIA, 'speech-timecode-720p.mp4'));
+  const names = ['cube', 'burn', 'heart', 'zoomInCircles'];
+  const record = await host.run('CreateHighlightTask', {
+    Type: 'Concat',
+    Sources: [
+      { URI: b, StartTime: 2, Duration: 2 },
+      { URI: a, StartTime: 1, Duration: 2 },
+      { URI: b, StartTime: 30, Duration: 1.5 },
+      { URI: a, StartTime: 4, Duration: 2 },
+      { URI: b, StartTime: 10, Duration: 1.5 },
+    ],
+    Edit: { Mode: 'Sequential', TransitionMode: 'Sequential', Transitions: names.map((Transition) => ({ Transition, Duration: 0.5 })) },
+    Output: { URI: host.uploadUrl('concat_gl.mp4'), Container: 'mp4' },
+  });
+  assert.equal(record.Status, 'Succeeded', `${record.Code}: ${record.Message}`);
+  const out = record.Outputs[0];
+  const used = out.Clips.map((c) => c.Transition?.Transition ?? c.Transition ?? null).filter(Boolean);
+  assert.equal(used.length, 4, JSON.stringify(out.Clips));
+  const { duration } = checkMediaFile(local(out.URI));
+  assert.ok(Math.abs(duration - 7) <= 1 / 30 + 0.05, `duration ${duration}: 9 s of ranges minus four 0.5 s overlaps`);
+});

@@ -35,6 +35,17 @@ pub fn rgb_to_yuv_f32([r, g, b]: [f32; 3]) -> [f32; 3] {
     ]
 }
 
+/// The inverse of [`rgb_to_yuv_f32`]: BT.709 limited-range Y, Cb, Cr to RGB (0..255, not clamped).
+pub fn yuv_to_rgb_f32([y, u, v]: [f32; 3]) -> [f32; 3] {
+    let y = (y - 16.0) * 255.0 / 219.0;
+    let cb = (u - 128.0) * 255.0 / 224.0;
+    let cr = (v - 128.0) * 255.0 / 224.0;
+    let r = y + 2.0 * (1.0 - KR) * cr;
+    let b = y + 2.0 * (1.0 - KB) * cb;
+    let g = (y - KR * r - KB * b) / (1.0 - KR - KB);
+    [r, g, b]
+}
+
 /// Whether a `VideoColorSpace.matrix` name is BT.601 (SD video); everything else is taken as
 /// BT.709, the matrix the output is written and tagged in.
 pub fn is_bt601(matrix: &str) -> bool {

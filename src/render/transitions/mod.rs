@@ -19,6 +19,9 @@
 //! colour a little after the middle, and is not a plain "A to black, black to B".)
 
 pub mod gl;
+mod gl_colour;
+mod gl_warps;
+mod gl_wipes;
 pub mod xfade;
 
 use super::{ClipTransition, ColorFill, Dissolve, Layer};
@@ -219,9 +222,9 @@ mod tests {
 
     #[test]
     fn unknown_name_is_an_error_value() {
-        let e = Transition::parse(&ClipTransition::new("cube", 1.0)).expect_err("unsupported");
+        let e = Transition::parse(&ClipTransition::new("luma", 1.0)).expect_err("unsupported");
         assert!(
-            e.message.contains("transition cube is not supported yet"),
+            e.message.contains("transition luma is not supported yet"),
             "{}",
             e.message
         );
