@@ -209,17 +209,8 @@ fn frame_ops_crop_where_the_path_says() {
         fps: 30.0,
         scale: Some(Placement::Cover),
         clips: vec![RenderClip {
-            source: 0,
-            in_s: 0.0,
-            out_s: END_S,
-            out_start_s: 0.0,
-            transition_in: None,
-            volume: 1.0,
-            in_cut: None,
-            out_cut: None,
-            vfx: None,
-            speed: 1.0,
             camera: Some(p.clone()),
+            ..RenderClip::plain(0, 0.0, END_S, 0.0)
         }],
         sources: vec![geometry()],
         duration_s: END_S,

@@ -24,17 +24,8 @@ fn clip(
     tr: Option<ClipTransition>,
 ) -> RenderClip {
     RenderClip {
-        source,
-        in_s,
-        out_s,
-        out_start_s,
         transition_in: tr,
-        volume: 1.0,
-        in_cut: None,
-        out_cut: None,
-        vfx: None,
-        speed: 1.0,
-        camera: None,
+        ..RenderClip::plain(source, in_s, out_s, out_start_s)
     }
 }
 

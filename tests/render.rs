@@ -28,17 +28,8 @@ fn clip(
     tr: Option<(&str, f64)>,
 ) -> RenderClip {
     RenderClip {
-        source,
-        in_s,
-        out_s,
-        out_start_s,
         transition_in: tr.map(|(n, d)| ClipTransition::new(n, d)),
-        volume: 1.0,
-        in_cut: None,
-        out_cut: None,
-        vfx: None,
-        speed: 1.0,
-        camera: None,
+        ..RenderClip::plain(source, in_s, out_s, out_start_s)
     }
 }
 

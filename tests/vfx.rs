@@ -21,17 +21,8 @@ const CLIP_S: f64 = 36.0;
 
 fn clip(source: usize, out_start_s: f64, vfx: Option<Vfx>) -> RenderClip {
     RenderClip {
-        source,
-        in_s: 0.0,
-        out_s: CLIP_S,
-        out_start_s,
-        transition_in: None,
-        volume: 1.0,
-        in_cut: None,
-        out_cut: None,
         vfx,
-        speed: 1.0,
-        camera: None,
+        ..RenderClip::plain(source, 0.0, CLIP_S, out_start_s)
     }
 }
 

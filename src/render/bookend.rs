@@ -132,19 +132,12 @@ pub fn add_bookends(
                 o.end_s += len;
             }
         }
-        let clip = RenderClip {
+        let clip = RenderClip::plain(
             source,
-            in_s: 0.0,
-            out_s: len,
-            out_start_s: if opening { 0.0 } else { plan.duration_s },
-            transition_in: None,
-            volume: 1.0,
-            in_cut: None,
-            out_cut: None,
-            vfx: None,
-            speed: 1.0,
-            camera: None,
-        };
+            0.0,
+            len,
+            if opening { 0.0 } else { plan.duration_s },
+        );
         if opening {
             plan.clips.insert(0, clip);
         } else {

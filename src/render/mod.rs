@@ -217,6 +217,25 @@ fn unit_speed() -> f64 {
 }
 
 impl RenderClip {
+    /// Source range `[in_s, out_s)` of `source` at output time `out_start_s`, as it is: no
+    /// transition, no effect, no cut window, no camera, unchanged volume and speed. Plans add
+    /// what they need with struct update syntax.
+    pub fn plain(source: usize, in_s: f64, out_s: f64, out_start_s: f64) -> Self {
+        RenderClip {
+            source,
+            in_s,
+            out_s,
+            out_start_s,
+            transition_in: None,
+            volume: 1.0,
+            in_cut: None,
+            out_cut: None,
+            vfx: None,
+            speed: 1.0,
+            camera: None,
+        }
+    }
+
     /// Output time where the clip ends: its source length played at `speed`.
     pub fn out_end_s(&self) -> f64 {
         self.out_start_s + self.out_len_s()
