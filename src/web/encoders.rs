@@ -98,26 +98,11 @@ async fn negotiate_audio(
     load_wasm_aac: &dyn Fn() -> Result<Promise, JsValue>,
     notes: &mut Vec<String>,
 ) -> Option<(AudioCandidate, AudioEncoderClass)> {
-    let mut wasm_aac: Option<Option<AudioEncoderClass>> = None;
     for c in candidates {
         let class = match c.encoder {
             AudioEncoderKind::WebCodecs => AudioEncoderClass::web_codecs(),
-            AudioEncoderKind::WasmAac => {
-                if wasm_aac.is_none() {
-                    let loaded = match load_wasm_aac() {
-                        Ok(p) => JsFuture::from(p).await,
-                        Err(e) => Err(e),
-                    };
-                    let class = loaded
-                        .map_err(|e| js_message(&e))
-                        .and_then(|c| AudioEncoderClass::wasm_aac(c).map_err(|e| e.message));
-                    if let Err(why) = &class {
-                        notes.push(format!("the wasm AAC encoder could not be loaded: {why}"));
-                    }
-                    wasm_aac = Some(class.ok());
-                }
-                wasm_aac.clone().flatten()
-            }
+            // At most one candidate is the wasm encoder (`audio_candidates`), so it loads once.
+            AudioEncoderKind::WasmAac => wasm_aac_class(load_wasm_aac, notes).await,
         };
         if let Some(class) = class {
             if class.supports(&audio_config(c)).await {
@@ -126,4 +111,22 @@ async fn negotiate_audio(
         }
     }
     None
+}
+
+/// The wasm AAC encoder's class, or `None` with a note when its module does not load.
+async fn wasm_aac_class(
+    load_wasm_aac: &dyn Fn() -> Result<Promise, JsValue>,
+    notes: &mut Vec<String>,
+) -> Option<AudioEncoderClass> {
+    let loaded = match load_wasm_aac() {
+        Ok(p) => JsFuture::from(p).await,
+        Err(e) => Err(e),
+    };
+    let class = loaded
+        .map_err(|e| js_message(&e))
+        .and_then(|c| AudioEncoderClass::wasm_aac(c).map_err(|e| e.message));
+    if let Err(why) = &class {
+        notes.push(format!("the wasm AAC encoder could not be loaded: {why}"));
+    }
+    class.ok()
 }
