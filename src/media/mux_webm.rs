@@ -279,14 +279,12 @@ impl WebmWriter {
             put_vint(&mut header, track_index as u64 + 1);
             header.extend_from_slice(&rel.to_be_bytes());
             header.push(if is_key { 0x80 } else { 0 });
-            c.last_block[track_index] = Some((c.blocks.len(), 0, ts_us + duration_us));
+            let start = c.blocks.len();
             put_id(&mut c.blocks, id::SIMPLE_BLOCK);
             put_vint(&mut c.blocks, (header.len() + data.len()) as u64);
             c.blocks.extend_from_slice(&header);
             c.blocks.extend_from_slice(data);
-            if let Some((start, len, _)) = c.last_block[track_index].as_mut() {
-                *len = c.blocks.len() - *start;
-            }
+            c.last_block[track_index] = Some((start, c.blocks.len() - start, ts_us + duration_us));
         }
         Ok(completed)
     }
@@ -321,17 +319,13 @@ impl WebmWriter {
             )));
         }
         let mut cluster = self.cluster.take();
-        let mut ends = vec![None; self.tracks.len()];
         if let Some(c) = cluster.as_mut() {
-            for (i, t) in self.tracks.iter().enumerate() {
+            for (i, t) in self.tracks.iter_mut().enumerate() {
                 // Block times include the Opus pre-skip (CodecDelay); the end is presentation time.
                 let delay_us = i64::try_from(t.codec_delay_ns / 1000).unwrap_or(0);
-                ends[i] = discard_padding(c, i, t.end_at_us.map(|e| e + delay_us));
-            }
-        }
-        for (t, end) in self.tracks.iter_mut().zip(ends) {
-            if let Some(end) = end {
-                t.end_us = end;
+                if let Some(end) = discard_padding(c, i, t.end_at_us.map(|e| e + delay_us)) {
+                    t.end_us = end;
+                }
             }
         }
         let last_cluster = cluster.as_ref().map(serialize_cluster).unwrap_or_default();
