@@ -15,9 +15,6 @@ import { registeredEncoder, type AudioSampleLike, type CustomAudioEncoder, type 
 registerAacEncoder();
 const AacCodec = registeredEncoder();
 
-/** What the engine records as the audio encoder when this one is used. */
-export const WASM_AAC_ENCODER = '@mediabunny/aac-encoder 1.59.0 (libavcodec aac, wasm)';
-
 /**
  * libavcodec's AAC encoder delays its output by one frame of 1024 samples (`initial_padding`):
  * the first packet decodes to those priming samples. The package times packets from the first
