@@ -298,9 +298,7 @@ impl RenderPlan {
     pub fn bookend(&self, source: usize) -> Option<&bookend::BookendSource> {
         self.bookends.iter().find(|b| b.source == source)
     }
-}
 
-impl RenderPlan {
     /// Whether the mix needs the whole reel before any of it is final: background music (ducked
     /// by the whole dialogue) or loudness normalisation (of the finished output); see
     /// [`held_mix`].
