@@ -92,6 +92,20 @@ pub fn render_cost(plan: &RenderPlan, sources: &[SourceInput], settings: &Render
     decode + encode_cost(settings, plan.duration_s) + audio_pass_cost(plan, settings)
 }
 
+/// The audio-first pass's share of rendering `plan` (0 when the audio is mixed along the frames).
+pub fn audio_pass_share(
+    plan: &RenderPlan,
+    sources: &[SourceInput],
+    settings: &RenderSettings,
+) -> f64 {
+    let cost = render_cost(plan, sources, settings);
+    if cost > 0.0 {
+        audio_pass_cost(plan, settings) / cost
+    } else {
+        0.0
+    }
+}
+
 /// Cost of the render's audio-first pass ([`RenderPlan::audio_first`]; zero when the audio is
 /// mixed along the frames): every clip's source audio and the music decoded and mixed.
 pub fn audio_pass_cost(plan: &RenderPlan, settings: &RenderSettings) -> f64 {

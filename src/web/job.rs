@@ -455,8 +455,14 @@ impl Job<'_> {
             .collect();
         let spans = progress::spans(&costs, from, 1.0);
         for ((out, memory), (start, end)) in outputs.iter().zip(memory).zip(spans) {
+            // The audio-first pass's part of this output's progress, by its share of the cost.
+            let audio_share = out
+                .render
+                .as_ref()
+                .map_or(0.0, |p| progress::audio_pass_share(p, inputs, &settings));
+            let progress = (start, end - start, audio_share);
             match self
-                .render_one(out, inputs, &encoding, memory, (start, end - start), notes)
+                .render_one(out, inputs, &encoding, memory, progress, notes)
                 .await
             {
                 Ok(None) => records.push(engine::unrendered_output(out)),
@@ -497,7 +503,7 @@ impl Job<'_> {
         inputs: &[SourceInput],
         encoding: &Encoding,
         memory: Option<JobMemory>,
-        (start, span): (f64, f64),
+        (start, span, audio_share): (f64, f64, f64),
         notes: &mut Vec<String>,
     ) -> Result<Option<(Delivery, Delivered)>, ApiError> {
         let (Some(plan), Some(memory)) = (&out.render, memory) else {
@@ -512,7 +518,14 @@ impl Job<'_> {
         .await?
         .unchecked_into();
         let rendered = self
-            .render_to(plan, inputs, encoding, memory, &sink, (start, span))
+            .render_to(
+                plan,
+                inputs,
+                encoding,
+                memory,
+                &sink,
+                (start, span, audio_share),
+            )
             .await;
         let delivered = match rendered {
             Ok(reel) => {
@@ -635,7 +648,7 @@ impl Job<'_> {
         encoding: &Encoding,
         memory: JobMemory,
         sink: &OutputSink,
-        (start, span): (f64, f64),
+        (start, span, audio_share): (f64, f64, f64),
     ) -> Result<super::render_reel::RenderedReel, ApiError> {
         let io = self.io.clone();
         let uris: Vec<String> = self.spec.sources.iter().map(|s| s.uri.clone()).collect();
@@ -654,14 +667,6 @@ impl Job<'_> {
             pictures: &self.pictures,
         };
         let job = self.signal("render", start, start + 0.95 * span);
-        // The audio-first pass's part of this output's progress, by its share of the cost.
-        let settings = engine::render_settings(self.spec, inputs);
-        let cost = progress::render_cost(plan, inputs, &settings);
-        let audio_share = if cost > 0.0 {
-            progress::audio_pass_cost(plan, &settings) / cost
-        } else {
-            0.0
-        };
         render_reel(
             plan,
             encoding,
