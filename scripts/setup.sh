@@ -33,7 +33,11 @@ if ! command -v wasm-bindgen >/dev/null 2>&1 || [ "$(wasm-bindgen --version | aw
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force >&2
 fi
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ] || [ package.json -nt node_modules/.package-lock.json ]; then
+# Installed when the manifests' content changed, not their file times: a fresh checkout (a clone,
+# a git worktree whose node_modules links to another copy) has new times and the same packages.
+npm_stamp=$(cat package.json package-lock.json 2>/dev/null | sha256sum | cut -c1-64)
+if [ ! -d node_modules ] || [ "$(cat node_modules/.reelcut-manifests 2>/dev/null)" != "$npm_stamp" ]; then
   log "installing npm packages"
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund >&2; else npm install --no-audit --no-fund >&2; fi
+  echo "$npm_stamp" > node_modules/.reelcut-manifests
 fi
