@@ -6,14 +6,14 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
 bash scripts/setup.sh
-echo "== cargo fmt --check" >&2
-cargo fmt --check
+echo "== cargo fmt --all --check" >&2
+cargo fmt --all --check
 echo "== cargo clippy (warnings are errors)" >&2
-cargo clippy --all-targets -- -D warnings 2>&1
+cargo clippy --workspace --all-targets -- -D warnings 2>&1
 # src/web/ compiles only for wasm32, so it is linted there too.
-cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings 2>&1
+cargo clippy --workspace --lib --target wasm32-unknown-unknown -- -D warnings 2>&1
 echo "== cargo test" >&2
-cargo test --all-targets 2>&1
+cargo test --workspace --all-targets 2>&1
 echo "== build (wasm + bundles)" >&2
 node scripts/build.mjs
 # After the build: the package's types import the wasm-bindgen declarations it generates.

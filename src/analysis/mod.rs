@@ -22,7 +22,7 @@ pub mod sampling;
 pub mod score;
 pub mod shots;
 pub mod signals;
-pub mod video;
+pub use reelcut_kernels::video;
 
 pub use audio::{AudioFeatures, Onset, Pause};
 pub use cuts::{EditKind, EditPoint};

@@ -48,3 +48,16 @@ impl ApiError {
         Self::new("Internal", message)
     }
 }
+
+/// The pixel kernels' refusals keep their meaning: an unsupported or corrupt frame is bad media,
+/// a broken precondition is ours.
+impl From<reelcut_kernels::KernelError> for ApiError {
+    fn from(e: reelcut_kernels::KernelError) -> Self {
+        use reelcut_kernels::KernelError as K;
+        match e {
+            K::Unsupported(m) => Self::unsupported(m),
+            K::Corrupt(m) => Self::corrupt(m),
+            K::Internal(m) => Self::internal(m),
+        }
+    }
+}

@@ -38,7 +38,7 @@ async fn thumbnail(f: &Frame, pixels: &mut Vec<u8>) -> Result<Option<Thumbnail>,
         planes,
         full_range: f.full_range(),
     };
-    Thumbnail::from_frame(&view).map(Some)
+    Ok(Some(Thumbnail::from_frame(&view)?))
 }
 
 pub struct ClipCursor {

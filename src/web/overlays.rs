@@ -183,7 +183,7 @@ impl Canvas {
             .map_err(|e| ApiError::internal(format!("reading a canvas: {}", js_message(&e))))?
             .data()
             .0;
-        RgbaImage::new(w as usize, h as usize, data)
+        Ok(RgbaImage::new(w as usize, h as usize, data)?)
     }
 }
 

@@ -20,13 +20,9 @@
 //! opacity and mask. Inside one layer a draw skips the rows a later draw of the same layer covers
 //! across the whole width (the sharp picture over the blurred fill).
 
-pub mod blend;
-pub mod blur;
-pub mod image;
-pub mod picture;
-pub mod rotate;
-pub mod scale;
 pub mod store;
+
+pub use reelcut_kernels::{blend, blur, image, picture, rotate, scale};
 
 use std::borrow::Cow;
 use std::ops::Range;

@@ -15,8 +15,7 @@
 //! The exact formulas are in each function's documentation ([`pixel`], [`vertigo`]) and in the
 //! README's table, with the ffmpeg filter each one is tested against.
 
-pub mod pixel;
-pub mod vertigo;
+pub use reelcut_kernels::vfx::{pixel, vertigo};
 
 use serde::{Deserialize, Serialize};
 

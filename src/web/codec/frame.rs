@@ -23,7 +23,9 @@ impl Frame {
     }
     /// The CPU pixel layout, when the frame has one (`None`: an opaque, GPU-backed frame).
     pub fn pixel_format(&self) -> Option<Result<PixelFormat, ApiError>> {
-        self.0.format().map(|f| PixelFormat::parse(format_name(f)))
+        self.0
+            .format()
+            .map(|f| PixelFormat::parse(format_name(f)).map_err(ApiError::from))
     }
     /// Visible size in pixels (what `copyTo` writes by default).
     pub fn visible_size(&self) -> (u32, u32) {

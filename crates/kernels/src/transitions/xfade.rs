@@ -12,7 +12,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::render::compose::picture::{Picture, Plane, PlaneMut};
+use crate::picture::{Picture, Plane, PlaneMut};
 
 /// An `xfade` transition drawn by [`draw`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,7 +6,7 @@
 //! filter that reads only a few source rows per thumbnail row (contiguous slices, so LLVM vectorises the
 //! sums) and never converts the whole frame.
 
-use crate::ApiError;
+use crate::KernelError;
 
 /// Width of the analysis luma thumbnail.
 pub const THUMB_W: usize = 64;
@@ -48,7 +48,7 @@ impl PixelFormat {
     ///
     /// High-bit-depth formats (`I420P10`, ...) and anything unknown give `InvalidMedia.Unsupported`,
     /// so the caller can ask the browser for an 8-bit copy or report the frame format clearly.
-    pub fn parse(name: &str) -> Result<Self, ApiError> {
+    pub fn parse(name: &str) -> Result<Self, KernelError> {
         Ok(match name {
             "I420" => Self::I420,
             "I420A" => Self::I420A,
@@ -60,7 +60,7 @@ impl PixelFormat {
             "BGRA" => Self::BGRA,
             "BGRX" => Self::BGRX,
             other => {
-                return Err(ApiError::unsupported(format!(
+                return Err(KernelError::unsupported(format!(
                     "video frame pixel format '{other}' is not supported for analysis \
                      (supported: I420, I420A, I422, I444, NV12, RGBA, RGBX, BGRA, BGRX)"
                 )))
@@ -134,9 +134,9 @@ struct PlaneGeom {
 
 impl PlaneGeom {
     /// Checks that every row we may read lies inside `data`, so sampling can index without panics.
-    fn check(&self, data: &[u8], which: &str) -> Result<(), ApiError> {
+    fn check(&self, data: &[u8], which: &str) -> Result<(), KernelError> {
         if self.w == 0 || self.h == 0 {
-            return Err(ApiError::corrupt("zero-size video frame"));
+            return Err(KernelError::corrupt("zero-size video frame"));
         }
         let row = self.w.checked_mul(self.bpp);
         let last = self
@@ -151,7 +151,7 @@ impl PlaneGeom {
             {
                 Ok(())
             }
-            _ => Err(ApiError::corrupt(format!(
+            _ => Err(KernelError::corrupt(format!(
                 "video frame {which} plane (offset {}, stride {}, {}x{}) does not fit in {} bytes",
                 self.layout.offset,
                 self.layout.stride,
@@ -244,12 +244,12 @@ fn box_rgb(data: &[u8], g: PlaneGeom, order: [usize; 3], out: &mut [[f32; 3]]) {
 impl FrameView<'_> {
     /// A decoded frame has a size and a layout for each of its format's planes (the bytes of
     /// each plane are checked where they are read).
-    pub fn check_shape(&self) -> Result<(), ApiError> {
+    pub fn check_shape(&self) -> Result<(), KernelError> {
         if self.width == 0 || self.height == 0 {
-            return Err(ApiError::corrupt("zero-size video frame"));
+            return Err(KernelError::corrupt("zero-size video frame"));
         }
         if self.planes.len() < self.format.plane_count() {
-            return Err(ApiError::corrupt(format!(
+            return Err(KernelError::corrupt(format!(
                 "video frame in {:?} needs {} plane layouts, got {}",
                 self.format,
                 self.format.plane_count(),
@@ -265,7 +265,7 @@ impl Thumbnail {
     ///
     /// RGB frames use BT.709 luma weights; limited-range YUV is stretched to full range, so the same
     /// picture gives (nearly) the same thumbnail whatever format the decoder chose.
-    pub fn from_frame(frame: &FrameView) -> Result<Self, ApiError> {
+    pub fn from_frame(frame: &FrameView) -> Result<Self, KernelError> {
         frame.check_shape()?;
         let (w, h) = (frame.width as usize, frame.height as usize);
         let mut thumb = Thumbnail {
@@ -354,7 +354,7 @@ impl Thumbnail {
 }
 
 /// Averages 4x4 blocks of a [`THUMB_W`]x[`THUMB_H`] grid into a [`CHROMA_W`]x[`CHROMA_H`] grid.
-pub(crate) fn pool_chroma(full: &[f32], out: &mut [f32]) {
+pub fn pool_chroma(full: &[f32], out: &mut [f32]) {
     let (bx, by) = (THUMB_W / CHROMA_W, THUMB_H / CHROMA_H);
     for cy in 0..CHROMA_H {
         for cx in 0..CHROMA_W {
@@ -377,8 +377,8 @@ mod tests {
     fn parses_formats() {
         assert_eq!(PixelFormat::parse("NV12").ok(), Some(PixelFormat::NV12));
         assert_eq!(PixelFormat::parse("BGRX").ok(), Some(PixelFormat::BGRX));
-        let e = PixelFormat::parse("I420P10").err().map(|e| e.code);
-        assert_eq!(e.as_deref(), Some("InvalidMedia.Unsupported"));
+        let e = PixelFormat::parse("I420P10").expect_err("10-bit");
+        assert!(matches!(e, KernelError::Unsupported(_)), "{e:?}");
     }
 
     #[test]

@@ -9,10 +9,10 @@
 //! (a transparent pixel's colour never bleeds into its neighbours), and then every frame is one
 //! source-over per plane row: `out = P + out (255 - A) / 255`, mixed with the overlay's opacity.
 
-use super::picture::{rgb_to_yuv_f32, Picture, Plane, PlaneMut};
-use super::scale::{PixelBox, Scaler};
-use crate::render::Rect;
-use crate::ApiError;
+use crate::picture::{rgb_to_yuv_f32, Picture, Plane, PlaneMut};
+use crate::scale::{PixelBox, Scaler};
+use crate::KernelError;
+use crate::Rect;
 
 /// A decoded RGBA image: `width * height * 4` bytes, straight (not premultiplied) alpha.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,9 +24,9 @@ pub struct RgbaImage {
 
 impl RgbaImage {
     /// Wraps RGBA bytes; an error value when the length does not match the size.
-    pub fn new(width: usize, height: usize, data: Vec<u8>) -> Result<Self, ApiError> {
+    pub fn new(width: usize, height: usize, data: Vec<u8>) -> Result<Self, KernelError> {
         if width == 0 || height == 0 || data.len() != width * height * 4 {
-            return Err(ApiError::internal(format!(
+            return Err(KernelError::internal(format!(
                 "an RGBA image of {width}x{height} needs {} bytes, got {}",
                 width * height * 4,
                 data.len()
@@ -147,7 +147,7 @@ impl PlacedImage {
 
     /// Draws the image onto `out` (the size it was placed for) at `opacity` (0..1).
     pub fn draw(&self, out: &mut Picture, opacity: f32) {
-        let o = super::blend::weight(opacity);
+        let o = crate::blend::weight(opacity);
         if o == 0 || self.area.is_empty() {
             return;
         }
@@ -169,7 +169,7 @@ impl PlacedImage {
                     let under = (u16::from(d) * (255 - u16::from(a)) + 127) / 255;
                     (u16::from(c) + under).min(255) as u8
                 }));
-                super::blend::mix_row(line, &composed, o);
+                crate::blend::mix_row(line, &composed, o);
             }
         }
     }

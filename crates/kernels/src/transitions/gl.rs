@@ -94,7 +94,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{gl_colour, gl_warps, gl_wipes};
-use crate::render::compose::picture::{rgb_to_yuv_f32, yuv_to_rgb_f32, Picture, Plane};
+use crate::picture::{rgb_to_yuv_f32, yuv_to_rgb_f32, Picture, Plane};
 
 /// A gl-transition drawn by [`draw`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,7 +5,7 @@
 //! canvas does (source-over on the stored values). Weights are `0..=256`; every loop is a plain
 //! zip over `u8`/`u16` slices so LLVM vectorises it.
 
-use crate::render::transitions::dissolve_hash;
+use crate::transitions::dissolve_hash;
 
 /// Full weight.
 pub const OPAQUE: u16 = 256;
@@ -83,7 +83,7 @@ pub fn dissolve_chroma(out: &mut [u16], x0: usize, y: usize, seed: u32, threshol
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::dissolve_noise;
+    use crate::transitions::dissolve_noise;
 
     #[test]
     fn mixing_rounds_and_hits_the_ends() {

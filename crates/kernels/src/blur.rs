@@ -8,9 +8,9 @@
 //! down (a tent one grid step wide) and up (bilinear) are blurs themselves, of variance 1/6 grid
 //! step squared each; the box passes make up the rest, so the total is `sigma^2`.
 
-use super::picture::{Plane, PlaneMut};
-use super::scale::{PixelBox, Scaler};
-use crate::render::Rect;
+use crate::picture::{Plane, PlaneMut};
+use crate::scale::{PixelBox, Scaler};
+use crate::Rect;
 use std::ops::Range;
 
 /// Target blur, in grid steps, at the coarse resolution: a few box widths is enough for three

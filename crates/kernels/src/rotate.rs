@@ -1,7 +1,7 @@
 //! Quarter-turn rotation of a plane, done once per decoded frame that needs it (phone video shot
 //! upright is stored sideways), so drawing itself never rotates.
 
-use super::picture::{Plane, PlaneMut};
+use crate::picture::{Plane, PlaneMut};
 
 /// Side of the square tiles a quarter turn walks in: a tile's source rows and destination rows
 /// both stay in cache, where a plain column walk would miss on every pixel.
@@ -46,8 +46,8 @@ pub fn rotate_plane(src: Plane, mut dst: PlaneMut, degrees: u32) {
 
 /// The region of a `w x h` picture that `r` (in its pixels) becomes once the picture is rotated
 /// clockwise by `degrees`.
-pub fn rotate_rect(r: crate::render::Rect, w: f64, h: f64, degrees: u32) -> crate::render::Rect {
-    use crate::render::Rect;
+pub fn rotate_rect(r: crate::Rect, w: f64, h: f64, degrees: u32) -> crate::Rect {
+    use crate::Rect;
     match degrees {
         90 => Rect::new(h - r.y - r.h, r.x, r.h, r.w),
         180 => Rect::new(w - r.x - r.w, h - r.y - r.h, r.w, r.h),
@@ -59,7 +59,7 @@ pub fn rotate_rect(r: crate::render::Rect, w: f64, h: f64, degrees: u32) -> crat
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::Rect;
+    use crate::Rect;
 
     #[test]
     fn quarter_turns_move_corners_and_rects_alike() {

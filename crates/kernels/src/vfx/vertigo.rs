@@ -7,7 +7,7 @@
 //! `c + R(-a) (q - c) / z` (`c` the frame centre, in each plane's own coordinates), sampled
 //! bilinearly with the edges clamped. Both planes of chroma use the same mapping at half scale.
 
-use crate::render::compose::picture::{Picture, Plane, PlaneMut};
+use crate::picture::{Picture, Plane, PlaneMut};
 
 /// Extra zoom at the pulse's peak (12 %).
 pub const ZOOM: f64 = 0.12;

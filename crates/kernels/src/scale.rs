@@ -8,8 +8,8 @@
 //! the horizontal pass is a short dot product per pixel. The order of the passes is chosen per
 //! draw by the work each needs.
 
-use super::picture::{Plane, PlaneMut};
-use crate::render::Rect;
+use crate::picture::{Plane, PlaneMut};
+use crate::Rect;
 use std::ops::Range;
 
 /// Fixed-point weight bits: the weights of one output sample sum to `1 << WEIGHT_BITS`.

@@ -1,7 +1,7 @@
 //! The colour and mask effects: each a pure function of the I420 picture (BT.709, limited range),
 //! written as straight loops over plane rows so they vectorise.
 
-use crate::render::compose::picture::Picture;
+use crate::picture::Picture;
 
 /// `letterboxed`: the visible picture's aspect ratio, the cinema "scope" format.
 pub const CINEMA_ASPECT: f64 = 2.35;

@@ -6,8 +6,8 @@
 //! layout (Y, then U, then V, strides = plane widths), so an output picture goes to the encoder
 //! without a repack, and a decoded I420 frame copied with a tight layout *is* a picture already.
 
-use crate::analysis::{FrameView, PixelFormat, PlaneLayout};
-use crate::ApiError;
+use crate::video::{FrameView, PixelFormat, PlaneLayout};
+use crate::KernelError;
 
 /// A colour as BT.709 limited-range Y, Cb, Cr.
 pub type Yuv = [u8; 3];
@@ -278,7 +278,7 @@ impl Picture {
     /// the output BT.709); full-range YUV is compressed to limited range; RGB is converted with
     /// [`rgb_to_yuv`]'s matrix, chroma averaged over each 2x2 block. A 4:2:2 or 4:4:4 frame's
     /// chroma is averaged down to 4:2:0. `reuse` is an old buffer to write into.
-    pub fn from_frame(frame: &FrameView, reuse: Vec<u8>) -> Result<Self, ApiError> {
+    pub fn from_frame(frame: &FrameView, reuse: Vec<u8>) -> Result<Self, KernelError> {
         frame.check_shape()?;
         let (fw, fh) = (frame.width as usize, frame.height as usize);
         let (w, h) = (even_up(fw), even_up(fh));
@@ -356,7 +356,7 @@ impl Picture {
             data: vec![0; self.data.len()],
         };
         for (i, dst) in out.planes_mut().into_iter().enumerate() {
-            super::rotate::rotate_plane(self.plane(i), dst, degrees);
+            crate::rotate::rotate_plane(self.plane(i), dst, degrees);
         }
         out
     }
@@ -385,7 +385,7 @@ impl<'a> SrcPlane<'a> {
         height: usize,
         bpp: usize,
         which: &str,
-    ) -> Result<Self, ApiError> {
+    ) -> Result<Self, KernelError> {
         let layout = frame.planes[index];
         let row = width * bpp;
         let end = layout
@@ -403,7 +403,7 @@ impl<'a> SrcPlane<'a> {
                     bpp,
                 })
             }
-            _ => Err(ApiError::corrupt(format!(
+            _ => Err(KernelError::corrupt(format!(
                 "video frame {which} plane (offset {}, stride {}, {width}x{height}) does not fit in {} bytes",
                 layout.offset,
                 layout.stride,
@@ -528,7 +528,7 @@ fn copy_plane(
 }
 
 /// Packed RGB(A) → I420 with the BT.709 matrix; chroma from the mean RGB of each 2x2 block.
-fn convert_rgb(frame: &FrameView, pic: &mut Picture) -> Result<(), ApiError> {
+fn convert_rgb(frame: &FrameView, pic: &mut Picture) -> Result<(), KernelError> {
     let (fw, fh) = (frame.width as usize, frame.height as usize);
     let src = SrcPlane::new(frame, 0, fw, fh, 4, "RGB")?;
     let order = match frame.format {
