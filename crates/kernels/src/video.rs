@@ -176,68 +176,68 @@ fn band_rows(y0: usize, y1: usize) -> impl Iterator<Item = usize> {
     (0..n).map(move |k| y0 + (2 * k + 1) * span / (2 * n))
 }
 
-/// Box-filters channel `chan` of a plane into a `gw` x `gh` grid of means (0..255).
-fn box_plane(data: &[u8], g: PlaneGeom, chan: usize, gw: usize, gh: usize, out: &mut [f32]) {
-    let mut acc = vec![0u32; gw];
+/// Sum of the [`band_rows`] of rows `[y0, y1)`: one total per byte of a row, in `acc` (resized to
+/// the row's bytes), and the number of rows summed. Whole rows are added at once, so the adds
+/// vectorise; the cells then sum their columns of `acc` ([`cell_means`]).
+fn band_sums(data: &[u8], g: PlaneGeom, y0: usize, y1: usize, acc: &mut Vec<u16>) -> u32 {
+    const _: () = assert!(ROWS_PER_CELL * 255 <= u16::MAX as usize);
+    acc.clear();
+    acc.resize(g.w * g.bpp, 0);
+    let mut rows = 0u32;
+    for y in band_rows(y0, y1) {
+        for (a, &v) in acc.iter_mut().zip(g.row(data, y)) {
+            *a += u16::from(v);
+        }
+        rows += 1;
+    }
+    rows
+}
+
+/// Columns `[x0, x1)` of cell `gx` of `gw` across a plane `w` samples wide (at least one).
+fn cell_columns(gx: usize, gw: usize, w: usize) -> (usize, usize) {
+    let x0 = gx * w / gw;
+    (x0, ((gx + 1) * w / gw).max(x0 + 1).min(w))
+}
+
+/// Box-filters channels `chans` of a plane into a `gw` x `gh` grid of means (0..255): `out[cell]`
+/// holds one mean per channel asked for. Each band's sampled rows are read once for all channels.
+fn box_means<const C: usize>(
+    data: &[u8],
+    g: PlaneGeom,
+    chans: [usize; C],
+    gw: usize,
+    gh: usize,
+    out: &mut [[f32; C]],
+) {
+    let mut acc = Vec::new();
     for gy in 0..gh {
         let y0 = gy * g.h / gh;
         let y1 = ((gy + 1) * g.h / gh).max(y0 + 1).min(g.h);
-        acc.iter_mut().for_each(|a| *a = 0);
-        let mut rows = 0u32;
-        for y in band_rows(y0, y1) {
-            let row = g.row(data, y);
-            rows += 1;
-            for (gx, a) in acc.iter_mut().enumerate() {
-                let x0 = gx * g.w / gw;
-                let x1 = ((gx + 1) * g.w / gw).max(x0 + 1).min(g.w);
-                let cell = row.get(x0 * g.bpp..x1 * g.bpp).unwrap_or(&[]);
-                *a += if g.bpp == 1 {
-                    cell.iter().map(|&v| v as u32).sum::<u32>()
-                } else {
-                    cell.chunks_exact(g.bpp)
-                        .map(|p| p[chan] as u32)
-                        .sum::<u32>()
-                };
-            }
-        }
+        let rows = band_sums(data, g, y0, y1, &mut acc);
         for gx in 0..gw {
-            let x0 = gx * g.w / gw;
-            let x1 = ((gx + 1) * g.w / gw).max(x0 + 1).min(g.w);
-            let n = (rows * (x1 - x0) as u32).max(1);
-            out[gy * gw + gx] = acc[gx] as f32 / n as f32;
+            let (x0, x1) = cell_columns(gx, gw, g.w);
+            let cell = acc.get(x0 * g.bpp..x1 * g.bpp).unwrap_or(&[]);
+            let n = (rows * (x1 - x0) as u32).max(1) as f32;
+            let mut means = [0f32; C];
+            for (m, &c) in means.iter_mut().zip(&chans) {
+                let sum: u32 = if g.bpp == 1 {
+                    cell.iter().map(|&v| u32::from(v)).sum()
+                } else {
+                    cell.chunks_exact(g.bpp).map(|p| u32::from(p[c])).sum()
+                };
+                *m = sum as f32 / n;
+            }
+            out[gy * gw + gx] = means;
         }
     }
 }
 
-/// Box-filters a packed RGB plane into per-cell mean R, G, B in one pass over each sampled row.
-fn box_rgb(data: &[u8], g: PlaneGeom, order: [usize; 3], out: &mut [[f32; 3]]) {
-    let (gw, gh) = (THUMB_W, THUMB_H);
-    let mut acc = vec![[0u32; 3]; gw];
-    for gy in 0..gh {
-        let y0 = gy * g.h / gh;
-        let y1 = ((gy + 1) * g.h / gh).max(y0 + 1).min(g.h);
-        acc.iter_mut().for_each(|a| *a = [0; 3]);
-        let mut rows = 0u32;
-        for y in band_rows(y0, y1) {
-            let row = g.row(data, y);
-            rows += 1;
-            for (gx, a) in acc.iter_mut().enumerate() {
-                let x0 = gx * g.w / gw;
-                let x1 = ((gx + 1) * g.w / gw).max(x0 + 1).min(g.w);
-                for p in row.get(x0 * 4..x1 * 4).unwrap_or(&[]).chunks_exact(4) {
-                    a[0] += p[order[0]] as u32;
-                    a[1] += p[order[1]] as u32;
-                    a[2] += p[order[2]] as u32;
-                }
-            }
-        }
-        for gx in 0..gw {
-            let x0 = gx * g.w / gw;
-            let x1 = ((gx + 1) * g.w / gw).max(x0 + 1).min(g.w);
-            let n = (rows * (x1 - x0) as u32).max(1) as f32;
-            let a = acc[gx];
-            out[gy * gw + gx] = [a[0] as f32 / n, a[1] as f32 / n, a[2] as f32 / n];
-        }
+/// Box-filters channel `chan` of a plane into a `gw` x `gh` grid of means (0..255).
+fn box_plane(data: &[u8], g: PlaneGeom, chan: usize, gw: usize, gh: usize, out: &mut [f32]) {
+    let mut means = vec![[0f32; 1]; gw * gh];
+    box_means(data, g, [chan], gw, gh, &mut means);
+    for (o, [m]) in out.iter_mut().zip(means) {
+        *o = m;
     }
 }
 
@@ -287,7 +287,7 @@ impl Thumbnail {
                 _ => [0, 1, 2],
             };
             let mut rgb = vec![[0f32; 3]; THUMB_W * THUMB_H];
-            box_rgb(data, g, order, &mut rgb);
+            box_means(data, g, order, THUMB_W, THUMB_H, &mut rgb);
             let mut cb_full = vec![0f32; THUMB_W * THUMB_H];
             let mut cr_full = vec![0f32; THUMB_W * THUMB_H];
             for (i, [r, gg, b]) in rgb.iter().copied().enumerate() {
@@ -321,8 +321,12 @@ impl Thumbnail {
                 bpp: 2,
             };
             g.check(data, "UV")?;
-            box_plane(data, g, 0, CHROMA_W, CHROMA_H, &mut thumb.cb);
-            box_plane(data, g, 1, CHROMA_W, CHROMA_H, &mut thumb.cr);
+            let mut uv = vec![[0f32; 2]; CHROMA_W * CHROMA_H];
+            box_means(data, g, [0, 1], CHROMA_W, CHROMA_H, &mut uv);
+            for (i, [u, v]) in uv.into_iter().enumerate() {
+                thumb.cb[i] = u;
+                thumb.cr[i] = v;
+            }
         } else {
             let ug = PlaneGeom {
                 layout: frame.planes[1],
@@ -409,6 +413,73 @@ mod tests {
             ..f
         };
         assert!(Thumbnail::from_frame(&f1).is_err());
+    }
+
+    /// The mean of channel `chan` over cell `(gx, gy)`, pixel by pixel: the box filter's
+    /// definition, against which the row-sum implementation is checked.
+    fn cell_mean(
+        data: &[u8],
+        g: PlaneGeom,
+        chan: usize,
+        gw: usize,
+        gh: usize,
+        gx: usize,
+        gy: usize,
+    ) -> f32 {
+        let y0 = gy * g.h / gh;
+        let y1 = ((gy + 1) * g.h / gh).max(y0 + 1).min(g.h);
+        let (x0, x1) = cell_columns(gx, gw, g.w);
+        let (mut sum, mut n) = (0u32, 0u32);
+        for y in band_rows(y0, y1) {
+            for x in x0..x1 {
+                sum += u32::from(data[g.layout.offset + y * g.layout.stride + x * g.bpp + chan]);
+                n += 1;
+            }
+        }
+        sum as f32 / n as f32
+    }
+
+    #[test]
+    fn row_sums_give_the_per_pixel_means() {
+        let mut seed = 12345u32;
+        let mut data = vec![0u8; 2100 * 1200 * 4];
+        for v in &mut data {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            *v = (seed >> 16) as u8;
+        }
+        // Odd and padded sizes, planar / interleaved / packed samples, every grid the thumbnail uses.
+        for (w, h, bpp, stride, offset) in [
+            (1920, 1080, 1, 1920, 0),
+            (1081, 1921, 1, 1100, 7),
+            (960, 540, 2, 1930, 3),
+            (33, 17, 4, 140, 0),
+            (2000, 1125, 4, 8000, 64),
+        ] {
+            let g = PlaneGeom {
+                layout: PlaneLayout { offset, stride },
+                w,
+                h,
+                bpp,
+            };
+            assert!(g.check(&data, "test").is_ok());
+            for (gw, gh) in [(THUMB_W, THUMB_H), (CHROMA_W, CHROMA_H)] {
+                let mut out = vec![[0f32; 2]; gw * gh];
+                let chans = [0, bpp - 1];
+                box_means(&data, g, chans, gw, gh, &mut out);
+                for gy in 0..gh {
+                    for gx in 0..gw {
+                        for (k, &c) in chans.iter().enumerate() {
+                            let want = cell_mean(&data, g, c, gw, gh, gx, gy);
+                            assert_eq!(
+                                out[gy * gw + gx][k],
+                                want,
+                                "{w}x{h} bpp {bpp} cell ({gx}, {gy}) channel {c}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]
