@@ -193,10 +193,11 @@ fn band_sums(data: &[u8], g: PlaneGeom, y0: usize, y1: usize, acc: &mut Vec<u16>
     rows
 }
 
-/// Columns `[x0, x1)` of cell `gx` of `gw` across a plane `w` samples wide (at least one).
-fn cell_columns(gx: usize, gw: usize, w: usize) -> (usize, usize) {
-    let x0 = gx * w / gw;
-    (x0, ((gx + 1) * w / gw).max(x0 + 1).min(w))
+/// Samples `[start, end)` of cell `i` of `n` along a plane `len` samples long (at least one): a
+/// cell's columns across the width, and its band of rows down the height.
+fn cell_span(i: usize, n: usize, len: usize) -> (usize, usize) {
+    let start = i * len / n;
+    (start, ((i + 1) * len / n).max(start + 1).min(len))
 }
 
 /// Box-filters channels `chans` of a plane into a `gw` x `gh` grid of means (0..255): `out[cell]`
@@ -211,11 +212,10 @@ fn box_means<const C: usize>(
 ) {
     let mut acc = Vec::new();
     for gy in 0..gh {
-        let y0 = gy * g.h / gh;
-        let y1 = ((gy + 1) * g.h / gh).max(y0 + 1).min(g.h);
+        let (y0, y1) = cell_span(gy, gh, g.h);
         let rows = band_sums(data, g, y0, y1, &mut acc);
         for gx in 0..gw {
-            let (x0, x1) = cell_columns(gx, gw, g.w);
+            let (x0, x1) = cell_span(gx, gw, g.w);
             let cell = acc.get(x0 * g.bpp..x1 * g.bpp).unwrap_or(&[]);
             let n = (rows * (x1 - x0) as u32).max(1) as f32;
             let mut means = [0f32; C];
@@ -426,9 +426,8 @@ mod tests {
         gx: usize,
         gy: usize,
     ) -> f32 {
-        let y0 = gy * g.h / gh;
-        let y1 = ((gy + 1) * g.h / gh).max(y0 + 1).min(g.h);
-        let (x0, x1) = cell_columns(gx, gw, g.w);
+        let (y0, y1) = cell_span(gy, gh, g.h);
+        let (x0, x1) = cell_span(gx, gw, g.w);
         let (mut sum, mut n) = (0u32, 0u32);
         for y in band_rows(y0, y1) {
             for x in x0..x1 {
