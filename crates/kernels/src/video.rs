@@ -234,11 +234,8 @@ fn box_means<const C: usize>(
 
 /// Box-filters channel `chan` of a plane into a `gw` x `gh` grid of means (0..255).
 fn box_plane(data: &[u8], g: PlaneGeom, chan: usize, gw: usize, gh: usize, out: &mut [f32]) {
-    let mut means = vec![[0f32; 1]; gw * gh];
-    box_means(data, g, [chan], gw, gh, &mut means);
-    for (o, [m]) in out.iter_mut().zip(means) {
-        *o = m;
-    }
+    let (cells, _) = out.as_chunks_mut::<1>();
+    box_means(data, g, [chan], gw, gh, cells);
 }
 
 impl FrameView<'_> {
