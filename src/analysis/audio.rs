@@ -8,6 +8,7 @@
 //! seconds, and music presence.
 
 use super::resample::ANALYSIS_RATE;
+use reelcut_kernels::samples;
 use rustfft::algorithm::Radix4;
 use rustfft::num_complex::Complex;
 use rustfft::{Fft, FftDirection};
@@ -371,7 +372,7 @@ fn yin_pitch(x: &[f32], d: &mut [f32], rate: f32) -> f32 {
     for tau in 1..=tau_max + 1 {
         let a = &x[..w];
         let b = &x[tau..tau + w];
-        let s: f32 = a.iter().zip(b).map(|(p, q)| (p - q) * (p - q)).sum();
+        let s = samples::squared_distance(a, b);
         running += s;
         d[tau] = if running > 1e-12 {
             s * tau as f32 / running

@@ -5,9 +5,10 @@
 //! source time `t0 + n / ANALYSIS_RATE`: small gaps are filled with silence, overlaps are dropped, and
 //! large jumps or a rate change restart the resampler at the right output position.
 
-/// Sample rate of the analysis stream (speech band; keeps the FFT and pitch search cheap).
 use crate::dsp::bessel_i0;
+use reelcut_kernels::samples;
 
+/// Sample rate of the analysis stream (speech band; keeps the FFT and pitch search cheap).
 pub const ANALYSIS_RATE: u32 = 16_000;
 /// Zero crossings of the sinc on each side of the kernel (filter quality vs cost).
 const ZERO_CROSSINGS: f64 = 16.0;
@@ -133,13 +134,15 @@ impl Resampler {
             let a = (fp - ph as f64) as f32;
             let x = &self.hist[base + 1 - self.half..base + 1 + self.half];
             let r0 = &self.table[ph * taps..(ph + 1) * taps];
-            let r1 = &self.table[(ph + 1) * taps..(ph + 2) * taps];
-            let (mut s0, mut s1) = (0f32, 0f32);
-            for ((&xv, &c0), &c1) in x.iter().zip(r0).zip(r1) {
-                s0 += xv * c0;
-                s1 += xv * c1;
+            if a == 0.0 {
+                // On a tabulated phase (every output of an integer ratio such as 48 -> 16 kHz)
+                // the interpolation partner has weight 0: half the work.
+                out.push(samples::dot(x, r0));
+            } else {
+                let r1 = &self.table[(ph + 1) * taps..(ph + 2) * taps];
+                let (s0, s1) = samples::dot2(x, r0, r1);
+                out.push(s0 + a * (s1 - s0));
             }
-            out.push(s0 + a * (s1 - s0));
             self.pos += self.step;
         }
         // Drop history that no future output needs.

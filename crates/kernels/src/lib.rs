@@ -1,6 +1,6 @@
-//! The loops that touch every pixel: reducing decoded frames to analysis thumbnails, converting
+//! The loops that touch every pixel or sample: reducing decoded frames to analysis thumbnails, converting
 //! them to I420 pictures, scaling, blurring, blending, rotating, the transitions and the pixel
-//! effects.
+//! effects; the audio resampler's taps and the pitch search.
 //!
 //! They are a crate of their own for one reason: build settings. The release profile builds the
 //! engine for size (`opt-level = "z"`, which also turns LLVM's loop vectoriser off) and this crate
@@ -18,6 +18,7 @@ pub mod geometry;
 pub mod image;
 pub mod picture;
 pub mod rotate;
+pub mod samples;
 pub mod scale;
 pub mod transitions;
 pub mod vfx;

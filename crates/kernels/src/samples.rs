@@ -1,0 +1,90 @@
+//! The loops that touch every audio sample: the resampler's filter taps and the pitch search's
+//! lag differences.
+//!
+//! Each sum runs in [`LANES`] independent partial sums. A single running `f32` sum is a chain
+//! LLVM must keep in order (float addition is not associative), so it cannot vectorise it; eight
+//! partial sums are eight independent chains, which become two wasm SIMD `f32x4` accumulators.
+//! The result differs from the sequential sum only by rounding.
+
+/// Independent partial sums per reduction.
+pub const LANES: usize = 8;
+
+/// `Σ a[i] · b[i]` over the shorter of the two.
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    lane_sum(a, b, |x, y| x * y)
+}
+
+/// `Σ (a[i] - b[i])²` over the shorter of the two.
+pub fn squared_distance(a: &[f32], b: &[f32]) -> f32 {
+    lane_sum(a, b, |x, y| (x - y) * (x - y))
+}
+
+/// Two dot products of `x` with two coefficient rows in one pass over `x` (a polyphase filter
+/// interpolating between neighbouring phases reads its input once).
+pub fn dot2(x: &[f32], r0: &[f32], r1: &[f32]) -> (f32, f32) {
+    let n = x.len().min(r0.len()).min(r1.len());
+    let (x, r0, r1) = (&x[..n], &r0[..n], &r1[..n]);
+    let (mut s0, mut s1) = ([0f32; LANES], [0f32; LANES]);
+    let (xc, xt) = x.as_chunks::<LANES>();
+    let (c0, t0) = r0.as_chunks::<LANES>();
+    let (c1, t1) = r1.as_chunks::<LANES>();
+    for ((xv, a), b) in xc.iter().zip(c0).zip(c1) {
+        for l in 0..LANES {
+            s0[l] += xv[l] * a[l];
+            s1[l] += xv[l] * b[l];
+        }
+    }
+    let (mut e0, mut e1) = (s0.iter().sum::<f32>(), s1.iter().sum::<f32>());
+    for ((&xv, &a), &b) in xt.iter().zip(t0).zip(t1) {
+        e0 += xv * a;
+        e1 += xv * b;
+    }
+    (e0, e1)
+}
+
+fn lane_sum(a: &[f32], b: &[f32], term: impl Fn(f32, f32) -> f32) -> f32 {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let mut acc = [0f32; LANES];
+    let (ac, at) = a.as_chunks::<LANES>();
+    let (bc, bt) = b.as_chunks::<LANES>();
+    for (x, y) in ac.iter().zip(bc) {
+        for l in 0..LANES {
+            acc[l] += term(x[l], y[l]);
+        }
+    }
+    let tail: f32 = at.iter().zip(bt).map(|(&x, &y)| term(x, y)).sum();
+    acc.iter().sum::<f32>() + tail
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signal(n: usize, k: f32) -> Vec<f32> {
+        (0..n).map(|i| (i as f32 * k).sin() * 0.7).collect()
+    }
+
+    /// Every length around the lane width, against the sums written out in f64.
+    #[test]
+    fn lane_sums_match_the_plain_sums() {
+        for n in 0..40 {
+            let (a, b, c) = (signal(n, 0.37), signal(n + 3, 1.1), signal(n, 2.3));
+            let exact_dot: f64 = a.iter().zip(&b).map(|(&x, &y)| x as f64 * y as f64).sum();
+            let exact_dist: f64 = a
+                .iter()
+                .zip(&b)
+                .map(|(&x, &y)| (x as f64 - y as f64).powi(2))
+                .sum();
+            let exact_c: f64 = a.iter().zip(&c).map(|(&x, &y)| x as f64 * y as f64).sum();
+            assert!((dot(&a, &b) as f64 - exact_dot).abs() < 1e-5, "dot n={n}");
+            assert!(
+                (squared_distance(&a, &b) as f64 - exact_dist).abs() < 1e-5,
+                "dist n={n}"
+            );
+            let (d0, d1) = dot2(&a, &b, &c);
+            assert!((d0 as f64 - exact_dot).abs() < 1e-5, "dot2.0 n={n}");
+            assert!((d1 as f64 - exact_c).abs() < 1e-5, "dot2.1 n={n}");
+        }
+    }
+}
