@@ -6,6 +6,7 @@
 
 use super::focus::focus;
 use super::video::{pool_chroma, Thumbnail, CHROMA_H, CHROMA_W, THUMB_H, THUMB_W};
+use reelcut_kernels::thumb_match::{magnified_difference, shifted_difference};
 use serde::Serialize;
 use std::collections::VecDeque;
 
@@ -277,36 +278,6 @@ fn colourfulness(th: &Thumbnail) -> f32 {
     (vb + vr).sqrt() + 0.3 * (mb * mb + mr * mr).sqrt()
 }
 
-/// Bilinear sample of a thumbnail-sized grid (coordinates clamped to the edge).
-fn sample(img: &[f32], x: f32, y: f32) -> f32 {
-    let x = x.clamp(0.0, (THUMB_W - 1) as f32);
-    let y = y.clamp(0.0, (THUMB_H - 1) as f32);
-    let (x0, y0) = (x as usize, y as usize);
-    let (x1, y1) = ((x0 + 1).min(THUMB_W - 1), (y0 + 1).min(THUMB_H - 1));
-    let (fx, fy) = (x - x0 as f32, y - y0 as f32);
-    let top = img[y0 * THUMB_W + x0] * (1.0 - fx) + img[y0 * THUMB_W + x1] * fx;
-    let bot = img[y1 * THUMB_W + x0] * (1.0 - fx) + img[y1 * THUMB_W + x1] * fx;
-    top * (1.0 - fy) + bot * fy
-}
-
-/// Mean absolute difference between `cur` and `prev` magnified by `s` about the centre, over the
-/// central region (borders excluded, they have no counterpart when zooming).
-fn zoom_cost(prev: &[f32], cur: &[f32], s: f32) -> f32 {
-    let (cx, cy) = ((THUMB_W as f32 - 1.0) / 2.0, (THUMB_H as f32 - 1.0) / 2.0);
-    let (mx, my) = (THUMB_W / 8, THUMB_H / 8);
-    let mut sum = 0.0;
-    let mut n = 0;
-    for y in my..THUMB_H - my {
-        let sy = cy + (y as f32 - cy) / s;
-        for x in mx..THUMB_W - mx {
-            let sx = cx + (x as f32 - cx) / s;
-            sum += (sample(prev, sx, sy) - cur[y * THUMB_W + x]).abs();
-            n += 1;
-        }
-    }
-    sum / n.max(1) as f32
-}
-
 /// Mean absolute difference between `cur` and `prev` shifted by the best whole-pixel offset within
 /// the pan search range, over the central region every shift can see.
 pub fn pan_residual(prev: &[f32], cur: &[f32]) -> f32 {
@@ -317,22 +288,13 @@ pub fn pan_residual(prev: &[f32], cur: &[f32]) -> f32 {
 /// `(x + dx, y + dy)` of `prev` (the first of equally good shifts, so a still picture gives 0).
 pub fn pan_search(prev: &[f32], cur: &[f32]) -> (f32, isize, isize) {
     let (mx, my) = (PAN_SEARCH_X, PAN_SEARCH_Y);
-    let cols = THUMB_W - 2 * mx;
-    let n = (cols * (THUMB_H - 2 * my)) as f32;
     let mut best = (f32::INFINITY, 0, 0);
     for dy in 0..=2 * my {
         for dx in 0..=2 * mx {
-            let mut sum = 0.0;
-            for y in my..THUMB_H - my {
-                let c = &cur[y * THUMB_W + mx..y * THUMB_W + mx + cols];
-                let py = y + dy - my;
-                let p = &prev[py * THUMB_W + dx..py * THUMB_W + dx + cols];
-                sum += c.iter().zip(p).map(|(a, b)| (a - b).abs()).sum::<f32>();
-            }
             let shift = (dx as isize - mx as isize, dy as isize - my as isize);
             // Ties keep the smaller shift: a still or flat picture has not panned.
             let size = |s: (isize, isize)| s.0.abs() + s.1.abs();
-            let cost = sum / n;
+            let cost = shifted_difference(prev, cur, shift, (mx, my));
             if cost < best.0 || (cost == best.0 && size(shift) < size((best.1, best.2))) {
                 best = (cost, shift.0, shift.1);
             }
@@ -349,7 +311,7 @@ pub fn pan_search(prev: &[f32], cur: &[f32]) -> (f32, isize, isize) {
 pub fn estimate_zoom(prev: &[f32], cur: &[f32]) -> f32 {
     let costs: Vec<f32> = ZOOM_SCALES
         .iter()
-        .map(|&s| zoom_cost(prev, cur, s))
+        .map(|&s| magnified_difference(prev, cur, s))
         .collect();
     let still = costs[ZOOM_SCALES.len() / 2];
     let (bi, best) = costs

@@ -20,6 +20,7 @@ pub mod picture;
 pub mod rotate;
 pub mod samples;
 pub mod scale;
+pub mod thumb_match;
 pub mod transitions;
 pub mod vfx;
 pub mod video;

@@ -1,5 +1,5 @@
-//! The loops that touch every audio sample: the resampler's filter taps and the pitch search's
-//! lag differences.
+//! Sums over every sample of a signal or every cell of an analysis thumbnail: the resampler's
+//! filter taps, the pitch search's lag differences, the pan search's shifted differences.
 //!
 //! Each sum runs in [`LANES`] independent partial sums. A single running `f32` sum is a chain
 //! LLVM must keep in order (float addition is not associative), so it cannot vectorise it; eight
@@ -17,6 +17,11 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
 /// `Σ (a[i] - b[i])²` over the shorter of the two.
 pub fn squared_distance(a: &[f32], b: &[f32]) -> f32 {
     lane_sum(a, b, |x, y| (x - y) * (x - y))
+}
+
+/// `Σ |a[i] - b[i]|` over the shorter of the two.
+pub fn l1_distance(a: &[f32], b: &[f32]) -> f32 {
+    lane_sum(a, b, |x, y| (x - y).abs())
 }
 
 /// Two dot products of `x` with two coefficient rows in one pass over `x` (a polyphase filter
