@@ -16,6 +16,7 @@ pub mod job;
 pub mod media;
 pub mod plan;
 pub mod render;
+pub mod sort;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -8,6 +8,7 @@
 //! seconds, and music presence.
 
 use super::resample::ANALYSIS_RATE;
+use crate::sort;
 use reelcut_kernels::samples;
 use rustfft::algorithm::Radix4;
 use rustfft::num_complex::Complex;
@@ -434,7 +435,7 @@ pub(crate) fn quantile(v: &[f32], q: f32) -> f32 {
     if s.is_empty() {
         return 0.0;
     }
-    s.sort_by(|a, b| a.total_cmp(b));
+    sort::sort_by(&mut s, |a, b| a.total_cmp(b));
     let i = ((s.len() - 1) as f32 * q.clamp(0.0, 1.0)).round() as usize;
     s[i]
 }

@@ -2,6 +2,7 @@
 //! in speech pauses, never mid-word). The scorer cuts highlights at these and the planner trims
 //! clips at them, so the rule is written here once.
 
+use crate::sort;
 use serde::{Deserialize, Serialize};
 
 use super::frames::{pan_residual, FLASH_RISE};
@@ -156,7 +157,7 @@ impl CutRefiner {
         let (flashes, mut frames): (Vec<_>, Vec<_>) = frames
             .drain(..)
             .partition(|f| f.0 != before && f.0 != after && mean(&f.1) >= ends + FLASH_RISE);
-        frames.sort_by(|a, b| a.0.total_cmp(&b.0));
+        sort::sort_by(&mut frames, |a, b| a.0.total_cmp(&b.0));
         let Some(k) = cut_index(&frames) else {
             return;
         };
@@ -274,7 +275,7 @@ impl SourceFeatures {
             .map(|e| e.t)
             .filter(|t| t.is_finite())
             .collect();
-        times.sort_by(f64::total_cmp);
+        sort::sort_by(&mut times, f64::total_cmp);
         times.dedup();
         times
     }

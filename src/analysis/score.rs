@@ -10,6 +10,7 @@ use super::cuts::{EditKind, EditPoint, PAUSE_EDGE_S};
 use super::profile::{Profile, Weights};
 use super::signals::{self, Grid, Sig, CELL_S, N_SIG};
 use super::SourceFeatures;
+use crate::sort;
 use serde::Serialize;
 
 pub use crate::job::spec::SelectionMode;
@@ -214,7 +215,7 @@ fn prepare(idx: usize, src: &SourceFeatures, range: (f64, f64), w: &Weights) -> 
     ends.extend(src.clip_ends().into_iter().map(edge));
     let tidy = |v: &mut Vec<Edge>| {
         v.retain(|e| e.t.is_finite() && e.t >= a - 1e-9 && e.t <= b + 1e-9);
-        v.sort_by(|x, y| x.t.total_cmp(&y.t).then(y.clean.cmp(&x.clean)));
+        sort::sort_by(v, |x, y| x.t.total_cmp(&y.t).then(y.clean.cmp(&x.clean)));
         v.dedup_by(|later, earlier| {
             later.t - earlier.t < EDGE_MERGE_S && (earlier.clean || !later.clean)
         });
@@ -342,7 +343,7 @@ impl Prepared {
         let merged = |legal: &[Edge]| {
             let mut all = legal.to_vec();
             all.extend_from_slice(&silent);
-            all.sort_by(|x, y| x.t.total_cmp(&y.t));
+            sort::sort_by(&mut all, |x, y| x.t.total_cmp(&y.t));
             all
         };
         search(&merged(&self.starts), &merged(&self.ends))
@@ -370,7 +371,7 @@ impl Prepared {
                 out.push((i, self.curve[i]));
             }
         }
-        out.sort_by(|x, y| y.1.total_cmp(&x.1));
+        sort::sort_by(&mut out, |x, y| y.1.total_cmp(&x.1));
         out
     }
 }
@@ -452,7 +453,7 @@ pub fn find_highlights(sources: &[SourceFeatures], opts: &HighlightOptions) -> H
                         .map(|(c, v)| (pi, c, v)),
                 );
             }
-            peaks.sort_by(|x, y| y.2.total_cmp(&x.2));
+            sort::sort_by(&mut peaks, |x, y| y.2.total_cmp(&x.2));
             // First pass keeps clips apart (distinct moments first); the second fills up with what is
             // left, e.g. the rest of a long climax.
             let passes = peaks
@@ -542,7 +543,7 @@ pub fn find_highlights(sources: &[SourceFeatures], opts: &HighlightOptions) -> H
             }
         })
         .collect();
-    highlights.sort_by(|a, b| {
+    sort::sort_by(&mut highlights, |a, b| {
         b.score
             .total_cmp(&a.score)
             .then(a.source.cmp(&b.source))
@@ -625,7 +626,7 @@ fn average(
             .fold(f32::NEG_INFINITY, f32::max)
     };
     let mut order: Vec<(usize, f32)> = (0..n).map(|k| (k, strongest(k))).collect();
-    order.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    sort::sort_by(&mut order, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let mut used: Vec<Vec<(f64, f64)>> = vec![Vec::new(); prepared.len()];
     for (k, _) in order {
         let mut best: Option<(usize, Cand, bool)> = None; // (source, clip, apart from the others)
@@ -686,7 +687,7 @@ fn reasons(p: &Prepared, src: &SourceFeatures, c: &Cand, w: &Weights) -> Vec<Str
         })
         .filter(|&(_, x)| x > 0.2)
         .collect();
-    contrib.sort_by(|a, b| b.1.total_cmp(&a.1));
+    sort::sort_by(&mut contrib, |a, b| b.1.total_cmp(&a.1));
     let top = contrib.first().map_or(0.0, |x| x.1);
     let maxf = |f: fn(&signals::Cell) -> f32| cells.iter().map(f).fold(f32::NEG_INFINITY, f32::max);
     let mut out = Vec::new();

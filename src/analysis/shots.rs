@@ -4,6 +4,7 @@
 //! where the new one is fully in (`end`); a clip may end at `start` and begin at `end`.
 
 use super::frames::FrameFeatures;
+use crate::sort;
 use serde::{Deserialize, Serialize};
 
 /// How one shot turns into the next.
@@ -72,7 +73,7 @@ fn median(v: &mut [f32]) -> f32 {
     if v.is_empty() {
         return 0.0;
     }
-    v.sort_by(|a, b| a.total_cmp(b));
+    sort::sort_by(v, |a, b| a.total_cmp(b));
     v[v.len() / 2]
 }
 
@@ -244,7 +245,7 @@ pub fn detect(f: &[FrameFeatures], frame_dur: f64) -> Vec<ShotBoundary> {
             });
         }
     }
-    out.sort_by(|a, b| a.t.total_cmp(&b.t));
+    sort::sort_by(&mut out, |a, b| a.t.total_cmp(&b.t));
     out
 }
 

@@ -165,13 +165,53 @@ pub(super) fn non_empty(value: &Value, at: &At) -> Result<String> {
 pub(super) fn number(value: &Value, at: &At) -> Result<f64> {
     let parsed = match value {
         Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse::<f64>().ok(),
+        Value::String(s) => numeric_string(s.trim()),
         _ => None,
     };
     match parsed {
         Some(x) if x.is_finite() => Ok(x),
         _ => Err(at.bad(value, "expected a number")),
     }
+}
+
+/// A decimal number in a string, in the grammar of Rust's `f64::from_str` (`+5`, `.5`, `5.`,
+/// `05`, `1e3` are numbers; `inf` and `nan` are not finite, so they are refused here already),
+/// read by serde_json's number parser, the one JSON numbers go through: `f64::from_str` would
+/// link core's second float parser and its tables (about 16 KB of the wasm) for this alone.
+fn numeric_string(s: &str) -> Option<f64> {
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    let split_sign = |t: &str| match t.as_bytes().first() {
+        Some(b'-') => ("-", t[1..].to_owned()),
+        Some(b'+') => ("", t[1..].to_owned()),
+        _ => ("", t.to_owned()),
+    };
+    let (sign, rest) = split_sign(s);
+    let (mantissa, exponent) = match rest.split_once(['e', 'E']) {
+        Some((m, e)) => (m.to_owned(), Some(e.to_owned())),
+        None => (rest, None),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((&mantissa, ""));
+    if (int.is_empty() && frac.is_empty()) || !digits(int) || !digits(frac) {
+        return None;
+    }
+    // JSON's form of the same number: no `+`, no leading zeros, digits on both sides of a point.
+    let int = int.trim_start_matches('0');
+    let mut text = format!("{sign}{}", if int.is_empty() { "0" } else { int });
+    if !frac.is_empty() {
+        text.push('.');
+        text.push_str(frac);
+    }
+    if let Some(e) = exponent {
+        let (e_sign, e_digits) = split_sign(&e);
+        if e_digits.is_empty() || !digits(&e_digits) {
+            return None;
+        }
+        text.push('e');
+        text.push_str(e_sign);
+        text.push_str(&e_digits);
+    }
+    // Out of range (`1e400`) is an error here, as it is infinite for `f64::from_str`.
+    serde_json::from_str::<Value>(&text).ok()?.as_f64()
 }
 
 /// A number in `lo..=hi`.
@@ -343,4 +383,39 @@ pub(super) fn notify_target(value: &Value, at: &At) -> Result<String> {
         ));
     }
     Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::numeric_string;
+
+    #[test]
+    fn numeric_strings_read_as_f64_from_str_reads_them() {
+        for s in [
+            "0",
+            "5",
+            "+5",
+            "-5",
+            ".5",
+            "5.",
+            "-.5",
+            "05",
+            "007.250",
+            "1e3",
+            "1E+3",
+            "2.5e-3",
+            "-0",
+            "123456789012345678901234567890",
+            "0.1",
+            "1e-400",
+        ] {
+            assert_eq!(numeric_string(s), s.parse::<f64>().ok(), "{s}");
+        }
+        for s in [
+            "", ".", "+", "-", "e3", "1e", "1e+", "1.2.3", "1,5", "abc", "0x10", "inf", "NaN",
+            "1e400", "--1", "1e--3", " 1",
+        ] {
+            assert_eq!(numeric_string(s), None, "{s}");
+        }
+    }
 }

@@ -13,6 +13,7 @@
 //! What the demuxer keeps about the file (the metadata elements read whole, the cue index, the
 //! clusters met while reading) is charged to the file's one [`TableBudget`] before it is allocated.
 
+use crate::sort;
 use std::collections::VecDeque;
 
 use super::budget::TableBudget;
@@ -785,7 +786,7 @@ impl MkvDemuxer {
                 times.push(b.timecode);
             }
         }
-        times.sort_unstable();
+        sort::sort_by(&mut times, Ord::cmp);
         match (times.first(), times.last()) {
             (Some(&a), Some(&z)) if z > a => {
                 Ok((times.len() - 1) as f64 / ((z - a) as f64 * self.timecode_scale as f64 / 1e9))
@@ -1048,7 +1049,7 @@ fn parse_cues(
             }
         }
     }
-    out.sort_unstable();
+    sort::sort_by(&mut out, Ord::cmp);
     Ok(out)
 }
 

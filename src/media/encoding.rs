@@ -394,7 +394,8 @@ pub fn audio_choice_note(req: &AudioRequest, chosen: &AudioCandidate) -> Option<
         )),
         None if chosen.family != first => Some(format!(
             "{} encoding is not available in this browser; audio is {}",
-            first.name().to_uppercase(),
+            // The names are ASCII: `str::to_uppercase` would link the Unicode case tables.
+            first.name().to_ascii_uppercase(),
             chosen.family.name()
         )),
         _ => None,

@@ -1,5 +1,7 @@
 //! Small interval arithmetic on source time, shared by selection and the notes.
 
+use crate::sort;
+
 /// Tolerance for comparing times: well under one frame, so float noise never decides anything.
 pub(super) const EPS: f64 = 1e-6;
 
@@ -48,7 +50,9 @@ pub(super) fn shared(a: &[Span], b: &[Span]) -> f64 {
 /// Length of the union of `spans` (overlaps counted once).
 pub(super) fn union_len(spans: &[Span]) -> f64 {
     let mut sorted: Vec<Span> = spans.to_vec();
-    sorted.sort_by(|x, y| x.source.cmp(&y.source).then(x.a.total_cmp(&y.a)));
+    sort::sort_by(&mut sorted, |x, y| {
+        x.source.cmp(&y.source).then(x.a.total_cmp(&y.a))
+    });
     let mut total = 0.0;
     let mut current: Option<Span> = None;
     for s in sorted {

@@ -32,6 +32,7 @@ use super::{
     Candidate, CutPoints, Plan, PlanConfig, PlannedClip, Reel, SourceMeta, TransitionItem,
     DEFAULT_TARGET_S,
 };
+use crate::sort;
 
 /// Reels may end this fraction above (without a max) or below their target.
 const TARGET_TOLERANCE: f64 = 0.10;
@@ -289,7 +290,7 @@ fn prepare(
         }
     }
     for list in &mut cut_times {
-        list.sort_by(f64::total_cmp);
+        sort::sort_by(list, f64::total_cmp);
         list.dedup_by(|x, y| (*x - *y).abs() < EPS);
     }
     let known = |s: usize| {
@@ -359,7 +360,7 @@ fn prepare(
         };
         out[i].pos = (s as f64 + within) / n;
     }
-    out.sort_by(|x, y| y.score.total_cmp(&x.score));
+    sort::sort_by(&mut out, |x, y| y.score.total_cmp(&x.score));
 
     for (count, what) in [
         (bad_source, "refer to an unknown input"),
@@ -385,7 +386,7 @@ fn material(spans: &[Span]) -> f64 {
 /// Playing order: the hook first, then inputs in order and source time within each.
 fn ordered(picks: &[Pick]) -> Vec<Pick> {
     let mut v = picks.to_vec();
-    v.sort_by(|x, y| {
+    sort::sort_by(&mut v, |x, y| {
         y.hook
             .cmp(&x.hook)
             .then(x.span.source.cmp(&y.span.source))
@@ -546,7 +547,9 @@ fn fill(
         Phase::Fresh { .. } => c.score + BUILD_BONUS * c.pos,
         Phase::Reuse => 0.0,
     };
-    order.sort_by(|&x, &y| bound(&ctx.cands[y]).total_cmp(&bound(&ctx.cands[x])));
+    sort::sort_by(&mut order, |&x, &y| {
+        bound(&ctx.cands[y]).total_cmp(&bound(&ctx.cands[x]))
+    });
     // A candidate with no piece that fits stays so: the reel only grows, shares only grow and
     // the room only shrinks during one fill.
     let mut dead = vec![false; ctx.cands.len()];
@@ -618,7 +621,9 @@ fn fill(
                     Phase::Reuse => options.push((-reused / s.len(), s.len(), s, reused)),
                 }
             }
-            options.sort_by(|x, y| y.0.total_cmp(&x.0).then(y.1.total_cmp(&x.1)));
+            sort::sort_by(&mut options, |x, y| {
+                y.0.total_cmp(&x.0).then(y.1.total_cmp(&x.1))
+            });
             let fits = options.iter().take(MAX_EXACT_CHECKS).find(|(_, _, s, _)| {
                 if lengths + s.len() <= upper + EPS {
                     return true;

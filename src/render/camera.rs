@@ -20,6 +20,7 @@
 //! the renderer reads the path at each output frame's source time ([`CameraPath::at`]), a binary
 //! search and a lerp.
 
+use crate::sort;
 use serde::{Deserialize, Serialize};
 
 use super::layout::{coded_to_display_point, cover_share};
@@ -155,7 +156,7 @@ pub fn follow(
 }
 
 fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
+    sort::sort_by(v, f64::total_cmp);
     v.get(v.len() / 2).copied().unwrap_or(0.5)
 }
 

@@ -26,6 +26,7 @@
 
 use super::RenderPlan;
 use crate::media::encoding::{AudioCandidate, VideoCandidate};
+use crate::sort;
 use crate::ApiError;
 
 /// The most one job's render may hold: well inside wasm32's 4 GiB, leaving room for the
@@ -257,7 +258,7 @@ fn clips_on_screen(plan: &RenderPlan) -> u64 {
         .flat_map(|c| [(c.out_start_s, 1), (c.out_end_s(), -1)])
         .collect();
     // Ends before starts at the same instant: a hard cut shows one clip.
-    edges.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    sort::sort_by(&mut edges, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let (mut now, mut most) = (0i32, 0i32);
     for (_, d) in edges {
         now += d;

@@ -339,7 +339,10 @@ impl<'a> Renderer<'a> {
         for i in 0..total {
             job.check()?;
             let ops = render::frame_ops(self.plan, i)?;
-            let active: BTreeSet<usize> = ops.layers.iter().filter_map(|l| l.clip).collect();
+            // Inserted one by one (`extend`), not `collect`ed: collecting a BTreeSet sorts first,
+            // and that would link a copy of the standard sort for these two or three indices.
+            let mut active = BTreeSet::new();
+            active.extend(ops.layers.iter().filter_map(|l| l.clip));
             self.retire_before(
                 active.first().copied().unwrap_or(self.plan.clips.len()),
                 &active,
