@@ -682,7 +682,10 @@ fn an_audio_first_output_holds_its_encoded_audio_but_no_more_video_when_longer()
     // peak is the larger pass, not the sum.
     use reelcut::render::sound_passes::SPEECH_BYTES_PER_S;
     assert_eq!(long.held_audio - short.held_audio, 120 * SPEECH_BYTES_PER_S);
-    assert!(long.held_audio < 8 << 20 && long.held_audio < long.frames, "{long:?}");
+    assert!(
+        long.held_audio < 8 << 20 && long.held_audio < long.frames,
+        "{long:?}"
+    );
     assert_eq!(long.total(), long.frames + long.held_encoded + long.tables);
 }
 
