@@ -1,12 +1,13 @@
 //! Loudness normalisation (src/render/loudness.rs): EBU R128 measurement checked against the EBU
 //! test signal and against ffmpeg's `ebur128` filter on the same samples; pink noise and a
 //! speech-like signal at -30 LUFS come out at -14 LUFS with the true peak at most -1 dBTP; the
-//! mixer holds and normalises the whole reel.
+//! mixer measures the reel in one pass and delivers it normalised in the next.
 
 use std::path::Path;
 use std::process::Command;
 
 use reelcut::render::loudness::{measure, normalise, LoudnessTarget};
+use reelcut::render::sound_passes::PassKind;
 use reelcut::render::{AudioMixer, MixClip};
 
 const R: u32 = 48_000;
@@ -222,7 +223,7 @@ fn silence_is_left_alone() {
 }
 
 #[test]
-fn the_mixer_holds_the_reel_and_normalises_it() {
+fn the_mixer_measures_in_one_pass_and_normalises_in_the_next() {
     let clip = MixClip {
         out_start_s: 0.0,
         in_s: 0.0,
@@ -237,18 +238,25 @@ fn the_mixer_holds_the_reel_and_normalises_it() {
         .with_loudness(Some(LoudnessTarget::default()));
     let src = at_lufs(pink(6.0), -30.0);
     let (l, r): (Vec<f32>, Vec<f32>) = src.chunks(2).map(|f| (f[0], f[1])).unzip();
-    for k in (0..l.len()).step_by(4800) {
-        let e = (k + 4800).min(l.len());
-        m.push_source(0, k as f64 / R as f64, R, &[&l[k..e], &r[k..e]])
-            .expect("push");
-        if e < l.len() {
-            assert!(m.pull(1024).is_none(), "held until the reel is mixed");
-        }
-    }
-    m.finish_clip(0).expect("finish");
     let mut out = Vec::new();
-    while let Some(b) = m.pull(1024) {
-        out.extend(b);
+    for pass in [PassKind::Measure, PassKind::Deliver] {
+        assert_eq!(m.pass().kind, pass);
+        for k in (0..l.len()).step_by(4800) {
+            let e = (k + 4800).min(l.len());
+            m.push_source(0, k as f64 / R as f64, R, &[&l[k..e], &r[k..e]])
+                .expect("push");
+            while let Some(b) = m.pull(1024) {
+                assert_eq!(pass, PassKind::Deliver, "nothing comes out while measuring");
+                out.extend(b);
+            }
+        }
+        m.finish_clip(0).expect("finish");
+        while let Some(b) = m.pull(1024) {
+            out.extend(b);
+        }
+        // The delivery pass streams: never much more than a block behind.
+        assert!(m.held_frames() < 8192);
+        assert_eq!(m.next_pass().expect("pass"), pass == PassKind::Measure);
     }
     assert!(m.is_done());
     assert_eq!(out.len(), 6 * R as usize * 2);

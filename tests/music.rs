@@ -1,12 +1,14 @@
-//! Background music (src/render/music.rs, held_mix.rs): seamless loop, reel-edge fades, ducking
-//! under the dialogue's speech (depth and timing, smooth), the mixer waiting for and laying the
-//! music, and the per-reel track choice of each `BackgroundMusicMode`.
+//! Background music (src/render/music.rs, music_stream.rs, sound_passes.rs): seamless loop,
+//! reel-edge fades, ducking under the dialogue's speech (depth and timing, smooth), the mixer
+//! waiting for and laying the music (decoded again for each loop), and the per-reel track choice
+//! of each `BackgroundMusicMode`.
 
 use reelcut::engine::music_bed;
 use reelcut::job::validate::{parse_request, Capabilities};
 use reelcut::render::music::{
-    add_music, duck_envelope, edge_gain, Loop, Speech, DUCK_DB, FADE_IN_S, FADE_OUT_S,
+    duck_envelope, edge_gain, Loop, Speech, DUCK_DB, FADE_IN_S, FADE_OUT_S,
 };
+use reelcut::render::sound_passes::PassKind;
 use reelcut::render::{AudioMixer, MixClip};
 use serde_json::json;
 
@@ -54,6 +56,60 @@ fn rms_db(x: &[[f32; 2]]) -> f32 {
 
 fn window(x: &[[f32; 2]], a: f64, b: f64) -> &[[f32; 2]] {
     &x[(a * R as f64) as usize..(b * R as f64) as usize]
+}
+
+fn planes(x: &[[f32; 2]]) -> (Vec<f32>, Vec<f32>) {
+    x.iter().map(|f| (f[0], f[1])).unzip()
+}
+
+/// `dialogue` (one clip) with `track` (stereo at `R`) under it at `volume`, through the mixer's
+/// passes: each pass pushes the dialogue again, and the music whenever the mix wants it (from
+/// the track's start again at its end).
+fn with_music(dialogue: &[[f32; 2]], track: &[[f32; 2]], volume: f32) -> Vec<[f32; 2]> {
+    let seconds = dialogue.len() as f64 / R as f64;
+    let clip = MixClip {
+        out_start_s: 0.0,
+        in_s: 0.0,
+        out_s: seconds,
+        fade_in_s: 0.0,
+        fade_out_s: 0.0,
+        volume: 1.0,
+        speed: 1.0,
+    };
+    let mut m = AudioMixer::new(&[clip], R, 2, seconds)
+        .expect("mixer")
+        .with_music(volume);
+    let mut out = Vec::new();
+    loop {
+        let mut at = 0;
+        for k in (0..dialogue.len()).step_by(4800) {
+            let (l, r) = planes(&dialogue[k..(k + 4800).min(dialogue.len())]);
+            m.push_source(0, k as f64 / R as f64, R, &[&l, &r])
+                .expect("push");
+            while m.wants_music() {
+                if at == track.len() {
+                    m.finish_music().expect("music");
+                    at = 0;
+                    continue;
+                }
+                let e = (at + 4096).min(track.len());
+                let (l, r) = planes(&track[at..e]);
+                m.push_music(R, &[&l, &r]).expect("music");
+                at = e;
+            }
+            while let Some(b) = m.pull(1024) {
+                out.extend(b.chunks(2).map(|f| [f[0], f[1]]));
+            }
+        }
+        m.finish_clip(0).expect("finish");
+        while let Some(b) = m.pull(1024) {
+            out.extend(b.chunks(2).map(|f| [f[0], f[1]]));
+        }
+        if !m.next_pass().expect("pass") {
+            break;
+        }
+    }
+    out
 }
 
 #[test]
@@ -119,9 +175,9 @@ fn speech_is_found_where_the_voice_is() {
 fn music_ducks_under_dialogue_and_comes_back_in_pauses() {
     let speech = [(2.0, 4.0), (6.0, 8.0)];
     let d = dialogue(10.0, &speech);
-    let mut mix = d.clone();
     let track = noise(4.0, 11, 0.3);
-    add_music(&mut mix, &track, 1.0, R);
+    let mix = with_music(&d, &track, 1.0);
+    assert_eq!(mix.len(), d.len());
     let music: Vec<[f32; 2]> = mix
         .iter()
         .zip(&d)
@@ -170,22 +226,34 @@ fn the_mixer_waits_for_the_music_and_lays_it_to_the_end() {
     let mut m = AudioMixer::new(&[clip], R, 2, 6.0)
         .expect("mixer")
         .with_music(0.5);
+    // Without dialogue the speech pass is over at once.
+    assert_eq!(m.pass().kind, PassKind::Speech);
     m.mark_silent(0).expect("no dialogue");
+    assert!(m.next_pass().expect("speech pass done"));
+    assert_eq!(m.pass().kind, PassKind::Deliver);
     assert!(m.pull(1024).is_none(), "waits for the music");
-    // A 2.5 s track decoded at 44.1 kHz, mono: it loops to fill the 6 s reel.
+    // A 2.5 s track decoded at 44.1 kHz, mono: it loops to fill the 6 s reel, decoded three times.
     let track: Vec<f32> = noise(2.5 * 44_100.0 / R as f64, 3, 0.4)
         .iter()
         .map(|f| f[0])
         .collect();
-    for chunk in track.chunks(4096) {
-        m.push_music(44_100, &[chunk]).expect("music");
-    }
-    assert!(m.pull(1024).is_none(), "the track may still go on");
-    m.finish_music();
+    let mut decodes = 0;
     let mut out = Vec::new();
+    while m.wants_music() {
+        decodes += 1;
+        for chunk in track.chunks(4096) {
+            m.push_music(44_100, &[chunk]).expect("music");
+            while let Some(b) = m.pull(1024) {
+                out.extend(b.chunks(2).map(|f| [f[0], f[1]]));
+            }
+        }
+        m.finish_music().expect("music");
+    }
     while let Some(b) = m.pull(1024) {
         out.extend(b.chunks(2).map(|f| [f[0], f[1]]));
     }
+    assert!(m.is_done());
+    assert_eq!(decodes, 3);
     assert_eq!(out.len(), 6 * R as usize);
     // At its volume (0.5 = -6 dB of the track's level) in the middle and until the fade-out.
     let level = 10.0 * (0.4f32 * 0.4 / 3.0).log10() - 6.02;

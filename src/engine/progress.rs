@@ -107,7 +107,8 @@ pub fn audio_pass_share(
 }
 
 /// Cost of the render's audio-first pass ([`RenderPlan::audio_first`]; zero when the audio is
-/// mixed along the frames): every clip's source audio and the music decoded and mixed.
+/// mixed along the frames): every clip's source audio and the music decoded and mixed, once per
+/// sound pass.
 pub fn audio_pass_cost(plan: &RenderPlan, settings: &RenderSettings) -> f64 {
     if !plan.audio_first(!settings.video_disabled, settings.audio.is_some()) {
         return 0.0;
@@ -117,12 +118,10 @@ pub fn audio_pass_cost(plan: &RenderPlan, settings: &RenderSettings) -> f64 {
         .iter()
         .map(|c| (c.out_s - c.in_s).max(0.0) + CLIP_PREROLL_S)
         .sum();
-    let music = if plan.music.is_some() {
-        plan.duration_s.max(0.0)
-    } else {
-        0.0
-    };
-    (clips + music) / AUDIO_PASS_SPEED
+    // Each sound pass decodes the clips' audio (and the music, looped to the reel) again.
+    let (clip_passes, music_passes) = crate::render::sound_passes::expected_passes(plan);
+    let music = plan.duration_s.max(0.0) * music_passes as f64;
+    (clips * clip_passes as f64 + music) / AUDIO_PASS_SPEED
 }
 
 /// The analysed range of each source, as the analysis will clamp it: `[StartTime, StartTime +

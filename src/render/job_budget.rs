@@ -10,21 +10,22 @@
 //!   encoder, and per clip on screen at once the decoder's queue, its look-ahead and the frame store
 //!   at source size. These are bounded by the constants below, which the renderer and the decoding
 //!   cursors use (so the estimate and the code cannot drift apart).
-//! - **held audio**: with loudness normalisation or music the whole reel's mix is held (see
-//!   [`super::held_mix`]) at `HELD_AUDIO_BYTES_PER_FRAME` plus the output channels, and the
-//!   music's samples. It exists only during the render's audio-first pass
-//!   ([`RenderPlan::audio_first`]), which opens no video decoder and composes nothing, and is freed
-//!   once encoded: the peak is the larger of the two passes, not their sum.
+//! - **held audio**: with loudness normalisation or music the sound is made in passes over the
+//!   reel ([`super::sound_passes`]), which hold a few mixing blocks, the music stream's window and
+//!   (with music) the speech detection's features, about 0.6 MB a minute
+//!   ([`sound_passes::held_bytes`]). It exists only during the render's audio-first pass
+//!   ([`RenderPlan::audio_first`]), which opens no video decoder and composes nothing: the peak is
+//!   the larger of the two passes, not their sum.
 //! - **held encoded bytes**: the audio-first pass keeps the whole encoded audio (its bit rate, about
 //!   1 MB a minute) until the video pass has interleaved it; video chunks are always interleaved as
 //!   they come, so at most a WebM cluster (up to 30 s) of video is held whatever the output length.
-//!   Without a held mix both tracks stream and a cluster of each is the most held.
+//!   Without sound passes both tracks stream and a cluster of each is the most held.
 //! - **tables**: the MP4 writer's per-sample table (for its `moov`).
 //!
 //! The file itself is not counted: its body streams to the sink (an OPFS file, or Blobs the browser
 //! may page to disk).
 
-use super::RenderPlan;
+use super::{sound_passes, RenderPlan};
 use crate::media::encoding::{AudioCandidate, VideoCandidate};
 use crate::sort;
 use crate::ApiError;
@@ -38,10 +39,6 @@ pub const ENCODE_QUEUE_FRAMES: u32 = 6;
 pub const DECODE_QUEUE_FRAMES: u32 = 8;
 /// Decoded frames past the one on screen that a clip cursor may hold.
 pub const LOOKAHEAD_FRAMES: usize = 3;
-/// Held mix per audio frame beside the output channels: the stereo mix (8 bytes) while mixing and
-/// mapping to the output channels, or two of the limiter's gain curves (needed then minimum, or
-/// minimum then smoothed: 8 bytes) while normalising.
-const HELD_AUDIO_BYTES_PER_FRAME: u64 = 8;
 /// Encoders may run over their target bit rate for a while; held encoded bytes assume this much.
 const BITRATE_HEADROOM: f64 = 1.5;
 /// Seconds of encoded output held for interleaving a streamed track: the WebM writer's open
@@ -99,27 +96,19 @@ impl JobMemory {
             (0, 0)
         };
         let frames = (COMPOSITOR_PICTURES + encoder_frames) * out_frame + clips * per_clip;
-        let holds = plan.holds_audio();
+        let passes = plan.mixes_in_passes();
         let (held_audio, audio_bytes_per_s) = match audio {
-            Some(a) => {
-                let audio_frames = (duration * f64::from(a.sample_rate)).ceil() as u64;
-                let mut per_frame =
-                    HELD_AUDIO_BYTES_PER_FRAME + 4 * u64::from(a.number_of_channels);
-                if plan.music.is_some() {
-                    per_frame += 8;
-                }
-                (
-                    if holds { audio_frames * per_frame } else { 0 },
-                    a.bitrate as f64 / 8.0,
-                )
-            }
+            Some(a) => (
+                sound_passes::held_bytes(plan, a.sample_rate, a.number_of_channels),
+                a.bitrate as f64 / 8.0,
+            ),
             None => (0, 0.0),
         };
         let video_bytes_per_s = video.map_or(0.0, |v| v.bitrate as f64 / 8.0);
-        // A held mix is encoded whole before the first frame and waits for the video; streamed
-        // audio, like the video, waits at most a cluster.
+        // Sound made in passes is encoded whole before the first frame and waits for the video;
+        // streamed audio, like the video, waits at most a cluster.
         let interleave_s = duration.min(INTERLEAVE_S);
-        let audio_s = if holds { duration } else { interleave_s };
+        let audio_s = if passes { duration } else { interleave_s };
         let held_encoded = (BITRATE_HEADROOM
             * (interleave_s * video_bytes_per_s + audio_s * audio_bytes_per_s))
             .ceil() as u64;
@@ -143,7 +132,7 @@ impl JobMemory {
         self.pass_peak() + self.held_encoded + self.tables
     }
 
-    /// The larger of the two passes' own buffers: the held mix lives only in the audio-first pass,
+    /// The larger of the two passes' own buffers: the sound passes live only in the audio-first pass,
     /// the frames in flight only in the video pass (see the module docs).
     fn pass_peak(&self) -> u64 {
         self.frames.max(self.held_audio)
@@ -177,11 +166,11 @@ impl JobMemory {
             return Ok(());
         }
         let fits = longest_fitting_s(plan, video, audio);
-        let held = plan.holds_audio();
+        let passes = plan.mixes_in_passes();
         let advice = if fits < 1.0 {
             "; the frames in flight at this output and source size alone need that much (ask for a smaller Width/Height)"
-        } else if held {
-            "; loudness normalisation and music hold the whole reel's mix while its sound is made (turning normalisation off lets a longer output stream)"
+        } else if passes {
+            "; loudness normalisation and music hold the whole encoded audio until the video is made (turning normalisation off lets a longer output stream)"
         } else {
             ""
         };

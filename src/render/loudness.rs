@@ -8,11 +8,12 @@
 //! -10 LU relative gates, 4x oversampled true peak); tests/loudness.rs checks it against ffmpeg on
 //! the same signal.
 //!
-//! Method, on the whole mixed output (integrated loudness needs all of it):
+//! Method (integrated loudness needs all of the output, so it is measured in passes over the
+//! mix, see [`super::sound_passes`]; [`plan`] says what to measure next):
 //! 1. measure integrated loudness `I` and true peak;
-//! 2. gain by `target - I`;
+//! 2. gain by `target - I` (which moves both by exactly that: not measured again);
 //! 3. where the gained signal would peak above the limit, a look-ahead peak limiter
-//!    ([`limit`]) lowers the gain smoothly (2 ms look-ahead and attack, 80 ms release), so quiet
+//!    ([`Limiter`]) lowers the gain smoothly (2 ms look-ahead and attack, 80 ms release), so quiet
 //!    material can reach the target without clipping; the true peak is re-measured and the limit
 //!    tightened by the overshoot (inter-sample peaks) until it holds;
 //! 4. limiting takes a little loudness away: gain and limit again until within
@@ -73,38 +74,91 @@ pub struct LoudnessReport {
     pub gain_db: f64,
 }
 
+/// Integrated loudness (LUFS) and true peak (dBTP), `None` for silence.
+pub type Measurement = (Option<f64>, Option<f64>);
+
+/// A streaming EBU R128 meter: integrated loudness and true peak of everything added.
+pub struct Meter {
+    inner: ebur128::EbuR128,
+    channels: u32,
+}
+
+impl std::fmt::Debug for Meter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Meter")
+            .field("channels", &self.channels)
+            .finish()
+    }
+}
+
+fn meter_error(e: ebur128::Error) -> ApiError {
+    ApiError::internal(format!("loudness measurement: {e:?}"))
+}
+
+impl Meter {
+    pub fn new(channels: u32, rate: u32) -> Result<Self, ApiError> {
+        use ebur128::{EbuR128, Mode};
+        let inner = EbuR128::new(channels, rate, Mode::I | Mode::TRUE_PEAK).map_err(meter_error)?;
+        Ok(Self { inner, channels })
+    }
+
+    /// Interleaved `channels`-channel frames, in order.
+    pub fn add(&mut self, samples: &[f32]) -> Result<(), ApiError> {
+        self.inner.add_frames_f32(samples).map_err(meter_error)
+    }
+
+    pub fn result(&self) -> Result<Measurement, ApiError> {
+        let integrated = self.inner.loudness_global().map_err(meter_error)?;
+        let mut peak = 0.0f64;
+        for c in 0..self.channels {
+            peak = peak.max(self.inner.true_peak(c).map_err(meter_error)?);
+        }
+        let db = |x: f64| (x > 0.0).then(|| 20.0 * x.log10());
+        Ok((integrated.is_finite().then_some(integrated), db(peak)))
+    }
+}
+
 /// Integrated loudness (LUFS) and true peak (dBTP) of interleaved `channels`-channel audio;
 /// `None` for silence.
-pub fn measure(
-    samples: &[f32],
-    channels: u32,
-    rate: u32,
-) -> Result<(Option<f64>, Option<f64>), ApiError> {
-    use ebur128::{EbuR128, Mode};
-    let err = |e: ebur128::Error| ApiError::internal(format!("loudness measurement: {e:?}"));
-    let mut m = EbuR128::new(channels, rate, Mode::I | Mode::TRUE_PEAK).map_err(err)?;
-    m.add_frames_f32(samples).map_err(err)?;
-    let integrated = m.loudness_global().map_err(err)?;
-    let mut peak = 0.0f64;
-    for c in 0..channels {
-        peak = peak.max(m.true_peak(c).map_err(err)?);
-    }
-    let db = |x: f64| (x > 0.0).then(|| 20.0 * x.log10());
-    Ok((integrated.is_finite().then_some(integrated), db(peak)))
+pub fn measure(samples: &[f32], channels: u32, rate: u32) -> Result<Measurement, ApiError> {
+    let mut m = Meter::new(channels, rate)?;
+    m.add(samples)?;
+    m.result()
 }
 
 fn round2(x: Option<f64>) -> Option<f64> {
     x.map(|v| (v * 100.0).round() / 100.0)
 }
 
-/// Normalises interleaved `samples` in place to `target`; see the module docs.
-pub fn normalise(
-    samples: &mut [f32],
-    channels: u32,
-    rate: u32,
-    target: LoudnessTarget,
-) -> Result<LoudnessReport, ApiError> {
-    let (i0, tp0) = measure(samples, channels, rate)?;
+/// One step of the normalisation, applied in order to the mixed output.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Stage {
+    /// Gain by this many dB.
+    Gain(f64),
+    /// The look-ahead limiter ([`Limiter`]) at this ceiling, dBFS.
+    Limit(f64),
+}
+
+/// Where the normalisation stands given the measurements made so far (see [`plan`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Plan {
+    /// Measure the output of these stages next (a measuring pass).
+    Measure(Vec<Stage>),
+    /// Normalised by these stages.
+    Done(Vec<Stage>, LoudnessReport),
+}
+
+/// The normalisation of the module docs as a sequence of stages, replayed from the measurements
+/// made so far: `got[0]` is the mix itself, each further one the output of the stages the
+/// previous [`Plan::Measure`] asked for. A gain alone is not measured: it moves the integrated
+/// loudness and the true peak by exactly its dB (both scale with the signal), so a mix the
+/// limiter leaves alone needs a single measuring pass; each limiting costs one more.
+pub fn plan(target: LoudnessTarget, got: &[Measurement]) -> Plan {
+    let mut got = got.iter().copied();
+    let mut stages = Vec::new();
+    let Some((i0, tp0)) = got.next() else {
+        return Plan::Measure(stages);
+    };
     let mut report = LoudnessReport {
         target: target.integrated_lufs,
         integrated_before: round2(i0),
@@ -114,8 +168,9 @@ pub fn normalise(
         gain_db: 0.0,
     };
     let Some(mut loudness) = i0 else {
-        return Ok(report);
+        return Plan::Done(stages, report);
     };
+    let mut peak = tp0;
     let mut ceiling_db = target.true_peak_dbtp;
     let mut total_gain_db = 0.0;
     for _ in 0..MAX_PASSES {
@@ -124,111 +179,266 @@ pub fn normalise(
             break;
         }
         total_gain_db += gain_db;
-        let g = 10f32.powf(gain_db as f32 / 20.0);
-        samples.iter_mut().for_each(|s| *s *= g);
-        let (mut i, mut tp) = measure(samples, channels, rate)?;
+        stages.push(Stage::Gain(gain_db));
+        let (mut i, mut tp) = (Some(loudness + gain_db), peak.map(|p| p + gain_db));
         // Inter-sample peaks can overshoot a sample-peak ceiling: tighten it by the overshoot.
         for _ in 0..MAX_PASSES {
             match tp {
                 Some(p) if p > target.true_peak_dbtp => {
                     ceiling_db -= p - target.true_peak_dbtp + 0.05;
-                    limit(samples, channels as usize, rate, ceiling_db);
-                    (i, tp) = measure(samples, channels, rate)?;
+                    stages.push(Stage::Limit(ceiling_db));
+                    let Some(m) = got.next() else {
+                        return Plan::Measure(stages);
+                    };
+                    (i, tp) = m;
                 }
                 _ => break,
             }
         }
         report.integrated_after = round2(i);
         report.true_peak_after = round2(tp);
+        peak = tp;
         match i {
             Some(v) => loudness = v,
             None => break,
         }
     }
     report.gain_db = (total_gain_db * 100.0).round() / 100.0;
-    Ok(report)
+    Plan::Done(stages, report)
 }
 
-/// Look-ahead peak limiter: afterwards no sample of any channel exceeds `ceiling_db` dBFS, with
-/// the gain reduction spread smoothly around each peak. Stereo-linked (one gain for all channels).
+/// The stages of a [`Plan`] running over a stream of interleaved frames; the limiters delay it by
+/// their look-ahead, [`Chain::finish`] gives the rest.
+#[derive(Debug)]
+pub struct Chain {
+    stages: Vec<Step>,
+}
+
+#[derive(Debug)]
+enum Step {
+    Gain(f32),
+    Limit(Box<Limiter>),
+}
+
+impl Chain {
+    pub fn new(stages: &[Stage], channels: usize, rate: u32) -> Self {
+        let stages = stages
+            .iter()
+            .map(|s| match *s {
+                Stage::Gain(db) => Step::Gain(10f32.powf(db as f32 / 20.0)),
+                Stage::Limit(c) => Step::Limit(Box::new(Limiter::new(channels, rate, c))),
+            })
+            .collect();
+        Self { stages }
+    }
+
+    /// Runs `block` through the stages; returns what comes out now.
+    pub fn push(&mut self, mut block: Vec<f32>) -> Vec<f32> {
+        for s in &mut self.stages {
+            match s {
+                Step::Gain(g) => block.iter_mut().for_each(|x| *x *= *g),
+                Step::Limit(l) => block = l.push(&block),
+            }
+        }
+        block
+    }
+
+    /// The end of the stream: what the limiters still hold, through the later stages.
+    pub fn finish(&mut self) -> Vec<f32> {
+        let mut block = Vec::new();
+        for s in &mut self.stages {
+            match s {
+                Step::Gain(g) => block.iter_mut().for_each(|x| *x *= *g),
+                Step::Limit(l) => {
+                    let mut out = l.push(&block);
+                    out.extend(l.finish());
+                    block = out;
+                }
+            }
+        }
+        block
+    }
+}
+
+/// Normalises interleaved `samples` in place to `target`; see the module docs. (Measures and runs
+/// the stages over the slice; the renderer does the same over streaming passes.)
+pub fn normalise(
+    samples: &mut [f32],
+    channels: u32,
+    rate: u32,
+    target: LoudnessTarget,
+) -> Result<LoudnessReport, ApiError> {
+    let original = samples.to_vec();
+    let mut got = Vec::new();
+    loop {
+        match plan(target, &got) {
+            Plan::Measure(stages) => {
+                let out = run(&original, &stages, channels, rate);
+                got.push(measure(&out, channels, rate)?);
+            }
+            Plan::Done(stages, report) => {
+                samples.copy_from_slice(&run(&original, &stages, channels, rate));
+                return Ok(report);
+            }
+        }
+    }
+}
+
+fn run(x: &[f32], stages: &[Stage], channels: u32, rate: u32) -> Vec<f32> {
+    let mut chain = Chain::new(stages, channels as usize, rate);
+    let mut out = chain.push(x.to_vec());
+    out.extend(chain.finish());
+    out
+}
+
+/// Look-ahead peak limiter, streaming: afterwards no sample of any channel exceeds `ceiling_db`
+/// dBFS, with the gain reduction spread smoothly around each peak. Stereo-linked (one gain for
+/// all channels). Holds `2 L` frames (the look-ahead `L` twice) and small windows of gains.
 ///
-/// The gain is computed offline in three steps, each keeping it at or below what every sample
-/// needs: the needed gain `r[n] = min(1, ceiling / peak[n])`; its minimum over `n ± L` (the
-/// look-ahead); the mean of that over `n ± L` (every term of the mean is a minimum over a window
-/// that contains `n`, so the mean is <= `r[n]`); then a release that lets the gain rise only by
-/// a one-pole step per sample.
+/// The gain keeps at or below what every sample needs, in three steps: the needed gain
+/// `r[n] = min(1, ceiling / peak[n])`; its minimum over `n ± L` (the look-ahead); the mean of
+/// that over `n ± L` (every term of the mean is a minimum over a window that contains `n`, so the
+/// mean is <= `r[n]`); then a release that lets the gain rise only by a one-pole step per sample.
+#[derive(Debug)]
+pub struct Limiter {
+    channels: usize,
+    ceiling: f32,
+    half: usize,
+    release: f32,
+    /// Frames waiting for their gain, interleaved.
+    delay: std::collections::VecDeque<f32>,
+    /// Needed gains `r[j]` still inside a minimum window, by index (a monotonic queue).
+    needed: std::collections::VecDeque<(usize, f32)>,
+    /// Frames pushed (`r` values known).
+    pushed: usize,
+    /// Minima `m[c]` from `m_base`, kept while a mean window needs them.
+    minima: std::collections::VecDeque<f32>,
+    m_base: usize,
+    /// Minima computed so far.
+    m_count: usize,
+    /// Running sum of the mean window (f64: its rounding stays far below f32 over any length).
+    sum: f64,
+    /// Frames given out.
+    out: usize,
+    gain: f32,
+}
+
+impl Limiter {
+    pub fn new(channels: usize, rate: u32, ceiling_db: f64) -> Self {
+        Self {
+            channels: channels.max(1),
+            ceiling: 10f32.powf(ceiling_db as f32 / 20.0),
+            half: ((LOOKAHEAD_S * rate as f64).round() as usize).max(1),
+            release: 1.0 - (-1.0 / (RELEASE_S * rate as f64)).exp() as f32,
+            delay: Default::default(),
+            needed: Default::default(),
+            pushed: 0,
+            minima: Default::default(),
+            m_base: 0,
+            m_count: 0,
+            sum: 0.0,
+            out: 0,
+            gain: 1.0,
+        }
+    }
+
+    /// Frames in, frames out (delayed by `2 L`).
+    pub fn push(&mut self, block: &[f32]) -> Vec<f32> {
+        for frame in block.chunks_exact(self.channels) {
+            let peak = frame.iter().fold(0.0f32, |m, s| m.max(s.abs()));
+            let r = if peak > self.ceiling {
+                self.ceiling / peak
+            } else {
+                1.0
+            };
+            self.delay.extend(frame);
+            let j = self.pushed;
+            while self.needed.back().is_some_and(|&(_, v)| v >= r) {
+                self.needed.pop_back();
+            }
+            self.needed.push_back((j, r));
+            self.pushed += 1;
+            if j >= self.half {
+                self.minimum(j - self.half);
+            }
+        }
+        self.emit(None)
+    }
+
+    /// The end: every frame still held.
+    pub fn finish(&mut self) -> Vec<f32> {
+        for c in self.m_count..self.pushed {
+            self.minimum(c);
+        }
+        self.emit(Some(self.pushed))
+    }
+
+    /// `m[centre]`, the minimum of `r` over `centre ± L` inside the stream.
+    fn minimum(&mut self, centre: usize) {
+        while self
+            .needed
+            .front()
+            .is_some_and(|&(f, _)| f + self.half < centre)
+        {
+            self.needed.pop_front();
+        }
+        let m = self.needed.front().map_or(1.0, |&(_, v)| v);
+        self.minima.push_back(m);
+        self.m_count += 1;
+    }
+
+    fn m(&self, c: usize) -> f32 {
+        self.minima[c - self.m_base]
+    }
+
+    /// Gives out every frame whose mean window is complete (`total`: the stream's length, once
+    /// known).
+    fn emit(&mut self, total: Option<usize>) -> Vec<f32> {
+        let mut out = Vec::new();
+        let half = self.half;
+        loop {
+            let n = self.out;
+            let known = total.unwrap_or(usize::MAX);
+            if n >= self.pushed || (total.is_none() && self.m_count < n + half + 1) {
+                break;
+            }
+            if n == 0 {
+                // The window at frame 0 holds `m[0 .. L)` before `m[L]` is added below.
+                self.sum = (0..half.min(known)).map(|c| f64::from(self.m(c))).sum();
+            }
+            if n + half < known {
+                self.sum += f64::from(self.m(n + half));
+            }
+            if n > half {
+                self.sum -= f64::from(self.m(n - half - 1));
+            }
+            let (a, b) = (n.saturating_sub(half), (n + half + 1).min(known));
+            let smooth = (self.sum / (b - a) as f64) as f32;
+            self.gain = smooth.min(self.gain + (1.0 - self.gain) * self.release);
+            for _ in 0..self.channels {
+                let s = self.delay.pop_front().unwrap_or(0.0);
+                out.push(s * self.gain);
+            }
+            self.out += 1;
+            // `m[n - L - 1]` has left the window for good.
+            while self.m_base + 1 + half < self.out && !self.minima.is_empty() {
+                self.minima.pop_front();
+                self.m_base += 1;
+            }
+        }
+        out
+    }
+}
+
+/// [`Limiter`] over a whole slice in place.
 pub fn limit(samples: &mut [f32], channels: usize, rate: u32, ceiling_db: f64) {
     if channels == 0 {
         return;
     }
-    let ceiling = 10f32.powf(ceiling_db as f32 / 20.0);
-    let frames = samples.len() / channels;
-    let needed = |n: usize| {
-        let peak = samples[n * channels..(n + 1) * channels]
-            .iter()
-            .fold(0.0f32, |m, s| m.max(s.abs()));
-        if peak > ceiling {
-            ceiling / peak
-        } else {
-            1.0
-        }
-    };
-    if (0..frames).all(|n| needed(n) >= 1.0) {
-        return;
-    }
-    let half = ((LOOKAHEAD_S * rate as f64).round() as usize).max(1);
-    let minimum = moving_min((0..frames).map(needed).collect(), half);
-    let smooth = moving_mean(&minimum, half);
-    let release = 1.0 - (-1.0 / (RELEASE_S * rate as f64)).exp() as f32;
-    let mut g = 1.0f32;
-    for (n, frame) in samples.chunks_exact_mut(channels).enumerate() {
-        g = smooth[n].min(g + (1.0 - g) * release);
-        frame.iter_mut().for_each(|s| *s *= g);
-    }
-}
-
-/// `out[n] = min(x[n - half ..= n + half])` (clamped at the ends), with a monotonic queue.
-fn moving_min(x: Vec<f32>, half: usize) -> Vec<f32> {
-    let n = x.len();
-    let mut out = vec![1.0f32; n];
-    let mut queue = std::collections::VecDeque::<usize>::new();
-    for j in 0..n + half {
-        if j < n {
-            while queue.back().is_some_and(|&b| x[b] >= x[j]) {
-                queue.pop_back();
-            }
-            queue.push_back(j);
-        }
-        if j >= half {
-            let centre = j - half;
-            while queue.front().is_some_and(|&f| f + half < centre) {
-                queue.pop_front();
-            }
-            if let Some(&f) = queue.front() {
-                out[centre] = x[f];
-            }
-        }
-    }
-    out
-}
-
-/// `out[n] = mean(x[n - half ..= n + half])` over the part inside `x`, by a running sum (f64: its
-/// rounding stays far below f32 over any output length), so nothing beside the output is the
-/// length of the reel.
-fn moving_mean(x: &[f32], half: usize) -> Vec<f32> {
-    let mut sum: f64 = x.iter().take(half).map(|&v| f64::from(v)).sum();
-    (0..x.len())
-        .map(|n| {
-            if let Some(&v) = x.get(n + half) {
-                sum += f64::from(v);
-            }
-            if n > half {
-                sum -= f64::from(x[n - half - 1]);
-            }
-            let (a, b) = (n.saturating_sub(half), (n + half + 1).min(x.len()));
-            (sum / (b - a) as f64) as f32
-        })
-        .collect()
+    let mut l = Limiter::new(channels, rate, ceiling_db);
+    let mut out = l.push(samples);
+    out.extend(l.finish());
+    samples.copy_from_slice(&out[..samples.len()]);
 }
 
 #[cfg(test)]
@@ -236,26 +446,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn windows() {
-        let x = vec![1.0, 1.0, 0.2, 1.0, 1.0, 1.0, 0.5];
-        assert_eq!(
-            moving_min(x.clone(), 1),
-            vec![1.0, 0.2, 0.2, 0.2, 1.0, 0.5, 0.5]
-        );
-        let m = moving_mean(&[1.0, 2.0, 3.0], 1);
-        assert_eq!(m, vec![1.5, 2.0, 2.5]);
-        // The running sum against each window summed afresh, windows wider than the input too.
-        let x: Vec<f32> = (0..50).map(|i| ((i * 37 % 11) as f32) * 0.1).collect();
-        for half in [1, 3, 7, 60] {
-            for (n, got) in moving_mean(&x, half).into_iter().enumerate() {
-                let w = &x[n.saturating_sub(half)..(n + half + 1).min(x.len())];
-                let want = w.iter().sum::<f32>() / w.len() as f32;
-                assert!(
-                    (got - want).abs() < 1e-5,
-                    "half {half}, n {n}: {got} vs {want}"
-                );
+    fn the_limiter_streams_the_same_in_any_blocks() {
+        let x: Vec<f32> = (0..9000)
+            .map(|i| ((i as f32) * 0.05).sin() * if i % 700 < 40 { 1.8 } else { 0.4 })
+            .collect();
+        let mut whole = x.clone();
+        limit(&mut whole, 2, 48_000, -1.0);
+        for block in [1, 7, 190, 4096] {
+            let mut l = Limiter::new(2, 48_000, -1.0);
+            let mut out = Vec::new();
+            for b in x.chunks(block * 2) {
+                out.extend(l.push(b));
             }
+            out.extend(l.finish());
+            assert_eq!(out, whole, "blocks of {block}");
         }
+        // Shorter than the look-ahead.
+        let mut short = vec![1.5f32, -1.2, 0.3, 0.1];
+        limit(&mut short, 1, 48_000, -1.0);
+        assert!(short.iter().all(|s| s.abs() <= 0.9));
     }
 
     #[test]

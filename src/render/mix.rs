@@ -18,11 +18,13 @@
 //!   then time-stretched with its pitch kept ([`super::stretch`]) to exactly its output length.
 //! - Output length: exactly `round(duration_s * out_rate)` frames; gaps are silence.
 //! - Music and loudness: with background music ([`super::music`]) or a [`LoudnessTarget`] (the
-//!   default for outputs, see [`super::loudness`]) the mixed blocks are held until the whole reel
-//!   is mixed, then music is laid under it and it is normalised ([`super::held_mix`]), then
-//!   delivered. Each block goes into the held mix as soon as the clips under it are ready, so a
-//!   clip decoded whole before anything is pulled (the audio-first pass) is not held twice.
-//!   Without either, blocks stream as below.
+//!   default for outputs, see [`super::loudness`]) the reel is mixed in passes
+//!   ([`super::sound_passes`]): [`AudioMixer::pass`] says which one runs, the glue pushes every
+//!   clip's audio (and the music while [`AudioMixer::wants_music`]) and calls
+//!   [`AudioMixer::next_pass`] at its end. Each block is mixed as soon as the clips and the music
+//!   under it are in and goes on to the pass (the delivery pass's blocks wait for
+//!   [`AudioMixer::pull`]), so a clip decoded whole (the audio-first pass) is never held whole.
+//!   Without either, one pass: blocks stream as below.
 //! - Flow: the glue pushes decoded audio per clip ([`AudioMixer::push_source`]) in source order, and
 //!   calls [`AudioMixer::finish_clip`] when a clip's audio ended (the rest is silence) or
 //!   [`AudioMixer::mark_silent`] for clips without audio. [`AudioMixer::pull`] returns the next block
@@ -31,14 +33,11 @@
 
 use std::collections::VecDeque;
 
-use super::held_mix::{HeldMix, MusicInput};
 use super::loudness::{LoudnessReport, LoudnessTarget};
 use super::resample::StereoResampler;
+use super::sound_passes::{PassKind, SoundPass, SoundPasses, MIX_BLOCK};
 use super::stretch::Stretcher;
 use crate::ApiError;
-
-/// Frames mixed at a time while the reel is held (music, loudness).
-const MIX_BLOCK: usize = 4096;
 
 /// Shortest fade at a clip edge: 10 ms removes the click of a hard cut without audible softening.
 pub const MIN_RAMP_S: f64 = 0.010;
@@ -212,9 +211,14 @@ pub struct AudioMixer {
     /// Frames delivered by [`AudioMixer::pull`].
     pos: u64,
     curve: FadeCurve,
+    /// The clips as planned (each pass mixes them afresh) and the ones without audio.
+    plan: Vec<MixClip>,
+    no_audio: Vec<bool>,
     clips: Vec<ClipStream>,
-    /// Music and loudness: the stage that needs the whole reel.
-    held: HeldMix,
+    music: Option<f32>,
+    loudness: Option<LoudnessTarget>,
+    /// Music and loudness: the passes over the reel.
+    passes: Option<SoundPasses>,
 }
 
 fn finite_or(v: f64, d: f64) -> f64 {
@@ -248,52 +252,7 @@ impl AudioMixer {
             ));
         }
         let r = out_rate as f64;
-        let frames = |s: f64| (finite_or(s, 0.0).max(0.0) * r).round() as u64;
-        let total = frames(duration_s);
-        let mut streams = Vec::with_capacity(clips.len());
-        for c in clips {
-            let speed = finite_or(c.speed, 1.0);
-            let src_s = (finite_or(c.out_s, 0.0) - finite_or(c.in_s, 0.0)).max(0.0);
-            let start = frames(c.out_start_s);
-            let end = frames(c.out_start_s + src_s / speed);
-            let len = end.saturating_sub(start);
-            let (src_len, stretcher) = if speed == 1.0 {
-                (len, None)
-            } else {
-                (frames(src_s), Some(Stretcher::new(out_rate, speed, len)?))
-            };
-            let mut fade_in = frames(c.fade_in_s.max(MIN_RAMP_S)).max(1);
-            let mut fade_out = frames(c.fade_out_s.max(MIN_RAMP_S)).max(1);
-            if fade_in + fade_out > len {
-                // Very short clip: share it between the two fades.
-                let sum = (fade_in + fade_out) as f64;
-                fade_in = (len as f64 * fade_in as f64 / sum).floor() as u64;
-                fade_out = len - fade_in;
-            }
-            let volume = if c.volume.is_nan() {
-                1.0
-            } else {
-                c.volume.clamp(0.0, 10.0)
-            };
-            streams.push(ClipStream {
-                in_s: finite_or(c.in_s, 0.0),
-                start,
-                len,
-                fade_in,
-                fade_out,
-                volume,
-                resampler: None,
-                src_len,
-                src_produced: 0,
-                stretcher,
-                out: VecDeque::new(),
-                out_base: 0,
-                produced: 0,
-                finished: false,
-                silent: volume == 0.0 || len == 0,
-            });
-        }
-        let clips = streams;
+        let total = (finite_or(duration_s, 0.0).max(0.0) * r).round() as u64;
         Ok(Self {
             out_rate,
             out_channels,
@@ -301,8 +260,12 @@ impl AudioMixer {
             mixed: 0,
             pos: 0,
             curve: FadeCurve::default(),
-            clips,
-            held: HeldMix::default(),
+            plan: clips.to_vec(),
+            no_audio: vec![false; clips.len()],
+            clips: streams(clips, out_rate)?,
+            music: None,
+            loudness: None,
+            passes: None,
         })
     }
 
@@ -326,59 +289,99 @@ impl AudioMixer {
         })
     }
 
-    /// Normalises the whole mix to `target` before delivering it (`None`: stream as mixed).
+    /// Normalises the whole mix to `target` (`None`: stream as mixed); see [`super::sound_passes`].
     pub fn with_loudness(mut self, target: Option<LoudnessTarget>) -> Self {
-        self.held.loudness = target;
-        self.reserve_held();
+        self.loudness = target;
+        self.plan_passes();
         self
     }
 
-    /// Lays background music at `volume` (0..10) under the reel ([`super::music`]); the mix then
-    /// waits for [`AudioMixer::push_music`] / [`AudioMixer::finish_music`].
+    /// Lays background music at `volume` (0..10) under the reel ([`super::music`]); its passes
+    /// then take the decoded track through [`AudioMixer::push_music`].
     pub fn with_music(mut self, volume: f32) -> Self {
-        let volume = if volume.is_nan() {
-            0.0
-        } else {
-            volume.clamp(0.0, 10.0)
-        };
-        self.held.music = Some(MusicInput::new(volume, self.total as usize));
-        self.reserve_held();
+        self.music = Some(volume);
+        self.plan_passes();
         self
     }
 
-    /// Decoded music: planar 1..=8 channels at `rate`, in order from the track's start.
+    fn plan_passes(&mut self) {
+        self.passes = SoundPasses::new(
+            self.out_rate,
+            self.out_channels,
+            self.total as usize,
+            self.music,
+            self.loudness,
+        );
+    }
+
+    /// The pass the mix is in: a single delivery pass unless music or loudness need more.
+    pub fn pass(&self) -> SoundPass {
+        self.passes.as_ref().map_or(
+            SoundPass {
+                kind: PassKind::Deliver,
+                music: false,
+                index: 0,
+            },
+            SoundPasses::pass,
+        )
+    }
+
+    /// Every clip's audio (and the music) of this pass has been pushed: on to the next pass, with
+    /// every clip to be pushed again from its start (clips marked silent stay so). `false` after
+    /// the delivery pass. Errors if the pass has not mixed the whole reel.
+    pub fn next_pass(&mut self) -> Result<bool, ApiError> {
+        self.mix_ready()?;
+        let Some(passes) = self.passes.as_mut() else {
+            return Ok(false);
+        };
+        if !passes.next_pass()? {
+            return Ok(false);
+        }
+        self.clips = streams(&self.plan, self.out_rate)?;
+        for (c, &none) in self.clips.iter_mut().zip(&self.no_audio) {
+            c.silent |= none;
+        }
+        self.mixed = 0;
+        self.mix_ready()?;
+        Ok(true)
+    }
+
+    /// Decoded music: planar 1..=8 channels at `rate`, in order from the track's start (after
+    /// [`AudioMixer::finish_music`], from the start again).
     pub fn push_music(&mut self, rate: u32, planes: &[&[f32]]) -> Result<(), ApiError> {
         if !(1000..=768_000).contains(&rate) {
             return Err(ApiError::corrupt(format!(
                 "music audio with sample rate {rate}"
             )));
         }
-        let out_rate = self.out_rate;
         let frames = downmix_to_stereo(planes);
-        if let Some(m) = self.held.music.as_mut() {
-            m.push(rate, &frames, out_rate);
+        if let Some(m) = self.passes.as_mut().and_then(SoundPasses::music_mut) {
+            m.push(rate, &frames);
         }
-        Ok(())
+        self.mix_ready()
     }
 
-    /// Whether the mix still takes music: it lays a track and has less of it than the reel lasts.
+    /// Whether the mix wants more music now: this pass lays it and lacks it for the next block.
     pub fn wants_music(&self) -> bool {
-        self.held.waiting_for_music()
+        self.passes.as_ref().is_some_and(|p| {
+            p.pass().music && self.mixed < self.total && !p.music_ready(self.next_block_end())
+        })
     }
 
-    /// The music track has ended (it loops from what was pushed).
-    pub fn finish_music(&mut self) {
-        let out_rate = self.out_rate;
-        if let Some(m) = self.held.music.as_mut() {
-            m.finish(out_rate);
+    /// The decoding of the music track has ended; if the mix wants more, the track loops: the
+    /// next [`AudioMixer::push_music`] starts it again from the beginning.
+    pub fn finish_music(&mut self) -> Result<(), ApiError> {
+        if let Some(m) = self.passes.as_mut().and_then(SoundPasses::music_mut) {
+            m.end_decode();
         }
+        self.mix_ready()
     }
 
-    /// Loudness before and after normalisation, once the mix is complete (with a target);
-    /// `Ok(None)` without a target or before the end. An error (never expected: rate and channels
-    /// are checked in [`AudioMixer::new`]) must fail the output: its audio was not normalised.
+    /// Loudness before and after normalisation (with a target), once the delivery pass has
+    /// begun; `Ok(None)` without a target or before. (Kept a `Result`: an output whose audio
+    /// could not be normalised fails through the pushes that mix it.)
     pub fn loudness_report(&self) -> Result<Option<LoudnessReport>, ApiError> {
-        self.held.report()
+        Ok(self.passes.as_ref().and_then(SoundPasses::report))
     }
 
     /// Uses `curve` for all fades.
@@ -387,12 +390,14 @@ impl AudioMixer {
         self
     }
 
-    /// A held reel is allocated once at its length: grown by doubling it could take up to three
-    /// times as much while reallocating (the job's memory budget counts it once).
-    fn reserve_held(&mut self) {
-        if self.held.holds() {
-            self.held.reserve(self.total as usize);
-        }
+    /// PCM frames the mix holds now beyond the clips' decode lead (the passes' delivered blocks
+    /// not yet pulled, the music stream).
+    pub fn held_frames(&self) -> usize {
+        self.passes.as_ref().map_or(0, SoundPasses::held_frames)
+    }
+
+    fn next_block_end(&self) -> usize {
+        (self.mixed as usize + MIX_BLOCK).min(self.total as usize)
     }
 
     /// Total output frames.
@@ -483,8 +488,7 @@ impl AudioMixer {
             rs.push(&frames);
         }
         c.produce(out_rate);
-        self.mix_held();
-        Ok(())
+        self.mix_ready()
     }
 
     /// No more audio will come for `clip`: what is missing is silence.
@@ -493,57 +497,61 @@ impl AudioMixer {
         let c = self.clip_mut(clip)?;
         c.finished = true;
         c.produce(out_rate);
-        self.mix_held();
-        Ok(())
+        self.mix_ready()
     }
 
-    /// A held reel takes every block as soon as the clips under it are ready, so a clip's produced
-    /// audio waits in its queue only until the clips it overlaps catch up (the audio-first pass
-    /// decodes a whole clip before pulling): the held mix is the only copy of the reel.
-    fn mix_held(&mut self) {
-        if !self.held.holds() || self.held.is_finished() {
-            return;
-        }
-        while let Some(block) = self.mix_next(MIX_BLOCK) {
-            self.held.keep(&block);
+    /// In passes, every block is mixed as soon as the clips and the music under it are in, so a
+    /// clip's produced audio waits in its queue only until the clips it overlaps catch up (the
+    /// audio-first pass decodes a whole clip before the next).
+    pub fn mix_ready(&mut self) -> Result<(), ApiError> {
+        loop {
+            let end = self.next_block_end();
+            let Some(passes) = self.passes.as_ref() else {
+                return Ok(());
+            };
+            if passes.is_complete() || !passes.music_ready(end) {
+                return Ok(());
+            }
+            let block = if self.mixed == self.total {
+                Vec::new() // an empty reel
+            } else {
+                match self.mix_next(MIX_BLOCK) {
+                    Some(b) => b,
+                    None => return Ok(()),
+                }
+            };
+            if let Some(p) = self.passes.as_mut() {
+                p.take(block)?;
+            }
         }
     }
 
-    /// `clip` has no audio (or is muted): it contributes silence.
+    /// `clip` has no audio (or is muted): it contributes silence, in every pass.
     pub fn mark_silent(&mut self, clip: usize) -> Result<(), ApiError> {
         let c = self.clip_mut(clip)?;
         c.silent = true;
         c.resampler = None;
         c.out.clear();
-        Ok(())
+        self.no_audio[clip] = true;
+        self.mix_ready()
     }
 
     /// The next block of up to `frames` output frames, interleaved (`out_channels` per frame), or
-    /// `None` if some clip under it still lacks audio (with music or a loudness target: until the
-    /// whole reel is mixed, see [`super::held_mix`]), or everything has been delivered. The last
-    /// block is shorter so the total is exactly the reel's length.
+    /// `None` if some clip under it still lacks audio (in passes: until the delivery pass has
+    /// made it, see [`super::sound_passes`]), or everything has been delivered. The last block is
+    /// shorter so the total is exactly the reel's length.
     pub fn pull(&mut self, frames: usize) -> Option<Vec<f32>> {
         let ch = self.out_channels;
-        if !self.held.holds() {
+        let Some(passes) = self.passes.as_mut() else {
             let block = self.mix_next(frames)?;
             self.pos = self.mixed;
             return Some(to_channels(&block, ch));
-        }
-        if !self.held.is_finished() {
-            self.mix_held();
-            if self.mixed < self.total || self.held.waiting_for_music() {
-                return None;
-            }
-            self.held
-                .finish(self.out_rate, ch, |stereo| to_channels(stereo, ch));
-        }
-        let n = (frames as u64).min(self.total.saturating_sub(self.pos)) as usize;
-        if n == 0 {
-            self.held.release();
+        };
+        if passes.pass().kind != PassKind::Deliver {
             return None;
         }
-        let block = self.held.block(self.pos as usize, n, ch as usize)?;
-        self.pos += n as u64;
+        let block = passes.pull(frames)?;
+        self.pos += (block.len() / ch as usize) as u64;
         Some(block)
     }
 
@@ -586,8 +594,58 @@ impl AudioMixer {
     }
 }
 
+/// The clips' streams on the output timeline, fresh (each pass starts from these).
+fn streams(clips: &[MixClip], out_rate: u32) -> Result<Vec<ClipStream>, ApiError> {
+    let r = out_rate as f64;
+    let frames = |s: f64| (finite_or(s, 0.0).max(0.0) * r).round() as u64;
+    let mut out = Vec::with_capacity(clips.len());
+    for c in clips {
+        let speed = finite_or(c.speed, 1.0);
+        let src_s = (finite_or(c.out_s, 0.0) - finite_or(c.in_s, 0.0)).max(0.0);
+        let start = frames(c.out_start_s);
+        let end = frames(c.out_start_s + src_s / speed);
+        let len = end.saturating_sub(start);
+        let (src_len, stretcher) = if speed == 1.0 {
+            (len, None)
+        } else {
+            (frames(src_s), Some(Stretcher::new(out_rate, speed, len)?))
+        };
+        let mut fade_in = frames(c.fade_in_s.max(MIN_RAMP_S)).max(1);
+        let mut fade_out = frames(c.fade_out_s.max(MIN_RAMP_S)).max(1);
+        if fade_in + fade_out > len {
+            // Very short clip: share it between the two fades.
+            let sum = (fade_in + fade_out) as f64;
+            fade_in = (len as f64 * fade_in as f64 / sum).floor() as u64;
+            fade_out = len - fade_in;
+        }
+        let volume = if c.volume.is_nan() {
+            1.0
+        } else {
+            c.volume.clamp(0.0, 10.0)
+        };
+        out.push(ClipStream {
+            in_s: finite_or(c.in_s, 0.0),
+            start,
+            len,
+            fade_in,
+            fade_out,
+            volume,
+            resampler: None,
+            src_len,
+            src_produced: 0,
+            stretcher,
+            out: VecDeque::new(),
+            out_base: 0,
+            produced: 0,
+            finished: false,
+            silent: volume == 0.0 || len == 0,
+        });
+    }
+    Ok(out)
+}
+
 /// Stereo frames to interleaved output channels: 1 = (L + R) / 2, 2 = L R, more = L R + silence.
-fn to_channels(stereo: &[[f32; 2]], channels: u32) -> Vec<f32> {
+pub(super) fn to_channels(stereo: &[[f32; 2]], channels: u32) -> Vec<f32> {
     let ch = channels as usize;
     let mut out = Vec::with_capacity(stereo.len() * ch);
     for &[l, r] in stereo {

@@ -54,15 +54,16 @@ pub mod bookend;
 pub mod camera;
 pub mod compose;
 pub mod draw;
-pub mod held_mix;
 pub mod job_budget;
 pub mod layout;
 pub mod loudness;
 pub mod mix;
 pub mod music;
+pub mod music_stream;
 pub mod overlay;
 pub mod passthrough;
 pub mod resample;
+pub mod sound_passes;
 pub mod stretch;
 pub mod transitions;
 pub mod vfx;
@@ -275,20 +276,22 @@ impl RenderPlan {
         self.bookends.iter().find(|b| b.source == source)
     }
 
-    /// Whether the mix needs the whole reel before any of it is final: background music (ducked
-    /// by the whole dialogue) or loudness normalisation (of the finished output); see
-    /// [`held_mix`].
-    pub fn holds_audio(&self) -> bool {
-        self.loudness.is_some() || self.music.is_some()
+    /// Whether the sound is made in passes over the reel: background music (ducked by the
+    /// whole dialogue's speech) or loudness normalisation (of the finished output); see
+    /// [`sound_passes`].
+    pub fn mixes_in_passes(&self) -> bool {
+        sound_passes::needs_passes(self)
     }
 
-    /// Whether the render makes the sound first (the audio-first pass): every clip's audio, the
-    /// music, ducking and normalisation are mixed and encoded before any frame, so the video pass
-    /// streams its chunks beside the already encoded audio and only that (about 1 MB a minute) is
-    /// held, never the video. A held mix needs it; an audio-only output is nothing but that pass.
-    /// Other outputs mix each clip's audio as its frames are decoded (one read of each source).
+    /// Whether the render makes the sound first (the audio-first pass): every clip's audio and
+    /// the music are decoded and mixed, in as many passes as the sound needs, and the last pass
+    /// encoded before any frame, so the video pass streams its chunks beside the already encoded
+    /// audio and only that (about 1 MB a minute) is held, never the video. Sound made in passes
+    /// needs it (each pass reads the clips' audio again, without their video); an audio-only
+    /// output is nothing but that pass. Other outputs mix each clip's audio as its frames are
+    /// decoded (one read of each source).
     pub fn audio_first(&self, has_video: bool, has_audio: bool) -> bool {
-        has_audio && (!has_video || self.holds_audio())
+        has_audio && (!has_video || self.mixes_in_passes())
     }
 }
 

@@ -3,13 +3,15 @@
 //!
 //! - Loop: a track shorter than the reel repeats with an equal-power crossfade of
 //!   [`LOOP_CROSSFADE_S`] (at most a quarter of the track) at each seam: the track's last
-//!   seconds fade out while its beginning fades in, so the level and the beat carry on.
+//!   seconds fade out while its beginning fades in, so the level and the beat carry on. Streamed
+//!   by [`super::music_stream`], which decodes the track again for each repetition.
 //! - Ends: [`FADE_IN_S`] in at the start, [`FADE_OUT_S`] out at the end (each at most half the
 //!   reel), so the reel opens and closes without a jump.
 //! - Ducking: where the dialogue (the mix of the clips' own audio) has speech, per the analysis'
 //!   voice-activity detection ([`crate::analysis::audio::AudioAnalyzer`], run on the dialogue mix
 //!   itself so it holds for Compose and Concat alike), the music drops by [`DUCK_DB`]. The drop
-//!   starts [`DUCK_LEAD_S`] before the speech (the mixer has the whole reel, so it can look ahead),
+//!   starts [`DUCK_LEAD_S`] before the speech (a first pass over the reel finds its speech, so the
+//!   music can look ahead),
 //!   holds [`DUCK_HOLD_S`] after it so the music does not pump between words, and moves with
 //!   one-pole attack / release time constants ([`DUCK_ATTACK_S`], [`DUCK_RELEASE_S`]): smooth, and
 //!   back to full level in a pause of about a second.
@@ -49,7 +51,7 @@ pub struct Loop<'a> {
 
 impl<'a> Loop<'a> {
     pub fn new(track: &'a [[f32; 2]], rate: u32) -> Self {
-        let crossfade = ((LOOP_CROSSFADE_S * rate as f64) as usize).min(track.len() / 4);
+        let crossfade = loop_crossfade(track.len(), rate);
         Self { track, crossfade }
     }
 
@@ -68,12 +70,21 @@ impl<'a> Loop<'a> {
         if rep == 0 || k >= x {
             return self.track[k];
         }
-        // Seam: this repetition's head fades in over the previous one's tail.
-        let t = (k as f64 + 0.5) / x as f64;
-        let (head, tail) = (self.track[k], self.track[p + k]);
-        let (gi, go) = (equal_power(t), equal_power(1.0 - t));
-        [head[0] * gi + tail[0] * go, head[1] * gi + tail[1] * go]
+        seam(self.track[k], self.track[p + k], k, x)
     }
+}
+
+/// Crossfade length of a looping track of `len` frames at `rate`.
+pub fn loop_crossfade(len: usize, rate: u32) -> usize {
+    ((LOOP_CROSSFADE_S * rate as f64) as usize).min(len / 4)
+}
+
+/// Frame `k` of a seam `x` frames long: the next repetition's head fades in over the previous
+/// one's tail.
+pub fn seam(head: [f32; 2], tail: [f32; 2], k: usize, x: usize) -> [f32; 2] {
+    let t = (k as f64 + 0.5) / x as f64;
+    let (gi, go) = (equal_power(t), equal_power(1.0 - t));
+    [head[0] * gi + tail[0] * go, head[1] * gi + tail[1] * go]
 }
 
 /// Gain of the reel-edge fades at frame `n` of `total`.
@@ -101,19 +112,9 @@ pub struct Speech {
 
 impl Speech {
     pub fn detect(mix: &[[f32; 2]], rate: u32) -> Self {
-        let mono: Vec<f32> = mix.iter().map(|f| 0.5 * (f[0] + f[1])).collect();
-        let mut resampler = Resampler::new(rate, ANALYSIS_RATE);
-        let mut low = Vec::with_capacity(mono.len() / 2);
-        resampler.process(&mono, &mut low);
-        resampler.flush(&mut low);
-        let mut analyzer = AudioAnalyzer::new(0.0);
-        analyzer.push(&low);
-        let f = analyzer.finish();
-        Self {
-            t0: f.t0,
-            hop_s: f.hop_s,
-            flags: f.speech,
-        }
+        let mut d = SpeechDetector::new(rate);
+        d.push(mix);
+        d.finish()
     }
 
     /// Spans `[start, end)` of speech, in seconds.
@@ -135,44 +136,107 @@ impl Speech {
     }
 }
 
-/// The ducking gain per output frame (`total` frames at `rate`) for speech in `spans`.
-pub fn duck_envelope(spans: &[(f64, f64)], total: usize, rate: u32) -> Vec<f32> {
-    let r = rate as f64;
-    // Target: ducked wherever speech is within [t - hold, t + lead].
-    let mut ducked = vec![false; total];
-    for &(a, b) in spans {
-        let from = (((a - DUCK_LEAD_S) * r).max(0.0) as usize).min(total);
-        let to = (((b + DUCK_HOLD_S) * r).max(0.0) as usize).min(total);
-        ducked[from..to].iter_mut().for_each(|d| *d = true);
-    }
-    let low = 10f32.powf(DUCK_DB / 20.0);
-    let attack = 1.0 - (-1.0 / (DUCK_ATTACK_S * r)).exp() as f32;
-    let release = 1.0 - (-1.0 / (DUCK_RELEASE_S * r)).exp() as f32;
-    let mut g = 1.0f32;
-    ducked
-        .into_iter()
-        .map(|d| {
-            let (target, k) = if d { (low, attack) } else { (1.0, release) };
-            g += (target - g) * k;
-            g
-        })
-        .collect()
+/// [`Speech::detect`] over a stream of blocks: the mix is resampled to the analysis rate as it
+/// comes; only the analysis' features (per 10 ms hop, not the audio) are kept until the end,
+/// whose whole-stream statistics (the noise floor) decide what is speech.
+pub struct SpeechDetector {
+    resampler: Resampler,
+    analyzer: AudioAnalyzer,
+    mono: Vec<f32>,
+    low: Vec<f32>,
 }
 
-/// Adds the music bed (`track` at the mix's rate, stereo) under `mix`, at `volume`, looped,
-/// faded at the ends and ducked under the speech of `mix` itself.
-pub fn add_music(mix: &mut [[f32; 2]], track: &[[f32; 2]], volume: f32, rate: u32) {
-    if track.is_empty() || volume <= 0.0 || !volume.is_finite() {
-        return;
+impl SpeechDetector {
+    pub fn new(rate: u32) -> Self {
+        Self {
+            resampler: Resampler::new(rate, ANALYSIS_RATE),
+            analyzer: AudioAnalyzer::new(0.0),
+            mono: Vec::new(),
+            low: Vec::new(),
+        }
     }
-    let speech = Speech::detect(mix, rate);
-    let duck = duck_envelope(&speech.spans(), mix.len(), rate);
-    let bed = Loop::new(track, rate);
-    let total = mix.len();
-    for (n, (out, d)) in mix.iter_mut().zip(duck).enumerate() {
-        let g = volume * d * edge_gain(n, total, rate);
-        let m = bed.at(n);
-        out[0] += m[0] * g;
-        out[1] += m[1] * g;
+
+    pub fn push(&mut self, mix: &[[f32; 2]]) {
+        self.mono.clear();
+        self.mono.extend(mix.iter().map(|f| 0.5 * (f[0] + f[1])));
+        self.low.clear();
+        self.resampler.process(&self.mono, &mut self.low);
+        self.analyzer.push(&self.low);
     }
+
+    pub fn finish(mut self) -> Speech {
+        self.low.clear();
+        self.resampler.flush(&mut self.low);
+        self.analyzer.push(&self.low);
+        let f = self.analyzer.finish();
+        Speech {
+            t0: f.t0,
+            hop_s: f.hop_s,
+            flags: f.speech,
+        }
+    }
+}
+
+/// The ducking gain, frame by frame from the reel's start, for speech in `spans` (in time order):
+/// ducked wherever speech is within `[t - hold, t + lead]`, reached through the one-pole attack
+/// and release.
+#[derive(Debug, Clone)]
+pub struct Ducker {
+    /// Ducked frame ranges `[from, to)`, in order.
+    ranges: Vec<(usize, usize)>,
+    next: usize,
+    n: usize,
+    low: f32,
+    attack: f32,
+    release: f32,
+    gain: f32,
+}
+
+impl Ducker {
+    pub fn new(spans: &[(f64, f64)], total: usize, rate: u32) -> Self {
+        let r = rate as f64;
+        let ranges = spans
+            .iter()
+            .map(|&(a, b)| {
+                let from = (((a - DUCK_LEAD_S) * r).max(0.0) as usize).min(total);
+                let to = (((b + DUCK_HOLD_S) * r).max(0.0) as usize).min(total);
+                (from, to)
+            })
+            .collect();
+        Self {
+            ranges,
+            next: 0,
+            n: 0,
+            low: 10f32.powf(DUCK_DB / 20.0),
+            attack: 1.0 - (-1.0 / (DUCK_ATTACK_S * r)).exp() as f32,
+            release: 1.0 - (-1.0 / (DUCK_RELEASE_S * r)).exp() as f32,
+            gain: 1.0,
+        }
+    }
+
+    /// The gain at the next frame.
+    pub fn next_gain(&mut self) -> f32 {
+        let n = self.n;
+        while self.ranges.get(self.next).is_some_and(|&(_, to)| to <= n) {
+            self.next += 1;
+        }
+        let ducked = self.ranges[self.next..]
+            .iter()
+            .take_while(|&&(from, _)| from <= n)
+            .any(|&(_, to)| n < to);
+        let (target, k) = if ducked {
+            (self.low, self.attack)
+        } else {
+            (1.0, self.release)
+        };
+        self.gain += (target - self.gain) * k;
+        self.n += 1;
+        self.gain
+    }
+}
+
+/// The ducking gain per output frame (`total` frames at `rate`) for speech in `spans`.
+pub fn duck_envelope(spans: &[(f64, f64)], total: usize, rate: u32) -> Vec<f32> {
+    let mut d = Ducker::new(spans, total, rate);
+    (0..total).map(|_| d.next_gain()).collect()
 }

@@ -1,8 +1,8 @@
 //! One clip's source audio decoded into the mixer: the packets of its audio track inside the clip's
 //! range (with margins for the fades) go through a WebCodecs `AudioDecoder` and every decoded block
 //! to [`AudioMixer::push_source`]. The clip cursor feeds it the audio packets it meets while
-//! decoding the clip's video; the audio-first pass ([`mix_clip_audio`]) reads the clip's packets
-//! for it alone, with no video decoder.
+//! decoding the clip's video; the audio-first pass ([`ClipAudioPass`]) reads the clip's packets
+//! for it alone, with no video decoder (once per sound pass).
 
 use js_sys::Float32Array;
 use wasm_bindgen::JsValue;
@@ -105,16 +105,34 @@ impl ClipAudio {
         each: &mut dyn FnMut(f64) -> Result<(), ApiError>,
     ) -> Result<(), ApiError> {
         if !demux_ended {
-            while !self.done {
-                let Some(packet) = demuxer.next_packet()? else {
-                    break;
-                };
-                if self.takes(&packet) {
-                    each(packet.pts_us as f64 / 1e6)?;
-                    self.decode(&packet, Some(mixer)).await?;
-                }
+            while self.read_next(demuxer, mixer, each).await? {}
+        }
+        self.end(mixer).await
+    }
+
+    /// Reads up to the next packet of the track from `demuxer` into the mixer; `false` once the
+    /// clip's range has been read past or the file has ended.
+    async fn read_next(
+        &mut self,
+        demuxer: &mut dyn Demuxer,
+        mixer: &mut AudioMixer,
+        each: &mut dyn FnMut(f64) -> Result<(), ApiError>,
+    ) -> Result<bool, ApiError> {
+        while !self.done {
+            let Some(packet) = demuxer.next_packet()? else {
+                break;
+            };
+            if self.takes(&packet) {
+                each(packet.pts_us as f64 / 1e6)?;
+                self.decode(&packet, Some(mixer)).await?;
+                return Ok(!self.done);
             }
         }
+        Ok(false)
+    }
+
+    /// No more packets: the decoder's last blocks into the mixer, and the clip is complete.
+    async fn end(&mut self, mixer: &mut AudioMixer) -> Result<(), ApiError> {
         self.done = true;
         self.decoder.flush().await?;
         self.drain(Some(mixer))?;
@@ -122,38 +140,73 @@ impl ClipAudio {
     }
 }
 
-/// The audio-first pass for one clip: opens `reader`, seeks like the clip cursor does (so the mix
-/// is the same sound either way) and decodes the clip's audio into `mixer`, checking `job` for a
-/// cancel and reporting the fraction of the clip done to `progress` every second of source.
-/// Returns whether the source's audio could be decoded here (`false`: the caller marks the clip
-/// silent).
-pub async fn mix_clip_audio(
-    reader: JsValue,
-    clip: usize,
+/// The audio-first pass for one clip: its source opened and sought like the clip cursor does (so
+/// the mix is the same sound either way), its audio decoded into the mixer a packet at a time
+/// ([`ClipAudioPass::step`]), so the glue can feed the music and encode what the mix made in
+/// between.
+pub struct ClipAudioPass {
+    demuxer: Box<dyn Demuxer>,
+    audio: ClipAudio,
     range: (f64, f64),
-    mixer: &mut AudioMixer,
-    job: &JobSignal,
-    progress: impl Fn(f64),
-) -> Result<bool, ApiError> {
-    let mut demuxer = media::open(Box::new(JsByteSource::new(reader)?))?;
-    let info = demuxer.info().clone();
-    let Some(mut audio) = ClipAudio::open(&info, clip, range).await? else {
-        return Ok(false);
-    };
-    if range.0 > 0.0 {
-        demuxer.seek(range.0)?;
-    }
-    let mut reported = range.0;
-    let mut each = |t: f64| {
-        if t - reported < 1.0 {
-            return Ok(());
+    reported: f64,
+    ended: bool,
+}
+
+impl ClipAudioPass {
+    /// Opens `reader` for clip `clip` showing `range`; `None` when its audio cannot be decoded
+    /// here (the caller marks the clip silent).
+    pub async fn open(
+        reader: JsValue,
+        clip: usize,
+        range: (f64, f64),
+    ) -> Result<Option<Self>, ApiError> {
+        let mut demuxer = media::open(Box::new(JsByteSource::new(reader)?))?;
+        let info = demuxer.info().clone();
+        let Some(audio) = ClipAudio::open(&info, clip, range).await? else {
+            return Ok(None);
+        };
+        if range.0 > 0.0 {
+            demuxer.seek(range.0)?;
         }
-        reported = t;
-        progress(((t - range.0) / (range.1 - range.0).max(1e-3)).clamp(0.0, 1.0));
-        job.check()
-    };
-    audio
-        .finish(demuxer.as_mut(), false, mixer, &mut each)
-        .await?;
-    Ok(true)
+        Ok(Some(Self {
+            demuxer,
+            audio,
+            range,
+            reported: range.0,
+            ended: false,
+        }))
+    }
+
+    /// Decodes the next packet into `mixer`, checking `job` for a cancel and reporting the
+    /// fraction of the clip done to `progress` every second of source; at the end completes the
+    /// clip and returns `false`.
+    pub async fn step(
+        &mut self,
+        mixer: &mut AudioMixer,
+        job: &JobSignal,
+        progress: impl Fn(f64),
+    ) -> Result<bool, ApiError> {
+        if self.ended {
+            return Ok(false);
+        }
+        let (range, reported) = (self.range, &mut self.reported);
+        let mut each = |t: f64| {
+            if t - *reported < 1.0 {
+                return Ok(());
+            }
+            *reported = t;
+            progress(((t - range.0) / (range.1 - range.0).max(1e-3)).clamp(0.0, 1.0));
+            job.check()
+        };
+        if self
+            .audio
+            .read_next(self.demuxer.as_mut(), mixer, &mut each)
+            .await?
+        {
+            return Ok(true);
+        }
+        self.ended = true;
+        self.audio.end(mixer).await?;
+        Ok(false)
+    }
 }

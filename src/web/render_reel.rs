@@ -2,10 +2,11 @@
 //! cursors supply decoded frames, the YUV compositor composes them (or a decoded frame goes to
 //! the encoder as it is), WebCodecs encodes, and the container bytes stream to the sink.
 //!
-//! Audio: when the mix needs the whole reel (music, loudness normalisation) or there is no video,
-//! the sound is made first ([`RenderPlan::audio_first`]): each clip's audio alone (no video
-//! decoder), the music, ducking and normalisation, encoded; the mixed PCM is freed and only the
-//! encoded audio waits in the muxer while the video pass streams its chunks beside it. Otherwise
+//! Audio: when the sound is made in passes over the reel (music, loudness normalisation) or there
+//! is no video, it is made first ([`RenderPlan::audio_first`]): per pass, each clip's audio alone
+//! (no video decoder) and the music as the mix wants it; the last pass's blocks are encoded as
+//! they are made, and only the encoded audio waits in the muxer while the video pass streams its
+//! chunks beside it. Otherwise
 //! each clip's audio is decoded with its frames and the mixer's blocks are encoded as they
 //! complete (one read of each source).
 
@@ -20,12 +21,13 @@ use web_sys::{
     VideoTransferCharacteristics,
 };
 
-use super::clip_audio::mix_clip_audio;
+use super::clip_audio::ClipAudioPass;
 use super::codec::{js_message, AudioBlock, AudioEncoderBox, Frame, VideoEncoderBox};
 use super::codec::{wasm_f32_view, wasm_view};
 use super::cursor::{ClipCursor, ClipCuts};
 use super::encoders::Encoding;
 use super::job_signal::JobSignal;
+use super::music::MusicFeed;
 use super::output_mux::OutputMux;
 use super::overlays::OverlayPictures;
 use super::sink::OutputSink;
@@ -103,25 +105,6 @@ impl Sources<'_> {
             Some(b) => b.has_audio,
             None => self.has_audio.get(index).copied().unwrap_or(false),
         }
-    }
-
-    /// Decodes the reel's background music into `mixer`; errors name the music file.
-    async fn music(
-        &self,
-        bed: &render::MusicBed,
-        mixer: &mut AudioMixer,
-        job: &JobSignal,
-    ) -> Result<(), ApiError> {
-        let named = |e: ApiError| {
-            ApiError::new(
-                e.code,
-                format!("background music {}: {}", bed.uri, e.message),
-            )
-        };
-        let reader = settle((self.open_uri)(&bed.uri)).await.map_err(named)?;
-        super::music::decode_music(reader, mixer, job)
-            .await
-            .map_err(named)
     }
 }
 
@@ -286,42 +269,102 @@ impl<'a> Renderer<'a> {
         Ok(())
     }
 
-    /// The audio-first pass, progress `0..share`: the music, then each clip's audio in order (its
-    /// source read for the audio alone), mixed, normalised and encoded. The muxer then holds all
-    /// of the encoded audio, and the mixer (with its held PCM) and the audio encoder are gone
-    /// before the first frame is decoded.
+    /// The audio-first pass, progress `0..share`: the sound passes the mixer asks for
+    /// ([`crate::render::sound_passes`]), each reading every clip's audio in order (its source
+    /// read for the audio alone) and the music as the mix wants it; the last pass's blocks are
+    /// encoded as they are made. The muxer then holds all of the encoded audio, and the mixer and
+    /// the audio encoder are gone before the first frame is decoded.
     async fn audio_pass(&mut self, job: &JobSignal, share: f64) -> Result<(), ApiError> {
-        if let (Some(bed), Some(mixer)) = (&self.plan.music, self.mixer.as_mut()) {
-            self.sources.music(bed, mixer, job).await?;
-        }
-        let n = self.plan.clips.len();
-        for (clip, c) in self.plan.clips.iter().enumerate() {
-            job.check()?;
-            let has_audio = self.sources.has_audio(self.plan, c.source);
-            if let (true, Some(mixer)) = (has_audio, self.mixer.as_mut()) {
-                let reader = self.sources.open(self.plan, c.source).await?;
-                let progress = |f: f64| job.progress(share * (clip as f64 + f) / n.max(1) as f64);
-                if !mix_clip_audio(reader, clip, (c.in_s, c.out_s), mixer, job, progress).await? {
-                    // An audio track this browser cannot decode plays as silence (noted by the
-                    // caller).
-                    mixer.mark_silent(clip)?;
+        let plan: &'a RenderPlan = self.plan;
+        let sources: &'a Sources<'a> = self.sources;
+        let n = plan.clips.len();
+        let (expected, _) = render::sound_passes::expected_passes(plan);
+        let mut more = self.mixer.is_some();
+        while more {
+            let Some(pass) = self.mixer.as_ref().map(AudioMixer::pass) else {
+                break;
+            };
+            let passes = expected.max(pass.index + 1) as f64;
+            let done = |clip: f64| share * (pass.index as f64 + clip / n.max(1) as f64) / passes;
+            let mut music = match (&plan.music, pass.music) {
+                (Some(bed), true) => Some(MusicFeed::new(&bed.uri, sources.open_uri)),
+                _ => None,
+            };
+            self.feed_music(&mut music, job).await?;
+            for (clip, c) in plan.clips.iter().enumerate() {
+                job.check()?;
+                if sources.has_audio(plan, c.source) && self.mixer.is_some() {
+                    let reader = sources.open(plan, c.source).await?;
+                    match ClipAudioPass::open(reader, clip, (c.in_s, c.out_s)).await? {
+                        Some(mut audio) => {
+                            while let Some(mixer) = self.mixer.as_mut() {
+                                let progress = |f: f64| job.progress(done(clip as f64 + f));
+                                let more = audio.step(mixer, job, progress).await?;
+                                self.feed_music(&mut music, job).await?;
+                                self.pump_audio().await?;
+                                if !more {
+                                    break;
+                                }
+                            }
+                        }
+                        // An audio track this browser cannot decode plays as silence (noted by
+                        // the caller).
+                        None => {
+                            if let Some(mixer) = self.mixer.as_mut() {
+                                mixer.mark_silent(clip)?;
+                            }
+                        }
+                    }
                 }
+                self.feed_music(&mut music, job).await?;
+                self.pump_audio().await?;
+                self.collect(false)?;
+                job.progress(done((clip + 1) as f64));
             }
+            self.feed_music(&mut music, job).await?;
             self.pump_audio().await?;
-            self.collect(false)?;
-            job.progress(share * (clip + 1) as f64 / n.max(1) as f64);
+            more = match self.mixer.as_mut() {
+                Some(m) => m.next_pass()?,
+                None => false,
+            };
         }
-        self.pump_audio().await?;
         if let Some(a) = &self.audio {
             a.flush().await?;
         }
         self.collect(false)?;
         if let Some(mixer) = self.mixer.take() {
+            if !mixer.is_done() {
+                return Err(ApiError::internal(format!(
+                    "the sound ended after {} of {} frames",
+                    mixer.position(),
+                    mixer.total_frames()
+                )));
+            }
             self.loudness = mixer.loudness_report()?;
         }
         self.audio = None;
         self.mux.end_track(1);
         Ok(())
+    }
+
+    /// Music into the mix while it wants more, encoding what the mix makes after each packet.
+    async fn feed_music(
+        &mut self,
+        music: &mut Option<MusicFeed<'_>>,
+        job: &JobSignal,
+    ) -> Result<(), ApiError> {
+        let Some(feed) = music.as_mut() else {
+            return Ok(());
+        };
+        loop {
+            let Some(mixer) = self.mixer.as_mut() else {
+                return Ok(());
+            };
+            if !feed.feed_one(mixer, job).await? {
+                return Ok(());
+            }
+            self.pump_audio().await?;
+        }
     }
 
     /// Every output frame composed and encoded (the clips' audio mixed on the way unless the
