@@ -10,6 +10,7 @@
 //! its weights, so DC gain is exactly 1. Stop band about -80 dB: no audible aliasing from 8 to 96 kHz.
 
 use crate::dsp::bessel_i0;
+use reelcut_kernels::samples;
 
 const ZERO_CROSSINGS: f64 = 16.0;
 const TABLE_PER_CROSSING: f64 = 512.0;
@@ -64,16 +65,6 @@ impl SincKernel {
     /// Half width of the kernel in input samples.
     pub fn half_width(&self) -> f64 {
         self.half_width
-    }
-
-    fn weight(&self, x: f64) -> f32 {
-        let pos = x.abs() / self.step;
-        let i = pos as usize;
-        if i + 1 >= self.table.len() {
-            return 0.0;
-        }
-        let f = (pos - i as f64) as f32;
-        self.table[i] + (self.table[i + 1] - self.table[i]) * f
     }
 }
 
@@ -151,16 +142,21 @@ impl StereoResampler {
         if hi < 0 || lo >= total {
             return Some([0.0; 2]);
         }
-        let (mut l, mut r, mut wsum) = (0.0f32, 0.0f32, 0.0f32);
-        for j in lo..=hi {
-            let w = self.kernel.weight(j as f64 - x);
-            wsum += w;
-            if j >= 0 && j < total {
-                let s = self.at(j);
-                l += s[0] * w;
-                r += s[1] * w;
-            }
-        }
+        // Taps lo..=hi; input exists for base..total.
+        let (from, to) = (lo.max(self.base as i64), hi.min(total - 1));
+        let frames = if from <= to {
+            &self.input[(from - self.base as i64) as usize..=(to - self.base as i64) as usize]
+        } else {
+            &[][..]
+        };
+        let ([l, r], wsum) = samples::sinc_tap_sums(
+            &self.kernel.table,
+            self.kernel.step,
+            lo as f64 - x,
+            (hi - lo + 1) as usize,
+            frames,
+            (from - lo).max(0) as usize,
+        );
         if wsum.abs() < 1e-12 {
             return Some([0.0; 2]);
         }
