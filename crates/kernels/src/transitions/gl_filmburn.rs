@@ -273,7 +273,7 @@ pub(super) fn draw(a: &Picture, b: &Picture, p: f32, out: &mut Picture) {
         rgb_to_yuv_f32(rgb.map(|c| c.clamp(0.0, 1.0) * 255.0))
             .map(|c| c.round().clamp(0.0, 255.0) as u8)
     };
-    let [mut py, mut pu, mut pv] = out.planes_mut();
+    let [py, pu, pv] = out.planes_mut();
     let (w, h) = (py.width, py.height);
     shader.run(w, h, |x, y, rgb| py.data[y * w + x] = to_yuv(rgb)[0]);
     let (cw, ch) = (pu.width, pu.height);
@@ -289,7 +289,9 @@ mod tests {
 
     #[test]
     fn fast_fract_is_fract() {
-        for x in [-43_758.5, -3.25, -1.0, -0.0, 0.0, 0.5, 1.0, 2.75, 12_345.678, 43_758.4] {
+        for x in [
+            -43_758.5, -3.25, -1.0, -0.0, 0.0, 0.5, 1.0, 2.75, 12_345.678, 43_758.4,
+        ] {
             assert_eq!(fract_fast(x), fract(x), "{x}");
         }
     }
