@@ -3,7 +3,8 @@
 //! transition, with `crosszoom` (a 41-tap blur per pixel) and `burn` (RGB, one read per picture)
 //! drawn alongside for scale.
 //!
-//! `cargo run --release -p reelcut-kernels --example transition_timing`
+//! `cargo run --release -p reelcut-kernels --example transition_timing [name ...]` (default: those
+//! three)
 
 use std::time::Instant;
 
@@ -33,11 +34,15 @@ fn picture(w: usize, h: usize, seed: usize) -> Picture {
 }
 
 fn main() {
+    let mut names: Vec<String> = std::env::args().skip(1).collect();
+    if names.is_empty() {
+        names = ["filmburn", "crosszoom", "burn"].map(String::from).to_vec();
+    }
     for (w, h) in [(1280, 720), (1080, 1920)] {
         let (a, b) = (picture(w, h, 0), picture(w, h, 101));
         let mut out = a.clone();
-        for name in ["filmburn", "crosszoom", "burn"] {
-            let kind = Pixel::from_name(name).expect("known transition");
+        for name in &names {
+            let kind = Pixel::from_name(name).expect("a pixel transition's name");
             // ffmpeg progress 0.5: the middle, where the blur is widest.
             kind.draw(&a, &b, 0.5, [0, 0, 0], &mut out);
             let (median, best) = time(9, || kind.draw(&a, &b, 0.5, [0, 0, 0], &mut out));
