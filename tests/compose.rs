@@ -2054,7 +2054,6 @@ fn gl_reference(name: &str, a: &Picture, b: &Picture, p: f64) -> Option<Vec<u8>>
 
 /// FilmBurn.glsl (Anastasia Dunbar, seed 2.31) at `(u, v)`, progress `p`, in RGB before the
 /// framebuffer clamp; `tex(u, v)` gives A's and B's RGB there.
-#[allow(clippy::approx_constant)]
 fn filmburn_ref(
     p: f64,
     u: f64,
@@ -2094,7 +2093,7 @@ fn filmburn_ref(
             fract(y),
         )
     };
-    let pi = 3.14159265358979323;
+    let pi = std::f64::consts::PI; // the shader's 3.14159265358979323
     let mut f = 0.0;
     for i in 0..13 {
         let i = f64::from(i);

@@ -47,14 +47,14 @@ fn smooth_mix(a: f64, b: f64, t: f64) -> f64 {
 
 /// The shader's one-argument `rand`.
 fn rand1(co: f64) -> f64 {
-    fract((co * 24.9898 + SEED).sin() * 43_758.5453)
+    fract((co * 24.9898 + SEED).sin() * 43_758.545_3)
 }
 
 /// The shader's `random(co, shft)` (which adds 10 to `co` first): the hash of `co` blended between
 /// two seeds `floor(shft)` and `floor(shft) + 1`.
 fn random(cx: f64, cy: f64, shft: f64) -> f64 {
     let (cx, cy) = (cx + 10.0, cy + 10.0);
-    let at = |k: f64| fract((cx * (12.9898 + k * 0.5) + cy * (78.233 + SEED)).sin() * 43_758.5453);
+    let at = |k: f64| fract((cx * (12.9898 + k * 0.5) + cy * (78.233 + SEED)).sin() * 43_758.545_3);
     smooth_mix(at(shft.floor()), at((shft + 1.0).floor()), fract(shft))
 }
 
@@ -257,7 +257,7 @@ impl Shader {
         // In three passes over the taps, so the first two (arithmetic only) run in SIMD lanes.
         let mut radius = [0.0f32; TAPS];
         for (r, (&sa, &ca)) in radius.iter_mut().zip(fr.tap_sin.iter().zip(&fr.tap_cos)) {
-            *r = (fract_fast((sa * cos_b + ca * sin_b) * 43_758.5453) + fr.blur) as f32;
+            *r = (fract_fast((sa * cos_b + ca * sin_b) * 43_758.545_3) + fr.blur) as f32;
         }
         let col0 = zx as f32 * w;
         let (wm, hm) = ((self.width - 1) as f32, (self.height - 1) as f32);
