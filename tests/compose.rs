@@ -2035,12 +2035,99 @@ fn gl_reference(name: &str, a: &Picture, b: &Picture, p: f64) -> Option<Vec<u8>>
                     };
                     luma(c)
                 }
+                "filmburn" => {
+                    // The tap hash's argument reaches ~800: the f32 rounding of `u` above would
+                    // change every hash, so this shader is evaluated at f64 pixel centres.
+                    let (u, v) = (
+                        (x as f64 + 0.5) / w as f64,
+                        1.0 - (y as f64 + 0.5) / h as f64,
+                    );
+                    luma(filmburn_ref(p, u, v, |s, t| (rgb(a, s, t), rgb(b, s, t))))
+                }
                 _ => panic!("{name}: add its reference here (or to `known`)"),
             };
             out.push(val.round().clamp(0.0, 255.0) as u8);
         }
     }
     Some(out)
+}
+
+/// FilmBurn.glsl (Anastasia Dunbar, seed 2.31) at `(u, v)`, progress `p`, in RGB before the
+/// framebuffer clamp; `tex(u, v)` gives A's and B's RGB there.
+fn filmburn_ref(
+    p: f64,
+    u: f64,
+    v: f64,
+    tex: impl Fn(f64, f64) -> ([f64; 3], [f64; 3]),
+) -> [f64; 3] {
+    let seed = 2.31;
+    let fract = |x: f64| x - x.floor();
+    let mix = |x: f64, y: f64, m: f64| x * (1.0 - m) + y * m;
+    let sigmoid = |x: f64, a: f64| {
+        let mut b = (x * 2.0).powf(a) / 2.0;
+        if x > 0.5 {
+            b = 1.0 - (2.0 - x * 2.0).powf(a) / 2.0;
+        }
+        b
+    };
+    let rand_f = |co: f64| fract(((co * 24.9898) + seed).sin() * 43758.5453);
+    let rand_v = |x: f64, y: f64| fract((x * 12.9898 + y * 78.233).sin() * 43758.5453);
+    let smooth_mix = |a: f64, b: f64, c: f64| mix(a, b, sigmoid(c, 2.0));
+    let random = |x: f64, y: f64, shft: f64| {
+        let (x, y) = (x + 10.0, y + 10.0);
+        let h = |k: f64| fract((x * (12.9898 + k * 0.5) + y * (78.233 + seed)).sin() * 43758.5453);
+        smooth_mix(h(shft.floor()), h((shft + 1.0).floor()), fract(shft))
+    };
+    let smooth_random = |x: f64, y: f64, shft: f64| {
+        smooth_mix(
+            smooth_mix(
+                random(x.floor(), y.floor(), shft),
+                random((x + 1.0).floor(), y.floor(), shft),
+                fract(x),
+            ),
+            smooth_mix(
+                random(x.floor(), (y + 1.0).floor(), shft),
+                random((x + 1.0).floor(), (y + 1.0).floor(), shft),
+                fract(x),
+            ),
+            fract(y),
+        )
+    };
+    let pi = std::f64::consts::PI; // the shader's 3.14159265358979323
+    let mut f = 0.0;
+    for i in 0..13 {
+        let i = f64::from(i);
+        f += ((u * rand_f(i) * 6.0) + (p * 8.0) + rand_f(i + 1.43)).sin()
+            * ((v * rand_f(i + 4.4) * 6.0) + (p * 6.0) + rand_f(i + 2.4)).sin();
+        let cx = smooth_random(p * 1.3, p * 1.3, i + 1.0);
+        let cy = smooth_random(p * 0.5, p * 0.5, i + 6.25);
+        f += 1.0 - ((u - cx).hypot(v - cy) * mix(20.0, 70.0, rand_f(i))).clamp(0.0, 1.0);
+    }
+    f = (f + 4.0) / 11.0;
+    // apow(a, b) = pow(abs(a), b) * sign(b); every exponent here is positive.
+    let sp = (p * pi).sin();
+    let leak = [
+        (f * 1.0).abs().powf(1.0),
+        (f * 0.7).abs().powf(2.0 - sp),
+        (f * 0.6).abs().powf(1.3),
+    ]
+    .map(|c| c * sp);
+    let z = 1.0 + smooth_random(p * 5.0, p * 5.0, 6.3) * sp * 0.05;
+    let (px, py) = ((u - 0.5) * z + 0.5, (v - 0.5) * z + 0.5);
+    let blur = sp * 0.03;
+    let t = sigmoid(p, 10.0);
+    let mut acc = [0.0; 3];
+    for i in 0..50 {
+        let i = f64::from(i);
+        let angle = (i / 50.0 * 360.0) * 180.0 / pi; // degrees() of the GLSL
+        let r = rand_v(i, px + py) + blur;
+        let (x2, y2) = (px + angle.cos() * r * blur, py + angle.sin() * r * blur);
+        let (ca, cb) = tex(x2, y2);
+        for c in 0..3 {
+            acc[c] += mix(ca[c], cb[c], t);
+        }
+    }
+    std::array::from_fn(|c| acc[c] / 50.0 + leak[c])
 }
 
 /// Ashima Arts' 2D simplex noise (webgl-noise `snoise`), as luminance_melt includes it.

@@ -60,11 +60,9 @@ pub const XFADE_TRANSITIONS: &[&str] = &[
 /// (shader names, lowercased). Names that also exist in [`XFADE_TRANSITIONS`] (fade, circleopen,
 /// pixelize, radial, circlecrop, rectanglecrop, wipe*) are listed there only.
 ///
-/// All are drawn ([`crate::render::transitions::gl`]) except these, refused "not supported yet":
-/// - `luma` and `displacement`: defined by an external texture (a luminance map, a displacement
-///   map) that the request cannot give; any generated one would be a different transition.
-/// - `filmburn`: not written yet (a 50-tap blur with a per-tap hash and 13 moving light leaks per
-///   pixel; too slow for the CPU compositor as written).
+/// All are drawn ([`crate::render::transitions::gl`]) except `luma` and `displacement`, refused
+/// "not supported yet": each is defined by an external texture (a luminance map, a displacement
+/// map) that the request cannot give; any generated one would be a different transition.
 pub const GL_TRANSITIONS: &[&str] = &[
     "angular",
     "bookflip",

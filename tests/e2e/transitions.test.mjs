@@ -65,3 +65,20 @@ test('Concat with more gl-transitions (cube, burn, heart, zoomInCircles): a vali
   const { duration } = checkMediaFile(local(out.URI));
   assert.ok(Math.abs(duration - 7) <= 1 / 30 + 0.05, `duration ${duration}: 9 s of ranges minus four 0.5 s overlaps`);
 });
+
+test('Concat joined by filmBurn (the 50-tap blur with light leaks): a valid, shorter MP4', async () => {
+  const a = host.server.fileUrl(path.join(SHARED_MEDIA, 'bikes-noaudio.mp4'));
+  const b = host.server.fileUrl(path.join(SHARED_MEDIA, 'speech-timecode-720p.mp4'));
+  const record = await host.run('CreateHighlightTask', {
+    Type: 'Concat',
+    Sources: [{ URI: b, StartTime: 2, Duration: 2 }, { URI: a, StartTime: 1, Duration: 2 }],
+    Edit: { Mode: 'Sequential', TransitionMode: 'Sequential', Transitions: [{ Transition: 'filmBurn', Duration: 0.5 }] },
+    Output: { URI: host.uploadUrl('concat_filmburn.mp4'), Container: 'mp4' },
+  });
+  assert.equal(record.Status, 'Succeeded', `${record.Code}: ${record.Message}`);
+  const out = record.Outputs[0];
+  const used = out.Clips.map((c) => c.Transition?.Transition ?? c.Transition ?? null).filter(Boolean);
+  assert.deepEqual(used.map((t) => String(t).toLowerCase()), ['filmburn'], JSON.stringify(out.Clips));
+  const { duration } = checkMediaFile(local(out.URI));
+  assert.ok(Math.abs(duration - 3.5) <= 1 / 30 + 0.05, `duration ${duration}: 4 s of ranges minus one 0.5 s overlap`);
+});

@@ -90,10 +90,11 @@
 //! | luminance_melt | B melts in from the top-right corner through A's darker pixels (luminance below 0.8), noise-edged; elsewhere a p³ fade (RGB) |
 //! | stereoviewer | A zooms out with rounded corners and splits in two like a View-Master slide, then B swings in the same way (zoom 0.88, corner radius 0.22; RGB, screen blend) |
 //! | invertedpagecurl | A's page curls over along a slanted cylinder, uncovering B, its back a light grey, with shadows (output alpha ignored; RGB) |
+//! | filmburn | a cross-fade behind a random-radius blur, widest at the middle, under moving orange light leaks (seed 2.31; RGB, clipped; `gl_filmburn.rs`) |
 
 use serde::{Deserialize, Serialize};
 
-use super::{gl_colour, gl_warps, gl_wipes};
+use super::{gl_colour, gl_filmburn, gl_warps, gl_wipes};
 use crate::picture::{rgb_to_yuv_f32, yuv_to_rgb_f32, Picture, Plane};
 
 /// A gl-transition drawn by [`draw`].
@@ -178,6 +179,7 @@ pub enum Gl {
     PowerKaleido,
     StereoViewer,
     InvertedPageCurl,
+    FilmBurn,
 }
 
 /// Catalogue name (lowercase; requests may write `bowTieVertical`) -> transition.
@@ -260,6 +262,7 @@ pub const TABLE: &[(&str, Gl)] = &[
     ("powerkaleido", Gl::PowerKaleido),
     ("stereoviewer", Gl::StereoViewer),
     ("invertedpagecurl", Gl::InvertedPageCurl),
+    ("filmburn", Gl::FilmBurn),
 ];
 
 impl Gl {
@@ -419,7 +422,7 @@ pub fn value(kind: Gl, t: &TexRef<'_>, u: f32, v: f32, p: f32) -> f32 {
         | XAxisTranslation | FadeGrayscale | CannabisLeaf | UndulatingBurnOut => {
             gl_wipes::value(kind, t, u, v, p)
         }
-        _ if kind.is_rgb() => unreachable!("{kind:?} is drawn in RGB"),
+        _ if kind.is_rgb() || kind == FilmBurn => unreachable!("{kind:?} is drawn in RGB"),
         _ => gl_warps::value(kind, t, u, v, p),
     }
 }
@@ -428,6 +431,10 @@ pub fn value(kind: Gl, t: &TexRef<'_>, u: f32, v: f32, p: f32) -> f32 {
 pub fn draw(kind: Gl, a: &Picture, b: &Picture, p: f32, out: &mut Picture) {
     let p = if p.is_nan() { 0.0 } else { p.clamp(0.0, 1.0) };
     let ratio = a.width() as f32 / a.height().max(1) as f32;
+    if kind == Gl::FilmBurn {
+        // RGB too, but with its own loop: its blur reads a cross-faded RGB copy made once a frame.
+        return gl_filmburn::draw(a, b, p, out);
+    }
     if kind.is_rgb() {
         return draw_rgb(kind, a, b, p, out);
     }

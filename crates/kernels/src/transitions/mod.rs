@@ -4,6 +4,7 @@
 
 pub mod gl;
 mod gl_colour;
+mod gl_filmburn;
 mod gl_warps;
 mod gl_wipes;
 pub mod xfade;
