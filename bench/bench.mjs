@@ -376,8 +376,15 @@ for (const file of skipMemory ? [] : skipLong ? ['bench-1080p.mp4'] : ['bench-10
 if (!skipMemoryOutput) {
   result.memory_output = [];
   const file = skipLong ? 'bench-1080p.mp4' : 'long-10min.mp4';
-  for (const seconds of skipLong ? [60] : [60, 600]) {
-    console.error(`[bench] memory: rendering a ${seconds} s output (Concat of ${file})`);
+  // Each length plain (the render streams) and with ducked music and loudness normalisation (the
+  // sound is made first, in passes: README "Design").
+  const music = server.fileUrl(path.join(fixtures, 'edge/music/tone-20s.flac'));
+  const variants = [
+    ['plain', { Audio: { LoudnessNormalization: false } }, undefined],
+    ['music + normalisation', {}, { Mode: 'Sequential', BackgroundMusicMode: 'Sequential', BackgroundMusics: [{ URI: music, Volume: 0.2 }] }],
+  ];
+  for (const [variant, output, edit] of variants) for (const seconds of skipLong ? [60] : [60, 600]) {
+    console.error(`[bench] memory: rendering a ${seconds} s output (Concat of ${file}, ${variant})`);
     const fresh = await launchEngineHost(server.base, { log: (m) => console.error(m) });
     try {
       const url = server.fileUrl(path.join(fixtures, file));
@@ -387,16 +394,14 @@ if (!skipMemoryOutput) {
       const base = chromiumPss();
       const mem = sampler();
       const t0 = performance.now();
-      // Without loudness normalisation the render streams (as when the rows below were measured);
-      // with it the audio-first pass holds the whole 10 min mix (about 440 MiB at its peak: README
-      // "Limits and guarantees").
-      const record = await runInPage(fresh.page, 'CreateHighlightTask', { Type: 'Concat', Sources: [{ URI: url, StartTime: 0, Duration: seconds }], Output: { URI: `opfs:/reelcut-bench/out-${seconds}.mp4`, Container: 'mp4', Audio: { LoudnessNormalization: false } } });
+      const record = await runInPage(fresh.page, 'CreateHighlightTask', { Type: 'Concat', Sources: [{ URI: url, StartTime: 0, Duration: seconds }], ...(edit ? { Edit: edit } : {}), Output: { URI: `opfs:/reelcut-bench/out-${seconds}.mp4`, Container: 'mp4', ...output } });
       const jobS = (performance.now() - t0) / 1000;
       const peak = mem.stop();
-      if (record.Status !== 'Succeeded') throw new Error(`${seconds} s output: ${record.Code}: ${record.Message}`);
+      if (record.Status !== 'Succeeded') throw new Error(`${seconds} s output (${variant}): ${record.Code}: ${record.Message}`);
+      if (edit && !record.Outputs[0].BackgroundMusic) throw new Error(`${seconds} s output (${variant}): no BackgroundMusic in its record`);
       const out = record.Outputs[0];
       result.memory_output.push({
-        input: file, output: `${out.Width}x${out.Height} ${out.Duration} s ${out.VideoCodec}+${out.AudioCodec} to ${out.URI}`, duration_s: out.Duration, frames: out.Frames,
+        variant, input: file, output: `${out.Width}x${out.Height} ${out.Duration} s ${out.VideoCodec}+${out.AudioCodec} to ${out.URI}`, duration_s: out.Duration, frames: out.Frames,
         job_s: +jobS.toFixed(2), render_s: out.RenderSeconds, output_mb: mb(out.Size), baseline_mb: mb(base), peak_mb: mb(peak), growth_mb: mb(peak - base),
       });
     } finally {

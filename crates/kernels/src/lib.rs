@@ -21,6 +21,7 @@ pub mod rotate;
 pub mod samples;
 pub mod scale;
 pub mod thumb_match;
+pub mod time_stretch;
 pub mod transitions;
 pub mod vfx;
 pub mod video;
