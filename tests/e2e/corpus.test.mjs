@@ -115,14 +115,16 @@ test('Average mode over a file that claims 10 hours ranks no time past its sampl
 });
 
 test('a render that would hold more than the job memory ceiling is refused before anything is decoded', async () => {
-  // Thirty minutes (a small grey picture at 1 fps, silent stereo) with loudness normalisation: the
-  // audio-first pass would hold the whole mix (about 1.4 GB; the video streams, so neither its size
-  // nor its bit rate matters any more).
+  // Ten times thirty minutes (a small grey picture at 1 fps, silent stereo) at Speed 0.5, 10 hours
+  // of output, with loudness normalisation: the sound is made in passes that hold only a few
+  // blocks, but its encoded audio (320 kbit/s) waits whole for the video, which with the MP4
+  // writer's sample table is about 2.3 GB (the video streams, so its size does not matter).
   const long = path.join(dir, 'thirty-minutes.mp4');
   ffmpeg(['-f', 'lavfi', '-i', 'color=c=gray:size=64x64:rate=1:duration=1800', '-f', 'lavfi', '-i', 'anullsrc=r=48000:cl=stereo', '-t', '1800',
     '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', long]);
   const started = Date.now();
-  const record = await host.run('CreateHighlightTask', concat([{ URI: host.server.fileUrl(long) }]));
+  const sources = Array.from({ length: 10 }, () => ({ URI: host.server.fileUrl(long) }));
+  const record = await host.run('CreateHighlightTask', concat(sources, { Speed: 0.5, Audio: { TranscodeAudio: { Bitrate: 320000 } } }));
   assert.equal(record.Status, 'Failed');
   assert.equal(record.Code, 'InvalidParameter.Sources', record.Message);
   assert.match(record.Message, /job memory ceiling of 1024 MiB; at most \d+ s fit/);
