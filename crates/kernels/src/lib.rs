@@ -1,6 +1,7 @@
-//! The loops that touch every pixel or sample: reducing decoded frames to analysis thumbnails, converting
-//! them to I420 pictures, scaling, blurring, blending, rotating, the transitions and the pixel
-//! effects; the audio resampler's taps and the pitch search.
+//! The loops that touch every pixel or sample: reducing decoded frames to analysis thumbnails,
+//! matching thumbnails moved (the pan and zoom searches), converting frames to I420 pictures,
+//! scaling, blurring, blending, rotating, the transitions and the pixel effects; the resamplers'
+//! taps, the pitch search and the time-stretch.
 //!
 //! They are a crate of their own for one reason: build settings. The release profile builds the
 //! engine for size (`opt-level = "z"`, which also turns LLVM's loop vectoriser off) and this crate
