@@ -3,6 +3,7 @@
 
 use wasm_bindgen::prelude::*;
 
+use crate::job::spec::JobSpec;
 use crate::job::validate::{parse_request, Capabilities};
 use crate::ApiError;
 
@@ -21,14 +22,18 @@ pub fn validate_request(
     action: &str,
     #[wasm_bindgen(unchecked_param_type = "unknown")] request: JsValue,
 ) -> Result<JsValue, JsValue> {
+    to_value(&validate(action, request)?).map_err(to_js)
+}
+
+/// A request of either API, as JS gives it, to the JobSpec (or the error a caller reports).
+pub(super) fn validate(action: &str, request: JsValue) -> Result<JobSpec, JsValue> {
     let request: serde_json::Value = serde_wasm_bindgen::from_value(request).map_err(|e| {
         to_js(ApiError::invalid_parameter(
             "Request",
             format!("not a JSON object: {e}"),
         ))
     })?;
-    let spec = parse_request(action, &request, &Capabilities::with_render()).map_err(to_js)?;
-    to_value(&spec).map_err(to_js)
+    parse_request(action, &request, &Capabilities::with_render()).map_err(to_js)
 }
 
 /// A Rust value as a plain JS value (objects, not `Map`s; `None` as `null`), made by `JSON.parse`:

@@ -35,6 +35,9 @@ const CANCEL_GRACE_MS = 800;
 interface QueuedJob {
   id: string;
   spec: JobSpec;
+  action: Action;
+  /** The request as submitted, cloned; the worker runs it (it validates it again). */
+  request: unknown;
   media: MediaMap;
   opts: SubmitOptions;
   /** Seconds (`performance.now() / 1000`) when the worker took the job. */
@@ -149,6 +152,8 @@ export class Engine {
   /** Validates and queues a request of either API given its action name (used by the CLI). */
   async submit(action: Action, params: unknown, opts: SubmitOptions = {}): Promise<JobRecord> {
     const spec = await this.validate(action, params);
+    // A clone: the app may reuse its request object while the job waits in the queue.
+    const request = structuredClone(params);
     const media = opts.media ?? {};
     const ice = action === 'SubmitScreenMediaHighlightsJob';
     const id = ice ? newId() : `Highlight-${crypto.randomUUID()}`;
@@ -165,8 +170,8 @@ export class Engine {
       Progress: { Stage: 'queued', Fraction: 0, EtaSeconds: null },
     };
     const resumable = spec.sources.every((s) => /^(https?:|opfs:)/i.test(s.uri) && !(s.uri in media));
-    await this.store.put({ id, record, spec, resumable, seq: this.seq++ });
-    this.queue.push({ id, spec, media, opts });
+    await this.store.put({ id, record, spec, request, resumable, seq: this.seq++ });
+    this.queue.push({ id, action, spec, request, media, opts });
     this.pump();
     return record;
   }
@@ -250,7 +255,7 @@ export class Engine {
     void this.update(job.id, (r) => {
       r.Status = r.Action === 'SubmitScreenMediaHighlightsJob' ? 'Processing' : 'Running';
       r.StartTime = now();
-    }).then(() => this.send({ type: 'run', jobId: job.id, spec: job.spec, media: job.media }));
+    }).then(() => this.send({ type: 'run', jobId: job.id, action: job.action, request: job.request, media: job.media }));
   }
 
   private async update(id: string, change: (r: JobRecord) => void): Promise<JobRecord | undefined> {
@@ -389,11 +394,11 @@ export class Engine {
   async recoverInterrupted(): Promise<void> {
     for (const stored of await this.store.all()) {
       if (FINAL.has(stored.record.Status)) continue;
-      if (stored.resumable) {
+      if (stored.resumable && stored.request !== undefined) {
         stored.record.Notes = [...(stored.record.Notes ?? []), 'resumed after the page was reloaded'];
         stored.record.Status = stored.record.Action === 'SubmitScreenMediaHighlightsJob' ? 'Init' : 'Running';
         await this.store.put(stored);
-        this.queue.push({ id: stored.id, spec: stored.spec as JobSpec, media: {}, opts: {} });
+        this.queue.push({ id: stored.id, action: stored.record.Action, spec: stored.spec as JobSpec, request: stored.request, media: {}, opts: {} });
       } else {
         const ice = stored.record.Action === 'SubmitScreenMediaHighlightsJob';
         Object.assign(stored.record, {

@@ -5,7 +5,8 @@ import type { ApiErrorBody, MediaMap } from './types';
 
 export type ToWorker =
   | { type: 'validate'; reqId: number; action: string; request: unknown }
-  | { type: 'run'; jobId: string; spec: JobSpec; media: MediaMap }
+  /** The request as submitted: the engine validates it again (src/web/job.rs `runJob`). */
+  | { type: 'run'; jobId: string; action: string; request: unknown; media: MediaMap }
   | { type: 'cancel'; jobId: string }
   | { type: 'configure'; network?: Partial<NetworkPolicy> }
   | { type: 'resolved'; reqId: number; value?: string | Blob; error?: ApiErrorBody };

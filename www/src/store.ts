@@ -8,6 +8,9 @@ export interface StoredJob {
   record: JobRecord;
   /** The validated internal JobSpec (JSON from the Rust validator). */
   spec: unknown;
+  /** The request as submitted (a structured clone), which the engine runs; absent in records
+   *  written before it was kept, which are then not resumed. */
+  request?: unknown;
   /** True when every input is re-readable after a reload (http(s)/opfs references, no Blobs). */
   resumable: boolean;
   seq: number;

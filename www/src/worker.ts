@@ -4,7 +4,7 @@ import init, * as core from '../pkg/reelcut.js';
 import { jobIo } from './jobs';
 import { blobReader, httpReader, opfsReader, type SyncReader } from './io';
 import { setNetworkPolicy } from './net';
-import type { FromWorker, JobResult, JobSpec, ToWorker } from './protocol';
+import type { FromWorker, JobResult, ToWorker } from './protocol';
 import { parseErrorBody, ReelcutError, type MediaMap } from './types';
 
 const post = (msg: FromWorker) => (self as unknown as Worker).postMessage(msg);
@@ -29,7 +29,7 @@ self.onmessage = async (ev: MessageEvent<ToWorker>) => {
     }
     case 'run':
       await ready;
-      await runJob(msg.jobId, msg.spec, msg.media);
+      await runJob(msg.jobId, msg.action, msg.request, msg.media);
       break;
     case 'cancel':
       running.get(msg.jobId)?.abort();
@@ -44,7 +44,7 @@ self.onmessage = async (ev: MessageEvent<ToWorker>) => {
   }
 };
 
-async function runJob(jobId: string, spec: JobSpec, media: MediaMap): Promise<void> {
+async function runJob(jobId: string, action: string, request: unknown, media: MediaMap): Promise<void> {
   const abort = new AbortController();
   running.set(jobId, abort);
   try {
@@ -54,7 +54,7 @@ async function runJob(jobId: string, spec: JobSpec, media: MediaMap): Promise<vo
       open: (uri) => openReference(uri, media),
       progress: (stage, fraction) => post({ type: 'progress', jobId, stage, fraction }),
     });
-    const result: JobResult = await core.runJob(spec, io);
+    const result: JobResult = await core.runJob(action, request, io);
     // A job canceled while it finished (say, during an upload) is Canceled, never a success.
     if (abort.signal.aborted) post({ type: 'failed', jobId, error: { Code: 'Job.Canceled', Message: 'the job was canceled' }, fatal: false });
     else post({ type: 'done', jobId, result });
