@@ -8,8 +8,6 @@
 //! for B-frames the reference that follows a frame in display order is already known then; where
 //! it is not (non-reference P-frames of temporal layers), the frame is decoded.
 
-use std::collections::BTreeSet;
-
 use crate::media::bitstream::FrameReference;
 
 /// How far back decode decisions are remembered (a GOP's reordering never reaches further).
@@ -19,9 +17,9 @@ pub struct DecodePlan {
     max_gap_us: i64,
     range_us: (i64, i64),
     /// Presentation times of recent frames that were (or will be) decoded.
-    decoded: BTreeSet<i64>,
+    decoded: Times,
     /// Presentation times of recent reference frames.
-    references: BTreeSet<i64>,
+    references: Times,
 }
 
 impl DecodePlan {
@@ -44,8 +42,8 @@ impl DecodePlan {
         Self {
             max_gap_us: (gap_s * 1e6) as i64,
             range_us: ((start_s * 1e6) as i64, (end_s * 1e6) as i64),
-            decoded: BTreeSet::new(),
-            references: BTreeSet::new(),
+            decoded: Times::default(),
+            references: Times::default(),
         }
     }
 
@@ -62,8 +60,8 @@ impl DecodePlan {
         if pts_us < self.range_us.0 || pts_us >= self.range_us.1 {
             return false;
         }
-        let before = self.decoded.range(..pts_us).next_back().copied();
-        let after = self.references.range(pts_us + 1..).next().copied();
+        let before = self.decoded.last_before(pts_us);
+        let after = self.references.first_after(pts_us);
         let covered = matches!((before, after), (Some(b), Some(a)) if a - b <= self.max_gap_us);
         if !covered {
             self.decoded.insert(pts_us);
@@ -72,10 +70,38 @@ impl DecodePlan {
     }
 
     fn forget_before(&mut self, limit: i64) {
-        for set in [&mut self.decoded, &mut self.references] {
-            while set.first().is_some_and(|&t| t < limit) {
-                set.pop_first();
-            }
+        self.decoded.forget_before(limit);
+        self.references.forget_before(limit);
+    }
+}
+
+/// A sorted set of presentation times: ten seconds of frames at most, so a sorted `Vec` (frames
+/// arrive nearly in order, so an insert moves a few entries) rather than a `BTreeSet`, whose tree
+/// code would be linked for this alone.
+#[derive(Default)]
+struct Times(Vec<i64>);
+
+impl Times {
+    fn insert(&mut self, t: i64) {
+        if let Err(at) = self.0.binary_search(&t) {
+            self.0.insert(at, t);
         }
+    }
+
+    /// The latest time before `t`.
+    fn last_before(&self, t: i64) -> Option<i64> {
+        let at = self.0.partition_point(|&x| x < t);
+        at.checked_sub(1).map(|i| self.0[i])
+    }
+
+    /// The earliest time after `t`.
+    fn first_after(&self, t: i64) -> Option<i64> {
+        let at = self.0.partition_point(|&x| x <= t);
+        self.0.get(at).copied()
+    }
+
+    fn forget_before(&mut self, limit: i64) {
+        let at = self.0.partition_point(|&x| x < limit);
+        self.0.drain(..at);
     }
 }

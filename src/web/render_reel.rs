@@ -10,7 +10,6 @@
 //! each clip's audio is decoded with its frames and the mixer's blocks are encoded as they
 //! complete (one read of each source).
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use js_sys::Promise;
@@ -119,8 +118,12 @@ struct Renderer<'a> {
     /// Closed once the audio-first pass has flushed it.
     audio: Option<AudioEncoderBox>,
     mux: OutputMux,
-    cursors: BTreeMap<usize, ClipCursor>,
-    finished: BTreeSet<usize>,
+    /// By clip index: the open cursor of each clip on screen or about to be. Indexed vectors
+    /// rather than ordered maps: clip indices are dense, and each `BTreeMap` type links its own
+    /// copy of the tree code.
+    cursors: Vec<Option<ClipCursor>>,
+    /// By clip index: the clip's audio is mixed and its decoders are closed.
+    finished: Vec<bool>,
     compositor: Compositor,
     store: FrameStore,
     audio_frames: u64,
@@ -128,7 +131,7 @@ struct Renderer<'a> {
     /// The plan's overlay layers, placed on the output (same order).
     overlays: Vec<PlacedImage>,
     /// The still-image openings and endings, by plan source.
-    stills: BTreeMap<usize, Rc<RgbaImage>>,
+    stills: Vec<(usize, Rc<RgbaImage>)>,
     /// The output's loudness, once normalised.
     loudness: Option<LoudnessReport>,
 }
@@ -170,14 +173,14 @@ impl<'a> Renderer<'a> {
                 .transpose()?,
             audio: encoding.open_audio()?,
             mux: OutputMux::new(encoding, sink, memory)?,
-            cursors: BTreeMap::new(),
-            finished: BTreeSet::new(),
+            cursors: plan.clips.iter().map(|_| None).collect(),
+            finished: vec![false; plan.clips.len()],
             compositor: Compositor::new(plan.width, plan.height),
             store: FrameStore::default(),
             audio_frames: 0,
             readbacks: 0,
             overlays: Vec::new(),
-            stills: BTreeMap::new(),
+            stills: Vec::new(),
             loudness: None,
         })
     }
@@ -255,7 +258,7 @@ impl<'a> Renderer<'a> {
                 .get(&image, self.sources.open_uri)
                 .await
                 .map_err(|e| ApiError::new(e.code, format!("{}: {}", b.entry, e.message)))?;
-            self.stills.insert(b.source, picture);
+            self.stills.push((b.source, picture));
         }
         if let Some(uri) = &self.plan.backdrop {
             let image = OverlayContent::Image { uri: uri.clone() };
@@ -382,10 +385,7 @@ impl<'a> Renderer<'a> {
         for i in 0..total {
             job.check()?;
             let ops = render::frame_ops(self.plan, i)?;
-            // Inserted one by one (`extend`), not `collect`ed: collecting a BTreeSet sorts first,
-            // and that would link a copy of the standard sort for these two or three indices.
-            let mut active = BTreeSet::new();
-            active.extend(ops.layers.iter().filter_map(|l| l.clip));
+            let active = clips_on_screen(&ops);
             self.retire_before(
                 active.first().copied().unwrap_or(self.plan.clips.len()),
                 &active,
@@ -416,29 +416,20 @@ impl<'a> Renderer<'a> {
                 job.progress(from + (1.0 - from) * i as f64 / total.max(1) as f64);
             }
         }
-        self.retire_before(self.plan.clips.len(), &BTreeSet::new())
-            .await?;
+        self.retire_before(self.plan.clips.len(), &[]).await?;
         Ok(total as u32)
     }
 
     /// Clips before `earliest` that are not on screen are over: their audio is finished and their
     /// decoders freed. A clip shorter than one output frame never shows; its audio is still mixed.
-    async fn retire_before(
-        &mut self,
-        earliest: usize,
-        active: &BTreeSet<usize>,
-    ) -> Result<(), ApiError> {
-        let done: Vec<usize> = self
-            .cursors
-            .keys()
-            .copied()
-            .filter(|c| *c < earliest && !active.contains(c))
-            .collect();
-        for clip in done {
-            self.finish_clip(clip).await?;
+    async fn retire_before(&mut self, earliest: usize, active: &[usize]) -> Result<(), ApiError> {
+        for clip in 0..earliest.min(self.plan.clips.len()) {
+            if self.cursors[clip].is_some() && !active.contains(&clip) {
+                self.finish_clip(clip).await?;
+            }
         }
         for clip in 0..earliest.min(self.plan.clips.len()) {
-            if !self.finished.contains(&clip) && !self.cursors.contains_key(&clip) {
+            if !self.finished[clip] && self.cursors[clip].is_none() {
                 self.ensure_cursor(clip).await?;
                 self.finish_clip(clip).await?;
             }
@@ -447,13 +438,13 @@ impl<'a> Renderer<'a> {
     }
 
     async fn ensure_cursor(&mut self, clip: usize) -> Result<(), ApiError> {
-        if self.cursors.contains_key(&clip) || self.finished.contains(&clip) {
+        if self.cursors[clip].is_some() || self.finished[clip] {
             return Ok(());
         }
         let c = &self.plan.clips[clip];
         if self.plan.bookend(c.source).is_some_and(|b| b.still) {
             // A still has no decoder (its picture is the job's) and no sound.
-            self.finished.insert(clip);
+            self.finished[clip] = true;
             return Ok(());
         }
         let reader = self.sources.open(self.plan, c.source).await?;
@@ -463,15 +454,15 @@ impl<'a> Renderer<'a> {
         };
         let cursor =
             ClipCursor::open(reader, clip, (c.in_s, c.out_s), cuts, self.mixer.is_some()).await?;
-        self.cursors.insert(clip, cursor);
+        self.cursors[clip] = Some(cursor);
         Ok(())
     }
 
     async fn finish_clip(&mut self, clip: usize) -> Result<(), ApiError> {
-        let Some(mut cursor) = self.cursors.remove(&clip) else {
+        let Some(mut cursor) = self.cursors[clip].take() else {
             return Ok(());
         };
-        self.finished.insert(clip);
+        self.finished[clip] = true;
         if let Some(mixer) = self.mixer.as_mut() {
             let source_has_audio = self
                 .sources
@@ -497,7 +488,7 @@ impl<'a> Renderer<'a> {
             return Ok(None);
         };
         let (w, h) = (self.plan.width, self.plan.height);
-        let Some(cursor) = self.cursors.get_mut(&clip) else {
+        let Some(cursor) = self.cursors[clip].as_mut() else {
             return Ok(None);
         };
         let Some(f) = cursor.frame_at(t, self.mixer.as_mut()).await? else {
@@ -530,7 +521,8 @@ impl<'a> Renderer<'a> {
     ) -> Result<Frame, ApiError> {
         for layer in &ops.layers {
             let Some(clip) = layer.clip else { continue };
-            if let Some(image) = self.stills.get(&self.plan.clips[clip].source) {
+            let source = self.plan.clips[clip].source;
+            if let Some((_, image)) = self.stills.iter().find(|(s, _)| *s == source) {
                 // One frame at time 0 stands for every source time of the still.
                 if !self.store.contains(clip, 0) {
                     let (w, h) = (image.width() as u32, image.height() as u32);
@@ -542,7 +534,7 @@ impl<'a> Renderer<'a> {
                 continue;
             }
             for op in &layer.draws {
-                let Some(cursor) = self.cursors.get_mut(&clip) else {
+                let Some(cursor) = self.cursors[clip].as_mut() else {
                     continue;
                 };
                 let Some(f) = cursor
@@ -701,4 +693,16 @@ fn i420_frame(picture: &Picture, timestamp: f64, duration: f64) -> Result<Frame,
         .map_err(|e| {
             ApiError::internal(format!("making an output frame failed: {}", js_message(&e)))
         })
+}
+
+/// The clips a frame's layers show, ascending and once each (two or three at most: a transition,
+/// an overlay of a clip). Kept sorted by insertion, which links no sort for so few.
+fn clips_on_screen(ops: &render::FrameOps) -> Vec<usize> {
+    let mut clips: Vec<usize> = Vec::with_capacity(ops.layers.len());
+    for clip in ops.layers.iter().filter_map(|l| l.clip) {
+        if let Err(at) = clips.binary_search(&clip) {
+            clips.insert(at, clip);
+        }
+    }
+    clips
 }
