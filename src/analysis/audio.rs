@@ -2,13 +2,14 @@
 //!
 //! Every [`HOP`] samples (10 ms at 16 kHz) one windowed 512-point FFT gives level, spectral flux,
 //! centroid (brightness), flatness and tonal stability; the same 32 ms window gets its EBU R128
-//! K-weighted loudness (LUFS, by the `ebur128` crate, as outputs are normalised); voiced-looking
+//! K-weighted loudness (LUFS, by the kernels' BS.1770 meter, as outputs are normalised); voiced-looking
 //! hops also get a YIN pitch in 70..500 Hz. [`AudioAnalyzer::finish`] then derives, over the whole (small) feature vectors, the
 //! activity/speech flags with hysteresis, speech pauses, onsets, loudness jumps against the preceding
 //! seconds, and music presence.
 
 use super::resample::ANALYSIS_RATE;
 use crate::sort;
+use reelcut_kernels::loudness::LoudnessMeter;
 use reelcut_kernels::samples;
 use rustfft::algorithm::Radix4;
 use rustfft::num_complex::Complex;
@@ -44,7 +45,7 @@ const SILENCE_DB: f32 = -70.0;
 pub const SILENCE_LUFS: f32 = -70.0;
 /// Window of each hop's loudness (ms): the FFT window, so loudness and spectrum describe the same
 /// samples.
-const LOUDNESS_WINDOW_MS: u32 = (FFT_N * 1000 / ANALYSIS_RATE as usize) as u32;
+const LOUDNESS_WINDOW: usize = FFT_N;
 
 /// A run of low energy where a clip may start or end without cutting a word.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -178,7 +179,7 @@ pub struct AudioAnalyzer {
     /// Pitch of the last hop where it was computed (reused on the hops in between).
     last_pitch: f32,
     /// K-weighting and loudness (EBU R128) of the stream, fed in step with the FFT window.
-    meter: Option<ebur128::EbuR128>,
+    meter: LoudnessMeter,
     f: AudioFeatures,
 }
 
@@ -212,8 +213,7 @@ impl AudioAnalyzer {
             yin: vec![0.0; (ANALYSIS_RATE as f32 / PITCH_MIN_HZ) as usize + 2],
             half: vec![0.0; BUF / 2],
             last_pitch: 0.0,
-            // Mono at the analysis rate always fits the meter; without one, loudness is the floor.
-            meter: ebur128::EbuR128::new(1, ANALYSIS_RATE, ebur128::Mode::M).ok(),
+            meter: LoudnessMeter::new(1, ANALYSIS_RATE, false, LOUDNESS_WINDOW, false),
             f,
         }
     }
@@ -329,14 +329,8 @@ impl AudioAnalyzer {
         // The meter gets the samples that end the FFT window (a contiguous stream, delayed by
         // the window's distance from the buffer's end), so its last 32 ms are that window.
         let end = w0 + FFT_N;
-        let lufs = self
-            .meter
-            .as_mut()
-            .and_then(|m| {
-                m.add_frames_f32(&self.buf[end - HOP..end]).ok()?;
-                m.loudness_window(LOUDNESS_WINDOW_MS).ok()
-            })
-            .map_or(SILENCE_LUFS, |l| (l as f32).max(SILENCE_LUFS));
+        self.meter.add(&self.buf[end - HOP..end]);
+        let lufs = (self.meter.window_lufs() as f32).max(SILENCE_LUFS);
         let f = &mut self.f;
         f.rms_db.push(rms_db);
         f.loudness_lufs.push(lufs);

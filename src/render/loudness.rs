@@ -3,10 +3,10 @@
 //! Target: integrated loudness [`TARGET_LUFS`] (-14 LUFS, what the big short-video and streaming
 //! platforms normalise to, so a reel is neither turned down nor left quiet there) with the true
 //! peak at most [`TRUE_PEAK_LIMIT_DBTP`] (-1 dBTP, EBU R128 / AES TD1004 headroom for lossy
-//! encoding). Measurement is the `ebur128` crate (a pure-Rust port of libebur128, the library
-//! behind ffmpeg's `ebur128`/`loudnorm` filters: K-weighting, 400 ms blocks, -70 LUFS absolute and
-//! -10 LU relative gates, 4x oversampled true peak); tests/loudness.rs checks it against ffmpeg on
-//! the same signal.
+//! encoding). Measurement is the kernels' BS.1770 meter (`reelcut_kernels::loudness`: K-weighting,
+//! 400 ms blocks, -70 LUFS absolute and -10 LU relative gates, 4x oversampled true peak, as
+//! libebur128 and so ffmpeg's `ebur128`/`loudnorm` filters do); tests/loudness.rs checks it
+//! against ffmpeg on the same signal.
 //!
 //! Method (integrated loudness needs all of the output, so it is measured in passes over the
 //! mix, see [`super::sound_passes`]; [`plan`] says what to measure next):
@@ -24,6 +24,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ApiError;
+use reelcut_kernels::loudness::LoudnessMeter;
 
 /// Integrated loudness outputs are normalised to.
 pub const TARGET_LUFS: f64 = -14.0;
@@ -79,7 +80,7 @@ pub type Measurement = (Option<f64>, Option<f64>);
 
 /// A streaming EBU R128 meter: integrated loudness and true peak of everything added.
 pub struct Meter {
-    inner: ebur128::EbuR128,
+    inner: LoudnessMeter,
     channels: u32,
 }
 
@@ -91,30 +92,27 @@ impl std::fmt::Debug for Meter {
     }
 }
 
-fn meter_error(e: ebur128::Error) -> ApiError {
-    ApiError::internal(format!("loudness measurement: {e:?}"))
-}
-
 impl Meter {
     pub fn new(channels: u32, rate: u32) -> Result<Self, ApiError> {
-        use ebur128::{EbuR128, Mode};
-        let inner = EbuR128::new(channels, rate, Mode::I | Mode::TRUE_PEAK).map_err(meter_error)?;
+        if channels == 0 || rate == 0 {
+            return Err(ApiError::internal(format!(
+                "loudness measurement of {channels} channels at {rate} Hz"
+            )));
+        }
+        let inner = LoudnessMeter::new(channels as usize, rate, true, 0, true);
         Ok(Self { inner, channels })
     }
 
     /// Interleaved `channels`-channel frames, in order.
     pub fn add(&mut self, samples: &[f32]) -> Result<(), ApiError> {
-        self.inner.add_frames_f32(samples).map_err(meter_error)
+        self.inner.add(samples);
+        Ok(())
     }
 
     pub fn result(&self) -> Result<Measurement, ApiError> {
-        let integrated = self.inner.loudness_global().map_err(meter_error)?;
-        let mut peak = 0.0f64;
-        for c in 0..self.channels {
-            peak = peak.max(self.inner.true_peak(c).map_err(meter_error)?);
-        }
+        let peak = self.inner.peak();
         let db = |x: f64| (x > 0.0).then(|| 20.0 * x.log10());
-        Ok((integrated.is_finite().then_some(integrated), db(peak)))
+        Ok((self.inner.integrated_lufs(), db(peak)))
     }
 }
 

@@ -1,7 +1,7 @@
 //! The loops that touch every pixel or sample: reducing decoded frames to analysis thumbnails,
 //! matching thumbnails moved (the pan and zoom searches), converting frames to I420 pictures,
 //! scaling, blurring, blending, rotating, the transitions and the pixel effects; the resamplers'
-//! taps, the pitch search and the time-stretch.
+//! taps, the pitch search, the time-stretch and the loudness meter (K-weighting, true peak).
 //!
 //! They are a crate of their own for one reason: build settings. The release profile builds the
 //! engine for size (`opt-level = "z"`, which also turns LLVM's loop vectoriser off) and this crate
@@ -17,6 +17,7 @@ pub mod blur;
 pub mod error;
 pub mod geometry;
 pub mod image;
+pub mod loudness;
 pub mod picture;
 pub mod rotate;
 pub mod samples;
