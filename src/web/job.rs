@@ -3,7 +3,6 @@
 //! browser shell owns ([`JobIo`]: readers, sinks, delivery, progress, the cancel signal).
 
 use js_sys::{Promise, Reflect};
-use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -29,6 +28,15 @@ use crate::ApiError;
 
 #[wasm_bindgen(typescript_custom_section)]
 const JOB_IO: &str = r#"
+/** Where a delivered file went (`www/src/deliver.ts` `Delivered`). */
+export interface DeliveryReport {
+  /** The URI, `memory:` or, after a failed upload, the file's OPFS path. */
+  location: string;
+  blob?: Blob;
+  uploadAttempts?: number;
+  error?: { Code: string; Message: string };
+}
+
 /** What the worker lends a running job (`www/src/jobs.ts`). */
 export interface JobIo {
   /** The job's cancel signal. */
@@ -40,10 +48,10 @@ export interface JobIo {
   /** Where output `index` (1-based) to `uri` (`null`: memory) is written as it is produced. */
   openSink(uri: string | null, index: number): Promise<OutputSink>;
   /** Delivers a finished file; never throws for a failed upload (see `Delivered`). */
-  deliver(uri: string | null, blob: Blob): Promise<unknown>;
+  deliver(uri: string | null, blob: Blob): Promise<DeliveryReport>;
   /** Delivers the files of an HLS/DASH output in order, the playlist last; after a failed upload
    *  the rest are only kept in the outbox (see `DeliveredFiles`). */
-  deliverFiles(files: { uri: string | null; blob: Blob }[]): Promise<unknown>;
+  deliverFiles(files: { uri: string | null; blob: Blob }[]): Promise<DeliveryReport & { files: DeliveryReport[] }>;
   /** Removes an OPFS file an earlier output of a failed job wrote. */
   removeOpfs(path: string): Promise<void>;
   /** Loads the wasm AAC encoder (`www/src/aac/encoder.ts`) and gives its class; asked only when
@@ -75,34 +83,84 @@ extern "C" {
     fn load_wasm_aac(this: &JobIo) -> Result<Promise, JsValue>;
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// What `deliver` / `deliverFiles` resolve to, read through typed getters: deserialising it
+    /// with serde-wasm-bindgen would link a struct visitor for these few fields.
+    #[wasm_bindgen(typescript_type = "DeliveryReport")]
+    type DeliveryReport;
+    #[wasm_bindgen(method, getter)]
+    fn location(this: &DeliveryReport) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn blob(this: &DeliveryReport) -> JsValue;
+    #[wasm_bindgen(method, getter, js_name = uploadAttempts)]
+    fn upload_attempts(this: &DeliveryReport) -> Option<u32>;
+    #[wasm_bindgen(method, getter)]
+    fn error(this: &DeliveryReport) -> Option<DeliveryReportError>;
+    #[wasm_bindgen(method, getter)]
+    fn files(this: &DeliveryReport) -> Option<js_sys::Array>;
+
+    #[wasm_bindgen(typescript_type = "DeliveryReport['error']")]
+    type DeliveryReportError;
+    #[wasm_bindgen(method, getter, js_name = Code)]
+    fn code(this: &DeliveryReportError) -> Option<String>;
+    #[wasm_bindgen(method, getter, js_name = Message)]
+    fn message(this: &DeliveryReportError) -> Option<String>;
+}
+
 /// Where a delivered file went (`www/src/deliver.ts` `Delivered`).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct Delivered {
     location: String,
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
     blob: JsValue,
     upload_attempts: Option<u32>,
     error: Option<DeliveryError>,
     /// `deliverFiles`: each file's own delivery, in order.
-    #[serde(default)]
     files: Vec<DeliveredFile>,
 }
 
 /// Where one file of a segmented output went.
-#[derive(Deserialize)]
 struct DeliveredFile {
     location: String,
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
     blob: JsValue,
 }
 
-#[derive(Deserialize)]
 struct DeliveryError {
-    #[serde(rename = "Code")]
     code: String,
-    #[serde(rename = "Message")]
     message: String,
+}
+
+impl Delivered {
+    /// The shell's report; one without a location is the shell's bug, reported as such.
+    fn read(value: JsValue) -> Result<Self, ApiError> {
+        let report: DeliveryReport = value.unchecked_into();
+        let location = |r: &DeliveryReport| {
+            r.location()
+                .ok_or_else(|| ApiError::internal("bad delivery report: no location"))
+        };
+        let files = match report.files() {
+            Some(list) => list
+                .iter()
+                .map(|f| {
+                    let f: DeliveryReport = f.unchecked_into();
+                    Ok(DeliveredFile {
+                        location: location(&f)?,
+                        blob: f.blob(),
+                    })
+                })
+                .collect::<Result<_, ApiError>>()?,
+            None => Vec::new(),
+        };
+        Ok(Self {
+            location: location(&report)?,
+            blob: report.blob(),
+            upload_attempts: report.upload_attempts(),
+            error: report.error().map(|e| DeliveryError {
+                code: e.code().unwrap_or_default(),
+                message: e.message().unwrap_or_default(),
+            }),
+            files,
+        })
+    }
 }
 
 /// Runs a job to its result (the fields a finished job adds to its record). It takes the request
@@ -618,8 +676,7 @@ impl Job<'_> {
             list.push(&entry);
         }
         let value = shell_step("delivering the output", self.io.deliver_files(&list)).await?;
-        let delivered: Delivered = serde_wasm_bindgen::from_value(value)
-            .map_err(|e| ApiError::internal(format!("bad delivery report: {e}")))?;
+        let delivered = Delivered::read(value)?;
         let records = files
             .iter()
             .zip(&delivered.files)
@@ -688,7 +745,6 @@ impl Job<'_> {
             self.io.deliver(out.uri.clone(), blob),
         )
         .await?;
-        serde_wasm_bindgen::from_value(value)
-            .map_err(|e| ApiError::internal(format!("bad delivery report: {e}")))
+        Delivered::read(value)
     }
 }
