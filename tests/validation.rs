@@ -7,7 +7,6 @@ use reelcut::job::spec::*;
 use reelcut::job::validate::{parse_request, parse_request_json, Capabilities};
 use reelcut::job::{catalog, overlays};
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
 
 const ICE: &str = "SubmitScreenMediaHighlightsJob";
 const IMM: &str = "CreateHighlightTask";
@@ -289,7 +288,7 @@ fn ice_minimal_parses() {
         segment: None,
         speed: 1.0,
         user_data: None,
-        tags: BTreeMap::new(),
+        tags: Tags::default(),
         notify: None,
         project_name: None,
     };
@@ -392,7 +391,7 @@ fn ice_full_parses() {
         segment: None,
         speed: 1.0,
         user_data: Some("{\"NotifyAddress\":\"https://example.com/cb\",\"Ref\":7}".into()),
-        tags: BTreeMap::new(),
+        tags: Tags::default(),
         notify: Some("https://example.com/cb".into()),
         project_name: None,
     };
@@ -433,7 +432,7 @@ fn imm_minimal_parses() {
         segment: None,
         speed: 1.0,
         user_data: None,
-        tags: BTreeMap::new(),
+        tags: Tags::default(),
         notify: None,
         project_name: None,
     };
@@ -528,7 +527,7 @@ fn imm_full_parses() {
         }),
         speed: 0.8,
         user_data: Some("{\"ID\":\"u1\"}".into()),
-        tags: BTreeMap::from([("show".to_string(), "drama".to_string())]),
+        tags: Tags(vec![("show".to_string(), "drama".to_string())]),
         notify: Some("https://example.com/notify".into()),
         project_name: Some("immtest".into()),
     };

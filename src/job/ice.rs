@@ -4,16 +4,15 @@ use super::overlays;
 use super::reader::*;
 use super::spec::{
     Api, AudioSpec, Container, EffectMode, JobKind, JobSpec, MusicMode, MusicSpec, MusicTrack,
-    OutputSpec, OverlaySpec, PlotPacing, SegmentSpec, SelectionMode, SourceSpec, TransitionItem,
-    TransitionSpec, VfxSpec, VideoSpec, DEFAULT_MUSIC_VOLUME, DEFAULT_SEGMENT_DURATION_S,
-    DEFAULT_TRANSITION_DURATION_S, DEFAULT_WEIGHT,
+    OutputSpec, OverlaySpec, PlotPacing, SegmentSpec, SelectionMode, SourceSpec, Tags,
+    TransitionItem, TransitionSpec, VfxSpec, VideoSpec, DEFAULT_MUSIC_VOLUME,
+    DEFAULT_SEGMENT_DURATION_S, DEFAULT_TRANSITION_DURATION_S, DEFAULT_WEIGHT,
 };
 use super::validate::{
     check_music, check_output_uri, check_target, music_tracks, output_duration, request_error,
     transition_name, MAX_ICE_COUNT, MAX_ICE_TRANSITIONS, MAX_VOLUME, MUSIC_MODES,
 };
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 pub(super) fn parse_screen_highlights(request: &Value) -> Result<JobSpec> {
     let root = At::default();
@@ -312,7 +311,7 @@ pub(super) fn parse_screen_highlights(request: &Value) -> Result<JobSpec> {
         segment,
         speed: 1.0,
         user_data,
-        tags: BTreeMap::new(),
+        tags: Tags::default(),
         notify,
         project_name: None,
     })

@@ -6,7 +6,7 @@ use super::output::{check_segment_uri, segment_spec, target_audio, target_video}
 use super::reader::*;
 use super::spec::{
     Api, AudioSpec, Container, EffectMode, JobKind, JobSpec, MusicMode, MusicSpec, OutputSpec,
-    OverlaySpec, SelectionMode, SourceSpec, TransitionItem, TransitionSpec, VfxItem, VfxSpec,
+    OverlaySpec, SelectionMode, SourceSpec, Tags, TransitionItem, TransitionSpec, VfxItem, VfxSpec,
     VideoSpec, DEFAULT_TRANSITION_DURATION_S, DEFAULT_WEIGHT,
 };
 use super::validate::{
@@ -14,7 +14,6 @@ use super::validate::{
     transition_name, EFFECT_MODES, MUSIC_MODES,
 };
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 pub(super) fn parse_highlight_task(request: &Value) -> Result<JobSpec> {
     let root = At::default();
@@ -325,7 +324,7 @@ pub(super) fn parse_highlight_task(request: &Value) -> Result<JobSpec> {
 
     let user_data = opt(&top, "UserData", user_data_text)?;
     let tags = match top.get("Tags") {
-        None => BTreeMap::new(),
+        None => Tags::default(),
         Some((v, at)) => tags(v, &at)?,
     };
     let notify = match top.get("Notification") {
@@ -367,18 +366,19 @@ pub(super) fn parse_highlight_task(request: &Value) -> Result<JobSpec> {
 }
 
 /// `Tags`: an object (or JSON text of one) of string values.
-fn tags(value: &Value, at: &At) -> Result<BTreeMap<String, String>> {
+fn tags(value: &Value, at: &At) -> Result<Tags> {
     let decoded = decode(value, at)?;
     let map = decoded
         .as_object()
         .ok_or_else(|| at.bad(value, "expected an object of string values"))?;
-    let mut out = BTreeMap::new();
+    // The request's object iterates in key order, once per key, as `Tags` keeps them.
+    let mut out = Vec::new();
     for (k, v) in map {
         let tag_at = at.key(k);
         if k.trim().is_empty() {
             return Err(at.err("Tags has an empty key"));
         }
-        out.insert(
+        out.push((
             k.clone(),
             string(v, &tag_at).map_err(|_| {
                 at.err(format!(
@@ -387,9 +387,9 @@ fn tags(value: &Value, at: &At) -> Result<BTreeMap<String, String>> {
                     show(v)
                 ))
             })?,
-        );
+        ));
     }
-    Ok(out)
+    Ok(Tags(out))
 }
 
 /// `Notification`: where the completion message goes. Accepted forms (the first four are the cloud

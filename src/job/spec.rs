@@ -538,7 +538,8 @@ pub struct JobSpec {
     /// Echoed verbatim in results and messages (<= 64 KiB).
     pub user_data: Option<String>,
     /// IMM `Tags`, for filtering job lists; echoed.
-    pub tags: BTreeMap<String, String>,
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, string>"))]
+    pub tags: Tags,
     /// Completion notification: an `http(s)://` URL (POST) or a `BroadcastChannel` name.
     pub notify: Option<String>,
     /// IMM `ProjectName`: no local meaning; echoed in results.
@@ -549,5 +550,24 @@ impl JobSpec {
     /// Whether the job writes media files (and so needs the render pipeline).
     pub fn writes_media(&self) -> bool {
         self.kind.renders() || self.outputs.container.is_some()
+    }
+}
+
+/// IMM `Tags`: string values by key, in key order, without duplicates (as read from the
+/// request's object). A list rather than a `BTreeMap`: the job only echoes it, and another map
+/// type would link its own copy of the tree code into the module. Serialised as an object.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tags(pub Vec<(String, String)>);
+
+impl Serialize for Tags {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+impl<'de> Deserialize<'de> for Tags {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let map = BTreeMap::<String, String>::deserialize(deserializer)?;
+        Ok(Self(map.into_iter().collect()))
     }
 }
