@@ -14,6 +14,7 @@ pub mod engine;
 pub mod fuzzing;
 pub mod job;
 pub mod media;
+pub mod num_text;
 pub mod plan;
 pub mod render;
 pub mod sort;
