@@ -21,7 +21,9 @@ pub struct Num<T>(pub T);
 impl fmt::Display for Num<f64> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let x = self.0;
-        write_float(f, x, |text| plain(zmij::Buffer::new().format_finite(x.abs()), x.abs(), text))
+        write_float(f, x, |text| {
+            plain(zmij::Buffer::new().format_finite(x.abs()), x.abs(), text)
+        })
     }
 }
 
@@ -31,7 +33,11 @@ impl fmt::Display for Num<f32> {
         // The f64 holds the f32 exactly, so `{:.N}` rounds the same value; the shortest digits
         // are the f32's (0.1f32 is "0.1", not the f64 digits of its binary value).
         write_float(f, f64::from(x), |text| {
-            plain(zmij::Buffer::new().format_finite(x.abs()), f64::from(x.abs()), text)
+            plain(
+                zmij::Buffer::new().format_finite(x.abs()),
+                f64::from(x.abs()),
+                text,
+            )
         })
     }
 }
@@ -110,7 +116,10 @@ fn write_float(
     if x.is_infinite() {
         return f.pad_integral(nonnegative, "", "inf");
     }
-    let mut text = Text { bytes: [0; CAP], len: 0 };
+    let mut text = Text {
+        bytes: [0; CAP],
+        len: 0,
+    };
     match f.precision() {
         None => shortest(&mut text),
         Some(places) => fixed(x.abs(), places, &mut text),
@@ -153,7 +162,9 @@ fn plain(zmij_text: &str, exact: f64, text: &mut Text) {
     // 17 digits either way): zmij takes the even one, core the upper one. The upper one of an
     // even last digit is that digit plus one, without a carry.
     if (digits[len - 1] - b'0') % 2 == 0 {
-        let d = digits[..len].iter().fold(0u64, |d, &b| d * 10 + u64::from(b - b'0'));
+        let d = digits[..len]
+            .iter()
+            .fold(0u64, |d, &b| d * 10 + u64::from(b - b'0'));
         if is_exactly(exact, d * 10 + 5, point - len as i32 - 1) {
             digits[len - 1] += 1;
         }
@@ -241,7 +252,10 @@ fn fixed(x: f64, places: usize, text: &mut Text) {
             let start = text.len;
             plain(zmij::Buffer::new().format_finite(x), x, text);
             let written = &text.bytes[start..text.len];
-            let decimals = written.iter().position(|&b| b == b'.').map(|p| written.len() - p - 1);
+            let decimals = written
+                .iter()
+                .position(|&b| b == b'.')
+                .map(|p| written.len() - p - 1);
             if decimals.is_none() && places > 0 {
                 text.push(b'.');
             }
@@ -384,7 +398,14 @@ mod tests {
     fn f32_matches_core() {
         let mut seed = 0x2545_f491_4f6c_dd1d;
         let mut values: Vec<f32> = edge_values().into_iter().map(|x| x as f32).collect();
-        values.extend([f32::MAX, f32::MIN_POSITIVE, 1e-45, 16_777_217.0, 0.1, 3.4e38]);
+        values.extend([
+            f32::MAX,
+            f32::MIN_POSITIVE,
+            1e-45,
+            16_777_217.0,
+            0.1,
+            3.4e38,
+        ]);
         for p in -149..=127 {
             for odd in [1.0, 3.0, 5.0, 7.0, 9.0, 15.0] {
                 values.push(odd * 2f32.powi(p));
@@ -411,7 +432,17 @@ mod tests {
 
     #[test]
     fn padding_and_many_places_match_core() {
-        for x in [1.5, -1.5, 0.0, -0.0, 2.25, 1234.5678, f64::NAN, f64::INFINITY, -f64::INFINITY] {
+        for x in [
+            1.5,
+            -1.5,
+            0.0,
+            -0.0,
+            2.25,
+            1234.5678,
+            f64::NAN,
+            f64::INFINITY,
+            -f64::INFINITY,
+        ] {
             assert_eq!(format!("{:8.2}|", Num(x)), format!("{x:8.2}|"));
             assert_eq!(format!("{:<8}|", Num(x)), format!("{x:<8}|"));
             assert_eq!(format!("{:^9.1}|", Num(x)), format!("{x:^9.1}|"));
@@ -429,7 +460,16 @@ mod tests {
 
     #[test]
     fn clamp_matches_core() {
-        for x in [-2.0, -1.0, 0.0, 0.5, 1.0, 3.0, f64::INFINITY, f64::NEG_INFINITY] {
+        for x in [
+            -2.0,
+            -1.0,
+            0.0,
+            0.5,
+            1.0,
+            3.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ] {
             assert_eq!(clamp(x, -1.0, 1.0), x.clamp(-1.0, 1.0));
         }
         assert!(clamp(f64::NAN, 0.0, 1.0).is_nan());

@@ -10,6 +10,7 @@ use super::cuts::{EditKind, EditPoint, PAUSE_EDGE_S};
 use super::profile::{Profile, Weights};
 use super::signals::{self, Grid, Sig, CELL_S, N_SIG};
 use super::SourceFeatures;
+use crate::num_text::{clamp, Num};
 use crate::sort;
 use serde::Serialize;
 
@@ -406,18 +407,23 @@ pub fn find_highlights(sources: &[SourceFeatures], opts: &HighlightOptions) -> H
         let (a, b) = opts.ranges.get(i).copied().unwrap_or((0.0, dur));
         let (a, b) = (
             if a.is_finite() {
-                a.clamp(0.0, dur)
+                clamp(a, 0.0, dur)
             } else {
                 0.0
             },
             if b.is_finite() {
-                b.clamp(0.0, dur)
+                clamp(b, 0.0, dur)
             } else {
                 dur
             },
         );
         if b - a < min_len {
-            notes.push(format!("source {i}: analysed range {a:.2}..{b:.2} s is shorter than the minimum clip ({min_len} s)"));
+            notes.push(format!(
+                "source {i}: analysed range {a:.2}..{b:.2} s is shorter than the minimum clip ({min_len} s)",
+                a = Num(a),
+                b = Num(b),
+                min_len = Num(min_len)
+            ));
             continue;
         }
         let has_audio = src.audio.as_ref().is_some_and(|x| !x.is_empty());
@@ -518,8 +524,8 @@ pub fn find_highlights(sources: &[SourceFeatures], opts: &HighlightOptions) -> H
             "found {} highlight(s) of the {} wanted: no more clips meet the rules (length {}..{} s, cut/pause edges{})",
             chosen.len(),
             count,
-            min_len,
-            max_len,
+            Num(min_len),
+            Num(max_len),
             if target.is_some() { ", target total duration" } else { "" }
         ));
     }
@@ -659,7 +665,9 @@ fn average(
             None => notes.push(format!(
                 "Average slice {} of {n}: no clip of {min_len}..{max_len:.1} s between legal edges \
                  (speech pauses, shot cuts) fits there; the slice has no highlight",
-                k + 1
+                k + 1,
+                min_len = Num(min_len),
+                max_len = Num(max_len)
             )),
         }
     }
@@ -702,13 +710,18 @@ fn reasons(p: &Prepared, src: &SourceFeatures, c: &Cand, w: &Weights) -> Vec<Str
             Sig::Loudness => {
                 let peak = maxf(|c| c.loudness_lufs);
                 let over = peak - g.median_lufs;
-                (over >= LOUD_REASON_LU)
-                    .then(|| format!("loud: {peak:.0} LUFS, {over:+.0} LU above typical"))
+                (over >= LOUD_REASON_LU).then(|| {
+                    format!(
+                        "loud: {:.0} LUFS, {:+.0} LU above typical",
+                        Num(peak),
+                        Num(over)
+                    )
+                })
             }
             Sig::LoudJump => {
                 let jump = maxf(|c| c.jump_lu);
                 (jump >= JUMP_REASON_LU)
-                    .then(|| format!("loudness jump {jump:+.0} LU over the sound before"))
+                    .then(|| format!("loudness jump {:+.0} LU over the sound before", Num(jump)))
             }
             Sig::Impact => {
                 let n = cells.iter().filter(|c| c.impact_lu > 0.0).count();
@@ -720,7 +733,7 @@ fn reasons(p: &Prepared, src: &SourceFeatures, c: &Cand, w: &Weights) -> Vec<Str
                         } else {
                             String::new()
                         },
-                        maxf(|c| c.impact_lu)
+                        Num(maxf(|c| c.impact_lu))
                     )
                 })
             }
@@ -736,9 +749,9 @@ fn reasons(p: &Prepared, src: &SourceFeatures, c: &Cand, w: &Weights) -> Vec<Str
                 (k > 0.0).then(|| {
                     format!(
                         "shouting (pitch {:.0} Hz vs {:.0} Hz speaking, {:+.0} LU)",
-                        ph / k,
-                        g.speaking_pitch_hz,
-                        over / k
+                        Num(ph / k),
+                        Num(g.speaking_pitch_hz),
+                        Num(over / k)
                     )
                 })
             }
@@ -750,11 +763,15 @@ fn reasons(p: &Prepared, src: &SourceFeatures, c: &Cand, w: &Weights) -> Vec<Str
                     .collect();
                 let lo = super::audio::quantile(&v, 0.1);
                 let hi = super::audio::quantile(&v, 0.9);
-                Some(format!("animated voice (pitch {lo:.0}-{hi:.0} Hz)"))
+                Some(format!(
+                    "animated voice (pitch {:.0}-{:.0} Hz)",
+                    Num(lo),
+                    Num(hi)
+                ))
             }
             Sig::Speech => {
                 let f = cells.iter().map(|c| c.speech).sum::<f32>() / cells.len() as f32;
-                Some(format!("speech {:.0}% of the clip", 100.0 * f))
+                Some(format!("speech {:.0}% of the clip", Num(100.0 * f)))
             }
             Sig::MusicSting => {
                 let k = g.sig[Sig::MusicSting as usize][i0..i1]
@@ -763,8 +780,8 @@ fn reasons(p: &Prepared, src: &SourceFeatures, c: &Cand, w: &Weights) -> Vec<Str
                 k.map(|k| {
                     format!(
                         "music sting ({:+.0} LU, tonal, at {:.1} s)",
-                        cells[k].jump_lu,
-                        g.time(i0 + k)
+                        Num(cells[k].jump_lu),
+                        Num(g.time(i0 + k))
                     )
                 })
             }
@@ -781,13 +798,14 @@ fn reasons(p: &Prepared, src: &SourceFeatures, c: &Cand, w: &Weights) -> Vec<Str
                     .map(|&t| times.iter().filter(|&&u| u >= t && u < t + win).count())
                     .max()
                     .unwrap_or(0);
-                (most >= RAPID_CUTS).then(|| format!("rapid cutting: {most} cuts in {win:.0} s"))
+                (most >= RAPID_CUTS)
+                    .then(|| format!("rapid cutting: {most} cuts in {:.0} s", Num(win)))
             }
             Sig::Motion => {
                 let m = cells.iter().map(|c| c.motion).sum::<f32>() / cells.len() as f32;
                 Some(format!(
                     "fast motion ({:.1}x typical)",
-                    m / g.median_motion.max(0.5)
+                    Num(m / g.median_motion.max(0.5))
                 ))
             }
             Sig::MotionBurst => Some("burst of motion".to_string()),
@@ -809,19 +827,19 @@ fn reasons(p: &Prepared, src: &SourceFeatures, c: &Cand, w: &Weights) -> Vec<Str
                     format!(
                         "sudden zoom {} (x{:.2} in 0.5 s)",
                         if best >= 0.0 { "in" } else { "out" },
-                        best.abs().exp()
+                        Num(best.abs().exp())
                     )
                 })
             }
             Sig::Stillness => Some("close-up talking (still picture, speech)".to_string()),
             Sig::HighPitch => Some(format!(
                 "high-pitched sound ({:.0} Hz)",
-                maxf(|c| c.pitch_hz).max(0.0)
+                Num(maxf(|c| c.pitch_hz).max(0.0))
             )),
             Sig::QuietBeat => {
                 let q = g.quiet_len[i0..i1].iter().copied().fold(0.0, f32::max);
                 Some(if q > 0.0 {
-                    format!("quiet beat before a reveal ({q:.1} s of silence)")
+                    format!("quiet beat before a reveal ({:.1} s of silence)", Num(q))
                 } else {
                     "quiet beat before a reveal".to_string()
                 })
@@ -835,7 +853,7 @@ fn reasons(p: &Prepared, src: &SourceFeatures, c: &Cand, w: &Weights) -> Vec<Str
         // gives the clip's measured loudness against the source's typical level.
         let over = maxf(|c| c.loudness_lufs) - g.median_lufs;
         out.push(if over.is_finite() {
-            format!("the strongest stretch here, no single event above its threshold (loudest moment {over:+.0} LU against typical)")
+            format!("the strongest stretch here, no single event above its threshold (loudest moment {:+.0} LU against typical)", Num(over))
         } else {
             "the strongest stretch of the picture here, no single event above its threshold".to_string()
         });

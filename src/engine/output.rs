@@ -11,6 +11,7 @@ use crate::job::spec::{
     Api, AudioCodec, Container, JobKind, JobSpec, ScaleType, SegmentSpec, VideoCodec,
     DEFAULT_GOP_SIZE,
 };
+use crate::num_text::Num;
 use crate::plan::{music_for_reel, reel_timeline, Reel};
 use crate::render::bookend::{add_bookends, BookendMedia};
 use crate::render::loudness::LoudnessTarget;
@@ -413,8 +414,8 @@ fn bookend_notes(plan: &RenderPlan) -> impl Iterator<Item = String> + '_ {
             "{} {} shown at {} s for {} s",
             b.entry,
             b.uri,
-            round_ms(c.out_start_s),
-            round_ms(c.out_len_s())
+            Num(round_ms(c.out_start_s)),
+            Num(round_ms(c.out_len_s()))
         ))
     })
 }

@@ -18,6 +18,7 @@
 
 use super::error::ApiError;
 use super::validate::MAX_USER_DATA_BYTES;
+use crate::num_text::Num;
 use serde_json::{Map, Value};
 
 pub(super) type Result<T> = std::result::Result<T, ApiError>;
@@ -82,7 +83,7 @@ pub(super) fn show(value: &Value) -> String {
 
 /// Formats a bound for messages: `10`, `0.5`.
 pub(super) fn num(x: f64) -> String {
-    format!("{x}")
+    Num(x).to_string()
 }
 
 /// A top-level parameter that may be given as a JSON string holding the value (SPEC 3: "each an

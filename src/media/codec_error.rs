@@ -4,6 +4,7 @@
 //! `InvalidMedia.Unsupported`. Every message names the codec and, where known, the media time.
 //! `Internal` is not used for codec failures: they come from the input or the browser, not a bug.
 
+use crate::num_text::Num;
 use crate::ApiError;
 
 /// Which side of the pipeline failed.
@@ -31,7 +32,7 @@ pub fn codec_failure(
         } else {
             "of the output"
         };
-        format!(" at {:.3} s {side}", us as f64 / 1e6)
+        format!(" at {:.3} s {side}", Num(us as f64 / 1e6))
     });
     let detail = if message.is_empty() { js_name } else { message };
     match role {

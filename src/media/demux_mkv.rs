@@ -26,6 +26,7 @@ use super::types::{
     duration_tolerance_s, round3, AudioInfo, ByteSource, Demuxer, MediaInfo, Packet, TrackInfo,
     TrackKind, VideoInfo,
 };
+use crate::num_text::Num;
 use crate::ApiError;
 
 // Element ids (with their length marker bits, as written in the file).
@@ -463,8 +464,8 @@ impl MkvDemuxer {
                         if (header_s - content_s).abs() > duration_tolerance_s(content_s) {
                             notes.push(format!(
                                 "the segment header (Info Duration) says {} s but the blocks end at {} s; the blocks are used",
-                                round3(header_s),
-                                round3(content_s)
+                                Num(round3(header_s)),
+                                Num(round3(content_s))
                             ));
                             content_s
                         } else {

@@ -21,6 +21,7 @@ use super::types::{
     duration_tolerance_s, round3, AudioInfo, ByteSource, Demuxer, MediaInfo, Packet, TrackInfo,
     TrackKind, VideoInfo,
 };
+use crate::num_text::Num;
 use crate::ApiError;
 
 /// Largest `moov`/`moof` we agree to hold in memory; real ones are far smaller.
@@ -419,8 +420,8 @@ impl Mp4Demuxer {
                         notes.push(format!(
                             "track {}: its edit list says {} s but its samples cover {} s; the samples are used",
                             t.id,
-                            round3(edit_s),
-                            round3(sample_s)
+                            Num(round3(edit_s)),
+                            Num(round3(sample_s))
                         ));
                         sample_s
                     } else {
@@ -440,8 +441,8 @@ impl Mp4Demuxer {
             if (header_s - content_s).abs() > duration_tolerance_s(content_s) {
                 notes.push(format!(
                     "the movie header ('mvhd') says {} s but the samples cover {} s; the samples are used",
-                    round3(header_s),
-                    round3(content_s)
+                    Num(round3(header_s)),
+                    Num(round3(content_s))
                 ));
                 content_s
             } else {

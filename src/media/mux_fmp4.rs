@@ -21,6 +21,7 @@ use super::mux_mp4::{
     record_sample, write_ftyp, write_mvhd, write_trak, Sample, Tables, Track, TrackPlan,
     MOVIE_TIMESCALE,
 };
+use crate::num_text::Num;
 use crate::ApiError;
 
 /// A frame within this much before a segment boundary counts as on it (timestamps are rounded to
@@ -139,7 +140,8 @@ impl FragmentedMp4Writer {
         let tracks = new_tracks(tracks)?;
         if !(segment_s.is_finite() && segment_s > 0.0) {
             return Err(ApiError::internal(format!(
-                "segment length {segment_s} s must be > 0"
+                "segment length {} s must be > 0",
+                Num(segment_s)
             )));
         }
         Ok(Self {

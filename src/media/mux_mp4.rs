@@ -11,6 +11,7 @@
 //! interleave in the file is exactly the caller's push order.
 
 use super::mux::{us_to_ticks, validate_track, AudioCodec, TrackConfig, VideoCodec, OPUS_RATE};
+use crate::num_text::clamp;
 use crate::ApiError;
 
 /// Ticks per second of the movie timeline (`mvhd`, `tkhd`, `elst` segment durations), as ffmpeg.
@@ -361,7 +362,7 @@ impl TrackPlan {
     pub(super) fn presented_s(&self, from: u64, to: u64, timescale: u32) -> f64 {
         let movie = f64::from(MOVIE_TIMESCALE);
         let shown = self.segment as f64 / movie * f64::from(timescale);
-        let clip = |t: u64| (t as f64 - self.media_time as f64).clamp(0.0, shown);
+        let clip = |t: u64| clamp(t as f64 - self.media_time as f64, 0.0, shown);
         let empty = if from == 0 {
             self.empty_edit as f64 / movie
         } else {

@@ -9,6 +9,7 @@
 
 use super::mux_fmp4::FragmentedStream;
 use crate::job::spec::SegmentFormat;
+use crate::num_text::Num;
 
 /// The names of a segmented output's files, all from the playlist's name: `reel.m3u8` →
 /// `reel_init.mp4` and `reel_<n>.m4s` (`<n>` from `StartNumber`); `reel.mpd` → per stream
@@ -115,7 +116,7 @@ pub fn hls_playlist(file: &FragmentedStream, names: &SegmentNames) -> String {
     for (k, s) in file.segments.iter().enumerate() {
         out.push_str(&format!(
             "#EXTINF:{:.6},\n{}\n",
-            s.duration_s,
+            Num(s.duration_s),
             names.media(k)
         ));
     }
@@ -219,7 +220,7 @@ pub fn dash_manifest(streams: &[(&FragmentedStream, DashMedia, SegmentNames)]) -
 
 /// `PT<seconds>S` to the millisecond.
 fn iso_duration(s: f64) -> String {
-    format!("PT{:.3}S", s.max(0.0))
+    format!("PT{:.3}S", Num(s.max(0.0)))
 }
 
 fn xml(s: &str) -> String {

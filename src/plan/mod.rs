@@ -34,6 +34,7 @@ mod vfx;
 use serde::{Deserialize, Serialize};
 
 use self::intervals::Span;
+use crate::num_text::Num;
 use crate::ApiError;
 
 pub use crate::job::spec::{EffectMode, TransitionItem, VfxItem};
@@ -266,7 +267,8 @@ pub fn add_concat_transitions(plan: &mut Plan, cfg: &PlanConfig) {
         if joined > 0 {
             reel.notes.push(format!(
                 "{joined} transition(s) join the Concat ranges; each overlaps the two ranges it joins, \
-                 so the output is {overlap:.3} s shorter than the ranges' total"
+                 so the output is {overlap:.3} s shorter than the ranges' total",
+                overlap = Num(overlap)
             ));
         }
         if skipped > 0
@@ -306,34 +308,48 @@ pub fn plan_concat(sources: &[SourceMeta], ranges: &[(usize, f64, f64)]) -> Resu
         if !(media_end.is_finite() && media_end > 0.0) {
             return Err(ApiError::invalid_parameter(
                 "Sources.URI",
-                format!("Sources[{i}]: the media has no known duration ({media_end})"),
+                format!(
+                    "Sources[{i}]: the media has no known duration ({})",
+                    Num(media_end)
+                ),
             ));
         }
         if !(start.is_finite() && start >= 0.0) {
             return Err(ApiError::invalid_parameter(
                 "Sources.StartTime",
-                format!("Sources[{i}].StartTime {start} must be a number >= 0"),
+                format!(
+                    "Sources[{i}].StartTime {} must be a number >= 0",
+                    Num(start)
+                ),
             ));
         }
         if start >= media_end {
             return Err(ApiError::invalid_parameter(
                 "Sources.StartTime",
                 format!(
-                    "Sources[{i}].StartTime {start} s is at or past the end of the media ({media_end} s)"
+                    "Sources[{i}].StartTime {} s is at or past the end of the media ({} s)",
+                    Num(start),
+                    Num(media_end)
                 ),
             ));
         }
         if !(duration.is_finite() && duration >= 0.0) {
             return Err(ApiError::invalid_parameter(
                 "Sources.Duration",
-                format!("Sources[{i}].Duration {duration} must be a number >= 0 (0 = to the end)"),
+                format!(
+                    "Sources[{i}].Duration {} must be a number >= 0 (0 = to the end)",
+                    Num(duration)
+                ),
             ));
         }
         let end = if duration == 0.0 {
             media_end
         } else if start + duration > media_end {
             notes.push(format!(
-                "Sources[{i}]: {start} s + {duration} s runs past the end of the media; clamped to {media_end} s"
+                "Sources[{i}]: {} s + {} s runs past the end of the media; clamped to {} s",
+                Num(start),
+                Num(duration),
+                Num(media_end)
             ));
             media_end
         } else {

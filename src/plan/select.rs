@@ -32,6 +32,7 @@ use super::{
     Candidate, CutPoints, Plan, PlanConfig, PlannedClip, Reel, SourceMeta, TransitionItem,
     DEFAULT_TARGET_S,
 };
+use crate::num_text::Num;
 use crate::sort;
 
 /// Reels may end this fraction above (without a max) or below their target.
@@ -160,7 +161,9 @@ pub(super) fn plan_reels(
         notes.push(format!(
             "not enough distinct material for {count} different reels of about {target:.1} s: \
              {distinct:.1} s of highlights in all, so reels are shorter or share some material \
-             (as little as possible)"
+             (as little as possible)",
+            target = Num(target),
+            distinct = Num(distinct)
         ));
     }
     let fair_share = (distinct / count as f64).max(min_clip).min(target);
@@ -191,8 +194,10 @@ pub(super) fn plan_reels(
                 Some((pick, long)) => {
                     if long {
                         reel_notes.push(format!(
-                            "hook is {:.1} s: no cut point allows a {HOOK_MIN_S}-{HOOK_MAX_S} s piece of the strongest moment",
-                            pick.span.len()
+                            "hook is {:.1} s: no cut point allows a {}-{} s piece of the strongest moment",
+                            Num(pick.span.len()),
+                            Num(HOOK_MIN_S),
+                            Num(HOOK_MAX_S)
                         ));
                     }
                     picks.push(pick);
@@ -224,12 +229,16 @@ pub(super) fn plan_reels(
         let (clips, duration_s) = assemble(&ctx, &picks);
         if clips.is_empty() {
             reel_notes.push(format!(
-                "empty: no candidate piece of at least {min_clip} s fits within {upper:.1} s"
+                "empty: no candidate piece of at least {min_clip} s fits within {upper:.1} s",
+                min_clip = Num(min_clip),
+                upper = Num(upper)
             ));
         } else if duration_s < target * (1.0 - TARGET_TOLERANCE) - EPS {
             reel_notes.push(format!(
                 "{duration_s:.1} s for a {target:.1} s target: not enough material that fits \
-                 (clips are cut only at shot cuts and speech pauses)"
+                 (clips are cut only at shot cuts and speech pauses)",
+                duration_s = Num(duration_s),
+                target = Num(target)
             ));
         }
         used.push(ordered(&picks).iter().map(|p| p.span).collect());
@@ -249,7 +258,7 @@ fn budget(cfg: &PlanConfig, notes: &mut Vec<String>) -> (f64, f64) {
     let valid = |v: Option<f64>, name: &str, notes: &mut Vec<String>| match v {
         Some(x) if x.is_finite() && x > 0.0 => Some(x),
         Some(x) => {
-            notes.push(format!("{name} {x} ignored: not a positive number"));
+            notes.push(format!("{name} {} ignored: not a positive number", Num(x)));
             None
         }
         None => None,
@@ -259,7 +268,9 @@ fn budget(cfg: &PlanConfig, notes: &mut Vec<String>) -> (f64, f64) {
     match (target, max) {
         (Some(t), Some(m)) if t > m => {
             notes.push(format!(
-                "TargetDuration {t} s exceeds MaxDuration {m} s: aiming at {m} s"
+                "TargetDuration {t} s exceeds MaxDuration {m} s: aiming at {m} s",
+                t = Num(t),
+                m = Num(m)
             ));
             (m, m)
         }
@@ -685,6 +696,7 @@ fn overlap_notes(used: &[Vec<Span>], reels: &mut [Reel], notes: &mut Vec<String>
             let shorter = material(&used[j]).min(material(&used[k]));
             let sh = shared(&used[j], &used[k]);
             if shorter > 0.0 && sh >= SHARE_LIMIT * shorter - EPS {
+                let sh = Num(sh);
                 pairs.push(format!("reels {} and {} share {sh:.1} s", j + 1, k + 1));
                 reels[k].notes.push(format!(
                     "shares {sh:.1} s of source material with reel {} (too little distinct material)",

@@ -20,6 +20,7 @@
 //! the renderer reads the path at each output frame's source time ([`CameraPath::at`]), a binary
 //! search and a lerp.
 
+use crate::num_text::clamp;
 use crate::sort;
 use serde::{Deserialize, Serialize};
 
@@ -180,7 +181,7 @@ fn follow_axis(times: &[f64], subject: &[f64], share: f64) -> Vec<f64> {
             if w.is_empty() {
                 0.5
             } else {
-                median(&mut w).clamp(lo, hi)
+                clamp(median(&mut w), lo, hi)
             }
         })
         .collect();
@@ -191,7 +192,7 @@ fn follow_axis(times: &[f64], subject: &[f64], share: f64) -> Vec<f64> {
         .take_while(|&i| times[i] <= t0 + START_S + EPS_S)
         .map(|i| target[i])
         .collect();
-    let mut x = median(&mut opening).clamp(lo, hi);
+    let mut x = clamp(median(&mut opening), lo, hi);
     let mut v = 0.0;
     let dead = DEAD_ZONE * share;
     let vmax = MAX_SPEED * share;
@@ -228,10 +229,10 @@ fn follow_axis(times: &[f64], subject: &[f64], share: f64) -> Vec<f64> {
                 (x, 0.0)
             };
             let a = OMEGA * OMEGA * (goal - x) + 2.0 * OMEGA * (goal_v - v);
-            v = (v + a * h).clamp(-vmax, vmax);
+            v = clamp(v + a * h, -vmax, vmax);
             x += v * h;
             if x <= lo || x >= hi {
-                x = x.clamp(lo, hi);
+                x = clamp(x, lo, hi);
                 v = 0.0;
             }
         }

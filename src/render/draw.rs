@@ -16,6 +16,7 @@ use super::vfx::VfxFrame;
 use super::{
     FrameOps, Layer, MixClip, Placement, RenderClip, RenderPlan, Transition, XfadeMix, BLACK,
 };
+use crate::num_text::{clamp, Num};
 use crate::ApiError;
 
 /// Tolerance on clip boundaries, so `n / fps` rounding never drops or doubles a frame at a cut.
@@ -39,7 +40,7 @@ pub fn validate_plan(plan: &RenderPlan) -> Result<(), ApiError> {
     if !(plan.fps.is_finite() && plan.fps > 0.0) {
         return Err(ApiError::invalid_parameter(
             "FrameRate",
-            format!("frame rate {} must be > 0", plan.fps),
+            format!("frame rate {} must be > 0", Num(plan.fps)),
         ));
     }
     if plan.width == 0 || plan.height == 0 {
@@ -84,7 +85,7 @@ fn clip_layer(plan: &RenderPlan, i: usize, t: f64) -> Result<Layer, ApiError> {
         ))
     })?;
     let last = (c.out_s - EPS_S).max(c.in_s);
-    let source_time = c.source_time(t).clamp(c.in_s, last);
+    let source_time = clamp(c.source_time(t), c.in_s, last);
     let placement = plan
         .scale
         .unwrap_or_else(|| default_placement(g, plan.width, plan.height));
@@ -158,7 +159,7 @@ fn clip_ops(plan: &RenderPlan, frame_index: u64) -> Result<FrameOps, ApiError> {
     if !(plan.fps.is_finite() && plan.fps > 0.0) {
         return Err(ApiError::invalid_parameter(
             "FrameRate",
-            format!("frame rate {} must be > 0", plan.fps),
+            format!("frame rate {} must be > 0", Num(plan.fps)),
         ));
     }
     let t = frame_index as f64 / plan.fps;

@@ -27,6 +27,7 @@
 
 use super::{sound_passes, RenderPlan};
 use crate::media::encoding::{AudioCandidate, VideoCandidate};
+use crate::num_text::Num;
 use crate::sort;
 use crate::ApiError;
 
@@ -178,7 +179,7 @@ impl JobMemory {
             &self.field,
             format!(
                 "the output would last {} s ({}): rendering it would hold about {} MiB (frames {} MiB, audio {} MiB, encoded {} MiB, tables {} MiB), over the job memory ceiling of {} MiB; at most {} s fit{advice}",
-                (plan.duration_s * 10.0).round() / 10.0,
+                Num((plan.duration_s * 10.0).round() / 10.0),
                 video.map_or("no video".to_string(), |v| format!(
                     "{}x{}, {} kbit/s",
                     plan.width,
@@ -191,7 +192,7 @@ impl JobMemory {
                 mib(self.held_encoded),
                 mib(self.tables),
                 mib(JOB_MEMORY_CEILING),
-                fits.floor()
+                Num(fits.floor())
             ),
         ))
     }

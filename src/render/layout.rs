@@ -7,6 +7,7 @@
 
 use super::vfx::Vfx;
 use super::{DrawOp, Placement, Rect, SourceGeometry};
+use crate::num_text::clamp;
 
 /// Output size used when there is neither a request nor a usable source.
 pub const FALLBACK_SIZE: (u32, u32) = (1280, 720);
@@ -150,7 +151,7 @@ fn cover_region_at(dw: f64, dh: f64, w: f64, h: f64, (cx, cy): (f64, f64)) -> Re
     let (cw, ch) = ((w / s).min(dw), (h / s).min(dh));
     let at = |c: f64, size: f64, full: f64| {
         let c = if c.is_finite() { c } else { 0.5 };
-        (c * full - size / 2.0).clamp(0.0, full - size)
+        clamp(c * full - size / 2.0, 0.0, full - size)
     };
     Rect::new(at(cx, cw, dw), at(cy, ch, dh), cw, ch)
 }
@@ -169,8 +170,8 @@ pub fn cover_share(g: &SourceGeometry, out_w: u32, out_h: u32) -> Option<(f64, f
 /// Where the whole picture goes for `Letterbox`: centred, whole output pixels.
 fn fit_rect(dw: f64, dh: f64, w: f64, h: f64) -> Rect {
     let s = (w / dw).min(h / dh);
-    let fw = (dw * s).round().clamp(1.0, w);
-    let fh = (dh * s).round().clamp(1.0, h);
+    let fw = clamp((dw * s).round(), 1.0, w);
+    let fh = clamp((dh * s).round(), 1.0, h);
     Rect::new(((w - fw) / 2.0).round(), ((h - fh) / 2.0).round(), fw, fh)
 }
 

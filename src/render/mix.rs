@@ -37,6 +37,7 @@ use super::loudness::{LoudnessReport, LoudnessTarget};
 use super::resample::StereoResampler;
 use super::sound_passes::{PassKind, SoundPass, SoundPasses, MIX_BLOCK};
 use super::stretch::Stretcher;
+use crate::num_text::Num;
 use crate::ApiError;
 
 /// Shortest fade at a clip edge: 10 ms removes the click of a hard cut without audible softening.
@@ -440,7 +441,8 @@ impl AudioMixer {
         }
         if !(1000..=768_000).contains(&rate) || !t_s.is_finite() {
             return Err(ApiError::corrupt(format!(
-                "audio chunk with sample rate {rate} at time {t_s}"
+                "audio chunk with sample rate {rate} at time {}",
+                Num(t_s)
             )));
         }
         let mut frames = downmix_to_stereo(planes);

@@ -17,6 +17,7 @@
 
 use reelcut_kernels::time_stretch::TimeStretch;
 
+use crate::num_text::Num;
 use crate::ApiError;
 
 /// Slowest and fastest speed a clip may play at (`Output.Speed` 0.5..1.0).
@@ -40,7 +41,12 @@ impl Stretcher {
         if !(MIN_SPEED..=MAX_SPEED).contains(&speed) {
             return Err(ApiError::invalid_parameter(
                 "Output.Speed",
-                format!("speed {speed} is outside {MIN_SPEED}..{MAX_SPEED}"),
+                format!(
+                    "speed {} is outside {}..{}",
+                    Num(speed),
+                    Num(MIN_SPEED),
+                    Num(MAX_SPEED)
+                ),
             ));
         }
         if rate == 0 {

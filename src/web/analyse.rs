@@ -17,6 +17,7 @@ use crate::analysis::sampling::DecodePlan;
 use crate::analysis::{FrameView, PixelFormat, PlaneLayout, SourceAnalyzer, SourceFeatures};
 use crate::media::bitstream::ReferenceClassifier;
 use crate::media::{self, MediaInfo, TrackKind};
+use crate::num_text::Num;
 use crate::ApiError;
 
 /// Chunks queued inside each decoder; more only adds latency and memory.
@@ -76,8 +77,9 @@ pub(super) async fn analyse(
         return Err(ApiError::invalid_parameter(
             "StartTime",
             format!(
-                "StartTime {start} s is past the end of the media ({:.3} s)",
-                info.duration_s
+                "StartTime {} s is past the end of the media ({:.3} s)",
+                Num(start),
+                Num(info.duration_s)
             ),
         ));
     }

@@ -17,6 +17,7 @@ use super::codec::js_message;
 use super::source::{settle, JsByteSource};
 use crate::job::spec::OverlaySpec;
 use crate::media::ByteSource;
+use crate::num_text::Num;
 use crate::render::bookend::{self, BookendMedia};
 use crate::render::compose::image::RgbaImage;
 use crate::render::overlay::OverlayContent;
@@ -247,7 +248,7 @@ async fn decode_image(reader: JsValue) -> Result<RgbaImage, ApiError> {
 /// a soft shadow so it reads on light and dark pictures alike; the image is the line's box plus
 /// [`TEXT_PAD`] of the size around it.
 fn rasterise_text(text: &str, font_px: f64, color: [u8; 3]) -> Result<RgbaImage, ApiError> {
-    let font = format!("bold {}px sans-serif", font_px.round());
+    let font = format!("bold {}px sans-serif", Num(font_px.round()));
     let pad = (font_px * TEXT_PAD).ceil();
     let measure = Canvas::new(1, 1)?;
     measure.ctx.set_font(&font);
