@@ -20,25 +20,16 @@ pub struct Num<T>(pub T);
 
 impl fmt::Display for Num<f64> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let x = self.0;
-        write_float(f, x, |text| {
-            plain(zmij::Buffer::new().format_finite(x.abs()), x.abs(), text)
-        })
+        write_float(f, self.0, zmij::Buffer::new().format_finite(self.0.abs()))
     }
 }
 
 impl fmt::Display for Num<f32> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let x = self.0;
         // The f64 holds the f32 exactly, so `{:.N}` rounds the same value; the shortest digits
         // are the f32's (0.1f32 is "0.1", not the f64 digits of its binary value).
-        write_float(f, f64::from(x), |text| {
-            plain(
-                zmij::Buffer::new().format_finite(x.abs()),
-                f64::from(x.abs()),
-                text,
-            )
-        })
+        let mut buffer = zmij::Buffer::new();
+        write_float(f, f64::from(self.0), buffer.format_finite(self.0.abs()))
     }
 }
 
@@ -98,12 +89,8 @@ impl Text {
 }
 
 /// Signs, non-finite values, the precision and the padding, as core's float formatting has them;
-/// `shortest` writes the digits of |x| for `{}`.
-fn write_float(
-    f: &mut fmt::Formatter<'_>,
-    x: f64,
-    shortest: impl FnOnce(&mut Text),
-) -> fmt::Result {
+/// `shortest` is zmij's text of |x| (of the f32 for an f32), for `{}`.
+fn write_float(f: &mut fmt::Formatter<'_>, x: f64, shortest: &str) -> fmt::Result {
     if x.is_nan() {
         // core never signs NaN, not even with `{:+}` (pad_integral would).
         return if f.sign_plus() {
@@ -121,7 +108,7 @@ fn write_float(
         len: 0,
     };
     match f.precision() {
-        None => shortest(&mut text),
+        None => plain(shortest, x.abs(), &mut text),
         Some(places) => fixed(x.abs(), places, &mut text),
     }
     f.pad_integral(nonnegative, "", text.as_str())
@@ -131,24 +118,28 @@ fn write_float(
 /// core's `{}` lays out the same digits: no exponent, no ".0". `exact` is the value (the f32 or
 /// f64) the digits stand for.
 fn plain(zmij_text: &str, exact: f64, text: &mut Text) {
-    let (mantissa, exponent) = match zmij_text.split_once('e') {
-        Some((m, e)) => (m, e.trim_start_matches('+').parse::<i32>().unwrap_or(0)),
-        None => (zmij_text, 0),
-    };
     // The significant digits, and where the point goes: the value is 0.DIGITS * 10^point.
     let mut digits = [0u8; 24];
-    let mut len = 0;
-    let mut point = None;
-    for b in mantissa.bytes() {
-        if b == b'.' {
-            point = Some(len as i32);
-        } else if len == 0 && b == b'0' {
+    let (mut len, mut point, mut exponent) = (0, None, 0i32);
+    let (mut in_exponent, mut negative_exponent) = (false, false);
+    for b in zmij_text.bytes() {
+        match b {
+            b'e' => in_exponent = true,
+            // The value is non-negative: a minus sign is the exponent's.
+            b'-' => negative_exponent = true,
+            b'.' => point = Some(len as i32),
+            b'0'..=b'9' if in_exponent => exponent = exponent * 10 + i32::from(b - b'0'),
             // A leading zero after the point moves it.
-            point = point.map(|p| p - 1);
-        } else if b.is_ascii_digit() && len < digits.len() {
-            digits[len] = b;
-            len += 1;
+            b'0' if len == 0 => point = point.map(|p| p - 1),
+            b'0'..=b'9' if len < digits.len() => {
+                digits[len] = b;
+                len += 1;
+            }
+            _ => {}
         }
+    }
+    if negative_exponent {
+        exponent = -exponent;
     }
     let mut point = point.unwrap_or(len as i32) + exponent;
     while len > 0 && digits[len - 1] == b'0' {
