@@ -152,7 +152,7 @@ fn plain(zmij_text: &str, exact: f64, text: &mut Text) {
     // A value exactly halfway between two shortest candidates (2^-25 = 2.98023223876953125e-8,
     // 17 digits either way): zmij takes the even one, core the upper one. The upper one of an
     // even last digit is that digit plus one, without a carry.
-    if (digits[len - 1] - b'0') % 2 == 0 {
+    if (digits[len - 1] - b'0').is_multiple_of(2) {
         let d = digits[..len]
             .iter()
             .fold(0u64, |d, &b| d * 10 + u64::from(b - b'0'));
