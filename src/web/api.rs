@@ -3,6 +3,7 @@
 
 use wasm_bindgen::prelude::*;
 
+use super::request_json::json_of;
 use crate::job::spec::JobSpec;
 use crate::job::validate::{parse_request, Capabilities};
 use crate::ApiError;
@@ -27,10 +28,11 @@ pub fn validate_request(
 
 /// A request of either API, as JS gives it, to the JobSpec (or the error a caller reports).
 pub(super) fn validate(action: &str, request: JsValue) -> Result<JobSpec, JsValue> {
-    let request: serde_json::Value = serde_wasm_bindgen::from_value(request).map_err(|e| {
+    // "Error: " as serde-wasm-bindgen's errors (JS Errors) read as text.
+    let request = json_of(&request).map_err(|e| {
         to_js(ApiError::invalid_parameter(
             "Request",
-            format!("not a JSON object: {e}"),
+            format!("not a JSON object: Error: {e}"),
         ))
     })?;
     parse_request(action, &request, &Capabilities::with_render()).map_err(to_js)

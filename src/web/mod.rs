@@ -14,6 +14,7 @@ mod music;
 mod output_mux;
 mod overlays;
 mod render_reel;
+mod request_json;
 mod segmented;
 mod sink;
 mod source;
