@@ -132,7 +132,9 @@ impl Taps {
                 let f = (c - 1.5).ceil();
                 (f, f + 1.0)
             };
-            let clamp = |j: f64| j.clamp(bounds.start as f64, (bounds.end - 1) as f64) as usize;
+            // max/min, not f64::clamp: clamp is not inlined with run-time bounds, and its
+            // `min <= max` assert formats the bounds with {:?}, linking core's float formatting.
+            let clamp = |j: f64| j.max(bounds.start as f64).min((bounds.end - 1) as f64) as usize;
             let start = clamp(first).min(bounds.end - n);
             w.iter_mut().for_each(|v| *v = 0.0);
             let mut j = first;
@@ -317,8 +319,9 @@ impl Scaler {
         }
         // Sampling bounds: the source rect in whole pixels, inside the plane.
         let bound = |v0: f64, len: f64, max: usize| {
-            let lo = v0.floor().clamp(0.0, (max - 1) as f64) as usize;
-            let hi = (v0 + len).ceil().clamp((lo + 1) as f64, max as f64) as usize;
+            // max/min, not f64::clamp (see Taps::build).
+            let lo = v0.floor().max(0.0).min((max - 1) as f64) as usize;
+            let hi = (v0 + len).ceil().max((lo + 1) as f64).min(max as f64) as usize;
             lo..hi
         };
         let bx = bound(s.x, s.w, src.width);
