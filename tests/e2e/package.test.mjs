@@ -102,6 +102,16 @@ test('the tarball holds only the library: ESM entry, worker, wasm, types, README
   assert.match(fs.readFileSync(path.join(root, 'LICENSE'), 'utf8'), new RegExp(pkg.license));
 });
 
+// The engine module's size budget (issue 6: 400 KB gzipped), so a change that links a large part
+// of std back (core's float formatting through a `{}` on an f64, a new BTreeMap type, a derived
+// deserializer) is seen when it lands rather than at the next benchmark.
+test('the engine module stays within its 400 KB gzip budget', async () => {
+  const zlib = await import('node:zlib');
+  const wasm = fs.readFileSync(path.join(root, 'dist/package/reelcut_bg.wasm'));
+  const gzipped = zlib.gzipSync(wasm, { level: 9 }).length;
+  assert.ok(gzipped <= 400_000, `reelcut_bg.wasm is ${gzipped} bytes gzipped (${wasm.length} raw); budget 400000`);
+});
+
 test('types compile in a consumer under moduleResolution bundler, node16 and nodenext', () => {
   const src = `import { createEngine, capabilities, ReelcutError, type Capabilities, type JobRecord } from 'reelcut';
 const engine = await createEngine();
