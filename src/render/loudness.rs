@@ -104,15 +104,14 @@ impl Meter {
     }
 
     /// Interleaved `channels`-channel frames, in order.
-    pub fn add(&mut self, samples: &[f32]) -> Result<(), ApiError> {
+    pub fn add(&mut self, samples: &[f32]) {
         self.inner.add(samples);
-        Ok(())
     }
 
-    pub fn result(&self) -> Result<Measurement, ApiError> {
+    pub fn result(&self) -> Measurement {
         let peak = self.inner.peak();
         let db = |x: f64| (x > 0.0).then(|| 20.0 * x.log10());
-        Ok((self.inner.integrated_lufs(), db(peak)))
+        (self.inner.integrated_lufs(), db(peak))
     }
 }
 
@@ -120,8 +119,8 @@ impl Meter {
 /// `None` for silence.
 pub fn measure(samples: &[f32], channels: u32, rate: u32) -> Result<Measurement, ApiError> {
     let mut m = Meter::new(channels, rate)?;
-    m.add(samples)?;
-    m.result()
+    m.add(samples);
+    Ok(m.result())
 }
 
 fn round2(x: Option<f64>) -> Option<f64> {

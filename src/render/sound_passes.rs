@@ -292,9 +292,9 @@ impl SoundPasses {
                     Some(m) => m,
                     None => run.meter.insert(Meter::new(self.channels, rate)?),
                 };
-                meter.add(&out)?;
+                meter.add(&out);
                 if last {
-                    self.measured.push(meter.result()?);
+                    self.measured.push(meter.result());
                 }
             } else {
                 run.out.extend(out);
